@@ -1,0 +1,4 @@
+export * from './lib/create-http-app';
+export * from './lib/form-body';
+export * from './lib/oauth-exception.filter';
+export * from './lib/html-security-headers';

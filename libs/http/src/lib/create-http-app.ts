@@ -1,0 +1,86 @@
+import { INestApplication, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import cors from '@fastify/cors';
+import formBody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import { randomUUID } from 'node:crypto';
+import { LogController } from 'fastify';
+import { parseForm } from './form-body';
+import { OAuthExceptionFilter } from './oauth-exception.filter';
+
+export interface HttpAppOptions {
+  /** Largest accepted request body in bytes. OAuth requests are small. */
+  bodyLimit?: number;
+  /** Emit one JSON log line per request (on by default outside tests). */
+  requestLog?: boolean;
+  logLevels?: LogLevel[];
+  /** Trust X-Forwarded-* from a reverse proxy. */
+  trustProxy?: boolean;
+}
+
+/** Strips the query string: it may carry values that must not reach logs. */
+function pathOnly(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Creates a Nest application on Fastify with what every Portcullis service needs: form and
+ * JSON bodies with a size limit, cookies, CORS open to browser-based MCP clients (with
+ * `WWW-Authenticate` exposed so they can read challenges), one error filter, and request logs
+ * that carry a request id and never a query string or body.
+ */
+export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+  const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    // One log line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    logger: requestLog
+      ? {
+          level: 'info',
+          serializers: {
+            req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: pathOnly(req.url), id: req.id }),
+          },
+        }
+      : false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: options.logLevels ?? (process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error']),
+    bufferLogs: false,
+    // Form bodies are parsed by our own parser (parseForm) so repeated parameters are seen.
+    bodyParser: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  await fastify.register(formBody, { parser: parseForm, bodyLimit: options.bodyLimit ?? 64 * 1024 });
+  await fastify.register(cookie);
+  await fastify.register(cors, {
+    origin: '*',
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID', 'X-Request-Id'],
+    exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id'],
+    maxAge: 600,
+  });
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (requestLog) {
+    fastify.addHook('onResponse', async (request, reply) => {
+      request.log.info(
+        { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    });
+  }
+  app.useGlobalFilters(new OAuthExceptionFilter());
+  app.enableShutdownHooks();
+  return app;
+}
+
+export type { INestApplication };

@@ -1,0 +1,5 @@
+export * from './lib/oauth-error';
+export * from './lib/resource-indicator';
+export * from './lib/scope-string';
+export * from './lib/secret-compare';
+export * from './lib/www-authenticate';

@@ -1,0 +1,2 @@
+export * from './lib/scope-catalogue';
+export * from './lib/resources';

@@ -1,0 +1,112 @@
+/**
+ * Every scope Portcullis knows, once. The consent page shows `description`; resource servers
+ * and the authorization server read `resource` and `implies` from here, never from inline
+ * strings.
+ *
+ * Implication: holding `watchlist:write` implies `watchlist:read` (whoever may change a list
+ * may see it). `expandScopes` applies implications; the authorization server still issues
+ * exactly the scopes granted, and resource servers expand before checking.
+ */
+export const Scope = {
+  SentimentAnalyze: 'sentiment:analyze',
+  SentimentRead: 'sentiment:read',
+  WatchlistRead: 'watchlist:read',
+  WatchlistWrite: 'watchlist:write',
+  AuditRead: 'audit:read',
+  /** OpenID Connect Core §11; an authorization-server scope, never sent to resources. */
+  OfflineAccess: 'offline_access',
+} as const;
+
+export type ScopeName = (typeof Scope)[keyof typeof Scope];
+
+/** Which resource a scope belongs to; `authorization-server` scopes are for the AS itself. */
+export type ResourceKind = 'mcp' | 'audit' | 'authorization-server';
+
+export interface ScopeDefinition {
+  name: ScopeName;
+  description: string;
+  resource: ResourceKind;
+  /** Scopes a holder of this one also has. */
+  implies: ScopeName[];
+  /** Only trusted clients may hold it; open registration can never obtain it. */
+  privileged: boolean;
+}
+
+export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
+  {
+    name: Scope.SentimentAnalyze,
+    description: 'Score the sentiment of text you send',
+    resource: 'mcp',
+    implies: [],
+    privileged: false,
+  },
+  {
+    name: Scope.SentimentRead,
+    description: 'Read aggregated news sentiment for stock tickers',
+    resource: 'mcp',
+    implies: [],
+    privileged: false,
+  },
+  {
+    name: Scope.WatchlistRead,
+    description: 'See your watchlist of tickers',
+    resource: 'mcp',
+    implies: [],
+    privileged: false,
+  },
+  {
+    name: Scope.WatchlistWrite,
+    description: 'Add tickers to and remove tickers from your watchlist (includes seeing it)',
+    resource: 'mcp',
+    implies: [Scope.WatchlistRead],
+    privileged: false,
+  },
+  {
+    name: Scope.AuditRead,
+    description: 'Read the audit log of every event in the system',
+    resource: 'audit',
+    implies: [],
+    privileged: true,
+  },
+  {
+    name: Scope.OfflineAccess,
+    description: 'Stay connected when you are away (a refresh token)',
+    resource: 'authorization-server',
+    implies: [],
+    privileged: false,
+  },
+];
+
+const BY_NAME = new Map<string, ScopeDefinition>(SCOPE_CATALOGUE.map((s) => [s.name, s]));
+
+export function findScope(name: string): ScopeDefinition | undefined {
+  return BY_NAME.get(name);
+}
+
+export function scopesForResource(kind: ResourceKind): ScopeName[] {
+  return SCOPE_CATALOGUE.filter((s) => s.resource === kind).map((s) => s.name);
+}
+
+export function isPrivilegedScope(name: string): boolean {
+  return BY_NAME.get(name)?.privileged ?? false;
+}
+
+/** The scopes granted plus every scope they imply (transitively). */
+export function expandScopes(granted: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const queue = [...granted];
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (out.has(name)) continue;
+    out.add(name);
+    queue.push(...(BY_NAME.get(name)?.implies ?? []));
+  }
+  return out;
+}
+
+/** True when the granted scopes (with implications) cover every required scope. */
+export function satisfiesScopes(granted: Iterable<string>, required: Iterable<string>): boolean {
+  const have = expandScopes(granted);
+  for (const r of required) if (!have.has(r)) return false;
+  return true;
+}
