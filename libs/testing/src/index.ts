@@ -1,2 +1,3 @@
 export * from './lib/test-database';
 export * from './lib/free-port';
+export * from './lib/start-service';
