@@ -1,1 +1,5 @@
-export {};
+export * from './lib/event-types';
+export * from './lib/event-data.schemas';
+export * from './lib/cloud-event';
+export * from './lib/secret-field.guard';
+export * from './lib/broker-topology';

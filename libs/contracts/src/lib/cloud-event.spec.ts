@@ -1,0 +1,71 @@
+import { createEvent, EventContractError, parseEvent, parseEventJson } from './cloud-event';
+import { EVENT_DATA_SCHEMAS } from './event-data.schemas';
+import { EVENT_TYPES, EventType } from './event-types';
+import { looksLikeSecretField, secretLikeFields } from './secret-field.guard';
+
+const source = '/portcullis/auth-server';
+const issued = {
+  grant_type: 'authorization_code' as const,
+  client_id: 'c1',
+  subject: 'alice',
+  scopes: ['sentiment:read'],
+  resource: 'http://localhost:3000/mcp',
+  jti: 'j-1',
+  expires_at: 1_900_000_000,
+};
+
+describe('event contract', () => {
+  it('defines a data schema for every type, each named <area>.<entity>.<past-tense verb>', () => {
+    expect(Object.keys(EVENT_DATA_SCHEMAS).sort()).toEqual([...EVENT_TYPES].sort());
+    for (const type of EVENT_TYPES) expect(type).toMatch(/^(auth|mcp)\.[a-z_]+\.[a-z_]+(ed|ied)$/);
+  });
+
+  it.each(EVENT_TYPES)('%s has no field named like a secret', (type) => {
+    expect(secretLikeFields(EVENT_DATA_SCHEMAS[type])).toEqual([]);
+  });
+
+  it('the name guard catches secret-like names and lets their metadata through', () => {
+    for (const bad of ['token', 'refresh_token', 'access_token', 'code', 'code_verifier', 'password', 'client_secret', 'id_token', 'codeVerifier', 'session_cookie', 'private_key'])
+      expect(looksLikeSecretField(bad)).toBe(true);
+    for (const ok of ['jti', 'refresh_family_id', 'token_endpoint_auth_method', 'grant_type', 'expires_at', 'token_client_id', 'pkce_method', 'scopes'])
+      expect(looksLikeSecretField(ok)).toBe(false);
+  });
+
+  it('createEvent builds a CloudEvents 1.0 structured event', () => {
+    const e = createEvent(EventType.TokenIssued, issued, { source, subject: 'j-1' });
+    expect(e).toMatchObject({ specversion: '1.0', source, type: 'auth.token.issued', subject: 'j-1', datacontenttype: 'application/json', data: issued });
+    expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Date(e.time).toISOString()).toBe(e.time);
+    expect(parseEventJson(JSON.stringify(e))).toEqual(e);
+  });
+
+  it('createEvent refuses wrong, missing and unknown fields', () => {
+    expect(() => createEvent(EventType.TokenIssued, { ...issued, grant_type: 'password' as never }, { source })).toThrow(EventContractError);
+    const { jti: _jti, ...noJti } = issued;
+    expect(() => createEvent(EventType.TokenIssued, noJti as never, { source })).toThrow(/jti/);
+    expect(() => createEvent(EventType.TokenIssued, { ...issued, access_token: 'x' } as never, { source })).toThrow(/access_token/);
+    expect(() => createEvent('auth.nothing.happened' as never, {} as never, { source })).toThrow(/unknown event type/);
+  });
+
+  it('createEvent refuses a JWT-looking value in any field', () => {
+    const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+    expect(() => createEvent(EventType.LoginFailed, { username: jwt, reason: 'unknown_user' }, { source })).toThrow(/token-like/);
+  });
+
+  it('a revocation must name a jti or a refresh family, also on the consumer side', () => {
+    const data = { client_id: 'c1', jtis: [], reason: 'client_request' as const, expires_at: 1 };
+    expect(() => createEvent(EventType.TokenRevoked, data, { source })).toThrow(/no jti/);
+    const ok = createEvent(EventType.TokenRevoked, { ...data, jtis: ['a'] }, { source });
+    expect(() => parseEvent({ ...ok, data })).toThrow(/no jti/);
+  });
+
+  it('parseEvent accepts unknown extra data fields but not bad envelopes or types', () => {
+    const e = createEvent(EventType.TokenIssued, issued, { source });
+    expect(parseEvent({ ...e, data: { ...e.data, added_later: 1 } }).data).toMatchObject({ added_later: 1 });
+    expect(() => parseEvent({ ...e, specversion: '0.3' })).toThrow(/specversion/);
+    expect(() => parseEvent({ ...e, id: 'nope' })).toThrow(/id/);
+    expect(() => parseEvent({ ...e, type: 'auth.token.exploded' })).toThrow(/unknown event type/);
+    expect(() => parseEvent({ ...e, data: { ...e.data, scopes: 'x' } })).toThrow(/scopes/);
+    expect(() => parseEventJson('{not json')).toThrow(/not JSON/);
+  });
+});

@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { EVENT_DATA_SCHEMAS, EventData } from './event-data.schemas';
+import { EventTypeName, isEventType } from './event-types';
+import { jwtLikeValues } from './secret-field.guard';
+
+/**
+ * The CloudEvents 1.0 envelope in structured JSON mode (CloudEvents spec §3, JSON format
+ * §3.1). Only the attributes Portcullis sets are allowed besides extensions we do not use.
+ */
+export const cloudEventSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.uuid(),
+  /** URI-reference naming the producer, e.g. `/portcullis/auth-server`. */
+  source: z.string().min(1).max(256),
+  type: z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2}$/, 'must be <area>.<entity>.<verb>'),
+  /** RFC 3339 with an explicit offset. */
+  time: z.iso.datetime({ offset: true }),
+  subject: z.string().min(1).max(512).optional(),
+  datacontenttype: z.literal('application/json'),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export type CloudEventEnvelope = z.infer<typeof cloudEventSchema>;
+
+export interface PortcullisEvent<T extends EventTypeName = EventTypeName> extends CloudEventEnvelope {
+  type: T;
+  data: EventData<T> & Record<string, unknown>;
+}
+
+export interface CreateEventOptions {
+  source: string;
+  subject?: string;
+  /** Defaults to now. */
+  time?: Date;
+  /** Defaults to a random UUID. */
+  id?: string;
+}
+
+export class EventContractError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(issues.length ? `${message}: ${issues.join('; ')}` : message);
+    this.name = 'EventContractError';
+  }
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+}
+
+/**
+ * Builds an event of a known type. The data is validated against the type's schema (strict:
+ * an unknown field is an error, so nothing slips in unreviewed) and refused if any value looks
+ * like a JWT.
+ */
+export function createEvent<T extends EventTypeName>(type: T, data: EventData<T>, options: CreateEventOptions): PortcullisEvent<T> {
+  if (!isEventType(type)) throw new EventContractError(`unknown event type ${String(type)}`);
+  const parsed = EVENT_DATA_SCHEMAS[type].safeParse(data);
+  if (!parsed.success) throw new EventContractError(`invalid ${type} data`, describeIssues(parsed.error));
+  const leaked = jwtLikeValues(parsed.data);
+  if (leaked.length) throw new EventContractError(`${type} data carries a token-like value`, leaked);
+  const event = {
+    specversion: '1.0' as const,
+    id: options.id ?? randomUUID(),
+    source: options.source,
+    type,
+    time: (options.time ?? new Date()).toISOString(),
+    ...(options.subject !== undefined ? { subject: options.subject } : {}),
+    datacontenttype: 'application/json' as const,
+    data: parsed.data as EventData<T> & Record<string, unknown>,
+  };
+  const envelope = cloudEventSchema.safeParse(event);
+  if (!envelope.success) throw new EventContractError('invalid envelope', describeIssues(envelope.error));
+  return event;
+}
+
+/**
+ * Validates an event received from the wire (consumer side). Unknown fields inside `data` are
+ * tolerated so that a producer may add an optional field before every consumer is upgraded;
+ * an unknown type or a missing/ill-typed known field is refused.
+ */
+export function parseEvent(value: unknown): PortcullisEvent {
+  const envelope = cloudEventSchema.safeParse(value);
+  if (!envelope.success) throw new EventContractError('invalid CloudEvent', describeIssues(envelope.error));
+  const { type } = envelope.data;
+  if (!isEventType(type)) throw new EventContractError(`unknown event type ${type}`);
+  const schema = EVENT_DATA_SCHEMAS[type] as z.ZodType;
+  const loose = schema instanceof z.ZodObject ? schema.loose() : schema;
+  const data = loose.safeParse(envelope.data.data);
+  if (!data.success) throw new EventContractError(`invalid ${type} data`, describeIssues(data.error));
+  return { ...envelope.data, type, data: data.data } as PortcullisEvent;
+}
+
+/** parseEvent for raw bytes or text: JSON errors become EventContractError too. */
+export function parseEventJson(text: string | Buffer): PortcullisEvent {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof text === 'string' ? text : text.toString('utf8'));
+  } catch {
+    throw new EventContractError('body is not JSON');
+  }
+  return parseEvent(value);
+}

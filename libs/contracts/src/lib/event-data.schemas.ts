@@ -1,0 +1,213 @@
+import { z } from 'zod';
+import { EventType, EventTypeName } from './event-types';
+
+/*
+ * The `data` of each event type. Wire names are snake_case like the OAuth RFCs. A token is
+ * only ever named by its `jti`; codes, passwords and client secrets never appear (see
+ * secret-field.guard.ts, which a test runs over every schema below).
+ *
+ * Instants inside `data` are NumericDate (RFC 7519 §2: seconds since the epoch), the unit of
+ * `exp` in the tokens they describe. The envelope's `time` is the RFC 3339 time of the event.
+ */
+
+const clientId = z.string().min(1).max(2048);
+const subject = z.string().min(1).max(512);
+const jti = z.string().min(1).max(256);
+const scopes = z.array(z.string().min(1).max(128)).max(64);
+const resource = z.string().min(1).max(2048);
+const numericDate = z.number().int().nonnegative();
+/** An OAuth error code (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8707 §2). */
+const oauthError = z.string().min(1).max(64);
+const description = z.string().max(512);
+
+export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials', 'refresh_token']);
+
+export const clientRegisteredData = z.strictObject({
+  client_id: clientId,
+  client_name: z.string().max(256).optional(),
+  /** How the client came to exist. */
+  registration: z.enum(['dynamic', 'cli', 'metadata_document', 'static']),
+  /** Trusted clients may use client_credentials and hold privileged scopes. */
+  trusted: z.boolean(),
+  grant_types: z.array(z.string().max(64)).max(8),
+  redirect_uris: z.array(z.string().max(2048)).max(32),
+  token_endpoint_auth_method: z.string().max(64),
+  scopes: scopes.optional(),
+});
+
+export const clientRegistrationRejectedData = z.strictObject({
+  error: oauthError,
+  error_description: description,
+  client_name: z.string().max(256).optional(),
+  /** The client_id URL of a metadata document that could not be used, if any. */
+  client_id: clientId.optional(),
+});
+
+export const loginSucceededData = z.strictObject({
+  subject,
+  username: z.string().max(256),
+  client_id: clientId.optional(),
+});
+
+export const loginFailedData = z.strictObject({
+  /** The name that was typed; the password never is. */
+  username: z.string().max(256),
+  reason: z.enum(['unknown_user', 'bad_password', 'locked_out', 'malformed']),
+  client_id: clientId.optional(),
+});
+
+export const consentGrantedData = z.strictObject({
+  subject,
+  client_id: clientId,
+  scopes,
+  resource,
+});
+
+export const consentDeniedData = consentGrantedData;
+
+/** An authorization request refused (RFC 6749 §4.1.2.1), whether or not it could redirect. */
+export const authorizationDeniedData = z.strictObject({
+  client_id: clientId.optional(),
+  subject: subject.optional(),
+  error: oauthError,
+  error_description: description,
+  redirect_uri: z.string().max(2048).optional(),
+  resource: resource.optional(),
+});
+
+export const codeIssuedData = z.strictObject({
+  client_id: clientId,
+  subject,
+  scopes,
+  resource,
+  redirect_uri: z.string().max(2048),
+  /** PKCE method (RFC 7636 §4.3); only S256 is accepted. */
+  pkce_method: z.literal('S256'),
+  expires_at: numericDate,
+});
+
+export const tokenIssuedData = z.strictObject({
+  grant_type: grantTypeSchema,
+  client_id: clientId,
+  /** `sub` of the access token: the user, or the client itself for client_credentials. */
+  subject,
+  scopes,
+  resource,
+  /** The access token's `jti` (RFC 9068 §2.2). */
+  jti,
+  expires_at: numericDate,
+  /** A refresh token was issued alongside; it belongs to this rotation family. */
+  refresh_family_id: z.string().max(256).optional(),
+});
+
+export const tokenRefreshedData = z.strictObject({
+  client_id: clientId,
+  subject,
+  scopes,
+  resource,
+  /** `jti` of the new access token. */
+  jti,
+  expires_at: numericDate,
+  refresh_family_id: z.string().max(256),
+});
+
+/** A token request refused at the token endpoint (RFC 6749 §5.2). */
+export const tokenRejectedData = z.strictObject({
+  grant_type: z.string().max(128).optional(),
+  client_id: clientId.optional(),
+  error: oauthError,
+  error_description: description,
+});
+
+/** RFC 9700 §4.14.2: a rotated refresh token came back after its grace window. */
+export const refreshTokenReuseDetectedData = z.strictObject({
+  client_id: clientId,
+  subject,
+  refresh_family_id: z.string().max(256),
+  /** Access tokens of the family revoked as a consequence (also sent as auth.token.revoked). */
+  revoked_jtis: z.array(jti).max(1000),
+});
+
+/**
+ * Tokens that must no longer be accepted (RFC 7009). Resource servers reject every listed
+ * `jti` until `expires_at`, the latest expiry among them: after that the tokens are dead anyway
+ * and may be forgotten.
+ */
+export const tokenRevokedData = z
+  .strictObject({
+    client_id: clientId,
+    subject: subject.optional(),
+    /** Access token ids to reject. May be empty when only a refresh family was revoked. */
+    jtis: z.array(jti).max(1000),
+    refresh_family_id: z.string().max(256).optional(),
+    reason: z.enum(['client_request', 'refresh_reuse', 'admin', 'client_deleted']),
+    expires_at: numericDate,
+  })
+  .refine((d) => d.jtis.length > 0 || d.refresh_family_id !== undefined, {
+    message: 'names no jti and no refresh family',
+  });
+
+/** RFC 7662: who asked about which token, and the answer. */
+export const tokenIntrospectedData = z.strictObject({
+  /** The client that called the introspection endpoint. */
+  client_id: clientId,
+  active: z.boolean(),
+  jti: jti.optional(),
+  /** `client_id` of the introspected token, when active. */
+  token_client_id: clientId.optional(),
+});
+
+export const signingKeyRotatedData = z.strictObject({
+  kid: z.string().max(256),
+  alg: z.string().max(32),
+  retired_kid: z.string().max(256).optional(),
+});
+
+/** A request the MCP server turned away (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope). */
+export const mcpRequestDeniedData = z.strictObject({
+  status: z.union([z.literal(401), z.literal(403)]),
+  reason: z.enum(['missing_token', 'invalid_token', 'expired', 'revoked', 'wrong_audience', 'insufficient_scope', 'invalid_request']),
+  error_description: description.optional(),
+  client_id: clientId.optional(),
+  subject: subject.optional(),
+  jti: jti.optional(),
+  /** JSON-RPC method, e.g. `tools/call`, when the body could be read. */
+  method: z.string().max(128).optional(),
+  tool: z.string().max(128).optional(),
+  required_scopes: scopes.optional(),
+});
+
+export const mcpToolCalledData = z.strictObject({
+  tool: z.string().min(1).max(128),
+  outcome: z.enum(['success', 'error']),
+  duration_ms: z.number().nonnegative(),
+  client_id: clientId,
+  subject,
+  jti,
+  /** Short machine-readable error when outcome is `error`. */
+  error: z.string().max(128).optional(),
+});
+
+/** The data schema of each type. `satisfies` makes a missing type a compile error. */
+export const EVENT_DATA_SCHEMAS = {
+  [EventType.ClientRegistered]: clientRegisteredData,
+  [EventType.ClientRegistrationRejected]: clientRegistrationRejectedData,
+  [EventType.LoginSucceeded]: loginSucceededData,
+  [EventType.LoginFailed]: loginFailedData,
+  [EventType.ConsentGranted]: consentGrantedData,
+  [EventType.ConsentDenied]: consentDeniedData,
+  [EventType.AuthorizationDenied]: authorizationDeniedData,
+  [EventType.CodeIssued]: codeIssuedData,
+  [EventType.TokenIssued]: tokenIssuedData,
+  [EventType.TokenRefreshed]: tokenRefreshedData,
+  [EventType.TokenRejected]: tokenRejectedData,
+  [EventType.RefreshTokenReuseDetected]: refreshTokenReuseDetectedData,
+  [EventType.TokenRevoked]: tokenRevokedData,
+  [EventType.TokenIntrospected]: tokenIntrospectedData,
+  [EventType.SigningKeyRotated]: signingKeyRotatedData,
+  [EventType.McpRequestDenied]: mcpRequestDeniedData,
+  [EventType.McpToolCalled]: mcpToolCalledData,
+} as const satisfies Record<EventTypeName, z.ZodType>;
+
+export type EventDataMap = { [K in EventTypeName]: z.input<(typeof EVENT_DATA_SCHEMAS)[K]> };
+export type EventData<T extends EventTypeName> = EventDataMap[T];
