@@ -1,1 +1,10 @@
-export {};
+export * from './lib/principal';
+export * from './lib/revocation-list';
+export * from './lib/verified-token-cache';
+export * from './lib/access-token-verifier';
+export * from './lib/bearer-challenges';
+export * from './lib/require-scopes.decorator';
+export * from './lib/bearer.strategy';
+export * from './lib/bearer-auth.guard';
+export * from './lib/resource-server.options';
+export * from './lib/resource-server.module';

@@ -1,0 +1,189 @@
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
+import { canonicalResource, parseScope } from '@portcullis/oauth';
+import { type Principal, type TokenFailureReason, TokenRejected } from './principal';
+import { InMemoryRevocationList, type RevocationList } from './revocation-list';
+import { VerifiedTokenCache } from './verified-token-cache';
+
+/** Asymmetric algorithms only: `none` and the HS* family can never be configured (RFC 8725 §3.1). */
+export type AccessTokenAlgorithm = 'EdDSA' | 'ES256';
+
+export interface AccessTokenVerifierOptions {
+  /** The issuer identifier, compared exactly with `iss` (RFC 9068 §4). */
+  issuer: string;
+  /** This resource's identifier; `aud` must name it and nothing else (RFC 9068 §4, RFC 8707). */
+  resource: string;
+  /** Where the issuer's keys are; discovered from its RFC 8414 metadata when absent. */
+  jwksUri?: string;
+  algorithms?: AccessTokenAlgorithm[];
+  /** Allowed clock difference for `exp`, `nbf` and `iat`. */
+  clockToleranceSeconds?: number;
+  /** After a key set fetch, an unknown `kid` refetches only once this has passed. */
+  jwksCooldownSeconds?: number;
+  /** The key set is refetched when older than this even if every `kid` is known. */
+  jwksMaxAgeSeconds?: number;
+  fetchTimeoutMs?: number;
+  /** How many verified tokens to remember; 0 disables the cache. */
+  cacheSize?: number;
+  revocations?: RevocationList;
+}
+
+export type VerificationResult = { ok: true; principal: Principal } | { ok: false; reason: TokenFailureReason; detail?: string };
+
+/** Longer than any JWT our issuer mints by an order of magnitude; bigger is abuse. */
+const MAX_TOKEN_LENGTH = 8192;
+const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+
+/**
+ * Verifies RFC 9068 JWT access tokens locally against the issuer's JWKS, so any number of
+ * resource-server replicas can check tokens without calling the authorization server.
+ *
+ * Verified tokens are cached until they expire; revocation is consulted on every call.
+ */
+export class AccessTokenVerifier {
+  private readonly issuer: string;
+  private readonly audience: string;
+  private readonly algorithms: AccessTokenAlgorithm[];
+  private readonly tolerance: number;
+  private readonly cache: VerifiedTokenCache;
+  private keys?: Promise<RemoteJWKSet>;
+  readonly revocations: RevocationList;
+
+  constructor(private readonly options: AccessTokenVerifierOptions) {
+    const audience = canonicalResource(options.resource);
+    if (!audience) throw new Error(`not a valid resource identifier: ${options.resource}`);
+    const algorithms = options.algorithms ?? ['EdDSA', 'ES256'];
+    for (const alg of algorithms) {
+      if (alg !== 'EdDSA' && alg !== 'ES256') throw new Error(`algorithm not allowed for access tokens: ${String(alg)}`);
+    }
+    this.issuer = options.issuer;
+    this.audience = audience;
+    this.algorithms = algorithms;
+    this.tolerance = options.clockToleranceSeconds ?? 30;
+    this.cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, this.tolerance * 1000);
+    this.revocations = options.revocations ?? new InMemoryRevocationList();
+  }
+
+  /** The canonical identifier every accepted token's `aud` names. */
+  get resource(): string {
+    return this.audience;
+  }
+
+  async verify(token: string): Promise<VerificationResult> {
+    const cached = this.cache.get(token);
+    if (cached) {
+      return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked' } : { ok: true, principal: cached };
+    }
+    try {
+      const principal = await this.verifyUncached(token);
+      if (this.revocations.isRevoked(principal.jti)) return { ok: false, reason: 'revoked' };
+      this.cache.set(token, principal);
+      return { ok: true, principal };
+    } catch (err) {
+      if (err instanceof TokenRejected) return { ok: false, reason: err.reason, detail: err.detail };
+      return { ok: false, ...classifyJoseError(err) };
+    }
+  }
+
+  /** Forgets every cached verification (e.g. after the issuer rotated keys out in a hurry). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async verifyUncached(token: string): Promise<Principal> {
+    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) throw new TokenRejected('malformed');
+    const keys = await this.keySet();
+    const { payload } = await jwtVerify(token, keys, {
+      algorithms: this.algorithms,
+      issuer: this.issuer,
+      // RFC 9068 §4: `typ` must be at+jwt; jose also accepts the `application/` form.
+      typ: 'at+jwt',
+      clockTolerance: this.tolerance,
+      requiredClaims: ['sub', 'client_id', 'jti', 'exp', 'iat'],
+    });
+    return this.toPrincipal(payload);
+  }
+
+  private toPrincipal(payload: JWTPayload): Principal {
+    const { sub, jti, exp, iat, aud } = payload;
+    const clientId = payload['client_id'];
+    if (typeof sub !== 'string' || sub === '') throw new TokenRejected('missing_claim', 'sub');
+    if (typeof clientId !== 'string' || clientId === '') throw new TokenRejected('missing_claim', 'client_id');
+    if (typeof jti !== 'string' || jti === '') throw new TokenRejected('missing_claim', 'jti');
+    if (typeof exp !== 'number') throw new TokenRejected('missing_claim', 'exp');
+    // jose checks `iat` only together with maxTokenAge; a token from the future is refused here.
+    if (typeof iat !== 'number') throw new TokenRejected('missing_claim', 'iat');
+    if (iat > Date.now() / 1000 + this.tolerance) throw new TokenRejected('issued_in_future');
+    // Exactly this resource: one audience, compared in canonical form (RFC 8707 §2). A token
+    // that also names other resources could be replayed there, so it is refused.
+    const audiences = typeof aud === 'string' ? [aud] : Array.isArray(aud) ? aud : [];
+    if (audiences.length !== 1 || canonicalResource(audiences[0]) !== this.audience) throw new TokenRejected('wrong_audience');
+    const rawScope = payload['scope'];
+    if (rawScope !== undefined && typeof rawScope !== 'string') throw new TokenRejected('malformed', 'scope');
+    const scopes = parseScope(rawScope);
+    if (!scopes) throw new TokenRejected('malformed', 'scope');
+    return { subject: sub, clientId, scopes, jti, expiresAt: new Date(exp * 1000), audience: this.audience };
+  }
+
+  private keySet(): Promise<RemoteJWKSet> {
+    if (!this.keys) {
+      this.keys = this.discoverJwksUri().then((uri) =>
+        createRemoteJWKSet(new URL(uri), {
+          cooldownDuration: (this.options.jwksCooldownSeconds ?? 30) * 1000,
+          cacheMaxAge: (this.options.jwksMaxAgeSeconds ?? 600) * 1000,
+          timeoutDuration: this.options.fetchTimeoutMs ?? 5000,
+        }),
+      );
+      // A failed discovery is retried by a later request, not cached forever.
+      this.keys.catch(() => {
+        this.keys = undefined;
+      });
+    }
+    return this.keys;
+  }
+
+  /** RFC 8414 §3: the metadata sits at the well-known path inserted before the issuer's path. */
+  private async discoverJwksUri(): Promise<string> {
+    if (this.options.jwksUri) return this.options.jwksUri;
+    const issuer = new URL(this.issuer);
+    const path = issuer.pathname === '/' ? '' : issuer.pathname;
+    const url = `${issuer.origin}/.well-known/oauth-authorization-server${path}`;
+    let metadata: { issuer?: unknown; jwks_uri?: unknown };
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.options.fetchTimeoutMs ?? 5000), headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      metadata = (await res.json()) as typeof metadata;
+    } catch (err) {
+      throw new TokenRejected('keys_unavailable', `metadata ${url}: ${(err as Error).message}`);
+    }
+    // RFC 8414 §3.3: the metadata must name the issuer it was fetched for.
+    if (metadata.issuer !== this.issuer) throw new TokenRejected('keys_unavailable', `metadata issuer mismatch at ${url}`);
+    if (typeof metadata.jwks_uri !== 'string') throw new TokenRejected('keys_unavailable', `no jwks_uri at ${url}`);
+    return metadata.jwks_uri;
+  }
+}
+
+function classifyJoseError(err: unknown): { reason: TokenFailureReason; detail?: string } {
+  if (err instanceof errors.JWTExpired) return { reason: 'expired' };
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return { reason: 'missing_claim', detail: err.claim };
+    switch (err.claim) {
+      case 'typ':
+        return { reason: 'unsupported_type' };
+      case 'iss':
+        return { reason: 'wrong_issuer' };
+      case 'nbf':
+        return { reason: 'not_yet_valid' };
+      default:
+        return { reason: 'malformed', detail: err.claim };
+    }
+  }
+  if (err instanceof errors.JOSEAlgNotAllowed) return { reason: 'unsupported_algorithm' };
+  if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) return { reason: 'unknown_key' };
+  if (err instanceof errors.JWSSignatureVerificationFailed) return { reason: 'bad_signature' };
+  if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) return { reason: 'keys_unavailable' };
+  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported) {
+    return { reason: 'malformed' };
+  }
+  // Anything else comes from fetching the key set (network errors, non-200 answers).
+  return { reason: 'keys_unavailable', detail: err instanceof Error ? err.message : String(err) };
+}
