@@ -1,1 +1,18 @@
-export {};
+export * from './lib/outbox/outbox-event.entity';
+export * from './lib/outbox/create-event-outbox.migration';
+export * from './lib/outbox/outbox.store';
+export * from './lib/relay/outbox.relay';
+export * from './lib/transport/event-transport';
+export * from './lib/transport/amqp.transport';
+export * from './lib/transport/http-ingest.transport';
+export * from './lib/revocation/revocation.listener';
+export * from './lib/audit-events';
+export * from './lib/events.module';
+
+import { OutboxEventEntity } from './lib/outbox/outbox-event.entity';
+import { CreateEventOutbox1767000000000 } from './lib/outbox/create-event-outbox.migration';
+
+/** Add to the app's TypeORM `entities`. */
+export const EVENTS_ENTITIES = [OutboxEventEntity];
+/** Add to the app's TypeORM `migrations` (run on start). */
+export const EVENTS_MIGRATIONS = [CreateEventOutbox1767000000000];

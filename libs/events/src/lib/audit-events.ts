@@ -1,0 +1,102 @@
+import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
+import { OutboxStore } from './outbox/outbox.store';
+import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
+import { AmqpTransport } from './transport/amqp.transport';
+import type { EventTransport } from './transport/event-transport';
+import { HttpIngestTransport } from './transport/http-ingest.transport';
+
+export interface EventsOptions extends OutboxRelayOptions {
+  /** CloudEvents `source` of this producer, e.g. `/portcullis/auth-server`. */
+  source: string;
+  /** amqp:// URL. Unset → the embedded default: POST to `auditIngestUrl`. */
+  brokerUrl?: string;
+  /** The audit service's ingest endpoint (default http://localhost:3100/internal/events). */
+  auditIngestUrl?: string;
+  /** Shared secret for the ingest endpoint (AUDIT_INGEST_SECRET). */
+  auditIngestSecret?: string;
+  /** Do not start the relay (e.g. a CLI that only records and lets the server deliver). */
+  relay?: boolean;
+}
+
+export const DEFAULT_AUDIT_INGEST_URL = 'http://localhost:3100/internal/events';
+
+export interface EmitOptions {
+  subject?: string;
+  /** The EntityManager of the transaction that makes the change this event records. */
+  manager?: EntityManager;
+}
+
+export function createTransport(options: EventsOptions): EventTransport {
+  if (options.brokerUrl) return new AmqpTransport({ url: options.brokerUrl, appId: options.source });
+  return new HttpIngestTransport({ url: options.auditIngestUrl ?? DEFAULT_AUDIT_INGEST_URL, secret: options.auditIngestSecret });
+}
+
+/**
+ * What producers use. `record`/`emit` write one outbox row — inside the caller's transaction
+ * when given its EntityManager — and return; the relay delivers asynchronously. So an event
+ * exists if and only if the change it records was committed, and the request path pays for
+ * one INSERT, never for a broker round trip.
+ */
+export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly store: OutboxStore;
+  readonly relay: OutboxRelay;
+  private readonly transport: EventTransport;
+  private readonly subscriber = { afterTransactionCommit: () => this.relay.wake() };
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: EventsOptions,
+    transport: EventTransport = createTransport(options),
+  ) {
+    this.store = new OutboxStore(dataSource);
+    this.transport = transport;
+    this.relay = new OutboxRelay(this.store, transport, options);
+  }
+
+  get transportName(): string {
+    return this.transport.name;
+  }
+
+  /** Starts the relay and wakes it after every commit on this DataSource. */
+  start(): void {
+    if (!this.dataSource.subscribers.includes(this.subscriber)) this.dataSource.subscribers.push(this.subscriber);
+    if (this.options.relay !== false) this.relay.start();
+  }
+
+  /** Nest: migrations have run by now (TypeORM initialises before any bootstrap hook). */
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  async stop(): Promise<void> {
+    const i = this.dataSource.subscribers.indexOf(this.subscriber);
+    if (i !== -1) this.dataSource.subscribers.splice(i, 1);
+    await this.relay.stop();
+    await this.transport.close();
+  }
+
+  /** Builds (and validates) an event with this producer's source. */
+  create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string): PortcullisEvent<T> {
+    return createEvent(type, data, { source: this.options.source, subject });
+  }
+
+  /** Writes a prepared event to the outbox. */
+  async record(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
+    await this.store.insert(event, manager);
+    // Outside a transaction the row is visible now; inside one, the commit subscriber wakes the relay.
+    if (!manager?.queryRunner?.isTransactionActive) this.relay.wake();
+  }
+
+  /** create + record in one call. Returns the event id. */
+  async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: EmitOptions = {}): Promise<string> {
+    const event = this.create(type, data, options.subject);
+    await this.record(event, options.manager);
+    return event.id;
+  }
+}

@@ -1,0 +1,87 @@
+import { DataSource, EntityManager } from 'typeorm';
+import type { CloudEventEnvelope } from '@portcullis/contracts';
+import { OutboxEventEntity } from './outbox-event.entity';
+
+export interface OutboxRow {
+  seq: number;
+  id: string;
+  type: string;
+  payload: string;
+}
+
+/** Arbitrary but fixed key for the PostgreSQL advisory lock that elects one relay at a time. */
+const RELAY_LOCK_KEY = 0x706f7274; // "port"
+
+/** Reads and writes the outbox table; the only code that knows its SQL. */
+export class OutboxStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  get isPostgres(): boolean {
+    return this.dataSource.options.type === 'postgres';
+  }
+
+  async insert(event: CloudEventEnvelope, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.insert(OutboxEventEntity, {
+      id: event.id,
+      type: event.type,
+      payload: JSON.stringify(event),
+      createdAt: Date.now(),
+    });
+  }
+
+  /**
+   * Runs `work` on the oldest rows, in `seq` order, as the only relay of this database, and
+   * deletes the leading rows `work` reports delivered.
+   * PostgreSQL: several replicas of a producer may share one database, so a transaction-scoped
+   * advisory lock lets one of them drain at a time (the others skip the round) and order holds.
+   * SQLite is one process by construction, and a long transaction there would block the
+   * request path's own writes, so no lock is taken.
+   */
+  async drain(limit: number, work: (rows: OutboxRow[]) => Promise<DeliveryResult>): Promise<DrainResult> {
+    const round = async (manager: EntityManager): Promise<DrainResult> => {
+      const rows = await this.fetch(manager, limit);
+      if (!rows.length) return { fetched: 0, delivered: 0, locked: true };
+      const result = await work(rows);
+      await this.delete(manager, rows.slice(0, result.delivered));
+      return { fetched: rows.length, delivered: result.delivered, locked: true, error: result.error };
+    };
+    if (!this.isPostgres) return round(this.dataSource.manager);
+    return this.dataSource.transaction(async (manager) => {
+      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
+      if (!locked) return { fetched: 0, delivered: 0, locked: false };
+      return round(manager);
+    });
+  }
+
+  async count(): Promise<number> {
+    const [{ n }] = await this.dataSource.query('SELECT COUNT(*) AS n FROM "event_outbox"');
+    return Number(n);
+  }
+
+  private async fetch(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
+    const rows: { seq: string | number; id: string; type: string; payload: string }[] = await manager.query(
+      `SELECT "seq", "id", "type", "payload" FROM "event_outbox" ORDER BY "seq" ASC LIMIT ${Math.max(1, Math.floor(limit))}`,
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), id: r.id, type: r.type, payload: r.payload }));
+  }
+
+  private async delete(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    if (!rows.length) return;
+    // Rows are a prefix in seq order: delete the exact seqs (a concurrent insert may have a lower seq).
+    const seqs = rows.map((r) => r.seq);
+    const placeholders = seqs.map((_, i) => (this.isPostgres ? `$${i + 1}` : '?')).join(',');
+    await manager.query(`DELETE FROM "event_outbox" WHERE "seq" IN (${placeholders})`, seqs);
+  }
+}
+
+/** What a transport managed: the first `delivered` events are confirmed; `error` says why not all. */
+export interface DeliveryResult {
+  delivered: number;
+  error?: unknown;
+}
+
+export interface DrainResult extends DeliveryResult {
+  fetched: number;
+  /** False when another relay holds the database's relay lock. */
+  locked: boolean;
+}
