@@ -1,20 +1,14 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
+import { loadConfigOrExit } from '@portcullis/config';
 import { createHttpApp } from '@portcullis/http';
+import { authConfigSchema } from './config/auth-config';
+import { AppModule } from './app.module';
 
-@Controller()
-class PlaceholderController {
-  @Get('health/live')
-  live() {
-    return { status: 'ok' };
-  }
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(authConfigSchema);
+  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.TRUST_PROXY });
+  await app.listen(config.PORT, config.HOST);
+  app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.ISSUER_URL }, 'auth-server listening');
 }
 
-@Module({ controllers: [PlaceholderController] })
-class PlaceholderModule {}
-
-async function main() {
-  const app = await createHttpApp(PlaceholderModule);
-  await app.listen(Number(process.env.PORT ?? 0), '0.0.0.0');
-}
 void main();

@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthConfig } from './config/auth-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './audit/audit.module';
+import { ResourcesModule } from './resources/resources.module';
+import { MetadataModule } from './metadata/metadata.module';
+import { KeysModule } from './keys/keys.module';
+import { ClientsModule } from './clients/clients.module';
+import { UsersModule } from './users/users.module';
+import { AuthorizeModule } from './authorize/authorize.module';
+import { TokenModule } from './token/token.module';
+import { HealthModule } from './health/health.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AuthConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuditModule,
+        ResourcesModule,
+        MetadataModule,
+        KeysModule,
+        ClientsModule,
+        UsersModule,
+        AuthorizeModule,
+        TokenModule,
+        HealthModule,
+      ],
+    };
+  }
+}

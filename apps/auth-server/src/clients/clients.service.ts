@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ClientEntity } from './client.entity';
+import { ClientMetadataDocumentResolver } from './metadata-document/client-metadata-document.resolver';
+
+/** How long a client looked up from the database is served from memory. */
+const CACHE_TTL_MS = 5_000;
+
+/**
+ * Finds clients however they were registered: stored (pre-registered or RFC 7591) or
+ * described by a Client ID Metadata Document. The token endpoint looks a client up on every
+ * request, so stored clients are cached briefly; changes through this service invalidate.
+ */
+@Injectable()
+export class ClientsService {
+  private readonly cache = new Map<string, { client: ClientEntity | undefined; until: number }>();
+
+  constructor(
+    @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
+    private readonly metadataDocuments: ClientMetadataDocumentResolver,
+  ) {}
+
+  async find(clientId: string): Promise<ClientEntity | undefined> {
+    if (clientId.length === 0 || clientId.length > 2048) return undefined;
+    if (this.metadataDocuments.isMetadataDocumentId(clientId)) return this.metadataDocuments.resolve(clientId);
+    const hit = this.cache.get(clientId);
+    const now = Date.now();
+    if (hit && hit.until > now) return hit.client;
+    const client = (await this.clients.findOne({ where: { clientId } })) ?? undefined;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(clientId, { client, until: now + CACHE_TTL_MS });
+    return client;
+  }
+
+  async save(client: ClientEntity): Promise<ClientEntity> {
+    this.cache.delete(client.clientId);
+    return this.clients.save(client);
+  }
+
+  async remove(clientId: string): Promise<void> {
+    this.cache.delete(clientId);
+    await this.clients.delete({ clientId });
+  }
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { booleanFlag, csv, httpUrl, port, postgresUrl, seconds } from '@portcullis/config';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
+
+/**
+ * Every setting of the authorization server, with its default, in one place. Durations are
+ * in seconds.
+ */
+export const authConfigSchema = z.object({
+  PORT: port(9000),
+  HOST: z.string().default('0.0.0.0'),
+  /** RFC 8414 §2: the issuer identifier, exactly as published and put in `iss`. */
+  ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  DATABASE_URL: postgresUrl,
+  SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
+  MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
+  AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
+  /** Resource used when an authorization request names none (clients of MCP 2025-03-26). */
+  DEFAULT_RESOURCE: httpUrl.optional(),
+  ACCESS_TOKEN_TTL: seconds(600),
+  REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
+  /** RFC 9700 §2.2.2: a rotated refresh token stays usable this long, for clients racing themselves. */
+  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
+  AUTHORIZATION_CODE_TTL: seconds(60),
+  INTERACTION_TTL: seconds(600),
+  SESSION_TTL: seconds(8 * 3600),
+  /** How long a retired signing key stays published; must exceed ACCESS_TOKEN_TTL. */
+  KEY_RETIREMENT_GRACE: seconds(3600),
+  BOOTSTRAP_USERS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const users: { username: string; password: string }[] = [];
+      for (const pair of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+        const i = pair.indexOf(':');
+        if (i <= 0 || i === pair.length - 1) {
+          ctx.addIssue({ code: 'custom', message: 'expected "user:password,user2:password2"' });
+          return z.NEVER;
+        }
+        users.push({ username: pair.slice(0, i), password: pair.slice(i + 1) });
+      }
+      return users;
+    }),
+  /** RFC 7591 §3: presenting this as a Bearer token at registration creates a trusted client. */
+  REGISTRATION_INITIAL_ACCESS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** JSON file of pre-registered clients, loaded at start. */
+  CLIENTS_FILE: z.string().optional(),
+  /** Client ID Metadata Documents: hosts allowed even if they resolve to private addresses. */
+  CIMD_ALLOWED_PRIVATE_HOSTS: csv,
+  /** Development only: allow http:// client_id URLs (never in production). */
+  CIMD_ALLOW_HTTP: booleanFlag(false),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  LOGIN_LOCKOUT_SECONDS: seconds(300),
+  TRUST_PROXY: booleanFlag(false),
+  NODE_ENV: z.string().optional(),
+});
+
+export type AuthConfig = z.infer<typeof authConfigSchema>;
+
+/** Nest injection token for the parsed configuration. */
+export const AUTH_CONFIG = Symbol('AUTH_CONFIG');

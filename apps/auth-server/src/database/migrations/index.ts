@@ -1,0 +1,10 @@
+import { InitialPostgres1795684470489 } from './postgres/1795684470489-initial';
+import { InitialSqlite1795684469699 } from './sqlite/1795684469699-initial';
+
+/**
+ * Schema migrations, one list per engine, in order. They run at start (migrationsRun).
+ * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
+ * against an up-to-date database of each engine (see README, "Migrations").
+ */
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699];

@@ -1,0 +1,136 @@
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HTML_SECURITY_HEADERS, singleParams } from '@portcullis/http';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { AuditTrail } from '../audit/audit-trail';
+import { ClientsService } from '../clients/clients.service';
+import { LoginThrottle } from '../users/login-throttle';
+import { UsersService } from '../users/users.service';
+import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
+import { InteractionEntity } from './interaction.entity';
+import { InteractionService, NextStep } from './interaction.service';
+import { renderConsent } from './views/consent.view';
+import { renderError } from './views/error.view';
+import { renderLogin } from './views/login.view';
+
+/**
+ * The login and consent pages. Every POST must come from the browser that started the
+ * interaction (binding cookie) and carry the interaction's CSRF token.
+ */
+@Controller('interaction')
+export class InteractionController {
+  constructor(
+    private readonly interactions: InteractionService,
+    private readonly users: UsersService,
+    private readonly clients: ClientsService,
+    private readonly throttle: LoginThrottle,
+    private readonly audit: AuditTrail,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  @Get(':id')
+  async show(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
+    if (!interaction) return this.expired(reply);
+    await this.respond(interaction, await this.interactions.next(interaction), reply);
+  }
+
+  @Post(':id/login')
+  async login(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
+    if (!interaction) return this.expired(reply);
+    const form = this.form(req, ['csrf_token', 'username', 'password']);
+    if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
+    const username = (form.username ?? '').trim();
+    const address = req.ip;
+    if (this.throttle.isBlocked(address)) {
+      return this.page(reply, 429, await this.loginPage(interaction, username, 'Too many failed attempts. Wait a few minutes and try again.'));
+    }
+    const result = await this.users.login(username, form.password ?? '');
+    if (!result.ok) {
+      this.throttle.recordFailure(address);
+      this.audit.record({ type: 'auth.login.failed', data: { username: username.slice(0, 128), reason: result.reason, client_id: interaction.clientId } });
+      const message = result.reason === 'locked' ? 'Too many failed attempts for this account. Try again later.' : 'Wrong username or password.';
+      return this.page(reply, result.reason === 'locked' ? 429 : 401, await this.loginPage(interaction, username, message));
+    }
+    this.audit.record({ type: 'auth.login.succeeded', subject: result.user.id, data: { username: result.user.username, client_id: interaction.clientId } });
+    const sessionId = await this.interactions.createSession(result.user.id);
+    setCookie(reply, SESSION_COOKIE, sessionId, this.secure, this.config.SESSION_TTL);
+    await this.interactions.attachUser(interaction, result.user.id);
+    await this.respond(interaction, await this.interactions.next(interaction), reply, true);
+  }
+
+  @Post(':id/consent')
+  async consent(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
+    if (!interaction || !interaction.userId) return this.expired(reply);
+    const form = this.form(req, ['csrf_token', 'decision']);
+    if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
+    if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
+    if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
+    return this.page(reply, 400, renderError('Invalid request', 'Choose Allow or Deny.'));
+  }
+
+  private get secure(): boolean {
+    return this.config.ISSUER_URL.startsWith('https:');
+  }
+
+  private form<K extends string>(req: FastifyRequest, names: readonly K[]): Partial<Record<K, string>> | undefined {
+    try {
+      return singleParams(req.body, names);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** After a POST, the next page is reached by a 303 so a reload never re-submits the form. */
+  private async respond(interaction: InteractionEntity, next: NextStep, reply: FastifyReply, afterPost = false): Promise<void> {
+    if (next.kind === 'redirect') return this.redirect(reply, next.url);
+    if (afterPost) return this.redirect(reply, `${this.config.ISSUER_URL}/interaction/${interaction.id}`);
+    if (next.kind === 'login') return this.page(reply, 200, await this.loginPage(interaction));
+    const client = await this.clients.find(interaction.clientId);
+    const user = await this.users.findById(interaction.userId as string);
+    if (!client || !user) return this.expired(reply);
+    this.page(
+      reply,
+      200,
+      renderConsent({
+        action: `${this.config.ISSUER_URL}/interaction/${interaction.id}/consent`,
+        csrfToken: interaction.csrfToken,
+        clientName: client.clientName ?? client.clientId,
+        clientId: client.clientId,
+        redirectHost: new URL(interaction.redirectUri).host || interaction.redirectUri,
+        resource: interaction.resource,
+        scopes: interaction.scope.split(' ').filter(Boolean),
+        username: user.username,
+      }),
+    );
+  }
+
+  private async loginPage(interaction: InteractionEntity, username?: string, error?: string): Promise<string> {
+    const client = await this.clients.find(interaction.clientId);
+    return renderLogin({
+      action: `${this.config.ISSUER_URL}/interaction/${interaction.id}/login`,
+      csrfToken: interaction.csrfToken,
+      clientName: client?.clientName ?? interaction.clientId,
+      username,
+      error,
+    });
+  }
+
+  private page(reply: FastifyReply, status: number, html: string): void {
+    reply.code(status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
+  }
+
+  private redirect(reply: FastifyReply, url: string): void {
+    reply.header('cache-control', 'no-store').redirect(url, 303);
+  }
+
+  private expired(reply: FastifyReply): void {
+    this.page(reply, 400, renderError('Sign-in request expired', 'This sign-in request has expired or was started in another browser. Return to the application and try again.'));
+  }
+
+  private forbidden(reply: FastifyReply): void {
+    this.page(reply, 403, renderError('Request refused', 'The form could not be verified. Return to the application and try again.'));
+  }
+}

@@ -1,0 +1,167 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { formatScope, parseScope, secretsEqual, sha256Base64Url } from '@portcullis/oauth';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { AuthorizationRequest } from '../authorize/authorization-request.validator';
+import { authorizationResponseUrl } from '../authorize/authorization-response';
+import { GrantsService } from '../token/grants.service';
+import { AuditTrail } from '../audit/audit-trail';
+import { InteractionEntity } from './interaction.entity';
+import { SessionEntity } from './session.entity';
+import { ConsentEntity } from './consent.entity';
+
+export type NextStep =
+  | { kind: 'login' }
+  | { kind: 'consent' }
+  | { kind: 'redirect'; url: string };
+
+/**
+ * The person's part of the authorization code flow: a validated request waits as an
+ * interaction until the person has logged in and consented (or consent is remembered), then
+ * ends in exactly one redirect to the client, with a code or an error, `state` and `iss`.
+ */
+@Injectable()
+export class InteractionService {
+  constructor(
+    @InjectRepository(InteractionEntity) private readonly interactions: Repository<InteractionEntity>,
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
+    private readonly grants: GrantsService,
+    private readonly audit: AuditTrail,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async start(request: AuthorizationRequest, browserId: string, sessionUserId: string | undefined): Promise<InteractionEntity> {
+    const now = Date.now();
+    await this.interactions.delete({ expiresAt: LessThan(now) });
+    const interaction = this.interactions.create({
+      id: randomBytes(24).toString('base64url'),
+      clientId: request.client.clientId,
+      redirectUri: request.redirectUri,
+      redirectUriGiven: request.redirectUriGiven,
+      state: request.state ?? null,
+      scope: formatScope(request.scopes),
+      resource: request.resource,
+      codeChallenge: request.codeChallenge,
+      prompt: request.prompt ?? null,
+      csrfToken: randomBytes(24).toString('base64url'),
+      browserBindingHash: sha256Base64Url(browserId),
+      // prompt=login (OIDC Core §3.1.2.1) asks for a fresh login even with a session.
+      userId: request.prompt === 'login' ? null : (sessionUserId ?? null),
+      expiresAt: now + this.config.INTERACTION_TTL * 1000,
+    });
+    return this.interactions.save(interaction);
+  }
+
+  /** The interaction, if it exists, has not expired and belongs to this browser. */
+  async load(id: string, browserId: string | undefined): Promise<InteractionEntity | undefined> {
+    if (!browserId || !/^[\w-]{16,64}$/.test(id)) return undefined;
+    const interaction = await this.interactions.findOne({ where: { id } });
+    if (!interaction || interaction.expiresAt <= Date.now()) return undefined;
+    if (!secretsEqual(sha256Base64Url(browserId), interaction.browserBindingHash)) return undefined;
+    return interaction;
+  }
+
+  checkCsrf(interaction: InteractionEntity, presented: unknown): boolean {
+    return typeof presented === 'string' && secretsEqual(presented, interaction.csrfToken);
+  }
+
+  /** What the person must do next, or the final redirect if nothing is left to ask. */
+  async next(interaction: InteractionEntity): Promise<NextStep> {
+    const prompt = interaction.prompt;
+    if (!interaction.userId) {
+      if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'login_required', 'the user is not logged in') };
+      return { kind: 'login' };
+    }
+    const remembered = prompt !== 'consent' && (await this.hasConsent(interaction));
+    if (remembered) return { kind: 'redirect', url: await this.approve(interaction, false) };
+    if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'consent_required', 'consent is required') };
+    return { kind: 'consent' };
+  }
+
+  async attachUser(interaction: InteractionEntity, userId: string): Promise<void> {
+    interaction.userId = userId;
+    await this.interactions.update({ id: interaction.id }, { userId });
+  }
+
+  /** Issues the code (and remembers consent when the person just gave it). */
+  async approve(interaction: InteractionEntity, consentGiven: boolean): Promise<string> {
+    const userId = interaction.userId as string;
+    const scopes = parseScope(interaction.scope) ?? [];
+    if (consentGiven) await this.rememberConsent(userId, interaction.clientId, interaction.resource, scopes);
+    await this.interactions.delete({ id: interaction.id });
+    const { code, grantId } = await this.grants.createWithCode({
+      userId,
+      clientId: interaction.clientId,
+      resource: interaction.resource,
+      scopes,
+      redirectUri: interaction.redirectUri,
+      redirectUriGiven: interaction.redirectUriGiven,
+      codeChallenge: interaction.codeChallenge,
+    });
+    if (consentGiven) {
+      this.audit.record({
+        type: 'auth.consent.granted',
+        subject: userId,
+        data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope },
+      });
+    }
+    this.audit.record({
+      type: 'auth.code.issued',
+      subject: userId,
+      data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope, grant_id: grantId, remembered_consent: !consentGiven },
+    });
+    return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, { code, state: interaction.state ?? undefined });
+  }
+
+  async deny(interaction: InteractionEntity): Promise<string> {
+    this.audit.record({
+      type: 'auth.consent.denied',
+      subject: interaction.userId ?? undefined,
+      data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope },
+    });
+    return this.finishWithError(interaction, 'access_denied', 'the user denied the request');
+  }
+
+  private async finishWithError(interaction: InteractionEntity, error: string, description: string): Promise<string> {
+    await this.interactions.delete({ id: interaction.id });
+    return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, {
+      error,
+      error_description: description,
+      state: interaction.state ?? undefined,
+    });
+  }
+
+  private async hasConsent(interaction: InteractionEntity): Promise<boolean> {
+    const consent = await this.consents.findOne({
+      where: { userId: interaction.userId as string, clientId: interaction.clientId, resource: interaction.resource },
+    });
+    if (!consent) return false;
+    const granted = new Set(parseScope(consent.scope) ?? []);
+    return (parseScope(interaction.scope) ?? []).every((s) => granted.has(s));
+  }
+
+  private async rememberConsent(userId: string, clientId: string, resource: string, scopes: string[]): Promise<void> {
+    const existing = await this.consents.findOne({ where: { userId, clientId, resource } });
+    if (existing) {
+      const merged = new Set([...(parseScope(existing.scope) ?? []), ...scopes]);
+      await this.consents.update({ id: existing.id }, { scope: formatScope(merged), updatedAt: Date.now() });
+    } else {
+      await this.consents.insert({ id: randomUUID(), userId, clientId, resource, scope: formatScope(scopes), updatedAt: Date.now() });
+    }
+  }
+
+  async createSession(userId: string): Promise<string> {
+    const id = randomBytes(32).toString('base64url');
+    await this.sessions.insert({ idHash: sha256Base64Url(id), userId, expiresAt: Date.now() + this.config.SESSION_TTL * 1000 });
+    return id;
+  }
+
+  async sessionUser(sessionId: string | undefined): Promise<string | undefined> {
+    if (!sessionId) return undefined;
+    const session = await this.sessions.findOne({ where: { idHash: sha256Base64Url(sessionId) } });
+    return session && session.expiresAt > Date.now() ? session.userId : undefined;
+  }
+}

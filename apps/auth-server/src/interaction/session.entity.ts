@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochColumn } from '../database/epoch-column';
+
+/** A logged-in browser. The cookie holds a random id; only its sha256 is stored. */
+@Entity('sessions')
+export class SessionEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64, name: 'id_hash' })
+  idHash: string;
+
+  @Column({ type: 'varchar', length: 36, name: 'user_id' })
+  userId: string;
+
+  @Column({ ...epochColumn(), name: 'expires_at' })
+  expiresAt: number;
+}

@@ -1,0 +1,44 @@
+import { escapeHtml } from '@portcullis/http';
+import { findScope } from '@portcullis/scopes';
+import { layout } from './layout.view';
+
+export interface ConsentView {
+  action: string;
+  csrfToken: string;
+  clientName: string;
+  clientId: string;
+  redirectHost: string;
+  resource: string;
+  scopes: string[];
+  username: string;
+}
+
+export function renderConsent(v: ConsentView): string {
+  const scopes = v.scopes
+    .map((name) => {
+      const description = findScope(name)?.description ?? name;
+      return `<li class="scope">${escapeHtml(description)}<br><code>${escapeHtml(name)}</code></li>`;
+    })
+    .join('\n');
+  return layout(
+    'Allow access',
+    `<h1>Allow <span class="client">${escapeHtml(v.clientName)}</span> access?</h1>
+<p>Signed in as <strong>${escapeHtml(v.username)}</strong></p>
+<ul class="facts" aria-label="About this request">
+<li><span class="label">Application</span><span class="client">${escapeHtml(v.clientName)}</span> <code>${escapeHtml(v.clientId)}</code></li>
+<li><span class="label">You will be returned to</span><span class="client">${escapeHtml(v.redirectHost)}</span></li>
+<li><span class="label">Access to</span><span class="client">${escapeHtml(v.resource)}</span></li>
+</ul>
+<h2 style="font-size:1rem;margin:1rem 0 .25rem">It will be able to</h2>
+<ul class="facts">
+${scopes}
+</ul>
+<form method="post" action="${escapeHtml(v.action)}">
+<input type="hidden" name="csrf_token" value="${escapeHtml(v.csrfToken)}">
+<div class="actions">
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+<button type="submit" name="decision" value="approve" class="primary" style="margin-top:0">Allow</button>
+</div>
+</form>`,
+  );
+}

@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { canonicalResource, InvalidRequest, InvalidTarget } from '@portcullis/oauth';
+import { ResourceKind, scopesForResource } from '@portcullis/scopes';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+
+export interface ProtectedResource {
+  /** Canonical resource identifier (RFC 8707 §2); the `aud` of its access tokens. */
+  identifier: string;
+  kind: Exclude<ResourceKind, 'authorization-server'>;
+  /** Scopes this resource accepts (from the shared scope catalogue). */
+  scopes: readonly string[];
+}
+
+/** The protected resources this server issues tokens for. A token is for exactly one. */
+@Injectable()
+export class ResourceRegistry {
+  private readonly byIdentifier: Map<string, ProtectedResource>;
+  readonly defaultResource: ProtectedResource;
+
+  constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
+    const entries: ProtectedResource[] = [
+      { identifier: canonicalResource(config.MCP_RESOURCE_URL) as string, kind: 'mcp', scopes: scopesForResource('mcp') },
+      { identifier: canonicalResource(config.AUDIT_RESOURCE_URL) as string, kind: 'audit', scopes: scopesForResource('audit') },
+    ];
+    this.byIdentifier = new Map(entries.map((r) => [r.identifier, r]));
+    const fallback = canonicalResource(config.DEFAULT_RESOURCE ?? config.MCP_RESOURCE_URL);
+    this.defaultResource = this.byIdentifier.get(fallback ?? '') ?? entries[0];
+  }
+
+  all(): ProtectedResource[] {
+    return [...this.byIdentifier.values()];
+  }
+
+  /**
+   * Resolves a `resource` parameter (RFC 8707 §2). Absent → the default resource (MCP
+   * 2025-03-26 clients send none). Unknown or malformed → `invalid_target`. RFC 8707 allows
+   * several resource parameters; a Portcullis token is for exactly one, so more is refused.
+   */
+  resolve(value: string | string[] | undefined): ProtectedResource {
+    if (Array.isArray(value)) throw new InvalidTarget('exactly one resource may be requested per token');
+    if (value === undefined || value === '') return this.defaultResource;
+    const canonical = canonicalResource(value);
+    if (!canonical) throw new InvalidTarget('resource must be an absolute http(s) URI without a fragment');
+    const found = this.byIdentifier.get(canonical);
+    if (!found) throw new InvalidTarget('unknown resource');
+    return found;
+  }
+
+  /** Like resolve, for a value that must be present. */
+  require(value: string | undefined): ProtectedResource {
+    if (!value) throw new InvalidRequest("missing required parameter 'resource'");
+    return this.resolve(value);
+  }
+}

@@ -1,0 +1,55 @@
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InvalidRequest, UnauthorizedClient } from '@portcullis/oauth';
+import { singleParams } from '@portcullis/http';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { ClientAuthenticator } from '../clients/client-authenticator';
+import { requireFormBody } from '../token/form-content-type';
+import { GrantsService } from '../token/grants.service';
+import { OwnTokenInspector } from '../token/own-token.inspector';
+import { TokenEventsPublisher } from '../token/token-events.publisher';
+
+/**
+ * Token revocation (RFC 7009). A refresh token revokes its whole family (grant, refresh
+ * tokens, access tokens); an access token is revoked by `jti` and remembered until it
+ * expires. Unknown or already invalid tokens get 200 (§2.2): the client's goal is met.
+ */
+@Controller()
+export class RevocationController {
+  constructor(
+    private readonly clientAuth: ClientAuthenticator,
+    private readonly inspector: OwnTokenInspector,
+    private readonly grants: GrantsService,
+    private readonly events: TokenEventsPublisher,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  @Post('revoke')
+  @HttpCode(200)
+  async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    reply.header('cache-control', 'no-store');
+    requireFormBody(req);
+    const client = await this.clientAuth.authenticate({
+      authorization: req.headers.authorization,
+      body: req.body,
+      endpointUrl: `${this.config.ISSUER_URL}/revoke`,
+    });
+    const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);
+    if (!token) throw new InvalidRequest("missing required parameter 'token'");
+    const found = await this.inspector.inspect(token, hint);
+    if (!found) return;
+    if (found.kind === 'access_token') {
+      // §2.1: the token must have been issued to the client asking.
+      if (found.claims.client_id !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
+      if (!found.active) return;
+      const expiresAt = (found.claims.exp ?? 0) * 1000;
+      await this.grants.revokeAccessToken(found.claims.jti, client.clientId, expiresAt);
+      this.events.accessTokenRevoked(found.claims.jti, expiresAt, client.clientId, found.claims.sub);
+      return;
+    }
+    if (found.grant.clientId !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
+    if (found.grant.revokedAt) return;
+    const revoked = await this.grants.revokeFamily(found.grant.id);
+    this.events.familyRevoked(revoked, client.clientId, found.grant.userId, 'revocation_request');
+  }
+}

@@ -1,0 +1,53 @@
+import { OAuthError } from '@portcullis/oauth';
+import { Scope, scopesForResource } from '@portcullis/scopes';
+import { ClientEntity } from '../clients/client.entity';
+import { ProtectedResource } from '../resources/resource-registry';
+import { allowedScopes, resolveRequestedScopes } from './scope-policy';
+
+const mcp: ProtectedResource = { identifier: 'http://localhost:3000/mcp', kind: 'mcp', scopes: scopesForResource('mcp') };
+const audit: ProtectedResource = { identifier: 'http://localhost:3100/audit', kind: 'audit', scopes: scopesForResource('audit') };
+
+function client(over: Partial<ClientEntity> = {}): ClientEntity {
+  return Object.assign(new ClientEntity(), { clientId: 'c', trusted: false, scope: null, grantTypes: ['authorization_code'], ...over });
+}
+
+function errorOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as OAuthError).error;
+  }
+  return undefined;
+}
+
+describe('scope policy', () => {
+  it('defaults to every non-privileged scope of the resource', () => {
+    expect(resolveRequestedScopes(undefined, client(), mcp, 'authorization_code').sort()).toEqual([...scopesForResource('mcp')].sort());
+  });
+
+  it('refuses a scope of another resource', () => {
+    expect(errorOf(() => resolveRequestedScopes(Scope.AuditRead, client(), mcp, 'authorization_code'))).toBe('invalid_scope');
+  });
+
+  it('never lets an untrusted client hold a privileged scope', () => {
+    expect(errorOf(() => resolveRequestedScopes(Scope.AuditRead, client(), audit, 'authorization_code'))).toBe('invalid_scope');
+    expect(errorOf(() => resolveRequestedScopes(undefined, client(), audit, 'authorization_code'))).toBe('invalid_scope');
+    expect(resolveRequestedScopes(Scope.AuditRead, client({ trusted: true }), audit, 'client_credentials')).toEqual([Scope.AuditRead]);
+  });
+
+  it('keeps a client within its registered scope', () => {
+    const c = client({ scope: 'sentiment:read' });
+    expect(errorOf(() => resolveRequestedScopes('watchlist:read', c, mcp, 'authorization_code'))).toBe('invalid_scope');
+    expect(resolveRequestedScopes(undefined, c, mcp, 'authorization_code')).toEqual(['sentiment:read']);
+  });
+
+  it('grants offline_access only in the people flow, and only on request', () => {
+    expect(allowedScopes(client(), mcp, 'client_credentials').has(Scope.OfflineAccess)).toBe(false);
+    expect(resolveRequestedScopes('offline_access sentiment:read', client(), mcp, 'authorization_code')).toContain(Scope.OfflineAccess);
+    expect(errorOf(() => resolveRequestedScopes('offline_access', client({ trusted: true }), mcp, 'client_credentials'))).toBe('invalid_scope');
+  });
+
+  it('refuses malformed scope strings', () => {
+    expect(errorOf(() => resolveRequestedScopes('a"b', client(), mcp, 'authorization_code'))).toBe('invalid_scope');
+  });
+});

@@ -1,0 +1,58 @@
+import { InvalidScope, parseScope } from '@portcullis/oauth';
+import { isPrivilegedScope, Scope } from '@portcullis/scopes';
+import { ClientEntity } from '../clients/client.entity';
+import { ProtectedResource } from '../resources/resource-registry';
+
+export type Flow = 'authorization_code' | 'client_credentials';
+
+/**
+ * What a client may hold at a resource: the resource's scopes, narrowed to the client's
+ * registered `scope` if it has one, without privileged scopes unless the client is trusted.
+ * `offline_access` is the authorization server's own scope: only people's flows carry it.
+ */
+export function allowedScopes(client: ClientEntity, resource: ProtectedResource, flow: Flow): Set<string> {
+  const registered = client.scope ? new Set(parseScope(client.scope) ?? []) : undefined;
+  const out = new Set<string>();
+  const candidates = flow === 'authorization_code' ? [...resource.scopes, Scope.OfflineAccess] : resource.scopes;
+  for (const scope of candidates) {
+    if (registered && !registered.has(scope)) continue;
+    if (isPrivilegedScope(scope) && !client.trusted) continue;
+    out.add(scope);
+  }
+  return out;
+}
+
+/**
+ * Resolves the `scope` parameter of an authorization or client_credentials request
+ * (RFC 6749 §3.3). Absent → everything the client may hold at the resource (minus
+ * offline_access, which is only granted on request). Any scope the resource does not accept,
+ * or the client may not hold, is `invalid_scope`, naming it.
+ */
+export function resolveRequestedScopes(
+  requested: string | undefined,
+  client: ClientEntity,
+  resource: ProtectedResource,
+  flow: Flow,
+): string[] {
+  const parsed = parseScope(requested);
+  if (parsed === undefined) throw new InvalidScope('scope is malformed');
+  const allowed = allowedScopes(client, resource, flow);
+  if (parsed.length === 0) {
+    const fallback = [...allowed].filter((s) => s !== Scope.OfflineAccess);
+    if (fallback.length === 0) throw new InvalidScope('this client may not hold any scope at this resource');
+    return fallback;
+  }
+  for (const scope of parsed) {
+    if (scope === Scope.OfflineAccess && flow === 'authorization_code' && allowed.has(scope)) continue;
+    if (!resource.scopes.includes(scope) && scope !== Scope.OfflineAccess) {
+      throw new InvalidScope(`scope '${scope}' is not accepted by resource ${resource.identifier}`);
+    }
+    if (!allowed.has(scope)) throw new InvalidScope(`this client may not hold scope '${scope}'`);
+  }
+  return parsed;
+}
+
+/** The scopes that go into an access token: never offline_access (it is not for resources). */
+export function resourceScopes(scopes: readonly string[]): string[] {
+  return scopes.filter((s) => s !== Scope.OfflineAccess);
+}

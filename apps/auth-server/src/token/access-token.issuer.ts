@@ -1,0 +1,54 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import { randomUUID } from 'node:crypto';
+import { formatScope } from '@portcullis/oauth';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { SigningKeysService } from '../keys/signing-keys.service';
+import { resourceScopes } from '../scopes/scope-policy';
+
+export interface AccessTokenRequest {
+  subject: string;
+  clientId: string;
+  /** Canonical resource identifier: the token's only audience (RFC 8707 §2). */
+  resource: string;
+  scopes: readonly string[];
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  scope: string;
+  expiresIn: number;
+  expiresAt: number;
+}
+
+/**
+ * Signs JWT access tokens per RFC 9068: header `typ: at+jwt` (§2.1), claims iss, sub, aud,
+ * exp, iat, jti, client_id, scope (§2.2). `aud` is a single string, the resource the token is
+ * for, so a token for one resource is refused by every other.
+ */
+@Injectable()
+export class AccessTokenIssuer {
+  constructor(
+    private readonly keys: SigningKeysService,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async issue(request: AccessTokenRequest, now = Date.now()): Promise<IssuedAccessToken> {
+    const key = await this.keys.signingKey();
+    const jti = randomUUID();
+    const iat = Math.floor(now / 1000);
+    const ttl = this.config.ACCESS_TOKEN_TTL;
+    const scope = formatScope(resourceScopes(request.scopes));
+    const token = await new SignJWT({ client_id: request.clientId, scope })
+      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
+      .setIssuer(this.config.ISSUER_URL)
+      .setSubject(request.subject)
+      .setAudience(request.resource)
+      .setIssuedAt(iat)
+      .setExpirationTime(iat + ttl)
+      .setJti(jti)
+      .sign(key.privateKey);
+    return { token, jti, scope, expiresIn: ttl, expiresAt: (iat + ttl) * 1000 };
+  }
+}

@@ -1,0 +1,32 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochColumn } from '../database/epoch-column';
+
+/**
+ * One person's authorization of one client for one resource: the family that an
+ * authorization code, its refresh tokens and their access tokens belong to. Revoking the
+ * grant revokes the whole family (RFC 9700 §4.14.2, RFC 6749 §10.5).
+ */
+@Entity('grants')
+export class GrantEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36, name: 'user_id' })
+  userId: string;
+
+  @Column({ type: 'varchar', length: 255, name: 'client_id' })
+  clientId: string;
+
+  @Column({ type: 'varchar', length: 2048 })
+  resource: string;
+
+  /** Every scope granted; refresh requests may narrow but never widen it. */
+  @Column({ type: 'text' })
+  scope: string;
+
+  @Column({ ...epochColumn(), name: 'created_at' })
+  createdAt: number;
+
+  @Column({ ...epochColumn({ nullable: true }), name: 'revoked_at' })
+  revokedAt: number | null;
+}

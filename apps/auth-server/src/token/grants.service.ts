@@ -1,0 +1,168 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { formatScope, sha256Base64Url } from '@portcullis/oauth';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { GrantEntity } from './grant.entity';
+import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { RefreshTokenEntity } from './refresh-token.entity';
+import { AccessTokenRecordEntity } from './access-token-record.entity';
+
+export interface NewAuthorization {
+  userId: string;
+  clientId: string;
+  resource: string;
+  scopes: string[];
+  redirectUri: string;
+  redirectUriGiven: boolean;
+  codeChallenge: string;
+}
+
+export interface FamilyRevocation {
+  grantId: string;
+  /** Access tokens of the family that had not expired, now revoked. */
+  accessTokens: { jti: string; expiresAt: number }[];
+}
+
+/** 256 bits from the CSPRNG, base64url: unguessable codes and refresh tokens. */
+export function newOpaqueToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Storage of grants (token families) and what hangs off them: authorization codes, refresh
+ * tokens and the `jti`s of their access tokens. Codes and refresh tokens are stored only as
+ * sha256 digests.
+ */
+@Injectable()
+export class GrantsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  /** Creates the grant and its authorization code; returns the code (shown once). */
+  async createWithCode(auth: NewAuthorization, now = Date.now()): Promise<{ code: string; grantId: string }> {
+    const code = newOpaqueToken();
+    const grantId = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await tx.insert(GrantEntity, {
+        id: grantId,
+        userId: auth.userId,
+        clientId: auth.clientId,
+        resource: auth.resource,
+        scope: formatScope(auth.scopes),
+        createdAt: now,
+        revokedAt: null,
+      });
+      await tx.insert(AuthorizationCodeEntity, {
+        codeHash: sha256Base64Url(code),
+        grantId,
+        clientId: auth.clientId,
+        userId: auth.userId,
+        redirectUri: auth.redirectUri,
+        redirectUriGiven: auth.redirectUriGiven,
+        resource: auth.resource,
+        scope: formatScope(auth.scopes),
+        codeChallenge: auth.codeChallenge,
+        expiresAt: now + this.config.AUTHORIZATION_CODE_TTL * 1000,
+        consumedAt: null,
+      });
+    });
+    return { code, grantId };
+  }
+
+  /**
+   * Marks a code consumed, atomically: of two concurrent exchanges exactly one wins. Returns
+   * the code row, and whether this call consumed it (false = replay).
+   */
+  async consumeCode(code: string, now = Date.now()): Promise<{ row: AuthorizationCodeEntity; firstUse: boolean } | undefined> {
+    const codeHash = sha256Base64Url(code);
+    return this.db.transaction(async (tx) => {
+      const row = await tx.findOne(AuthorizationCodeEntity, { where: { codeHash } });
+      if (!row) return undefined;
+      const result = await tx.update(AuthorizationCodeEntity, { codeHash, consumedAt: IsNull() }, { consumedAt: now });
+      return { row, firstUse: (result.affected ?? 0) === 1 };
+    });
+  }
+
+  findGrant(id: string): Promise<GrantEntity | null> {
+    return this.db.getRepository(GrantEntity).findOne({ where: { id } });
+  }
+
+  async issueRefreshToken(grantId: string, scopes: string[], manager?: EntityManager, now = Date.now()): Promise<string> {
+    const token = newOpaqueToken();
+    await (manager ?? this.db.manager).insert(RefreshTokenEntity, {
+      tokenHash: sha256Base64Url(token),
+      grantId,
+      scope: formatScope(scopes),
+      expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000,
+      rotatedAt: null,
+      revokedAt: null,
+    });
+    return token;
+  }
+
+  findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
+    return this.db.getRepository(RefreshTokenEntity).findOne({ where: { tokenHash: sha256Base64Url(token) } });
+  }
+
+  /**
+   * Rotation (OAuth 2.1 §4.3.1): marks the presented token used and issues its successor in
+   * one transaction. Only the first use sets `rotatedAt`; a second use inside the grace window
+   * is allowed (and gets its own successor) but does not extend the window.
+   */
+  async rotateRefreshToken(current: RefreshTokenEntity, scopes: string[], now = Date.now()): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      await tx.update(RefreshTokenEntity, { tokenHash: current.tokenHash, rotatedAt: IsNull() }, { rotatedAt: now });
+      return this.issueRefreshToken(current.grantId, scopes, tx, now);
+    });
+  }
+
+  async recordAccessToken(jti: string, grantId: string | null, clientId: string, expiresAt: number): Promise<void> {
+    await this.db.getRepository(AccessTokenRecordEntity).insert({ jti, grantId, clientId, expiresAt, revokedAt: null });
+  }
+
+  /**
+   * Revokes a grant and everything issued under it: refresh tokens, and access tokens by
+   * `jti` (kept until they expire so resource servers can be told). Idempotent.
+   */
+  async revokeFamily(grantId: string, now = Date.now()): Promise<FamilyRevocation> {
+    return this.db.transaction(async (tx) => {
+      await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
+      await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
+      const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter(
+        (t) => t.expiresAt > now,
+      );
+      if (live.length > 0) await tx.update(AccessTokenRecordEntity, { jti: In(live.map((t) => t.jti)) }, { revokedAt: now });
+      return { grantId, accessTokens: live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt })) };
+    });
+  }
+
+  /** Revokes one access token by jti (RFC 7009), remembered until it expires. */
+  async revokeAccessToken(jti: string, clientId: string, expiresAt: number, now = Date.now()): Promise<void> {
+    const repo = this.db.getRepository(AccessTokenRecordEntity);
+    const existing = await repo.findOne({ where: { jti } });
+    if (existing) {
+      if (!existing.revokedAt) await repo.update({ jti }, { revokedAt: now });
+    } else {
+      await repo.insert({ jti, grantId: null, clientId, expiresAt, revokedAt: now });
+    }
+  }
+
+  async isAccessTokenRevoked(jti: string): Promise<boolean> {
+    const row = await this.db.getRepository(AccessTokenRecordEntity).findOne({ where: { jti } });
+    return !!row?.revokedAt;
+  }
+
+  /** Access tokens revoked and not yet expired: what a resource server starting now must refuse. */
+  async currentRevocations(now = Date.now()): Promise<{ jti: string; expiresAt: number }[]> {
+    const rows = await this.db
+      .getRepository(AccessTokenRecordEntity)
+      .createQueryBuilder('t')
+      .where('t.revoked_at IS NOT NULL AND t.expires_at > :now', { now })
+      .getMany();
+    return rows.map((r) => ({ jti: r.jti, expiresAt: r.expiresAt }));
+  }
+}

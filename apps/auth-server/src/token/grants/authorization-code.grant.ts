@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, parseScope, UnauthorizedClient } from '@portcullis/oauth';
+import { requireParams } from '@portcullis/http';
+import { Scope } from '@portcullis/scopes';
+import { ClientEntity } from '../../clients/client.entity';
+import { isValidCodeVerifier, verifyS256 } from '../../authorize/pkce';
+import { AccessTokenIssuer } from '../access-token.issuer';
+import { GrantsService } from '../grants.service';
+import { TokenEventsPublisher } from '../token-events.publisher';
+import { GrantHandler, TokenResponse } from './grant-handler';
+
+/**
+ * The authorization code grant (OAuth 2.1 §4.1.3): the code is single use, bound to the
+ * client, the redirect URI and the PKCE challenge, and carries the resource from the
+ * authorization request.
+ */
+@Injectable()
+export class AuthorizationCodeGrant implements GrantHandler {
+  readonly grantType = 'authorization_code';
+
+  constructor(
+    private readonly grants: GrantsService,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly events: TokenEventsPublisher,
+  ) {}
+
+  async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
+    const params = requireParams(raw, ['code', 'redirect_uri', 'code_verifier', 'resource'], ['code']);
+    if (!client.grantTypes.includes(this.grantType)) {
+      throw new UnauthorizedClient('this client is not registered for the authorization_code grant');
+    }
+    if (!params.code_verifier) throw new InvalidRequest("missing required parameter 'code_verifier' (PKCE)");
+    if (!isValidCodeVerifier(params.code_verifier)) throw new InvalidRequest('code_verifier is malformed');
+
+    const consumed = await this.grants.consumeCode(params.code);
+    if (!consumed) throw new InvalidGrant('authorization code is invalid');
+    const { row, firstUse } = consumed;
+    if (!firstUse) {
+      // RFC 6749 §4.1.2 / OAuth 2.1 §4.1.3: a replayed code may be stolen; revoke what it produced.
+      const revoked = await this.grants.revokeFamily(row.grantId);
+      this.events.familyRevoked(revoked, row.clientId, row.userId, 'authorization_code_replay');
+      throw new InvalidGrant('authorization code was already used');
+    }
+    if (row.clientId !== client.clientId) throw new InvalidGrant('authorization code was issued to another client');
+    if (row.expiresAt <= Date.now()) throw new InvalidGrant('authorization code has expired');
+    // RFC 6749 §4.1.3: required and identical when the authorization request included it.
+    if (row.redirectUriGiven && params.redirect_uri !== row.redirectUri) {
+      throw new InvalidGrant('redirect_uri does not match the authorization request');
+    }
+    if (!verifyS256(params.code_verifier, row.codeChallenge)) throw new InvalidGrant('PKCE verification failed');
+    if (params.resource !== undefined && canonicalResource(params.resource) !== row.resource) {
+      throw new InvalidTarget('resource differs from the one authorized');
+    }
+    const grant = await this.grants.findGrant(row.grantId);
+    if (!grant || grant.revokedAt) throw new InvalidGrant('the authorization was revoked');
+
+    const scopes = parseScope(row.scope) ?? [];
+    const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
+    await this.grants.recordAccessToken(access.jti, row.grantId, client.clientId, access.expiresAt);
+    const wantsRefresh = client.grantTypes.includes('refresh_token') || scopes.includes(Scope.OfflineAccess);
+    const refreshToken = wantsRefresh ? await this.grants.issueRefreshToken(row.grantId, scopes) : undefined;
+    this.events.tokenIssued({
+      grantType: this.grantType,
+      clientId: client.clientId,
+      subject: row.userId,
+      resource: row.resource,
+      scope: access.scope,
+      jti: access.jti,
+      expiresAt: access.expiresAt,
+      refreshTokenIssued: !!refreshToken,
+    });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      scope: row.scope,
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    };
+  }
+}

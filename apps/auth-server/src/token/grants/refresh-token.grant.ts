@@ -1,0 +1,76 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { canonicalResource, formatScope, InvalidGrant, InvalidScope, InvalidTarget, parseScope } from '@portcullis/oauth';
+import { requireParams } from '@portcullis/http';
+import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
+import { ClientEntity } from '../../clients/client.entity';
+import { AccessTokenIssuer } from '../access-token.issuer';
+import { GrantsService } from '../grants.service';
+import { TokenEventsPublisher } from '../token-events.publisher';
+import { GrantHandler, TokenResponse } from './grant-handler';
+
+/**
+ * The refresh token grant (OAuth 2.1 §4.3) with rotation (§4.3.1, RFC 9700 §4.14.2): every
+ * use returns a new refresh token. The previous one keeps working for REFRESH_GRACE_SECONDS,
+ * so a client that refreshed twice at once, or lost the response, survives; a use after that
+ * is treated as theft and revokes the whole family. Every failure is `invalid_grant`.
+ */
+@Injectable()
+export class RefreshTokenGrant implements GrantHandler {
+  readonly grantType = 'refresh_token';
+
+  constructor(
+    private readonly grants: GrantsService,
+    private readonly accessTokens: AccessTokenIssuer,
+    private readonly events: TokenEventsPublisher,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
+    const params = requireParams(raw, ['refresh_token', 'scope', 'resource'], ['refresh_token']);
+    const now = Date.now();
+    const token = await this.grants.findRefreshToken(params.refresh_token);
+    if (!token) throw new InvalidGrant('refresh token is invalid');
+    const grant = await this.grants.findGrant(token.grantId);
+    // RFC 6749 §6: the token must have been issued to the authenticated client.
+    if (!grant || grant.clientId !== client.clientId) throw new InvalidGrant('refresh token is invalid');
+    if (token.revokedAt || grant.revokedAt) throw new InvalidGrant('refresh token was revoked');
+    if (token.expiresAt <= now) throw new InvalidGrant('refresh token has expired');
+    if (token.rotatedAt !== null && now - token.rotatedAt > this.config.REFRESH_GRACE_SECONDS * 1000) {
+      const revoked = await this.grants.revokeFamily(grant.id, now);
+      this.events.refreshReuseDetected(revoked, client.clientId, grant.userId);
+      throw new InvalidGrant('refresh token was already used');
+    }
+
+    const granted = parseScope(token.scope) ?? [];
+    const requested = parseScope(params.scope);
+    if (requested === undefined) throw new InvalidScope('scope is malformed');
+    // RFC 6749 §6: the new scope may narrow, never widen, what was granted.
+    const extra = requested.filter((s) => !granted.includes(s));
+    if (extra.length > 0) throw new InvalidScope(`scope '${extra[0]}' was not granted`);
+    const scopes = requested.length > 0 ? requested : granted;
+    if (params.resource !== undefined && canonicalResource(params.resource) !== grant.resource) {
+      throw new InvalidTarget('resource differs from the one authorized');
+    }
+
+    const access = await this.accessTokens.issue({ subject: grant.userId, clientId: client.clientId, resource: grant.resource, scopes });
+    await this.grants.recordAccessToken(access.jti, grant.id, client.clientId, access.expiresAt);
+    // The successor keeps the full granted scope, so narrowing one access token loses nothing.
+    const refreshToken = await this.grants.rotateRefreshToken(token, granted, now);
+    this.events.tokenRefreshed({
+      clientId: client.clientId,
+      subject: grant.userId,
+      resource: grant.resource,
+      scope: access.scope,
+      jti: access.jti,
+      expiresAt: access.expiresAt,
+      grantId: grant.id,
+    });
+    return {
+      access_token: access.token,
+      token_type: 'Bearer',
+      expires_in: access.expiresIn,
+      scope: formatScope(scopes),
+      refresh_token: refreshToken,
+    };
+  }
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochColumn } from '../database/epoch-column';
+
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 128, unique: true })
+  username: string;
+
+  /** scrypt, encoded with its parameters and salt (see password-hasher.ts). */
+  @Column({ type: 'varchar', length: 255, name: 'password_hash' })
+  passwordHash: string;
+
+  @Column({ type: 'integer', name: 'failed_logins', default: 0 })
+  failedLogins: number;
+
+  @Column({ ...epochColumn({ nullable: true }), name: 'locked_until' })
+  lockedUntil: number | null;
+
+  @Column({ ...epochColumn(), name: 'created_at' })
+  createdAt: number;
+}
