@@ -1,20 +1,13 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { createHttpApp } from '@portcullis/http';
-
-@Controller()
-class PlaceholderController {
-  @Get('health/live')
-  live() {
-    return { status: 'ok' };
-  }
-}
-
-@Module({ controllers: [PlaceholderController] })
-class PlaceholderModule {}
+import { Logger } from '@nestjs/common';
+import { loadConfigOrExit } from '@portcullis/config';
+import { createMcpServerApp } from './bootstrap';
+import { mcpServerConfigSchema } from './config/mcp-server.config';
 
 async function main() {
-  const app = await createHttpApp(PlaceholderModule);
-  await app.listen(Number(process.env.PORT ?? 0), '0.0.0.0');
+  const config = loadConfigOrExit(mcpServerConfigSchema);
+  const app = await createMcpServerApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  new Logger('mcp-server').log(`serving ${config.resource} (issuer ${config.issuer}) on port ${config.port}`);
 }
 void main();

@@ -1,0 +1,23 @@
+import { Logger, Module } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp } from '@portcullis/http';
+import { AppModule } from './app.module';
+import type { McpServerConfig } from './config/mcp-server.config';
+import { hostOriginHook } from './http/host-origin.hook';
+import { McpServerHost } from './mcp/mcp-server.provider';
+
+/** Builds the application (not listening yet), for main.ts and for tests. */
+export async function createMcpServerApp(config: McpServerConfig, options: { requestLog?: boolean } = {}): Promise<NestFastifyApplication> {
+  // createHttpApp takes a module class; the configured AppModule is wrapped in one.
+  @Module({ imports: [AppModule.register(config)] })
+  class McpServerRootModule {}
+  const app = await createHttpApp(McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024 });
+  app.getHttpAdapter().getInstance().addHook('onRequest', hostOriginHook(config));
+  if (config.authDisabledForBench) {
+    const logger = new Logger('mcp-server');
+    for (let i = 0; i < 3; i++) logger.warn('AUTH_DISABLED_FOR_BENCH=true: EVERY REQUEST IS SERVED WITHOUT AUTHENTICATION. Benchmarks only.');
+  }
+  await app.init();
+  await app.get(McpServerHost).ready();
+  return app;
+}

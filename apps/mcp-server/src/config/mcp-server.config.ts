@@ -1,0 +1,60 @@
+import { booleanFlag, csv, httpUrl, port, postgresUrl } from '@portcullis/config';
+import { canonicalResource } from '@portcullis/oauth';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
+import { z } from 'zod';
+
+/** Configuration of the MCP server, read once from the environment at start-up. */
+export const mcpServerConfigSchema = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    PORT: port(3000),
+    /** The resource identifier (RFC 8707) tokens must name in `aud`; also this server's public URL. */
+    RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
+    ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+    /** Skips RFC 8414 discovery of the issuer's keys. */
+    JWKS_URI: httpUrl.optional(),
+    DATABASE_URL: postgresUrl,
+    SQLITE_PATH: z.string().min(1).default('data/mcp-server.sqlite'),
+    /** Host header values accepted (DNS-rebinding protection); defaults derived from RESOURCE_URL and PORT. */
+    ALLOWED_HOSTS: csv,
+    /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
+    ALLOWED_ORIGINS: csv,
+    /** Benchmarks only: serve every request as a fixed principal. Refused in production. */
+    AUTH_DISABLED_FOR_BENCH: booleanFlag(false),
+    TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.AUTH_DISABLED_FOR_BENCH && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_DISABLED_FOR_BENCH'], message: 'must not be set when NODE_ENV=production' });
+    }
+    if (!canonicalResource(env.RESOURCE_URL)) {
+      ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must be an absolute http(s) URL without fragment' });
+    }
+  })
+  .transform((env) => {
+    const resource = canonicalResource(env.RESOURCE_URL) as string;
+    const url = new URL(resource);
+    const path = url.pathname === '/' ? '' : url.pathname;
+    const allowedHosts =
+      env.ALLOWED_HOSTS.length > 0
+        ? env.ALLOWED_HOSTS
+        : [url.host, `localhost:${env.PORT}`, `127.0.0.1:${env.PORT}`, `[::1]:${env.PORT}`];
+    return {
+      port: env.PORT,
+      resource,
+      origin: url.origin,
+      issuer: env.ISSUER_URL,
+      jwksUri: env.JWKS_URI,
+      // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
+      resourceMetadataUrl: `${url.origin}/.well-known/oauth-protected-resource${path}`,
+      databaseUrl: env.DATABASE_URL,
+      sqlitePath: env.SQLITE_PATH,
+      allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
+      allowedOrigins: env.ALLOWED_ORIGINS.includes('*') ? [] : env.ALLOWED_ORIGINS,
+      authDisabledForBench: env.AUTH_DISABLED_FOR_BENCH,
+      tokenCacheSize: env.TOKEN_CACHE_SIZE,
+    };
+  });
+
+export type McpServerConfig = z.infer<typeof mcpServerConfigSchema>;
+export const MCP_SERVER_CONFIG = Symbol('MCP_SERVER_CONFIG');

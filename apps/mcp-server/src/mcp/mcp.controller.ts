@@ -1,0 +1,85 @@
+import { Controller, Delete, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { McpAccessGuard } from './mcp-access.guard';
+import { McpServerHost } from './mcp-server.provider';
+import { requiredScopesForMcpBody } from './tool-scopes';
+
+/** More messages than any client batches; bounds the work one request can queue. */
+const MAX_BATCH = 20;
+const ACCEPTABLE = /application\/json|text\/event-stream|application\/\*|\*\/\*/i;
+
+function isMessage(value: unknown): value is JSONRPCMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (m['jsonrpc'] !== '2.0') return false;
+  const id = m['id'];
+  const idOk = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+  if (typeof m['method'] === 'string') return id === undefined || idOk;
+  return idOk && ('result' in m || 'error' in m);
+}
+
+function rpcError(reply: FastifyReply, status: number, code: number, message: string): void {
+  reply.code(status).header('content-type', 'application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
+}
+
+/**
+ * MCP Streamable HTTP endpoint, stateless: every POST carries what it needs (the token, the
+ * JSON-RPC messages) and is answered with plain JSON, so any replica can serve any request.
+ * Authentication and the per-tool scope check run in the guard, before dispatch, so a missing
+ * scope is an HTTP 403 challenge (step-up) rather than a JSON-RPC error.
+ */
+@Controller('mcp')
+export class McpController {
+  constructor(@Inject(McpServerHost) private readonly host: McpServerHost) {}
+
+  @Post()
+  @UseGuards(McpAccessGuard)
+  @RequireScopesFor((request) => requiredScopesForMcpBody(request.body))
+  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
+    const accept = request.headers.accept;
+    if (accept && !ACCEPTABLE.test(accept)) return rpcError(reply, 406, -32000, 'Not Acceptable: the client must accept application/json');
+    const version = request.headers['mcp-protocol-version'];
+    if (typeof version === 'string' && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return rpcError(reply, 400, -32000, `Bad Request: unsupported protocol version ${version}`);
+    }
+    const body = request.body;
+    const batch = Array.isArray(body);
+    const messages: unknown[] = batch ? body : [body];
+    if (messages.length === 0 || messages.length > MAX_BATCH || !messages.every(isMessage)) {
+      return rpcError(reply, 400, -32600, 'Invalid Request: the body must be a JSON-RPC 2.0 message');
+    }
+    await this.host.ready();
+    const responses = await this.host.dispatcher.dispatch(messages as JSONRPCMessage[], {
+      // The raw token stays out of the SDK: tools get who is calling and with which scopes.
+      authInfo: {
+        token: '',
+        clientId: principal.clientId,
+        scopes: [...principal.scopes],
+        expiresAt: Math.floor(principal.expiresAt.getTime() / 1000),
+        extra: { subject: principal.subject, jti: principal.jti },
+      },
+    });
+    if (responses.length === 0) {
+      reply.code(202).send();
+      return;
+    }
+    reply.code(200).header('content-type', 'application/json').send(batch ? responses : responses[0]);
+  }
+
+  /** A stateless server offers no server-to-client SSE stream (Streamable HTTP: 405 on GET). */
+  @Get()
+  get(@Res() reply: FastifyReply): void {
+    reply.header('allow', 'POST');
+    rpcError(reply, 405, -32000, 'Method not allowed: this server is stateless; use POST');
+  }
+
+  /** No sessions, so nothing to terminate. */
+  @Delete()
+  delete(@Res() reply: FastifyReply): void {
+    reply.header('allow', 'POST');
+    rpcError(reply, 405, -32000, 'Method not allowed: this server keeps no sessions');
+  }
+}
