@@ -1,20 +1,16 @@
 import 'reflect-metadata';
-import { Controller, Get, Module } from '@nestjs/common';
-import { createHttpApp } from '@portcullis/http';
-
-@Controller()
-class PlaceholderController {
-  @Get('health/live')
-  live() {
-    return { status: 'ok' };
-  }
-}
-
-@Module({ controllers: [PlaceholderController] })
-class PlaceholderModule {}
+import { loadConfigOrExit } from '@portcullis/config';
+import { createAuditApp } from './bootstrap';
+import { auditConfigSchema, resolveAuditConfig } from './config/audit-config';
 
 async function main() {
-  const app = await createHttpApp(PlaceholderModule);
-  await app.listen(Number(process.env.PORT ?? 0), '0.0.0.0');
+  const config = resolveAuditConfig(loadConfigOrExit(auditConfigSchema));
+  const app = await createAuditApp(config);
+  await app.startAllMicroservices();
+  await app.listen(config.PORT, config.HOST);
 }
-void main();
+
+main().catch((err) => {
+  process.stderr.write(`audit-service failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ResourceServerModule } from '@portcullis/resource-server';
+import { Scope } from '@portcullis/scopes';
+import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
+import { DatabaseModule } from './database/database.module';
+import { AuditEventStore } from './events/audit-event.store';
+import { BrokerState } from './health/broker-state';
+import { HealthController } from './health/health.controller';
+import { AuditBatcher } from './ingest/audit-batcher';
+import { AuditEventsConsumer } from './ingest/audit-events.consumer';
+import { IngestController } from './ingest/ingest.controller';
+import { AuditQueryController } from './query/audit-query.controller';
+import { ProtectedResourceMetadataController, resourceMetadataUrl } from './query/protected-resource-metadata.controller';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AuditConfig): DynamicModule {
+    const embedded = !config.BROKER_URL;
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(config),
+        ResourceServerModule.forRoot({
+          issuer: config.ISSUER_URL,
+          resource: config.resourceUrl,
+          resourceMetadataUrl: resourceMetadataUrl(config.resourceUrl),
+          baselineScopes: [Scope.AuditRead],
+        }),
+      ],
+      controllers: [
+        HealthController,
+        ProtectedResourceMetadataController,
+        AuditQueryController,
+        // The broker consumer with a broker; the HTTP ingest endpoint without one.
+        embedded ? IngestController : AuditEventsConsumer,
+      ],
+      providers: [
+        { provide: AUDIT_CONFIG, useValue: config },
+        { provide: BrokerState, useValue: new BrokerState(embedded ? 'embedded' : 'broker') },
+        { provide: AuditEventStore, useFactory: (ds: DataSource) => new AuditEventStore(ds), inject: [DataSource] },
+        {
+          provide: AuditBatcher,
+          useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.AUDIT_BATCH_MAX, windowMs: config.AUDIT_BATCH_WINDOW_MS }),
+          inject: [AuditEventStore],
+        },
+      ],
+    };
+  }
+}

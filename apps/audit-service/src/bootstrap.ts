@@ -1,0 +1,71 @@
+import { Logger, Module } from '@nestjs/common';
+import { MicroserviceOptions, Transport } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EVENTS_EXCHANGE } from '@portcullis/contracts';
+import { createHttpApp } from '@portcullis/http';
+import { AppModule } from './app.module';
+import type { AuditConfig } from './config/audit-config';
+import { BrokerState } from './health/broker-state';
+import { AuditBatcher } from './ingest/audit-batcher';
+import { AUDIT_EVENT_PATTERN } from './ingest/audit-events.consumer';
+import { AUDIT_BINDING_KEY, assertAuditTopology, auditQueueOptions } from './ingest/audit-topology';
+import { CloudEventDeserializer } from './ingest/cloud-event.deserializer';
+
+/**
+ * Builds the audit service: the HTTP app (query API, health, and without a broker the ingest
+ * endpoint) plus, with a broker, the Nest RMQ microservice consuming the audit queue.
+ */
+export async function createAuditApp(config: AuditConfig): Promise<NestFastifyApplication> {
+  // createHttpApp takes a module class; this one carries the configured AppModule.
+  @Module({ imports: [AppModule.forRoot(config)] })
+  class ConfiguredAuditModule {}
+  // Ingest batches can be large (a relay sends up to 500 events per request).
+  const app = await createHttpApp(ConfiguredAuditModule, { bodyLimit: 8 * 1024 * 1024 });
+  if (config.BROKER_URL) {
+    await assertWithRetry(config.BROKER_URL, config.AUDIT_QUEUE);
+    const microservice = app.connectMicroservice<MicroserviceOptions>(
+      {
+        transport: Transport.RMQ,
+        options: {
+          urls: [config.BROKER_URL],
+          queue: config.AUDIT_QUEUE,
+          queueOptions: auditQueueOptions(config.AUDIT_QUEUE),
+          exchange: EVENTS_EXCHANGE,
+          exchangeType: 'topic',
+          routingKey: AUDIT_BINDING_KEY,
+          // Manual acknowledgement after commit; the default (noAck) would lose messages on a crash.
+          noAck: false,
+          prefetchCount: config.AUDIT_PREFETCH,
+          deserializer: new CloudEventDeserializer(AUDIT_EVENT_PATTERN),
+        },
+      },
+      { inheritAppConfig: true },
+    );
+    const state = app.get(BrokerState);
+    microservice.status.subscribe((status) => (state.connected = status === 'connected'));
+  }
+  // Finish writing what was received before the database closes.
+  const batcher = app.get(AuditBatcher);
+  const close = app.close.bind(app);
+  app.close = async () => {
+    await batcher.drain().catch(() => undefined);
+    await close();
+  };
+  return app;
+}
+
+/** The broker may start after us (compose, CI): keep trying for a while before giving up. */
+async function assertWithRetry(url: string, queue: string, timeoutMs = 60_000): Promise<void> {
+  const logger = new Logger('audit-topology');
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await assertAuditTopology(url, queue);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      if (attempt === 1) logger.warn(`broker not reachable yet (${err instanceof Error ? err.message : String(err)}); retrying`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { amqpUrl, httpUrl, port, postgresUrl } from '@portcullis/config';
+import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
+import { AUDIT_QUEUE } from '@portcullis/contracts';
+
+/** Every setting of the audit service, with its default, in one place. */
+export const auditConfigSchema = z.object({
+  PORT: port(3100),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: postgresUrl,
+  SQLITE_PATH: z.string().default('data/audit-service.sqlite'),
+  /** Unset → no broker: producers POST to /internal/events instead (embedded default). */
+  BROKER_URL: amqpUrl,
+  /** The durable queue this service consumes (bound to `#`); dead letters go to `<queue>.dead`. */
+  AUDIT_QUEUE: z.string().min(1).default(AUDIT_QUEUE),
+  /** The authorization server whose tokens the query API accepts. */
+  ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  /** This query API's resource identifier (RFC 8707); AUDIT_RESOURCE_URL is accepted too. */
+  RESOURCE_URL: httpUrl.optional(),
+  AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
+  /** Shared secret producers present at /internal/events; unset → loopback callers only. */
+  AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Messages the broker may have in flight to this consumer (also the largest batch). */
+  AUDIT_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(1000),
+  /** How long a batch waits for more events before it is written. */
+  AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
+  AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  NODE_ENV: z.string().optional(),
+});
+
+export type AuditConfig = z.infer<typeof auditConfigSchema> & { resourceUrl: string };
+
+export function resolveAuditConfig(parsed: z.infer<typeof auditConfigSchema>): AuditConfig {
+  return { ...parsed, resourceUrl: parsed.RESOURCE_URL ?? parsed.AUDIT_RESOURCE_URL };
+}
+
+/** Nest injection token for the parsed configuration. */
+export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');

@@ -1,0 +1,30 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { AuditConfig } from '../config/audit-config';
+import { AuditEventEntity } from '../events/audit-event.entity';
+import { CreateAuditEvents1767000000100 } from './migrations/1767000000100-create-audit-events.migration';
+
+export function dataSourceOptions(config: Pick<AuditConfig, 'DATABASE_URL' | 'SQLITE_PATH'>): DataSourceOptions {
+  const common = {
+    entities: [AuditEventEntity],
+    migrations: [CreateAuditEvents1767000000100],
+    migrationsRun: true,
+    synchronize: false,
+    logging: false,
+  };
+  if (config.DATABASE_URL) return { type: 'postgres', url: config.DATABASE_URL, extra: { max: 10 }, ...common };
+  if (config.SQLITE_PATH !== ':memory:') mkdirSync(dirname(config.SQLITE_PATH), { recursive: true });
+  // WAL lets the query API read while the consumer writes.
+  return { type: 'better-sqlite3', database: config.SQLITE_PATH, prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('journal_mode = WAL'), ...common };
+}
+
+/** PostgreSQL when DATABASE_URL is set, else a SQLite file; migrations run at start. */
+@Module({})
+export class DatabaseModule {
+  static forRoot(config: AuditConfig): DynamicModule {
+    return { module: DatabaseModule, imports: [TypeOrmModule.forRoot(dataSourceOptions(config))] };
+  }
+}

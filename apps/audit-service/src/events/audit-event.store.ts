@@ -1,0 +1,128 @@
+import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import type { PortcullisEvent } from '@portcullis/contracts';
+import { AuditEventEntity } from './audit-event.entity';
+
+export interface AuditEventFilter {
+  type?: string;
+  /** Matches every type starting with this, e.g. `auth.` or `auth.token.`. */
+  typePrefix?: string;
+  subject?: string;
+  clientId?: string;
+  /** Inclusive lower bound, epoch ms. */
+  fromMs?: number;
+  /** Exclusive upper bound, epoch ms. */
+  toMs?: number;
+}
+
+/** Position after the last row of a page: rows strictly older than (timeMs, seq) follow. */
+export interface Cursor {
+  timeMs: number;
+  seq: number;
+}
+
+export interface StoredPage {
+  events: PortcullisEvent[];
+  next?: Cursor;
+}
+
+/** The smallest string greater than every string that starts with `prefix` (bytewise). */
+function prefixUpperBound(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+/** Storage of audit events; the only code that knows the table. */
+export class AuditEventStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Inserts a batch in one statement; ids already stored are skipped (ON CONFLICT DO NOTHING
+   * on PostgreSQL, INSERT OR IGNORE on SQLite), so redelivery never makes a second row.
+   */
+  async insertMany(events: PortcullisEvent[]): Promise<void> {
+    if (!events.length) return;
+    const storedMs = Date.now();
+    const unique = new Map(events.map((e) => [e.id, e]));
+    const rows = [...unique.values()].map((e) => ({
+      id: e.id,
+      type: e.type,
+      source: e.source,
+      subject: e.subject ?? null,
+      clientId: typeof e.data.client_id === 'string' ? e.data.client_id : null,
+      timeMs: Date.parse(e.time),
+      storedMs,
+      event: JSON.stringify(e),
+    }));
+    // PostgreSQL allows 65535 bind parameters per statement, SQLite 32766: stay well below.
+    for (let i = 0; i < rows.length; i += 2000) {
+      await this.dataSource
+        .createQueryBuilder()
+        .insert()
+        .into(AuditEventEntity)
+        .values(rows.slice(i, i + 2000))
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /** Newest first, `limit` rows after `cursor`. */
+  async page(filter: AuditEventFilter, limit: number, cursor?: Cursor): Promise<StoredPage> {
+    const qb = this.filtered(filter);
+    if (cursor) {
+      qb.andWhere(
+        new Brackets((w) => {
+          w.where('e.time_ms < :ct', { ct: cursor.timeMs }).orWhere('(e.time_ms = :ct AND e.seq < :cs)', { cs: cursor.seq });
+        }),
+      );
+    }
+    const rows = await qb.orderBy('e.time_ms', 'DESC').addOrderBy('e.seq', 'DESC').limit(limit + 1).getRawMany<{ seq: string; time_ms: string; event: string }>();
+    const more = rows.length > limit;
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    return {
+      events: shown.map((r) => JSON.parse(r.event)),
+      next: more && last ? { timeMs: Number(last.time_ms), seq: Number(last.seq) } : undefined,
+    };
+  }
+
+  /** Oldest first, in chunks, for the NDJSON export: memory stays flat for any range. */
+  async *stream(filter: AuditEventFilter, chunk = 1000): AsyncGenerator<string> {
+    let after: Cursor | undefined;
+    for (;;) {
+      const qb = this.filtered(filter);
+      if (after) {
+        const { timeMs, seq } = after;
+        qb.andWhere(new Brackets((w) => w.where('e.time_ms > :at', { at: timeMs }).orWhere('(e.time_ms = :at AND e.seq > :as)', { as: seq })));
+      }
+      const rows = await qb.orderBy('e.time_ms', 'ASC').addOrderBy('e.seq', 'ASC').limit(chunk).getRawMany<{ seq: string; time_ms: string; event: string }>();
+      for (const r of rows) yield r.event;
+      if (rows.length < chunk) return;
+      const last = rows[rows.length - 1];
+      after = { timeMs: Number(last.time_ms), seq: Number(last.seq) };
+    }
+  }
+
+  async count(): Promise<number> {
+    return this.dataSource.getRepository(AuditEventEntity).count();
+  }
+
+  async ping(): Promise<void> {
+    await this.dataSource.query('SELECT 1');
+  }
+
+  private filtered(filter: AuditEventFilter): SelectQueryBuilder<AuditEventEntity> {
+    const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('e').select(['e.seq AS seq', 'e.time_ms AS time_ms', 'e.event AS event']);
+    qb.where('1 = 1');
+    if (filter.type) qb.andWhere('e.type = :type', { type: filter.type });
+    if (filter.typePrefix) {
+      // A range instead of LIKE: uses the (type, time_ms) index on both databases (the
+      // column is COLLATE "C" on PostgreSQL, SQLite compares bytewise).
+      qb.andWhere('e.type >= :tlo AND e.type < :thi', { tlo: filter.typePrefix, thi: prefixUpperBound(filter.typePrefix) });
+    }
+    if (filter.subject) qb.andWhere('e.subject = :subject', { subject: filter.subject });
+    if (filter.clientId) qb.andWhere('e.client_id = :clientId', { clientId: filter.clientId });
+    if (filter.fromMs !== undefined) qb.andWhere('e.time_ms >= :fromMs', { fromMs: filter.fromMs });
+    if (filter.toMs !== undefined) qb.andWhere('e.time_ms < :toMs', { toMs: filter.toMs });
+    return qb;
+  }
+}
