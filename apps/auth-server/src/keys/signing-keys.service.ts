@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit, Inject } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, JWK, calculateJwkThumbprint } from 'jose';
@@ -23,10 +23,11 @@ export interface ActiveSigningKey {
  * tokens it signed have expired.
  */
 @Injectable()
-export class SigningKeysService implements OnModuleInit {
+export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeysService.name);
   private active?: ActiveSigningKey;
   private jwks?: { keys: JWK[] };
+  private reloadTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
@@ -36,6 +37,16 @@ export class SigningKeysService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.ensureKeys();
     await this.reload();
+    // A rotation made by another process (the CLI, another replica) is picked up within a
+    // minute; until then this process keeps signing with a key that is still published.
+    this.reloadTimer = setInterval(() => {
+      this.reload().catch((err) => this.logger.warn(`signing key reload failed: ${err instanceof Error ? err.message : err}`));
+    }, 60_000);
+    this.reloadTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reloadTimer);
   }
 
   /** The key that signs now (cached; reloaded after rotation). */
