@@ -87,7 +87,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: {},
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async (extra) => asSubject('watchlist_list', extra, async (subject) => ok({ tickers: await deps.watchlists.list(subject) })),
+    async (_args, extra) => asSubject('watchlist_list', extra, async (subject) => ok({ tickers: await deps.watchlists.list(subject) })),
   );
 
   server.registerTool(

@@ -43,8 +43,9 @@ export class TestIssuer {
         res.end();
       }
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.issuer = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const server = this.server;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 

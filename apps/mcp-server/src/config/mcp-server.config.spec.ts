@@ -1,0 +1,36 @@
+import { ConfigError, parseConfig } from '@portcullis/config';
+import { mcpServerConfigSchema } from './mcp-server.config';
+
+describe('mcp-server configuration', () => {
+  it('has the public-contract defaults', () => {
+    const config = parseConfig(mcpServerConfigSchema, {});
+    expect(config).toMatchObject({
+      port: 3000,
+      resource: 'http://localhost:3000/mcp',
+      origin: 'http://localhost:3000',
+      issuer: 'http://localhost:9000',
+      resourceMetadataUrl: 'http://localhost:3000/.well-known/oauth-protected-resource/mcp',
+      allowedHosts: ['localhost:3000', '127.0.0.1:3000', '[::1]:3000'],
+      authDisabledForBench: false,
+    });
+  });
+
+  it('derives allowed hosts from RESOURCE_URL and PORT unless given', () => {
+    expect(parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'https://mcp.example.com/mcp', PORT: '8080' }).allowedHosts).toEqual([
+      'mcp.example.com',
+      'localhost:8080',
+      '127.0.0.1:8080',
+      '[::1]:8080',
+    ]);
+    expect(parseConfig(mcpServerConfigSchema, { ALLOWED_HOSTS: 'A.example, b.example:81' }).allowedHosts).toEqual(['a.example', 'b.example:81']);
+  });
+
+  it('refuses the bench switch in production', () => {
+    expect(() => parseConfig(mcpServerConfigSchema, { NODE_ENV: 'production', AUTH_DISABLED_FOR_BENCH: 'true' })).toThrow(ConfigError);
+    expect(parseConfig(mcpServerConfigSchema, { AUTH_DISABLED_FOR_BENCH: 'true' }).authDisabledForBench).toBe(true);
+  });
+
+  it('rejects a malformed URL', () => {
+    expect(() => parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'mcp' })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,64 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parseConfig } from '@portcullis/config';
+import { TestIssuer } from '@portcullis/resource-server';
+import { freePort } from '@portcullis/testing';
+import { createMcpServerApp } from '../bootstrap';
+import { mcpServerConfigSchema } from '../config/mcp-server.config';
+
+export interface McpTestApp {
+  app: NestFastifyApplication;
+  issuer: TestIssuer;
+  url: string;
+  resource: string;
+  /** A valid token for `subject` with exactly `scope`. */
+  token(scope: string, subject?: string): Promise<string>;
+  /** POSTs JSON-RPC to /mcp through Fastify's injector. */
+  rpc(body: unknown, token?: string, headers?: Record<string, string>): ReturnType<NestFastifyApplication['inject']>;
+  close(): Promise<void>;
+}
+
+/** The mcp-server in-process, listening on loopback, trusting a local test issuer. */
+export async function startMcpTestApp(env: Record<string, string> = {}): Promise<McpTestApp> {
+  const port = await freePort();
+  const resource = `http://127.0.0.1:${port}/mcp`;
+  const issuer = await new TestIssuer(resource).start();
+  const config = parseConfig(mcpServerConfigSchema, {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    RESOURCE_URL: resource,
+    ISSUER_URL: issuer.issuer,
+    SQLITE_PATH: ':memory:',
+    ...env,
+  });
+  const app = await createMcpServerApp(config, { requestLog: false });
+  await app.listen(port, '127.0.0.1');
+  let nextId = 1;
+  return {
+    app,
+    issuer,
+    url: `http://127.0.0.1:${port}`,
+    resource,
+    token: (scope, subject = 'alice') => issuer.mint({ claims: { scope, sub: subject } }),
+    rpc: (body, token, headers = {}) =>
+      app.inject({
+        method: 'POST',
+        url: '/mcp',
+        headers: {
+          host: `127.0.0.1:${port}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        payload: JSON.stringify(body ?? { jsonrpc: '2.0', id: nextId++, method: 'tools/list' }),
+      }),
+    async close() {
+      await app.close();
+      await issuer.stop();
+    },
+  };
+}
+
+export function callTool(name: string, args: Record<string, unknown> = {}, id: number | string = 1) {
+  return { jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } };
+}
