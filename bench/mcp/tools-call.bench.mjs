@@ -1,0 +1,120 @@
+// Authenticated tools/call throughput of the built mcp-server (dist/apps/mcp-server/main.js):
+//   A. guarded (bearer guard, verified-token cache, scope check)
+//   B. the same server with AUTH_DISABLED_FOR_BENCH=true          goal: A/B ≥ 0.90
+//   C. a minimal server from the MCP SDK's requireBearerAuth + per-request stateless transport
+//                                                                    goal: A/C ≥ 2.0
+// Each server runs alone (the machine has 2 cores), in this one run, with the same request:
+// tools/call analyze_sentiment, one bearer token reused by every connection (as an MCP client
+// does). Tokens are minted by the bench with its own Ed25519 key and a JWKS it serves.
+//   npm run build && node bench/mcp/tools-call.bench.mjs   (BENCH_DURATION=10 BENCH_CONNECTIONS=32)
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startLocalIssuer } from './local-issuer.mjs';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function start(args, env, port) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${out}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/live`)).ok) return { child, output: () => out };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error(`server did not start:\n${out}`);
+}
+
+function stop(child) {
+  return new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+const body = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name: 'analyze_sentiment', arguments: { text: 'Acme beats estimates and raises guidance as cloud revenue surges' } },
+});
+
+async function measure(label, port, token) {
+  const headers = {
+    'content-type': 'application/json',
+    accept: 'application/json, text/event-stream',
+    'mcp-protocol-version': '2025-06-18',
+    authorization: `Bearer ${token}`,
+  };
+  // Sanity check: the call must succeed before it is timed.
+  const probe = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers, body });
+  const text = await probe.text();
+  if (probe.status !== 200 || !text.includes('"label"')) throw new Error(`${label}: probe failed ${probe.status} ${text}`);
+  await autocannon({ url: `http://127.0.0.1:${port}/mcp`, method: 'POST', headers, body, connections: CONNECTIONS, duration: 2 }); // warm-up
+  const r = await autocannon({ url: `http://127.0.0.1:${port}/mcp`, method: 'POST', headers, body, connections: CONNECTIONS, duration: DURATION });
+  return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+const issuer = await startLocalIssuer();
+const rows = [];
+try {
+  for (const variant of ['guarded', 'guard disabled', 'SDK requireBearerAuth baseline']) {
+    const port = await freePort();
+    const resource = `http://127.0.0.1:${port}/mcp`;
+    const token = await issuer.mint({ audience: resource, scope: 'sentiment:analyze sentiment:read watchlist:read' });
+    const server =
+      variant === 'SDK requireBearerAuth baseline'
+        ? await start(['bench/mcp/sdk-baseline-server.mjs', String(port), issuer.issuer, resource], {}, port)
+        : await start(
+            ['dist/apps/mcp-server/main.js'],
+            {
+              // NODE_ENV=test turns off per-request log lines, which the baseline does not write either.
+              NODE_ENV: 'test',
+              PORT: String(port),
+              RESOURCE_URL: resource,
+              ISSUER_URL: issuer.issuer,
+              SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'bench-mcp-')), 'mcp.sqlite'),
+              AUTH_DISABLED_FOR_BENCH: variant === 'guard disabled' ? 'true' : 'false',
+            },
+            port,
+          );
+    try {
+      rows.push(await measure(variant, port, token));
+    } finally {
+      await stop(server.child);
+    }
+  }
+} finally {
+  await issuer.close();
+}
+
+const [guarded, open, baseline] = rows;
+console.log(`\ntools/call analyze_sentiment — ${CONNECTIONS} connections, ${DURATION} s each, one server at a time\n`);
+console.log('| server | req/s | p50 ms | p99 ms | non-2xx | errors |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+console.log('');
+console.log(`guarded / guard disabled: ${(guarded.rps / open.rps).toFixed(2)}× throughput (goal ≥ 0.90), p99 ${guarded.p99} vs ${open.p99} ms`);
+console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 2.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);
