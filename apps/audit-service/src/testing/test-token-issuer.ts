@@ -18,14 +18,15 @@ export class TestTokenIssuer {
     const { publicKey, privateKey } = await generateKeyPair('EdDSA', { extractable: true });
     this.key = privateKey;
     this.jwk = { ...(await exportJWK(publicKey)), kid: this.kid, alg: 'EdDSA', use: 'sig' };
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/jwks') res.end(JSON.stringify({ keys: [this.jwk] }));
       else if (req.url === '/.well-known/oauth-authorization-server') res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));
       else res.writeHead(404).end('{}');
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.issuer = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    this.server = server;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    this.issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     return this;
   }
 

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { EventType } from '@portcullis/contracts';
+import { freePort } from '@portcullis/testing';
+import { createAuditApp } from './bootstrap';
+import { AuditEventStore } from './events/audit-event.store';
+import { auditConfig, producer, toolCalled, waitUntil } from './testing/audit-test-support';
+import { TestTokenIssuer } from './testing/test-token-issuer';
+
+jest.setTimeout(60_000);
+
+/** No BROKER_URL, no DATABASE_URL: SQLite on both sides and the relay POSTs to /internal/events. */
+describe('embedded default (SQLite, no broker)', () => {
+  const secret = 'ingest-secret-for-tests';
+  const resource = 'http://localhost:3100/audit';
+  let dir: string;
+  let app: NestFastifyApplication;
+  let base: string;
+  let issuer: TestTokenIssuer;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'portcullis-audit-'));
+    issuer = await new TestTokenIssuer().start();
+    app = await createAuditApp(auditConfig({ SQLITE_PATH: join(dir, 'audit.sqlite'), AUDIT_INGEST_SECRET: secret, ISSUER_URL: issuer.issuer, RESOURCE_URL: resource }));
+    const port = await freePort();
+    await app.listen(port, '127.0.0.1');
+    base = `http://127.0.0.1:${port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await issuer?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('events recorded by a producer reach the audit store exactly once and can be queried', async () => {
+    const source = `/test/embedded-${randomUUID()}`;
+    const p = await producer({ sqlite: join(dir, 'producer.sqlite'), source, auditIngestUrl: `${base}/internal/events`, auditIngestSecret: secret });
+    const produced: string[] = [];
+    for (let i = 0; i < 300; i++) produced.push(await p.events.emit(EventType.McpToolCalled, toolCalled(i), { subject: `user-${i % 5}` }));
+    await p.events.relay.flush(30_000);
+    await p.close();
+    const store = app.get(AuditEventStore);
+    await waitUntil('300 stored', async () => (await store.count()) >= 300);
+    expect(await store.count()).toBe(300);
+
+    const token = await issuer.mint(resource, 'audit:read');
+    const ids: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await fetch(`${base}/audit/events?type=mcp.tool.called&limit=128${cursor ? `&cursor=${cursor}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await res.json()) as { events: { id: string }[]; next_cursor: string | null };
+      ids.push(...body.events.map((e) => e.id));
+      cursor = body.next_cursor;
+    } while (cursor);
+    expect(new Set(ids)).toEqual(new Set(produced));
+    expect(ids).toHaveLength(300);
+  });
+
+  it('the ingest endpoint refuses a wrong secret and reports invalid events without storing them', async () => {
+    const post = (body: unknown, auth?: string) =>
+      fetch(`${base}/internal/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
+    expect((await post([], 'Bearer wrong-secret-value')).status).toBe(401);
+    expect((await post([])).status).toBe(401);
+    const res = await post([{ specversion: '1.0', id: 'nope' }], `Bearer ${secret}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ stored: 0, rejected: [{ index: 0 }] });
+  });
+
+  it('reports ready without a broker', async () => {
+    expect(await (await fetch(`${base}/health/ready`)).json()).toEqual({ status: 'ok', checks: { database: 'up', broker: 'not used' } });
+  });
+});
