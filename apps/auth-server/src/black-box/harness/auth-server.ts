@@ -1,0 +1,97 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as oauth from 'oauth4webapi';
+import { createTestDatabase, freePort, RunningService, startService, TestDatabase } from '@portcullis/testing';
+
+/**
+ * Starts the built auth-server (dist/apps/auth-server/main.js) on the embedded SQLite store
+ * or on a fresh database of the real PostgreSQL, and discovers it the way any client would:
+ * from the issuer URL alone.
+ */
+export type Backend = 'sqlite' | 'postgres';
+export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
+
+/** The people BOOTSTRAP_USERS creates. Each test file uses them as it likes. */
+export const USERS = {
+  alice: { username: 'alice', password: 'alice-correct-horse-1' },
+  bob: { username: 'bob', password: 'bob-battery-staple-2' },
+  carol: { username: 'carol', password: 'carol-locked-out-3' },
+} as const;
+
+export const INITIAL_ACCESS_TOKEN = 'bb-initial-access-token-4f1c9a7e2d';
+
+export interface AuthServer {
+  backend: Backend;
+  issuer: string;
+  service: RunningService;
+  /** Where its data lives: SQLITE_PATH or DATABASE_URL. */
+  storage: Record<string, string>;
+  /** The metadata, as validated by oauth4webapi's discovery. */
+  as: oauth.AuthorizationServer;
+  stop(): Promise<void>;
+}
+
+/** oauth4webapi refuses http:// endpoints unless told this is a test on loopback. */
+export const insecure = { [oauth.allowInsecureRequests]: true } as const;
+
+export async function discover(issuer: string): Promise<oauth.AuthorizationServer> {
+  const url = new URL(issuer);
+  const res = await oauth.discoveryRequest(url, { algorithm: 'oauth2', ...insecure });
+  return oauth.processDiscoveryResponse(url, res);
+}
+
+export async function startAuthServer(backend: Backend, env: Record<string, string> = {}): Promise<AuthServer> {
+  let database: TestDatabase | undefined;
+  let dir: string | undefined;
+  const storage: Record<string, string> = {};
+  if (backend === 'postgres') {
+    database = await createTestDatabase('portcullis_bb');
+    storage.DATABASE_URL = database.url;
+  } else {
+    dir = mkdtempSync(join(tmpdir(), 'portcullis-bb-'));
+    storage.SQLITE_PATH = join(dir, 'auth.sqlite');
+  }
+  const cleanup = async () => {
+    if (database) await database.drop().catch(() => undefined);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    // Someone may be rebuilding dist/ at this moment: one retry covers a half-written bundle.
+    let service: RunningService | undefined;
+    for (let attempt = 0; !service; attempt++) {
+      const port = await freePort();
+      try {
+        service = await startService('auth-server', port, {
+          ISSUER_URL: `http://127.0.0.1:${port}`,
+          BOOTSTRAP_USERS: Object.values(USERS)
+            .map((u) => `${u.username}:${u.password}`)
+            .join(','),
+          REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+          DATABASE_URL: undefined,
+          ...storage,
+          ...env,
+        });
+      } catch (err) {
+        if (attempt >= 1) throw err;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+    const running = service;
+    const issuer = running.url;
+    return {
+      backend,
+      issuer,
+      service: running,
+      storage,
+      as: await discover(issuer),
+      async stop() {
+        await running.stop();
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
