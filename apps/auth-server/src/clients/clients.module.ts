@@ -1,13 +1,28 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module';
 import { ClientAuthenticator } from './client-authenticator';
+import { ClientEventsPublisher } from './client-events.publisher';
+import { ClientRegistrar } from './client-registrar';
 import { ClientsService } from './clients.service';
 import { ClientMetadataDocumentResolver } from './metadata-document/client-metadata-document.resolver';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
+import { RegistrationFloodGuard } from './registration/registration-flood.guard';
+import { RegistrationController } from './registration/registration.controller';
+import { RegistrationService } from './registration/registration.service';
 
 @Module({
   imports: [DatabaseModule],
-  providers: [ClientsService, ClientAuthenticator, PrivateKeyJwtVerifier, ClientMetadataDocumentResolver],
-  exports: [ClientsService, ClientAuthenticator],
+  controllers: [RegistrationController],
+  providers: [
+    ClientsService,
+    ClientAuthenticator,
+    PrivateKeyJwtVerifier,
+    ClientMetadataDocumentResolver,
+    ClientEventsPublisher,
+    ClientRegistrar,
+    RegistrationService,
+    { provide: RegistrationFloodGuard, useFactory: () => new RegistrationFloodGuard() },
+  ],
+  exports: [ClientsService, ClientAuthenticator, ClientRegistrar],
 })
 export class ClientsModule {}

@@ -33,6 +33,16 @@ export class ClientsService {
     return client;
   }
 
+  /** A stored client, never a metadata document, read fresh (registration management, CLI). */
+  async findStored(clientId: string): Promise<ClientEntity | undefined> {
+    if (clientId.length === 0 || clientId.length > 255) return undefined;
+    return (await this.clients.findOne({ where: { clientId } })) ?? undefined;
+  }
+
+  async exists(clientId: string): Promise<boolean> {
+    return (await this.findStored(clientId)) !== undefined;
+  }
+
   async save(client: ClientEntity): Promise<ClientEntity> {
     this.cache.delete(client.clientId);
     return this.clients.save(client);

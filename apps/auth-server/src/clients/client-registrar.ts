@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { sha256Base64Url } from '@portcullis/oauth';
+import { ClientEntity, ClientOrigin } from './client.entity';
+import { ClientsService } from './clients.service';
+import { ClientEventsPublisher, RegistrationChannel } from './client-events.publisher';
+import { toClientEntity } from './metadata/client-metadata.mapper';
+import { ClientMetadata, usesClientSecret } from './metadata/client-metadata.validator';
+
+export interface NewClient {
+  metadata: ClientMetadata;
+  trusted: boolean;
+  origin: ClientOrigin;
+  channel: RegistrationChannel;
+  /** A fixed client_id (operator's choice); random otherwise. */
+  clientId?: string;
+  /** Issue an RFC 7592 registration access token for the management endpoint. */
+  withRegistrationToken?: boolean;
+}
+
+export interface CreatedClient {
+  client: ClientEntity;
+  /** Shown once, to whoever registered the client; only its digest is stored. */
+  clientSecret?: string;
+  registrationAccessToken?: string;
+}
+
+/** 32 random bytes, base64url: unguessable, so a fast digest is enough to store it. */
+export function generateSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * Creates clients for every registration channel (RFC 7591 endpoint, CLI, CLIENTS_FILE), so
+ * identifiers, secrets and events are made one way.
+ */
+@Injectable()
+export class ClientRegistrar {
+  constructor(
+    private readonly clients: ClientsService,
+    private readonly events: ClientEventsPublisher,
+  ) {}
+
+  async create(input: NewClient): Promise<CreatedClient> {
+    const clientId = input.clientId ?? randomBytes(18).toString('base64url');
+    if (input.clientId !== undefined && (await this.clients.exists(clientId))) {
+      throw new Error(`client '${clientId}' already exists`);
+    }
+    const clientSecret = usesClientSecret(input.metadata.tokenEndpointAuthMethod) ? generateSecret() : undefined;
+    const registrationAccessToken = input.withRegistrationToken ? generateSecret() : undefined;
+    const client = toClientEntity(input.metadata, {
+      clientId,
+      trusted: input.trusted,
+      origin: input.origin,
+      secretHash: clientSecret ? sha256Base64Url(clientSecret) : null,
+      registrationTokenHash: registrationAccessToken ? sha256Base64Url(registrationAccessToken) : null,
+      createdAt: Date.now(),
+    });
+    await this.clients.save(client);
+    this.events.registered(client, input.channel);
+    return { client, clientSecret, registrationAccessToken };
+  }
+}
