@@ -1,0 +1,279 @@
+// Token endpoint benchmark: our auth-server (built, on a fresh PostgreSQL database) against
+// panva's oidc-provider (in-memory store), configured alike: client_secret_basic, RFC 8707
+// resource, RFC 9068 JWT access tokens signed with EdDSA.
+//
+//   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
+//   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
+//        [--scenario client_credentials|authorization_code] [--max-codes 8000] [--only ours]
+//        [--logs] [--cpu-prof-dir DIR] [--json]
+//
+// Scenarios: (a) client_credentials token issuance; (b) the authorization code exchange, each
+// request spending one pre-minted, single-use code (PKCE S256 with a fixed verifier). A run
+// with any non-2xx answer, error or timeout is not a result: its row says INVALID.
+// The last line of output is `BENCH_JSON {...}` for bench/run.mjs. Figures are printed,
+// never asserted.
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { emitBenchJson, isClean, measure, printTable, ratio, round } from '../lib/index.mjs';
+import { startOurs } from './ours.mjs';
+import { startTheirs } from './theirs.mjs';
+import { basicAuthorization, clientCredentialsBody, codeExchangeBody, tokenProblems } from './scenario.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ROOT = resolve(here, '../..');
+const GOAL = 1.0;
+
+export const DEFAULTS = {
+  duration: 10,
+  warmup: 2,
+  connections: 16,
+  maxCodes: 8000,
+  scenarios: ['client_credentials', 'authorization_code'],
+  only: undefined,
+  logs: false,
+  cpuProfDir: undefined,
+  log: (msg) => process.stderr.write(`${msg}\n`),
+};
+
+/**
+ * Runs the benchmark and returns `{ rows, meta }`. Each row: scenario, ours/theirs req/s, p99
+ * and non-2xx counts, ratio (ours ÷ theirs req/s), goal, met, valid.
+ */
+export async function runTokenBench(options = {}) {
+  const opts = { ...DEFAULTS, ...options };
+  const log = opts.log;
+  const main = join(ROOT, 'dist/apps/auth-server/main.js');
+  if (!existsSync(main)) {
+    throw new Error(`${main} is missing: build it first with\n  NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build`);
+  }
+  const nodeArgs = [];
+  if (opts.cpuProfDir) {
+    mkdirSync(opts.cpuProfDir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`);
+  }
+
+  const servers = [];
+  const cleanup = async () => {
+    for (const s of servers.splice(0)) await s.stop().catch((e) => log(`stopping ${s.name}: ${e.message}`));
+  };
+  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    log('starting our auth-server (PostgreSQL)…');
+    const ours = await startOurs({ root: ROOT, logs: opts.logs, nodeArgs });
+    servers.push(ours);
+    log(`  ${ours.baseUrl} (pid ${ours.pid}); client via ${ours.registration}`);
+    if (opts.only !== 'ours') {
+      log('starting oidc-provider (in-memory)…');
+      const theirs = await startTheirs({ root: ROOT });
+      servers.push(theirs);
+      log(`  ${theirs.baseUrl} (pid ${theirs.pid})`);
+    }
+
+    for (const s of servers) await checkEquivalence(s);
+    log('both servers issue EdDSA at+jwt tokens for the resource and scope asked');
+
+    const results = {};
+    if (opts.scenarios.includes('client_credentials')) {
+      for (const s of servers) {
+        log(`client_credentials → ${s.name}: ${opts.warmup}s warm-up, ${opts.duration}s measured, ${opts.connections} connections`);
+        (results.client_credentials ??= {})[s.name] = await measure({
+          url: `${s.baseUrl}/token`,
+          method: 'POST',
+          headers: tokenHeaders(s),
+          body: clientCredentialsBody(),
+          connections: opts.connections,
+          duration: opts.duration,
+          warmupSeconds: opts.warmup,
+        });
+        log(`  ${summaryLine(results.client_credentials[s.name])}`);
+      }
+    }
+
+    if (opts.scenarios.includes('authorization_code')) {
+      for (const s of servers) {
+        // Enough codes for about `duration` seconds at the client_credentials rate (an upper
+        // bound: the exchange does more), capped, plus the warm-up and one spare per connection.
+        const ccRate = results.client_credentials?.[s.name]?.requestsPerSec ?? 1000;
+        const measured = Math.max(500, Math.min(opts.maxCodes, Math.ceil(ccRate * opts.duration)));
+        const warm = Math.max(100, Math.ceil(measured / 10));
+        const spare = opts.connections * 2 + 10;
+        const total = measured + warm + spare;
+        log(`authorization_code → ${s.name}: minting ${total} codes…`);
+        const t0 = Date.now();
+        const codes = await s.mintCodes(total, (k) => log(`  ${k} codes`));
+        log(`  minted in ${((Date.now() - t0) / 1000).toFixed(1)} s; exchanging ${warm} (warm-up) + ${measured} (measured)`);
+        const pool = { codes, next: 0 };
+        (results.authorization_code ??= {})[s.name] = await measure({
+          url: `${s.baseUrl}/token`,
+          method: 'POST',
+          headers: tokenHeaders(s),
+          requests: codeRequests(pool),
+          warmupRequests: codeRequests(pool),
+          warmupAmount: warm,
+          amount: measured,
+          connections: opts.connections,
+        });
+        log(`  ${summaryLine(results.authorization_code[s.name])}`);
+      }
+    }
+
+    const rows = Object.entries(results).map(([scenario, r]) => toRow(scenario, r.ours, r['oidc-provider']));
+    const meta = {
+      benchmark: 'auth-token',
+      connections: opts.connections,
+      durationSec: opts.duration,
+      warmupSec: opts.warmup,
+      oursRegistration: ours.registration,
+      oursLogging: opts.logs ? 'production (to a file)' : 'off (NODE_ENV=test)',
+      oursStorage: 'PostgreSQL',
+      theirsStorage: 'oidc-provider MemoryAdapter (bounded LRU raised to 1e6)',
+      node: process.version,
+    };
+    return { rows, meta };
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function tokenHeaders(server) {
+  return {
+    authorization: basicAuthorization(server.clientId, server.clientSecret),
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+}
+
+/**
+ * autocannon request list whose body is built per request from the next unused code. A code
+ * is never sent twice; when the pool runs dry the request carries an invalid code, which the
+ * server answers 400 and the run is reported invalid rather than silently short.
+ */
+function codeRequests(pool) {
+  return [
+    {
+      method: 'POST',
+      path: '/token',
+      setupRequest: (req) => ({ ...req, body: codeExchangeBody(pool.codes[pool.next++] ?? 'pool-exhausted') }),
+    },
+  ];
+}
+
+/** One real request per grant before measuring: same kind of token from both servers. */
+async function checkEquivalence(server) {
+  const post = async (body) => {
+    const res = await fetch(`${server.baseUrl}/token`, { method: 'POST', headers: tokenHeaders(server), body });
+    const json = await res.json().catch(() => undefined);
+    if (res.status !== 200) throw new Error(`${server.name}: token request failed: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const cc = await post(clientCredentialsBody());
+  const ccProblems = tokenProblems(cc, { expectRefreshToken: false });
+  const [code] = await server.mintCodes(1);
+  const ac = await post(codeExchangeBody(code));
+  const acProblems = tokenProblems(ac, { expectRefreshToken: true });
+  const problems = [...ccProblems.map((p) => `client_credentials: ${p}`), ...acProblems.map((p) => `authorization_code: ${p}`)];
+  if (problems.length > 0) throw new Error(`${server.name} is not configured like the other:\n  ${problems.join('\n  ')}`);
+}
+
+function summaryLine(m) {
+  const bad = m.non2xx + m.errors + m.timeouts;
+  return `${round(m.requestsPerSec)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.total} requests in ${m.durationSec} s${
+    bad ? `, NON-2XX ${m.non2xx} ERRORS ${m.errors} TIMEOUTS ${m.timeouts} ${JSON.stringify(m.statusCodes)}` : ''
+  }`;
+}
+
+function toRow(scenario, ours, theirs) {
+  const valid = (!ours || isClean(ours)) && (!theirs || isClean(theirs));
+  const r = ratio(ours?.requestsPerSec, theirs?.requestsPerSec);
+  const failures = (m) => (m ? m.non2xx + m.errors + m.timeouts : undefined);
+  return {
+    scenario,
+    ours_rps: round(ours?.requestsPerSec, 0),
+    ours_p99_ms: ours?.p99Ms,
+    theirs_rps: round(theirs?.requestsPerSec, 0),
+    theirs_p99_ms: theirs?.p99Ms,
+    ratio: round(r, 2),
+    goal: GOAL,
+    met: !valid ? 'INVALID' : r === undefined ? '—' : r >= GOAL ? 'yes' : 'no',
+    ours_non2xx: failures(ours),
+    theirs_non2xx: failures(theirs),
+    ours_requests: ours?.total,
+    theirs_requests: theirs?.total,
+    ours_duration_s: ours?.durationSec,
+    theirs_duration_s: theirs?.durationSec,
+    valid,
+  };
+}
+
+const COLUMNS = [
+  { key: 'scenario', title: 'scenario', align: 'left' },
+  { key: 'ours_rps', title: 'ours req/s' },
+  { key: 'ours_p99_ms', title: 'ours p99 ms' },
+  { key: 'theirs_rps', title: 'oidc-provider req/s' },
+  { key: 'theirs_p99_ms', title: 'oidc-provider p99 ms' },
+  { key: 'ratio', title: 'ratio ours/theirs' },
+  { key: 'goalText', title: 'goal', align: 'left' },
+  { key: 'met', title: 'met', align: 'left' },
+  { key: 'ours_non2xx', title: 'ours non-2xx' },
+  { key: 'theirs_non2xx', title: 'theirs non-2xx' },
+];
+
+async function cli() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      'max-codes': { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      only: { type: 'string' },
+      logs: { type: 'boolean' },
+      'cpu-prof-dir': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${readHeader()}\n`);
+    return;
+  }
+  const num = (v, d) => (v === undefined ? d : Number(v));
+  const { rows, meta } = await runTokenBench({
+    duration: num(values.duration, DEFAULTS.duration),
+    warmup: num(values.warmup, DEFAULTS.warmup),
+    connections: num(values.connections, DEFAULTS.connections),
+    maxCodes: num(values['max-codes'], DEFAULTS.maxCodes),
+    scenarios: values.scenario ?? DEFAULTS.scenarios,
+    only: values.only,
+    logs: values.logs ?? false,
+    cpuProfDir: values['cpu-prof-dir'],
+    log: values.json ? () => undefined : DEFAULTS.log,
+  });
+  if (!values.json) {
+    process.stdout.write(`\nauth-server token endpoint vs oidc-provider ${meta.node}, ${meta.connections} connections\n`);
+    process.stdout.write(`ours: ${meta.oursStorage}, logging ${meta.oursLogging}; client via ${meta.oursRegistration}\n`);
+    process.stdout.write(`oidc-provider: ${meta.theirsStorage}\n\n`);
+    printTable(COLUMNS, rows.map((r) => ({ ...r, goalText: `≥ ${GOAL.toFixed(1)}×` })));
+    if (rows.some((r) => !r.valid)) process.stdout.write('\nINVALID rows had failed requests: their figures are not results.\n');
+    process.stdout.write('\n');
+  }
+  emitBenchJson({ ...meta, rows });
+}
+
+function readHeader() {
+  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--only ours] [--logs] [--cpu-prof-dir dir] [--json]';
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  cli().catch((err) => {
+    process.stderr.write(`token-bench: ${err.message}${err.cause ? ` (${err.cause.message ?? err.cause})` : ''}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,8 @@
+// Shared helpers for the scripts under bench/: import from here.
+export { CookieJar } from './cookie-jar.mjs';
+export { isClean, measure } from './load.mjs';
+export { createDatabase, withClient, BENCH_POSTGRES_URL } from './postgres.mjs';
+export { freePort, requireFile, startNode } from './processes.mjs';
+export { BENCH_JSON_PREFIX, emitBenchJson, parseBenchJson } from './report.mjs';
+export { median, percentile, ratio, round } from './stats.mjs';
+export { formatTable, printTable } from './table.mjs';

@@ -1,0 +1,53 @@
+// HTTP load generation with autocannon: a warm-up, then one measured run, summarised.
+import autocannon from 'autocannon';
+
+/**
+ * Runs autocannon against one endpoint and returns a summary:
+ * `{ requestsPerSec, p50Ms, p99Ms, total, ok, non2xx, errors, timeouts, durationSec, statusCodes }`.
+ *
+ * Options (all autocannon options pass through): `url`, `method`, `headers`, `body`,
+ * `requests` (for per-request bodies, e.g. single-use codes), `connections` (default 16),
+ * `duration` seconds (default 10) or `amount` (a fixed number of requests),
+ * `warmupSeconds` / `warmupAmount` (default 2 s, not counted; 0 disables).
+ *
+ * requestsPerSec is completed requests over wall-clock duration, which stays right for
+ * `amount` runs whose last second is partial (autocannon's own average would not).
+ */
+export async function measure(options) {
+  const { warmupSeconds = 2, warmupAmount, warmupRequests, ...rest } = options;
+  const base = { connections: 16, ...rest };
+  if (base.amount === undefined && base.duration === undefined) base.duration = 10;
+
+  if (warmupAmount || (warmupAmount === undefined && warmupSeconds > 0)) {
+    const { duration: _d, amount: _a, ...warm } = base;
+    if (warmupRequests) warm.requests = warmupRequests;
+    if (warmupAmount) warm.amount = warmupAmount;
+    else warm.duration = warmupSeconds;
+    await run(warm);
+  }
+  const result = await run(base);
+  const completed = result.totalCompletedRequests ?? result.requests.total;
+  return {
+    requestsPerSec: result.duration > 0 ? completed / result.duration : 0,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    total: completed,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    durationSec: result.duration,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
+  };
+}
+
+/** True when every request of a measured run got a 2xx: a run with failures is not a result. */
+export function isClean(summary) {
+  return summary.non2xx === 0 && summary.errors === 0 && summary.timeouts === 0 && summary.ok === summary.total;
+}
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
