@@ -30,6 +30,18 @@ export function generateSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Visible ASCII, and never URL-shaped: those name Client ID Metadata Documents. */
+const CHOSEN_CLIENT_ID = /^[\x21-\x7e]{1,255}$/;
+
+/** Checks a client_id an operator chose (CLI, CLIENTS_FILE); returns the problem, if any. */
+export function chosenClientIdProblem(clientId: unknown): string | undefined {
+  if (typeof clientId !== 'string' || !CHOSEN_CLIENT_ID.test(clientId)) {
+    return 'client_id must be 1 to 255 visible ASCII characters';
+  }
+  if (/^https?:/i.test(clientId)) return 'client_id must not be a URL (URLs name Client ID Metadata Documents)';
+  return undefined;
+}
+
 /**
  * Creates clients for every registration channel (RFC 7591 endpoint, CLI, CLIENTS_FILE), so
  * identifiers, secrets and events are made one way.
@@ -43,8 +55,10 @@ export class ClientRegistrar {
 
   async create(input: NewClient): Promise<CreatedClient> {
     const clientId = input.clientId ?? randomBytes(18).toString('base64url');
-    if (input.clientId !== undefined && (await this.clients.exists(clientId))) {
-      throw new Error(`client '${clientId}' already exists`);
+    if (input.clientId !== undefined) {
+      const problem = chosenClientIdProblem(clientId);
+      if (problem) throw new Error(problem);
+      if (await this.clients.exists(clientId)) throw new Error(`client '${clientId}' already exists`);
     }
     const clientSecret = usesClientSecret(input.metadata.tokenEndpointAuthMethod) ? generateSecret() : undefined;
     const registrationAccessToken = input.withRegistrationToken ? generateSecret() : undefined;

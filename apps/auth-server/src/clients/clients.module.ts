@@ -5,6 +5,7 @@ import { ClientEventsPublisher } from './client-events.publisher';
 import { ClientRegistrar } from './client-registrar';
 import { ClientsService } from './clients.service';
 import { ClientMetadataDocumentResolver } from './metadata-document/client-metadata-document.resolver';
+import { ClientsFileLoader } from './preregistered/clients-file.loader';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 import { RegistrationFloodGuard } from './registration/registration-flood.guard';
 import { RegistrationController } from './registration/registration.controller';
@@ -21,6 +22,7 @@ import { RegistrationService } from './registration/registration.service';
     ClientEventsPublisher,
     ClientRegistrar,
     RegistrationService,
+    ClientsFileLoader,
     { provide: RegistrationFloodGuard, useFactory: () => new RegistrationFloodGuard() },
   ],
   exports: [ClientsService, ClientAuthenticator, ClientRegistrar],

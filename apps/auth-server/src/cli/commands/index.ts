@@ -1,7 +1,8 @@
 import { CliCommand } from '../cli-command';
+import { clientsAddCommand } from './clients-add.command';
 import { keysRotateCommand } from './keys-rotate.command';
 import { migrationGenerateCommand } from './migration-generate.command';
 import { usersAddCommand } from './users-add.command';
 
 /** Every operator command; add new ones here. */
-export const CLI_COMMANDS: CliCommand[] = [usersAddCommand, keysRotateCommand, migrationGenerateCommand];
+export const CLI_COMMANDS: CliCommand[] = [usersAddCommand, keysRotateCommand, migrationGenerateCommand, clientsAddCommand];
