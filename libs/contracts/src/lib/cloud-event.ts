@@ -87,11 +87,22 @@ export function parseEvent(value: unknown): PortcullisEvent {
   if (!envelope.success) throw new EventContractError('invalid CloudEvent', describeIssues(envelope.error));
   const { type } = envelope.data;
   if (!isEventType(type)) throw new EventContractError(`unknown event type ${type}`);
-  const schema = EVENT_DATA_SCHEMAS[type] as z.ZodType;
-  const loose = schema instanceof z.ZodObject ? schema.loose() : schema;
-  const data = loose.safeParse(envelope.data.data);
+  const data = looseSchema(type).safeParse(envelope.data.data);
   if (!data.success) throw new EventContractError(`invalid ${type} data`, describeIssues(data.error));
   return { ...envelope.data, type, data: data.data } as PortcullisEvent;
+}
+
+const looseSchemas = new Map<EventTypeName, z.ZodType>();
+
+/** The consumer-side schema of a type, built once: constructing zod schemas is not cheap. */
+function looseSchema(type: EventTypeName): z.ZodType {
+  let schema = looseSchemas.get(type);
+  if (!schema) {
+    const strict = EVENT_DATA_SCHEMAS[type] as z.ZodType;
+    schema = strict instanceof z.ZodObject ? strict.loose() : strict;
+    looseSchemas.set(type, schema);
+  }
+  return schema;
 }
 
 /** parseEvent for raw bytes or text: JSON errors become EventContractError too. */
