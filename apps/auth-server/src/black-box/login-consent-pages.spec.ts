@@ -1,0 +1,168 @@
+import * as oauth from 'oauth4webapi';
+import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
+import { Browser, expectPage, expectRedirect, isConsentPage, isLoginPage, Page, readForm } from './harness/browser';
+import { authorizationUrl, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+
+const XSS_NAME = '<script>alert(1)</script>';
+
+/** The pages a person sees: CSRF, browser binding, escaping, security headers, login throttling. */
+describe.each(BACKENDS)('auth-server black box on %s: login and consent pages', (backend) => {
+  let server: AuthServer;
+  let client: RegisteredClient;
+
+  beforeAll(async () => {
+    server = await startAuthServer(backend);
+    client = await registerPublicClient(server, { client_name: XSS_NAME });
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  function expectSecurityHeaders(page: Page) {
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  }
+
+  /** A browser sitting on the consent page, logged in as alice. */
+  async function atConsent(prompt = 'consent'): Promise<{ browser: Browser; consent: Page; state: string }> {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read', prompt });
+    const login = await openLoginPage(browser, prepared.url);
+    const consent = expectPage(await browser.submit(login, USERS.alice));
+    expect(isConsentPage(consent)).toBe(true);
+    return { browser, consent, state: prepared.state };
+  }
+
+  async function postConsent(browser: Browser, consent: Page, fields: Record<string, string>) {
+    const form = readForm(consent.html);
+    return browser.postForm(new URL(form.action, consent.url), fields);
+  }
+
+  it('escapes a hostile client_name on the login and consent pages, with CSP and no caching', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const login = await openLoginPage(browser, prepared.url);
+    expectSecurityHeaders(login);
+    expect(login.html).not.toContain(XSS_NAME);
+    expect(login.html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(login.html).not.toMatch(/<script/i);
+
+    const consent = expectPage(await browser.submit(login, USERS.alice));
+    expect(isConsentPage(consent)).toBe(true);
+    expectSecurityHeaders(consent);
+    expect(consent.html).not.toContain(XSS_NAME);
+    expect(consent.html).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
+    expect(consent.html).not.toMatch(/<script/i);
+    // The consent page names the resource and describes the scope.
+    expect(consent.html).toContain('http://localhost:3000/mcp');
+    expect(consent.html).toContain('sentiment:read');
+  });
+
+  it('consent POST without a csrf_token: 403 and no code', async () => {
+    const { browser, consent } = await atConsent();
+    const res = await postConsent(browser, consent, { decision: 'approve' });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('location')).toBeNull();
+    expect(await res.text()).not.toContain('code=');
+  });
+
+  it('consent POST with a wrong csrf_token: 403 and no code; the real form still works after', async () => {
+    const { browser, consent, state } = await atConsent();
+    const res = await postConsent(browser, consent, { decision: 'approve', csrf_token: 'A'.repeat(32) });
+    expect(res.status).toBe(403);
+    expect(res.headers.get('location')).toBeNull();
+    await res.arrayBuffer();
+
+    const callback = expectRedirect(await browser.submit(consent, { decision: 'approve' }));
+    const params = oauth.validateAuthResponse(server.as, client, callback, state);
+    expect(params.get('code')).toBeTruthy();
+  });
+
+  it('consent POST from a different browser (no pc_browser cookie) is refused', async () => {
+    const { consent } = await atConsent();
+    const form = readForm(consent.html);
+    const res = await fetch(new URL(form.action, consent.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...form.hidden, decision: 'approve' }).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    await res.arrayBuffer();
+  });
+
+  it("consent POST from another person's browser (its own cookies, stolen csrf_token) is refused", async () => {
+    const { consent } = await atConsent();
+    const attacker = new Browser(server.issuer);
+    // The attacker has a browser cookie and a session of their own.
+    const own = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const login = await openLoginPage(attacker, own.url);
+    await attacker.submit(login, USERS.bob);
+    expect(attacker.cookie('pc_browser')).toBeTruthy();
+
+    const nav = await attacker.submit(consent, { decision: 'approve' });
+    const page = expectPage(nav);
+    expect(page.status).toBe(400);
+  });
+
+  it('login POST without a csrf_token: 403', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const login = await openLoginPage(browser, prepared.url);
+    const res = await browser.postForm(new URL(readForm(login.html).action, login.url), USERS.alice);
+    expect(res.status).toBe(403);
+    expect(browser.cookie('pc_session')).toBeUndefined();
+    await res.arrayBuffer();
+  });
+
+  it('wrong password: 401 and the login form again, the username kept and escaped', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const login = await openLoginPage(browser, prepared.url);
+    const again = expectPage(await browser.submit(login, { username: 'bob', password: 'not-bobs-password' }));
+    expect(again.status).toBe(401);
+    expect(isLoginPage(again)).toBe(true);
+    expectSecurityHeaders(again);
+    expect(again.html).not.toContain('not-bobs-password');
+    expect(browser.cookie('pc_session')).toBeUndefined();
+
+    const unknown = expectPage(await browser.submit(again, { username: '"><img src=x>', password: 'whatever' }));
+    expect(unknown.status).toBe(401);
+    expect(unknown.html).not.toContain('<img src=x>');
+
+    // The right password still works from the same page.
+    const consent = expectPage(await browser.submit(unknown, USERS.bob));
+    expect(isConsentPage(consent)).toBe(true);
+  });
+
+  it('five wrong passwords lock the account: 429, even for the right password', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    let page = await openLoginPage(browser, prepared.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      page = expectPage(await browser.submit(page, { username: USERS.carol.username, password: `wrong-${i}` }));
+      statuses.push(page.status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 429]);
+    const locked = expectPage(await browser.submit(page, USERS.carol));
+    expect(locked.status).toBe(429);
+    expect(isLoginPage(locked)).toBe(true);
+    expect(browser.cookie('pc_session')).toBeUndefined();
+  });
+
+  it('an unknown interaction id: a 400 page, never a 500', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const login = await openLoginPage(browser, prepared.url);
+    const bogus = new URL(login.url);
+    bogus.pathname = bogus.pathname.replace(/[^/]+$/, 'A'.repeat(32));
+    const page = expectPage(await browser.navigate(bogus));
+    expect(page.status).toBe(400);
+    const weird = expectPage(await browser.navigate(new URL(bogus.pathname.replace(/[^/]+$/, '%00%ff..'), server.issuer)));
+    expect(weird.status).toBeGreaterThanOrEqual(400);
+    expect(weird.status).toBeLessThan(500);
+  });
+});
