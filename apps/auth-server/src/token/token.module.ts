@@ -4,6 +4,7 @@ import { DatabaseModule } from '../database/database.module';
 import { KeysModule } from '../keys/keys.module';
 import { IntrospectionController } from '../introspection/introspection.controller';
 import { RevocationController } from '../revocation/revocation.controller';
+import { RevocationListController } from '../revocation/revocation-list.controller';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { GRANT_HANDLERS } from './grants/grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -16,7 +17,7 @@ import { TokenEventsPublisher } from './token-events.publisher';
 
 @Module({
   imports: [DatabaseModule, KeysModule, ClientsModule],
-  controllers: [TokenController, RevocationController, IntrospectionController],
+  controllers: [TokenController, RevocationController, RevocationListController, IntrospectionController],
   providers: [
     AccessTokenIssuer,
     GrantsService,
