@@ -4,7 +4,7 @@
 //
 //   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
 //   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
-//        [--scenario client_credentials|authorization_code] [--max-codes 8000] [--only ours]
+//        [--scenario client_credentials|authorization_code] [--max-codes 4000] [--rounds 3] [--only ours]
 //        [--logs] [--cpu-prof-dir DIR] [--json]
 //
 // Scenarios: (a) client_credentials token issuance; (b) the authorization code exchange, each
@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { emitBenchJson, isClean, measure, printTable, ratio, round } from '../lib/index.mjs';
+import { emitBenchJson, isClean, measure, median, printTable, ratio, round } from '../lib/index.mjs';
 import { startOurs } from './ours.mjs';
 import { startTheirs } from './theirs.mjs';
 import { basicAuthorization, clientCredentialsBody, codeExchangeBody, tokenProblems } from './scenario.mjs';
@@ -29,7 +29,8 @@ export const DEFAULTS = {
   duration: 10,
   warmup: 2,
   connections: 16,
-  maxCodes: 8000,
+  maxCodes: 4000,
+  rounds: 3,
   scenarios: ['client_credentials', 'authorization_code'],
   only: undefined,
   logs: false,
@@ -77,57 +78,73 @@ export async function runTokenBench(options = {}) {
     for (const s of servers) await checkEquivalence(s);
     log('both servers issue EdDSA at+jwt tokens for the resource and scope asked');
 
+    // Rounds alternate which server goes first, so a burst of load from elsewhere on a shared
+    // machine does not always land on the same one; the table shows medians over rounds.
     const results = {};
+    const record = (scenario, name, m) => ((results[scenario] ??= {})[name] ??= []).push(m);
+    const orderFor = (round) => (round % 2 === 0 ? servers : [...servers].reverse());
+
     if (opts.scenarios.includes('client_credentials')) {
-      for (const s of servers) {
-        log(`client_credentials → ${s.name}: ${opts.warmup}s warm-up, ${opts.duration}s measured, ${opts.connections} connections`);
-        (results.client_credentials ??= {})[s.name] = await measure({
-          url: `${s.baseUrl}/token`,
-          method: 'POST',
-          headers: tokenHeaders(s),
-          body: clientCredentialsBody(),
-          connections: opts.connections,
-          duration: opts.duration,
-          warmupSeconds: opts.warmup,
-        });
-        log(`  ${summaryLine(results.client_credentials[s.name])}`);
+      for (let round = 0; round < opts.rounds; round += 1) {
+        for (const s of orderFor(round)) {
+          log(`client_credentials → ${s.name} (round ${round + 1}/${opts.rounds}): ${opts.warmup}s warm-up, ${opts.duration}s measured, ${opts.connections} connections`);
+          const m = await measure({
+            url: `${s.baseUrl}/token`,
+            method: 'POST',
+            headers: tokenHeaders(s),
+            body: clientCredentialsBody(),
+            connections: opts.connections,
+            duration: opts.duration,
+            warmupSeconds: opts.warmup,
+          });
+          record('client_credentials', s.name, m);
+          log(`  ${summaryLine(m)}`);
+        }
       }
     }
 
     if (opts.scenarios.includes('authorization_code')) {
-      for (const s of servers) {
-        // Enough codes for about `duration` seconds at the client_credentials rate (an upper
-        // bound: the exchange does more), capped, plus the warm-up and one spare per connection.
-        const ccRate = results.client_credentials?.[s.name]?.requestsPerSec ?? 1000;
-        const measured = Math.max(500, Math.min(opts.maxCodes, Math.ceil(ccRate * opts.duration)));
-        const warm = Math.max(100, Math.ceil(measured / 10));
-        const spare = opts.connections * 2 + 10;
-        const total = measured + warm + spare;
-        log(`authorization_code → ${s.name}: minting ${total} codes…`);
-        const t0 = Date.now();
-        const codes = await s.mintCodes(total, (k) => log(`  ${k} codes`));
-        log(`  minted in ${((Date.now() - t0) / 1000).toFixed(1)} s; exchanging ${warm} (warm-up) + ${measured} (measured)`);
-        const pool = { codes, next: 0 };
-        (results.authorization_code ??= {})[s.name] = await measure({
-          url: `${s.baseUrl}/token`,
-          method: 'POST',
-          headers: tokenHeaders(s),
-          requests: codeRequests(pool),
-          warmupRequests: codeRequests(pool),
-          warmupAmount: warm,
-          amount: measured,
-          connections: opts.connections,
-        });
-        log(`  ${summaryLine(results.authorization_code[s.name])}`);
+      for (let round = 0; round < opts.rounds; round += 1) {
+        for (const s of orderFor(round)) {
+          // Enough codes for about `duration` seconds at the client_credentials rate (an upper
+          // bound: the exchange does more), plus a warm-up and spares: autocannon prepares one
+          // request per connection ahead. Minting through our real authorization endpoint is
+          // slow, so ours is capped at --max-codes (its run may end sooner than `duration`);
+          // oidc-provider's codes are minted in-process and cost nothing.
+          const ccRate = median((results.client_credentials?.[s.name] ?? []).map((m) => m.requestsPerSec)) ?? 2000;
+          const cap = s.name === 'ours' ? opts.maxCodes : 50_000;
+          const measured = Math.max(500, Math.min(cap, Math.ceil(ccRate * opts.duration)));
+          const warm = Math.max(200, Math.ceil(measured / 5));
+          const total = measured + warm + opts.connections * 4 + 10;
+          log(`authorization_code → ${s.name} (round ${round + 1}/${opts.rounds}): minting ${total} codes…`);
+          const t0 = Date.now();
+          const codes = await s.mintCodes(total, (k) => log(`  ${k} codes`));
+          log(`  minted in ${((Date.now() - t0) / 1000).toFixed(1)} s (not measured); exchanging ${warm} (warm-up) + ${measured} (measured)`);
+          const pool = { codes, next: 0 };
+          const m = await measure({
+            url: `${s.baseUrl}/token`,
+            method: 'POST',
+            headers: tokenHeaders(s),
+            requests: codeRequests(pool),
+            warmupRequests: codeRequests(pool),
+            warmupAmount: warm,
+            amount: measured,
+            connections: opts.connections,
+          });
+          record('authorization_code', s.name, m);
+          log(`  ${summaryLine(m)}`);
+        }
       }
     }
 
-    const rows = Object.entries(results).map(([scenario, r]) => toRow(scenario, r.ours, r['oidc-provider']));
+    const rows = Object.entries(results).map(([scenario, r]) => toRow(scenario, combine(r.ours), combine(r['oidc-provider'])));
     const meta = {
       benchmark: 'auth-token',
       connections: opts.connections,
       durationSec: opts.duration,
       warmupSec: opts.warmup,
+      rounds: opts.rounds,
+      perRound: results,
       oursRegistration: ours.registration,
       oursLogging: opts.logs ? 'production (to a file)' : 'off (NODE_ENV=test)',
       oursStorage: 'PostgreSQL',
@@ -182,6 +199,23 @@ async function checkEquivalence(server) {
   if (problems.length > 0) throw new Error(`${server.name} is not configured like the other:\n  ${problems.join('\n  ')}`);
 }
 
+/** Medians of rate and p99 over rounds; failures and requests summed (any failure invalidates). */
+function combine(runs) {
+  if (!runs || runs.length === 0) return undefined;
+  const sum = (k) => runs.reduce((a, m) => a + m[k], 0);
+  return {
+    requestsPerSec: median(runs.map((m) => m.requestsPerSec)),
+    p50Ms: median(runs.map((m) => m.p50Ms)),
+    p99Ms: median(runs.map((m) => m.p99Ms)),
+    total: sum('total'),
+    ok: sum('ok'),
+    non2xx: sum('non2xx'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    durationSec: round(sum('durationSec'), 2),
+  };
+}
+
 function summaryLine(m) {
   const bad = m.non2xx + m.errors + m.timeouts;
   return `${round(m.requestsPerSec)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.total} requests in ${m.durationSec} s${
@@ -232,6 +266,7 @@ async function cli() {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       'max-codes': { type: 'string' },
+      rounds: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       only: { type: 'string' },
       logs: { type: 'boolean' },
@@ -250,6 +285,7 @@ async function cli() {
     warmup: num(values.warmup, DEFAULTS.warmup),
     connections: num(values.connections, DEFAULTS.connections),
     maxCodes: num(values['max-codes'], DEFAULTS.maxCodes),
+    rounds: num(values.rounds, DEFAULTS.rounds),
     scenarios: values.scenario ?? DEFAULTS.scenarios,
     only: values.only,
     logs: values.logs ?? false,
@@ -257,7 +293,9 @@ async function cli() {
     log: values.json ? () => undefined : DEFAULTS.log,
   });
   if (!values.json) {
-    process.stdout.write(`\nauth-server token endpoint vs oidc-provider ${meta.node}, ${meta.connections} connections\n`);
+    process.stdout.write(
+      `\nauth-server token endpoint vs oidc-provider — node ${meta.node}, ${meta.connections} connections, median of ${meta.rounds} round(s)\n`,
+    );
     process.stdout.write(`ours: ${meta.oursStorage}, logging ${meta.oursLogging}; client via ${meta.oursRegistration}\n`);
     process.stdout.write(`oidc-provider: ${meta.theirsStorage}\n\n`);
     printTable(COLUMNS, rows.map((r) => ({ ...r, goalText: `≥ ${GOAL.toFixed(1)}×` })));
@@ -268,7 +306,7 @@ async function cli() {
 }
 
 function readHeader() {
-  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--only ours] [--logs] [--cpu-prof-dir dir] [--json]';
+  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--json]';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

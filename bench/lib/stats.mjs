@@ -12,8 +12,12 @@ export function percentile(values, p) {
   return sorted[rank - 1];
 }
 
+/** The middle value (mean of the two middle values for an even count). */
 export function median(values) {
-  return percentile(values, 50);
+  if (values.length === 0) return undefined;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** a / b, or undefined when either side is missing or b is zero. */
