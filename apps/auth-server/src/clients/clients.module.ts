@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { DatabaseModule } from '../database/database.module';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientEventsPublisher } from './client-events.publisher';
 import { ClientRegistrar } from './client-registrar';
 import { ClientsService } from './clients.service';
-import { ClientMetadataDocumentResolver } from './metadata-document/client-metadata-document.resolver';
+import {
+  ClientMetadataDocumentResolver,
+  DEFAULT_METADATA_DOCUMENT_OPTIONS,
+} from './metadata-document/client-metadata-document.resolver';
 import { ClientsFileLoader } from './preregistered/clients-file.loader';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 import { RegistrationFloodGuard } from './registration/registration-flood.guard';
@@ -18,7 +22,15 @@ import { RegistrationService } from './registration/registration.service';
     ClientsService,
     ClientAuthenticator,
     PrivateKeyJwtVerifier,
-    ClientMetadataDocumentResolver,
+    {
+      provide: ClientMetadataDocumentResolver,
+      inject: [AUTH_CONFIG, ClientEventsPublisher],
+      useFactory: (config: AuthConfig, events: ClientEventsPublisher) =>
+        new ClientMetadataDocumentResolver(
+          { ...DEFAULT_METADATA_DOCUMENT_OPTIONS, allowHttp: config.CIMD_ALLOW_HTTP, allowedPrivateHosts: config.CIMD_ALLOWED_PRIVATE_HOSTS },
+          events,
+        ),
+    },
     ClientEventsPublisher,
     ClientRegistrar,
     RegistrationService,

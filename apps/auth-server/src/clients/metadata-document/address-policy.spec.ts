@@ -1,0 +1,51 @@
+import { classifyAddress } from './address-policy';
+
+describe('classifyAddress (SSRF guard for metadata document fetches)', () => {
+  it.each([
+    ['8.8.8.8'],
+    ['1.1.1.1'],
+    ['172.32.0.1'],
+    ['100.128.0.1'],
+    ['2606:4700:4700::1111'],
+    ['2a00:1450:4001:80b::200e'],
+  ])('lets %s through as public', (address) => expect(classifyAddress(address)).toBe('public'));
+
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['127.255.255.254', 'loopback'],
+    ['::1', 'loopback'],
+    ['[::1]', 'loopback'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.1.1', 'private'],
+    ['169.254.169.254', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['fe80::1%eth0', 'link-local'],
+    ['100.64.0.1', 'cgnat'],
+    ['100.127.255.255', 'cgnat'],
+    ['224.0.0.1', 'multicast'],
+    ['239.255.255.250', 'multicast'],
+    ['ff02::1', 'multicast'],
+    ['0.0.0.0', 'unspecified'],
+    ['0.1.2.3', 'unspecified'],
+    ['::', 'unspecified'],
+    ['255.255.255.255', 'broadcast'],
+    ['240.0.0.1', 'reserved'],
+    ['198.18.0.1', 'reserved'],
+    ['192.0.2.10', 'documentation'],
+    ['2001:db8::1', 'documentation'],
+    ['fd00::1', 'unique-local'],
+    ['fc00::1', 'unique-local'],
+    ['::ffff:127.0.0.1', 'ipv4-mapped'],
+    ['::ffff:8.8.8.8', 'ipv4-mapped'],
+    ['::ffff:7f00:1', 'ipv4-mapped'],
+    ['::127.0.0.1', 'ipv4-embedded'],
+    ['64:ff9b::7f00:1', 'ipv4-embedded'],
+    ['2002:7f00:1::1', 'ipv4-embedded'],
+    ['2001:0:4136:e378::1', 'reserved'],
+    ['3fff::1', 'documentation'],
+    ['4000::1', 'reserved'],
+    ['example.com', 'not-an-address'],
+  ])('classifies %s as %s', (address, cls) => expect(classifyAddress(address)).toBe(cls));
+});
