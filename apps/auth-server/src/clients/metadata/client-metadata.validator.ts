@@ -222,7 +222,11 @@ function readWebUri(raw: Raw, field: 'client_uri' | 'logo_uri', policy: Metadata
   return value;
 }
 
-function webUriProblem(value: string, policy: MetadataPolicy): string | undefined {
+/**
+ * `allowLoopbackHttp`: a page or logo on the user's own machine is harmless to link to; a
+ * jwks_uri is fetched by this server, so it gets no such exception (SSRF).
+ */
+function webUriProblem(value: string, policy: MetadataPolicy, allowLoopbackHttp = true): string | undefined {
   if (value.length > MAX_URI_LENGTH) return `is longer than ${MAX_URI_LENGTH} characters`;
   let url: URL;
   try {
@@ -232,7 +236,7 @@ function webUriProblem(value: string, policy: MetadataPolicy): string | undefine
   }
   if (url.username || url.password) return 'must not contain userinfo';
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && (policy.allowHttpUris || isLoopbackHost(url.hostname))) return undefined;
+  if (url.protocol === 'http:' && (policy.allowHttpUris || (allowLoopbackHttp && isLoopbackHost(url.hostname)))) return undefined;
   return 'must be an https URL';
 }
 
@@ -256,7 +260,7 @@ function readKeys(raw: Raw, method: TokenEndpointAuthMethod, policy: MetadataPol
   }
   if (hasUri) {
     if (typeof uriValue !== 'string') throw new InvalidClientMetadata('jwks_uri must be a string');
-    const problem = webUriProblem(uriValue, policy);
+    const problem = webUriProblem(uriValue, policy, false);
     if (problem) throw new InvalidClientMetadata(`jwks_uri ${problem}`);
     return { jwks: null, jwksUri: uriValue };
   }
