@@ -1,20 +1,22 @@
 import { clientRegisteredData, clientRegistrationRejectedData, EventType } from '@portcullis/contracts';
 import { InvalidClientMetadata } from '@portcullis/oauth';
-import { AuditRecord, AuditTrail } from '../audit/audit-trail';
+import { AuditTrail } from '../audit/audit-trail';
 import { ClientEventsPublisher } from './client-events.publisher';
 import { toClientEntity } from './metadata/client-metadata.mapper';
 import { validateClientMetadata } from './metadata/client-metadata.validator';
 
-class RecordingTrail extends AuditTrail {
-  readonly records: AuditRecord[] = [];
-  override record(event: AuditRecord): void {
-    this.records.push(event);
-  }
+type Recorded = Parameters<AuditTrail['record']>[0];
+
+/** Stands in for the events pipeline: keeps what would be published. */
+function recordingTrail(): { trail: AuditTrail; records: Recorded[] } {
+  const records: Recorded[] = [];
+  const trail = { record: async (event: Recorded) => void records.push(event) } as unknown as AuditTrail;
+  return { trail, records };
 }
 
 describe('ClientEventsPublisher', () => {
-  it('publishes events that satisfy the contract schemas and carry no secret', () => {
-    const trail = new RecordingTrail();
+  it('publishes events that satisfy the contract schemas and carry no secret', async () => {
+    const { trail, records } = recordingTrail();
     const events = new ClientEventsPublisher(trail);
     const metadata = validateClientMetadata(
       { client_name: 'Robot', grant_types: ['client_credentials'], scope: 'audit:read' },
@@ -28,12 +30,12 @@ describe('ClientEventsPublisher', () => {
       registrationTokenHash: 'dG9rZW4tZGlnZXN0',
       createdAt: Date.now(),
     });
-    events.registered(client, 'cli');
-    events.rejected(new InvalidClientMetadata('no'), { clientName: 'Robot' });
+    await events.registered(client, 'cli');
+    await events.rejected(new InvalidClientMetadata('no'), { clientName: 'Robot' });
 
-    expect(trail.records.map((r) => r.type)).toEqual([EventType.ClientRegistered, EventType.ClientRegistrationRejected]);
-    expect(clientRegisteredData.parse(trail.records[0].data)).toMatchObject({ client_id: 'robot', registration: 'cli', trusted: true, scopes: ['audit:read'] });
-    expect(clientRegistrationRejectedData.parse(trail.records[1].data)).toEqual({ error: 'invalid_client_metadata', error_description: 'no', client_name: 'Robot' });
-    expect(JSON.stringify(trail.records)).not.toMatch(/c2VjcmV0LWRpZ2VzdA|dG9rZW4tZGlnZXN0/);
+    expect(records.map((r) => r.type)).toEqual([EventType.ClientRegistered, EventType.ClientRegistrationRejected]);
+    expect(clientRegisteredData.parse(records[0].data)).toMatchObject({ client_id: 'robot', registration: 'cli', trusted: true, scopes: ['audit:read'] });
+    expect(clientRegistrationRejectedData.parse(records[1].data)).toEqual({ error: 'invalid_client_metadata', error_description: 'no', client_name: 'Robot' });
+    expect(JSON.stringify(records)).not.toMatch(/c2VjcmV0LWRpZ2VzdA|dG9rZW4tZGlnZXN0/);
   });
 });

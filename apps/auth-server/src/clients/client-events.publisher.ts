@@ -16,8 +16,8 @@ export type RegistrationChannel = 'dynamic' | 'cli' | 'metadata_document' | 'sta
 export class ClientEventsPublisher {
   constructor(private readonly audit: AuditTrail) {}
 
-  registered(client: ClientEntity, registration: RegistrationChannel): void {
-    this.audit.record({
+  async registered(client: ClientEntity, registration: RegistrationChannel): Promise<void> {
+    await this.audit.record({
       type: EventType.ClientRegistered,
       subject: client.clientId,
       data: {
@@ -33,9 +33,9 @@ export class ClientEventsPublisher {
     });
   }
 
-  rejected(error: OAuthError, context: { clientName?: unknown; clientId?: string } = {}): void {
+  async rejected(error: OAuthError, context: { clientName?: unknown; clientId?: string } = {}): Promise<void> {
     const clientName = typeof context.clientName === 'string' ? context.clientName.slice(0, 256) : undefined;
-    this.audit.record({
+    await this.audit.record({
       type: EventType.ClientRegistrationRejected,
       ...(context.clientId ? { subject: context.clientId } : {}),
       data: {

@@ -71,7 +71,7 @@ export class ClientRegistrar {
       createdAt: Date.now(),
     });
     await this.clients.save(client);
-    this.events.registered(client, input.channel);
+    await this.events.registered(client, input.channel);
     return { client, clientSecret, registrationAccessToken };
   }
 }

@@ -107,13 +107,13 @@ export class ClientMetadataDocumentResolver {
       if (!this.announced.has(clientId)) {
         if (this.announced.size > MAX_CACHED) this.announced.clear();
         this.announced.add(clientId);
-        this.events?.registered(client, 'metadata_document');
+        await this.events?.registered(client, 'metadata_document');
       }
       return client;
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       this.remember(clientId, { error: err, until: Date.now() + this.options.failureTtlMs });
-      this.events?.rejected(err, { clientId });
+      await this.events?.rejected(err, { clientId });
       throw err;
     }
   }

@@ -133,7 +133,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
     const existing = await this.clients.findStored(client.clientId);
     if (existing) client.createdAt = existing.createdAt;
     await this.clients.save(client);
-    if (!existing) this.events.registered(client, 'static');
+    if (!existing) await this.events.registered(client, 'static');
     return !existing;
   }
 }

@@ -70,7 +70,7 @@ export class RegistrationService {
         registration_client_uri: this.clientUri(created.client.clientId),
       };
     } catch (err) {
-      if (err instanceof OAuthError) this.events.rejected(err, { clientName });
+      if (err instanceof OAuthError) await this.events.rejected(err, { clientName });
       throw err;
     }
   }
