@@ -1,21 +1,29 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventData, EventTypeName } from '@portcullis/contracts';
+import { AuditEvents } from '@portcullis/events';
+
+/** One event of the contract (libs/contracts): its type, typed data, and what it is about. */
+export type AuditRecord = {
+  [T in EventTypeName]: { type: T; subject?: string; data: EventData<T>; manager?: EntityManager };
+}[EventTypeName];
 
 /**
- * Where the authorization server's audit events go. The events pipeline (RabbitMQ with an
- * outbox, issue 4) plugs in here; until then events are written to the structured log.
- * Callers never pass secrets: tokens are named by `jti`, never by value.
+ * The authorization server's producer of audit events. Each record is one outbox row,
+ * written inside the transaction of the change it records when a `manager` is given
+ * (libs/events); the relay delivers it to the broker, or to the audit service when there is
+ * no broker. Callers never pass secrets: tokens are named by `jti`.
  */
-export interface AuditRecord {
-  type: string;
-  subject?: string;
-  data: Record<string, unknown>;
-}
-
 @Injectable()
 export class AuditTrail {
-  private readonly logger = new Logger('audit');
+  constructor(private readonly events: AuditEvents) {}
 
-  record(event: AuditRecord): void {
-    this.logger.log(JSON.stringify(event));
+  async record(event: AuditRecord): Promise<void> {
+    await this.events.emit(event.type, event.data as never, { subject: event.subject, manager: event.manager });
   }
+}
+
+/** Milliseconds since the epoch → NumericDate (RFC 7519 §2), the unit of instants in events. */
+export function numericDate(ms: number): number {
+  return Math.floor(ms / 1000);
 }

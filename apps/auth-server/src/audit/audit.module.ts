@@ -1,6 +1,24 @@
 import { Global, Module } from '@nestjs/common';
+import { EventsModule } from '@portcullis/events';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from './audit-trail';
 
+export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
+
 @Global()
-@Module({ providers: [AuditTrail], exports: [AuditTrail] })
+@Module({
+  imports: [
+    EventsModule.forRootAsync({
+      inject: [AUTH_CONFIG],
+      useFactory: (config: AuthConfig) => ({
+        source: AUTH_SERVER_EVENT_SOURCE,
+        brokerUrl: config.BROKER_URL,
+        auditIngestUrl: config.AUDIT_INGEST_URL,
+        auditIngestSecret: config.AUDIT_INGEST_SECRET,
+      }),
+    }),
+  ],
+  providers: [AuditTrail],
+  exports: [AuditTrail],
+})
 export class AuditModule {}

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
 import { ensureBrowserId, readCookie, SESSION_COOKIE } from '../interaction/browser-cookies';
 import { InteractionService } from '../interaction/interaction.service';
@@ -39,12 +40,12 @@ export class AuthorizeController {
       reply.header('cache-control', 'no-store').redirect(target, 303);
     } catch (err) {
       if (err instanceof AuthorizationPageError) {
-        this.denied(raw, err.title);
+        await this.denied(raw, 'invalid_request', err.detail);
         reply.code(err.status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderError(err.title, err.detail));
         return;
       }
       if (err instanceof AuthorizationRedirectError) {
-        this.denied(raw, err.error);
+        await this.denied(raw, err.error, err.description, err.redirectUri);
         const url = authorizationResponseUrl(err.redirectUri, this.config.ISSUER_URL, {
           error: err.error,
           error_description: err.description,
@@ -57,10 +58,16 @@ export class AuthorizeController {
     }
   }
 
-  private denied(raw: Record<string, unknown>, reason: string): void {
-    this.audit.record({
-      type: 'auth.authorization.denied',
-      data: { client_id: typeof raw.client_id === 'string' ? raw.client_id.slice(0, 255) : null, reason },
+  private denied(raw: Record<string, unknown>, error: string, description: string, redirectUri?: string): Promise<void> {
+    const clientId = typeof raw.client_id === 'string' && raw.client_id.length <= 2048 ? raw.client_id : undefined;
+    return this.audit.record({
+      type: EventType.AuthorizationDenied,
+      data: {
+        error,
+        error_description: description.slice(0, 512),
+        ...(clientId ? { client_id: clientId } : {}),
+        ...(redirectUri ? { redirect_uri: redirectUri } : {}),
+      },
     });
   }
 }

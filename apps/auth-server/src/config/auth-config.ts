@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, csv, httpUrl, port, postgresUrl, seconds } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
@@ -13,6 +13,12 @@ export const authConfigSchema = z.object({
   ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
   DATABASE_URL: postgresUrl,
   SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
+  /** RabbitMQ for audit events and revocations; unset → events go to AUDIT_INGEST_URL. */
+  BROKER_URL: amqpUrl,
+  /** The audit service's ingest endpoint, used when there is no broker. */
+  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
+  /** Shared secret for AUDIT_INGEST_URL (the audit service accepts loopback callers without one). */
+  AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
   /** Resource used when an authorization request names none (clients of MCP 2025-03-26). */

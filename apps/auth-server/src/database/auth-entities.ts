@@ -1,3 +1,4 @@
+import { EVENTS_ENTITIES } from '@portcullis/events';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { UserEntity } from '../users/user.entity';
@@ -21,4 +22,6 @@ export const AUTH_ENTITIES = [
   AuthorizationCodeEntity,
   RefreshTokenEntity,
   AccessTokenRecordEntity,
+  // The transactional outbox of audit events (libs/events).
+  ...EVENTS_ENTITIES,
 ];

@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS, singleParams } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
 import { ClientsService } from '../clients/clients.service';
 import { LoginThrottle } from '../users/login-throttle';
@@ -49,11 +50,20 @@ export class InteractionController {
     const result = await this.users.login(username, form.password ?? '');
     if (!result.ok) {
       this.throttle.recordFailure(address);
-      this.audit.record({ type: 'auth.login.failed', data: { username: username.slice(0, 128), reason: result.reason, client_id: interaction.clientId } });
-      const message = result.reason === 'locked' ? 'Too many failed attempts for this account. Try again later.' : 'Wrong username or password.';
-      return this.page(reply, result.reason === 'locked' ? 429 : 401, await this.loginPage(interaction, username, message));
+      await this.audit.record({
+        type: EventType.LoginFailed,
+        data: { username: username.slice(0, 256), reason: result.reason, client_id: interaction.clientId },
+      });
+      const locked = result.reason === 'locked_out';
+      // The same message for an unknown user and a wrong password: no account enumeration.
+      const message = locked ? 'Too many failed attempts for this account. Try again later.' : 'Wrong username or password.';
+      return this.page(reply, locked ? 429 : 401, await this.loginPage(interaction, username, message));
     }
-    this.audit.record({ type: 'auth.login.succeeded', subject: result.user.id, data: { username: result.user.username, client_id: interaction.clientId } });
+    await this.audit.record({
+      type: EventType.LoginSucceeded,
+      subject: result.user.id,
+      data: { subject: result.user.id, username: result.user.username, client_id: interaction.clientId },
+    });
     const sessionId = await this.interactions.createSession(result.user.id);
     setCookie(reply, SESSION_COOKIE, sessionId, this.secure, this.config.SESSION_TTL);
     await this.interactions.attachUser(interaction, result.user.id);

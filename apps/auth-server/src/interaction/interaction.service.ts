@@ -7,7 +7,8 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuthorizationRequest } from '../authorize/authorization-request.validator';
 import { authorizationResponseUrl } from '../authorize/authorization-response';
 import { GrantsService } from '../token/grants.service';
-import { AuditTrail } from '../audit/audit-trail';
+import { EventType } from '@portcullis/contracts';
+import { AuditTrail, numericDate } from '../audit/audit-trail';
 import { InteractionEntity } from './interaction.entity';
 import { SessionEntity } from './session.entity';
 import { ConsentEntity } from './consent.entity';
@@ -92,41 +93,54 @@ export class InteractionService {
     const scopes = parseScope(interaction.scope) ?? [];
     if (consentGiven) await this.rememberConsent(userId, interaction.clientId, interaction.resource, scopes);
     await this.interactions.delete({ id: interaction.id });
-    const { code, grantId } = await this.grants.createWithCode({
-      userId,
-      clientId: interaction.clientId,
-      resource: interaction.resource,
-      scopes,
-      redirectUri: interaction.redirectUri,
-      redirectUriGiven: interaction.redirectUriGiven,
-      codeChallenge: interaction.codeChallenge,
-    });
-    if (consentGiven) {
-      this.audit.record({
-        type: 'auth.consent.granted',
-        subject: userId,
-        data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope },
-      });
-    }
-    this.audit.record({
-      type: 'auth.code.issued',
-      subject: userId,
-      data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope, grant_id: grantId, remembered_consent: !consentGiven },
-    });
+    const { code } = await this.grants.createWithCode(
+      {
+        userId,
+        clientId: interaction.clientId,
+        resource: interaction.resource,
+        scopes,
+        redirectUri: interaction.redirectUri,
+        redirectUriGiven: interaction.redirectUriGiven,
+        codeChallenge: interaction.codeChallenge,
+      },
+      async (manager, expiresAt) => {
+        const about = { subject: userId, client_id: interaction.clientId, scopes, resource: interaction.resource };
+        if (consentGiven) await this.audit.record({ type: EventType.ConsentGranted, subject: userId, manager, data: about });
+        await this.audit.record({
+          type: EventType.CodeIssued,
+          subject: userId,
+          manager,
+          data: { ...about, redirect_uri: interaction.redirectUri, pkce_method: 'S256', expires_at: numericDate(expiresAt) },
+        });
+      },
+    );
     return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, { code, state: interaction.state ?? undefined });
   }
 
   async deny(interaction: InteractionEntity): Promise<string> {
-    this.audit.record({
-      type: 'auth.consent.denied',
-      subject: interaction.userId ?? undefined,
-      data: { client_id: interaction.clientId, resource: interaction.resource, scope: interaction.scope },
+    const userId = interaction.userId as string;
+    await this.audit.record({
+      type: EventType.ConsentDenied,
+      subject: userId,
+      data: { subject: userId, client_id: interaction.clientId, scopes: parseScope(interaction.scope) ?? [], resource: interaction.resource },
     });
     return this.finishWithError(interaction, 'access_denied', 'the user denied the request');
   }
 
   private async finishWithError(interaction: InteractionEntity, error: string, description: string): Promise<string> {
     await this.interactions.delete({ id: interaction.id });
+    await this.audit.record({
+      type: EventType.AuthorizationDenied,
+      ...(interaction.userId ? { subject: interaction.userId } : {}),
+      data: {
+        client_id: interaction.clientId,
+        ...(interaction.userId ? { subject: interaction.userId } : {}),
+        error,
+        error_description: description,
+        redirect_uri: interaction.redirectUri,
+        resource: interaction.resource,
+      },
+    });
     return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, {
       error,
       error_description: description,

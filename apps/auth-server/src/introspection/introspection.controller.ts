@@ -40,7 +40,7 @@ export class IntrospectionController {
     const found = await this.inspector.inspect(token, hint);
     const owner = found?.kind === 'access_token' ? found.claims.client_id : found?.grant.clientId;
     const visible = found && found.active && (client.trusted || owner === client.clientId);
-    this.events.introspected(client.clientId, !!visible, found?.kind === 'access_token' ? found.claims.jti : undefined);
+    await this.events.introspected(client.clientId, !!visible, found?.kind === 'access_token' ? found.claims.jti : undefined, owner);
     if (!found || !visible) return { active: false };
     if (found.kind === 'access_token') {
       const c = found.claims;

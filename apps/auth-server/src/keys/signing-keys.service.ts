@@ -1,9 +1,11 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
+import { EventType } from '@portcullis/contracts';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { exportJWK, exportPKCS8, generateKeyPair, importPKCS8, JWK, calculateJwkThumbprint } from 'jose';
 import { SigningKeyEntity } from './signing-key.entity';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { AuditTrail } from '../audit/audit-trail';
 
 export const SIGNING_ALG = 'EdDSA';
 
@@ -32,6 +34,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    @Optional() private readonly audit?: AuditTrail,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -75,6 +78,12 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
         await tx.update(SigningKeyEntity, { kid: current.kid }, { status: 'retired', publishedUntil: now + grace });
       }
       await tx.update(SigningKeyEntity, { kid: next.kid }, { status: 'active', activatedAt: now });
+      await this.audit?.record({
+        type: EventType.SigningKeyRotated,
+        subject: next.kid,
+        manager: tx,
+        data: { kid: next.kid, alg: next.alg, ...(current ? { retired_kid: current.kid } : {}) },
+      });
     });
     const fresh = await this.createKey('next', now);
     await this.pruneExpired(now);

@@ -43,13 +43,16 @@ export class RevocationController {
       if (found.claims.client_id !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
       if (!found.active) return;
       const expiresAt = (found.claims.exp ?? 0) * 1000;
-      await this.grants.revokeAccessToken(found.claims.jti, client.clientId, expiresAt);
-      this.events.accessTokenRevoked(found.claims.jti, expiresAt, client.clientId, found.claims.sub);
+      await this.grants.revokeAccessToken(
+        found.claims.jti,
+        client.clientId,
+        expiresAt,
+        this.events.accessTokenRevoked(found.claims.jti, expiresAt, client.clientId, found.claims.sub),
+      );
       return;
     }
     if (found.grant.clientId !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
     if (found.grant.revokedAt) return;
-    const revoked = await this.grants.revokeFamily(found.grant.id);
-    this.events.familyRevoked(revoked, client.clientId, found.grant.userId, 'revocation_request');
+    await this.grants.revokeFamily(found.grant.id, this.events.familyRevoked(client.clientId, found.grant.userId, 'client_request'));
   }
 }

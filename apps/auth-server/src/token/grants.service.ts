@@ -43,9 +43,14 @@ export class GrantsService {
   ) {}
 
   /** Creates the grant and its authorization code; returns the code (shown once). */
-  async createWithCode(auth: NewAuthorization, now = Date.now()): Promise<{ code: string; grantId: string }> {
+  async createWithCode(
+    auth: NewAuthorization,
+    record: (manager: EntityManager, expiresAt: number) => Promise<void>,
+    now = Date.now(),
+  ): Promise<{ code: string; grantId: string }> {
     const code = newOpaqueToken();
     const grantId = randomUUID();
+    const expiresAt = now + this.config.AUTHORIZATION_CODE_TTL * 1000;
     await this.db.transaction(async (tx) => {
       await tx.insert(GrantEntity, {
         id: grantId,
@@ -66,9 +71,10 @@ export class GrantsService {
         resource: auth.resource,
         scope: formatScope(auth.scopes),
         codeChallenge: auth.codeChallenge,
-        expiresAt: now + this.config.AUTHORIZATION_CODE_TTL * 1000,
+        expiresAt,
         consumedAt: null,
       });
+      await record(tx, expiresAt);
     });
     return { code, grantId };
   }
@@ -113,22 +119,29 @@ export class GrantsService {
    * one transaction. Only the first use sets `rotatedAt`; a second use inside the grace window
    * is allowed (and gets its own successor) but does not extend the window.
    */
-  async rotateRefreshToken(current: RefreshTokenEntity, scopes: string[], now = Date.now()): Promise<string> {
-    return this.db.transaction(async (tx) => {
-      await tx.update(RefreshTokenEntity, { tokenHash: current.tokenHash, rotatedAt: IsNull() }, { rotatedAt: now });
-      return this.issueRefreshToken(current.grantId, scopes, tx, now);
-    });
+  async rotateRefreshToken(current: RefreshTokenEntity, scopes: string[], manager: EntityManager, now = Date.now()): Promise<string> {
+    await manager.update(RefreshTokenEntity, { tokenHash: current.tokenHash, rotatedAt: IsNull() }, { rotatedAt: now });
+    return this.issueRefreshToken(current.grantId, scopes, manager, now);
   }
 
-  async recordAccessToken(jti: string, grantId: string | null, clientId: string, expiresAt: number): Promise<void> {
-    await this.db.getRepository(AccessTokenRecordEntity).insert({ jti, grantId, clientId, expiresAt, revokedAt: null });
+  /** Runs `work` in one transaction: what a grant issues is recorded together with its event. */
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async recordAccessToken(jti: string, grantId: string | null, clientId: string, expiresAt: number, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.db.manager).insert(AccessTokenRecordEntity, { jti, grantId, clientId, expiresAt, revokedAt: null });
   }
 
   /**
    * Revokes a grant and everything issued under it: refresh tokens, and access tokens by
    * `jti` (kept until they expire so resource servers can be told). Idempotent.
    */
-  async revokeFamily(grantId: string, now = Date.now()): Promise<FamilyRevocation> {
+  async revokeFamily(
+    grantId: string,
+    record: (revocation: FamilyRevocation, manager: EntityManager) => Promise<void>,
+    now = Date.now(),
+  ): Promise<FamilyRevocation> {
     return this.db.transaction(async (tx) => {
       await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
       await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
@@ -136,19 +149,27 @@ export class GrantsService {
         (t) => t.expiresAt > now,
       );
       if (live.length > 0) await tx.update(AccessTokenRecordEntity, { jti: In(live.map((t) => t.jti)) }, { revokedAt: now });
-      return { grantId, accessTokens: live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt })) };
+      const revocation = { grantId, accessTokens: live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt })) };
+      await record(revocation, tx);
+      return revocation;
     });
   }
 
   /** Revokes one access token by jti (RFC 7009), remembered until it expires. */
-  async revokeAccessToken(jti: string, clientId: string, expiresAt: number, now = Date.now()): Promise<void> {
-    const repo = this.db.getRepository(AccessTokenRecordEntity);
-    const existing = await repo.findOne({ where: { jti } });
-    if (existing) {
-      if (!existing.revokedAt) await repo.update({ jti }, { revokedAt: now });
-    } else {
-      await repo.insert({ jti, grantId: null, clientId, expiresAt, revokedAt: now });
-    }
+  async revokeAccessToken(
+    jti: string,
+    clientId: string,
+    expiresAt: number,
+    record: (manager: EntityManager) => Promise<void>,
+    now = Date.now(),
+  ): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const existing = await tx.findOne(AccessTokenRecordEntity, { where: { jti } });
+      if (existing?.revokedAt) return;
+      if (existing) await tx.update(AccessTokenRecordEntity, { jti }, { revokedAt: now });
+      else await tx.insert(AccessTokenRecordEntity, { jti, grantId: null, clientId, expiresAt, revokedAt: now });
+      await record(tx);
+    });
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {

@@ -1,85 +1,122 @@
 import { Injectable } from '@nestjs/common';
-import { AuditTrail } from '../audit/audit-trail';
+import { EntityManager } from 'typeorm';
+import { EventType } from '@portcullis/contracts';
+import { AuditTrail, numericDate } from '../audit/audit-trail';
 import { FamilyRevocation } from './grants.service';
 
 export interface TokenIssuedEvent {
-  grantType: string;
+  grantType: 'authorization_code' | 'client_credentials' | 'refresh_token';
   clientId: string;
   subject: string;
   resource: string;
-  scope: string;
+  scopes: string[];
   jti: string;
   expiresAt: number;
-  refreshTokenIssued: boolean;
+  /** The grant id: the refresh token family, when a refresh token was issued. */
+  refreshFamilyId?: string;
 }
 
-/** Token lifecycle events, named by jti: never the token itself. */
+type RevocationReason = 'client_request' | 'refresh_reuse' | 'code_replay';
+
+/**
+ * Token lifecycle events (libs/contracts). Tokens are named by `jti`, never by value; the
+ * refresh family is named by its grant id. Each is written in the transaction of the change
+ * when the caller passes one.
+ */
 @Injectable()
 export class TokenEventsPublisher {
   constructor(private readonly audit: AuditTrail) {}
 
-  tokenIssued(e: TokenIssuedEvent): void {
-    this.audit.record({
-      type: 'auth.token.issued',
-      subject: e.subject,
+  tokenIssued(e: TokenIssuedEvent, manager?: EntityManager): Promise<void> {
+    return this.audit.record({
+      type: EventType.TokenIssued,
+      subject: e.jti,
+      manager,
       data: {
         grant_type: e.grantType,
         client_id: e.clientId,
+        subject: e.subject,
+        scopes: e.scopes,
         resource: e.resource,
-        scope: e.scope,
         jti: e.jti,
-        expires_at: new Date(e.expiresAt).toISOString(),
-        refresh_token_issued: e.refreshTokenIssued,
+        expires_at: numericDate(e.expiresAt),
+        ...(e.refreshFamilyId ? { refresh_family_id: e.refreshFamilyId } : {}),
       },
     });
   }
 
-  tokenRefreshed(e: Omit<TokenIssuedEvent, 'grantType' | 'refreshTokenIssued'> & { grantId: string }): void {
-    this.audit.record({
-      type: 'auth.token.refreshed',
-      subject: e.subject,
+  tokenRefreshed(e: Omit<TokenIssuedEvent, 'grantType'> & { refreshFamilyId: string }, manager: EntityManager): Promise<void> {
+    return this.audit.record({
+      type: EventType.TokenRefreshed,
+      subject: e.jti,
+      manager,
       data: {
         client_id: e.clientId,
+        subject: e.subject,
+        scopes: e.scopes,
         resource: e.resource,
-        scope: e.scope,
         jti: e.jti,
-        grant_id: e.grantId,
-        expires_at: new Date(e.expiresAt).toISOString(),
+        expires_at: numericDate(e.expiresAt),
+        refresh_family_id: e.refreshFamilyId,
       },
     });
   }
 
-  refreshReuseDetected(revocation: FamilyRevocation, clientId: string, subject: string): void {
-    this.audit.record({
-      type: 'auth.refresh_token.reuse_detected',
-      subject,
-      data: { client_id: clientId, grant_id: revocation.grantId },
-    });
-    this.familyRevoked(revocation, clientId, subject, 'refresh_token_reuse');
-  }
-
-  familyRevoked(revocation: FamilyRevocation, clientId: string, subject: string, reason: string): void {
-    this.audit.record({
-      type: 'auth.token.revoked',
-      subject,
+  tokenRejected(error: string, description: string, grantType: string | undefined, clientId: string | undefined): Promise<void> {
+    return this.audit.record({
+      type: EventType.TokenRejected,
       data: {
-        client_id: clientId,
-        grant_id: revocation.grantId,
-        reason,
-        access_tokens: revocation.accessTokens.map((t) => ({ jti: t.jti, expires_at: new Date(t.expiresAt).toISOString() })),
+        error,
+        error_description: description.slice(0, 512),
+        ...(grantType ? { grant_type: grantType.slice(0, 128) } : {}),
+        ...(clientId ? { client_id: clientId.slice(0, 2048) } : {}),
       },
     });
   }
 
-  accessTokenRevoked(jti: string, expiresAt: number, clientId: string, subject: string | undefined): void {
-    this.audit.record({
-      type: 'auth.token.revoked',
-      subject,
-      data: { client_id: clientId, reason: 'revocation_request', access_tokens: [{ jti, expires_at: new Date(expiresAt).toISOString() }] },
-    });
+  /** Records a family revocation; returns the recorder GrantsService.revokeFamily runs in its transaction. */
+  familyRevoked(clientId: string, subject: string, reason: RevocationReason) {
+    return async (revocation: FamilyRevocation, manager: EntityManager): Promise<void> => {
+      const jtis = revocation.accessTokens.map((t) => t.jti);
+      if (reason === 'refresh_reuse') {
+        await this.audit.record({
+          type: EventType.RefreshTokenReuseDetected,
+          subject,
+          manager,
+          data: { client_id: clientId, subject, refresh_family_id: revocation.grantId, revoked_jtis: jtis },
+        });
+      }
+      const latest = Math.max(Date.now(), ...revocation.accessTokens.map((t) => t.expiresAt));
+      await this.audit.record({
+        type: EventType.TokenRevoked,
+        subject: revocation.grantId,
+        manager,
+        data: { client_id: clientId, subject, jtis, refresh_family_id: revocation.grantId, reason, expires_at: numericDate(latest) },
+      });
+    };
   }
 
-  introspected(clientId: string, active: boolean, jti: string | undefined): void {
-    this.audit.record({ type: 'auth.token.introspected', data: { client_id: clientId, active, ...(jti ? { jti } : {}) } });
+  accessTokenRevoked(jti: string, expiresAt: number, clientId: string, subject: string | undefined) {
+    return (manager: EntityManager): Promise<void> =>
+      this.audit.record({
+        type: EventType.TokenRevoked,
+        subject: jti,
+        manager,
+        data: {
+          client_id: clientId,
+          ...(subject ? { subject } : {}),
+          jtis: [jti],
+          reason: 'client_request',
+          expires_at: numericDate(expiresAt),
+        },
+      });
+  }
+
+  introspected(clientId: string, active: boolean, jti: string | undefined, tokenClientId: string | undefined): Promise<void> {
+    return this.audit.record({
+      type: EventType.TokenIntrospected,
+      ...(jti ? { subject: jti } : {}),
+      data: { client_id: clientId, active, ...(jti ? { jti } : {}), ...(active && tokenClientId ? { token_client_id: tokenClientId } : {}) },
+    });
   }
 }

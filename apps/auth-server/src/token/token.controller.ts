@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, UnsupportedGrantType } from '@portcullis/oauth';
+import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
 import { singleParams } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { requireFormBody } from './form-content-type';
+import { TokenEventsPublisher } from './token-events.publisher';
 
 /**
  * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, then the
@@ -19,6 +20,7 @@ export class TokenController {
     private readonly clientAuth: ClientAuthenticator,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly events: TokenEventsPublisher,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
   }
@@ -27,16 +29,26 @@ export class TokenController {
   @HttpCode(200)
   async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    requireFormBody(req);
-    const { grant_type: grantType } = singleParams(req.body, ['grant_type']);
-    if (!grantType) throw new InvalidRequest("missing required parameter 'grant_type'");
-    const handler = this.handlers.get(grantType);
-    if (!handler) throw new UnsupportedGrantType(`grant_type '${grantType}' is not supported`);
-    const client = await this.clientAuth.authenticate({
-      authorization: req.headers.authorization,
-      body: req.body,
-      endpointUrl: `${this.config.ISSUER_URL}/token`,
-    });
-    return handler.handle(client, req.body as Record<string, unknown>);
+    let grantType: string | undefined;
+    let clientId: string | undefined;
+    try {
+      requireFormBody(req);
+      grantType = singleParams(req.body, ['grant_type']).grant_type;
+      if (!grantType) throw new InvalidRequest("missing required parameter 'grant_type'");
+      const handler = this.handlers.get(grantType);
+      if (!handler) throw new UnsupportedGrantType(`grant_type '${grantType}' is not supported`);
+      const client = await this.clientAuth.authenticate({
+        authorization: req.headers.authorization,
+        body: req.body,
+        endpointUrl: `${this.config.ISSUER_URL}/token`,
+      });
+      clientId = client.clientId;
+      return await handler.handle(client, req.body as Record<string, unknown>);
+    } catch (err) {
+      if (err instanceof OAuthError && err.status < 500) {
+        await this.events.tokenRejected(err.error, err.description, grantType, clientId);
+      }
+      throw err;
+    }
   }
 }

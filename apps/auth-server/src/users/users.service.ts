@@ -8,7 +8,7 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 
 export type LoginResult =
   | { ok: true; user: UserEntity }
-  | { ok: false; reason: 'invalid_credentials' | 'locked'; username: string };
+  | { ok: false; reason: 'unknown_user' | 'bad_password' | 'locked_out'; username: string };
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
 
@@ -59,9 +59,9 @@ export class UsersService implements OnApplicationBootstrap {
     const user = USERNAME.test(username) ? await this.users.findOne({ where: { username } }) : null;
     if (!user) {
       await verifyPassword(password, await decoyHash());
-      return { ok: false, reason: 'invalid_credentials', username };
+      return { ok: false, reason: 'unknown_user', username };
     }
-    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked', username };
+    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked_out', username };
     if (!(await verifyPassword(password, user.passwordHash))) {
       const failures = user.failedLogins + 1;
       const locked = failures >= this.config.LOGIN_MAX_FAILURES;
@@ -69,7 +69,7 @@ export class UsersService implements OnApplicationBootstrap {
         { id: user.id },
         { failedLogins: locked ? 0 : failures, lockedUntil: locked ? now + this.config.LOGIN_LOCKOUT_SECONDS * 1000 : null },
       );
-      return { ok: false, reason: locked ? 'locked' : 'invalid_credentials', username };
+      return { ok: false, reason: locked ? 'locked_out' : 'bad_password', username };
     }
     if (user.failedLogins > 0 || user.lockedUntil) await this.users.update({ id: user.id }, { failedLogins: 0, lockedUntil: null });
     return { ok: true, user };

@@ -140,7 +140,8 @@ export const tokenRevokedData = z
     /** Access token ids to reject. May be empty when only a refresh family was revoked. */
     jtis: z.array(jti).max(1000),
     refresh_family_id: z.string().max(256).optional(),
-    reason: z.enum(['client_request', 'refresh_reuse', 'admin', 'client_deleted']),
+    /** `code_replay`: an authorization code came back a second time (RFC 6749 §4.1.2). */
+    reason: z.enum(['client_request', 'refresh_reuse', 'code_replay', 'admin', 'client_deleted']),
     expires_at: numericDate,
   })
   .refine((d) => d.jtis.length > 0 || d.refresh_family_id !== undefined, {

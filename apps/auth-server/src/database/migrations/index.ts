@@ -1,3 +1,4 @@
+import { EVENTS_MIGRATIONS } from '@portcullis/events';
 import { InitialPostgres1795684470489 } from './postgres/1795684470489-initial';
 import { InitialSqlite1795684469699 } from './sqlite/1795684469699-initial';
 
@@ -6,5 +7,5 @@ import { InitialSqlite1795684469699 } from './sqlite/1795684469699-initial';
  * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
  * against an up-to-date database of each engine (see README, "Migrations").
  */
-export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489];
-export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699];
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, ...EVENTS_MIGRATIONS];

@@ -37,8 +37,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const { row, firstUse } = consumed;
     if (!firstUse) {
       // RFC 6749 §4.1.2 / OAuth 2.1 §4.1.3: a replayed code may be stolen; revoke what it produced.
-      const revoked = await this.grants.revokeFamily(row.grantId);
-      this.events.familyRevoked(revoked, row.clientId, row.userId, 'authorization_code_replay');
+      await this.grants.revokeFamily(row.grantId, this.events.familyRevoked(row.clientId, row.userId, 'code_replay'));
       throw new InvalidGrant('authorization code was already used');
     }
     if (row.clientId !== client.clientId) throw new InvalidGrant('authorization code was issued to another client');
@@ -56,18 +55,24 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
     const scopes = parseScope(row.scope) ?? [];
     const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
-    await this.grants.recordAccessToken(access.jti, row.grantId, client.clientId, access.expiresAt);
     const wantsRefresh = client.grantTypes.includes('refresh_token') || scopes.includes(Scope.OfflineAccess);
-    const refreshToken = wantsRefresh ? await this.grants.issueRefreshToken(row.grantId, scopes) : undefined;
-    this.events.tokenIssued({
-      grantType: this.grantType,
-      clientId: client.clientId,
-      subject: row.userId,
-      resource: row.resource,
-      scope: access.scope,
-      jti: access.jti,
-      expiresAt: access.expiresAt,
-      refreshTokenIssued: !!refreshToken,
+    const refreshToken = await this.grants.transaction(async (tx) => {
+      await this.grants.recordAccessToken(access.jti, row.grantId, client.clientId, access.expiresAt, tx);
+      const issued = wantsRefresh ? await this.grants.issueRefreshToken(row.grantId, scopes, tx) : undefined;
+      await this.events.tokenIssued(
+        {
+          grantType: this.grantType,
+          clientId: client.clientId,
+          subject: row.userId,
+          resource: row.resource,
+          scopes: parseScope(access.scope) ?? [],
+          jti: access.jti,
+          expiresAt: access.expiresAt,
+          refreshFamilyId: issued ? row.grantId : undefined,
+        },
+        tx,
+      );
+      return issued;
     });
     return {
       access_token: access.token,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthError, UnauthorizedClient } from '@portcullis/oauth';
+import { OAuthError, parseScope, UnauthorizedClient } from '@portcullis/oauth';
 import { singleParams } from '@portcullis/http';
 import { ClientEntity } from '../../clients/client.entity';
 import { ResourceRegistry } from '../../resources/resource-registry';
@@ -35,15 +35,14 @@ export class ClientCredentialsGrant implements GrantHandler {
     const resource = this.resources.resolve(params.resource);
     const scopes = resolveRequestedScopes(params.scope, client, resource, 'client_credentials');
     const access = await this.accessTokens.issue({ subject: client.clientId, clientId: client.clientId, resource: resource.identifier, scopes });
-    this.events.tokenIssued({
+    await this.events.tokenIssued({
       grantType: this.grantType,
       clientId: client.clientId,
       subject: client.clientId,
       resource: resource.identifier,
-      scope: access.scope,
+      scopes: parseScope(access.scope) ?? [],
       jti: access.jti,
       expiresAt: access.expiresAt,
-      refreshTokenIssued: false,
     });
     return { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, scope: access.scope };
   }

@@ -36,8 +36,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (token.revokedAt || grant.revokedAt) throw new InvalidGrant('refresh token was revoked');
     if (token.expiresAt <= now) throw new InvalidGrant('refresh token has expired');
     if (token.rotatedAt !== null && now - token.rotatedAt > this.config.REFRESH_GRACE_SECONDS * 1000) {
-      const revoked = await this.grants.revokeFamily(grant.id, now);
-      this.events.refreshReuseDetected(revoked, client.clientId, grant.userId);
+      await this.grants.revokeFamily(grant.id, this.events.familyRevoked(client.clientId, grant.userId, 'refresh_reuse'), now);
       throw new InvalidGrant('refresh token was already used');
     }
 
@@ -53,17 +52,23 @@ export class RefreshTokenGrant implements GrantHandler {
     }
 
     const access = await this.accessTokens.issue({ subject: grant.userId, clientId: client.clientId, resource: grant.resource, scopes });
-    await this.grants.recordAccessToken(access.jti, grant.id, client.clientId, access.expiresAt);
-    // The successor keeps the full granted scope, so narrowing one access token loses nothing.
-    const refreshToken = await this.grants.rotateRefreshToken(token, granted, now);
-    this.events.tokenRefreshed({
-      clientId: client.clientId,
-      subject: grant.userId,
-      resource: grant.resource,
-      scope: access.scope,
-      jti: access.jti,
-      expiresAt: access.expiresAt,
-      grantId: grant.id,
+    const refreshToken = await this.grants.transaction(async (tx) => {
+      await this.grants.recordAccessToken(access.jti, grant.id, client.clientId, access.expiresAt, tx);
+      // The successor keeps the full granted scope, so narrowing one access token loses nothing.
+      const successor = await this.grants.rotateRefreshToken(token, granted, tx, now);
+      await this.events.tokenRefreshed(
+        {
+          clientId: client.clientId,
+          subject: grant.userId,
+          resource: grant.resource,
+          scopes: parseScope(access.scope) ?? [],
+          jti: access.jti,
+          expiresAt: access.expiresAt,
+          refreshFamilyId: grant.id,
+        },
+        tx,
+      );
+      return successor;
     });
     return {
       access_token: access.token,
