@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
+import { Browser, expectPage, expectRedirect, isConsentPage } from './harness/browser';
 import {
   authorizationUrl,
   authorizeInBrowser,
@@ -89,6 +89,49 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', 
     const forced = await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read', prompt: 'consent' });
     expect(forced.sawLogin).toBe(false);
     expect(forced.sawConsent).toBe(true);
+  });
+
+  it('remembers consent per client: another client in the same session is asked', async () => {
+    const browser = new Browser(server.issuer);
+    await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read' });
+    const other = await registerPublicClient(server, { client_name: 'Another MCP client' });
+    const flow = await codeFlow(server, browser, other, USERS.alice, { scope: 'sentiment:read' });
+    expect(flow.sawLogin).toBe(false);
+    expect(flow.sawConsent).toBe(true);
+  });
+
+  it('prompt=login asks for the password again despite a session', async () => {
+    const browser = new Browser(server.issuer);
+    await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read' });
+    const again = await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read', prompt: 'login' });
+    expect(again.sawLogin).toBe(true);
+  });
+
+  it('prompt=none: a code when session and consent exist, consent_required when consent is missing', async () => {
+    const browser = new Browser(server.issuer);
+    await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read' });
+    const silent = await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read', prompt: 'none' });
+    expect(silent.sawLogin || silent.sawConsent).toBe(false);
+
+    const wider = await authorizationUrl(server, { client, scope: 'watchlist:read watchlist:write sentiment:analyze', prompt: 'none' });
+    const nav = await browser.navigate(wider.url);
+    const callback = expectRedirect(nav);
+    expect(callback.searchParams.get('error')).toBe('consent_required');
+    expect(callback.searchParams.get('state')).toBe(wider.state);
+    expect(callback.searchParams.get('iss')).toBe(server.issuer);
+  });
+
+  it('a consent form submitted twice yields one code: the second post is refused', async () => {
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read', prompt: 'consent' });
+    const login = expectPage(await browser.navigate(prepared.url));
+    const consent = expectPage(await browser.submit(login, USERS.alice));
+    expect(isConsentPage(consent)).toBe(true);
+    const first = expectRedirect(await browser.submit(consent, { decision: 'approve' }));
+    expect(first.searchParams.get('code')).toBeTruthy();
+    const second = await browser.submit(consent, { decision: 'approve' });
+    expect(second.kind).toBe('page');
+    expect(expectPage(second).status).toBe(400);
   });
 
   it('deny returns access_denied to the client with state and iss', async () => {

@@ -74,6 +74,23 @@ describe.each(BACKENDS)('auth-server black box on %s: token endpoint rejections'
     await expectError(refreshed, 400, 'invalid_grant');
   });
 
+  it('a code exchanged twice at once: one wins, and the replay still revokes what the winner got', async () => {
+    // An attacker racing the client with a stolen code: OAuth 2.1 §4.1.3 says the replay
+    // revokes the tokens the code produced, whichever request arrived first.
+    for (let round = 0; round < 8; round++) {
+      const { prepared, callback } = await freshCode();
+      const responses = await Promise.all([exchangeCode(server, client, callback, prepared), exchangeCode(server, client, callback, prepared)]);
+      const statuses = responses.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 400]);
+      const winner = responses.find((r) => r.status === 200)!;
+      const loser = responses.find((r) => r.status === 400)!;
+      expect((await oauthError(loser)).error).toBe('invalid_grant');
+      const tokens = await oauth.processAuthorizationCodeResponse(server.as, client, winner);
+      const state = await introspect(server, trusted, tokens.access_token);
+      if (state.active) throw new Error(`round ${round}: the access token of a replayed code is still active`);
+    }
+  });
+
   it('redirect URI differing from the authorization request: invalid_grant', async () => {
     const { prepared, callback } = await freshCode();
     const res = await exchangeCode(server, client, callback, { ...prepared, redirectUri: 'http://127.0.0.1:4000/callback' });
