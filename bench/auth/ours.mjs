@@ -3,7 +3,18 @@
 // real authorization endpoint, login and consent pages.
 import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { CookieJar, createDatabase, freePort, requireFile, startNode, withClient } from '../lib/index.mjs';
+import {
+  backendPids,
+  BENCH_POSTGRES_URL,
+  CookieJar,
+  createDatabase,
+  databaseCounters,
+  freePort,
+  requireFile,
+  startIngestSink,
+  startNode,
+  withClient,
+} from '../lib/index.mjs';
 import { CODE_CHALLENGE, PASSWORD, REDIRECT_URI, RESOURCE, RESOURCE_SCOPES, SCOPE, USERNAME } from './scenario.mjs';
 
 /**
@@ -16,7 +27,12 @@ export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) 
   requireFile(main, 'build it first: NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build');
   const db = await createDatabase('portcullis_bench');
   let server;
+  let sink;
   try {
+    // Every token writes an audit event to the outbox; the relay delivers it, with no broker,
+    // to AUDIT_INGEST_URL. A sink of our own takes them, so the whole durable path runs as in
+    // production and nothing reaches a real audit service (the user's may be on :3100).
+    sink = await startIngestSink();
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const initialAccessToken = randomBytes(24).toString('base64url');
@@ -26,8 +42,10 @@ export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) 
       nodeArgs,
       logFile,
       readyUrl: `${issuer}/health/live`,
+      inheritEnv: false,
       env: {
         NODE_ENV: logs ? 'production' : 'test',
+        AUDIT_INGEST_URL: `${sink.url}/internal/events`,
         PORT: String(port),
         HOST: '127.0.0.1',
         ISSUER_URL: issuer,
@@ -48,9 +66,16 @@ export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) 
       registration: client.via,
       pid: server.pid,
       mintCodes: (n, onProgress) => mintCodes(issuer, client.clientId, n, onProgress),
+      /** Processes whose CPU is this server's cost: itself, and its PostgreSQL backends. */
+      cpuPids: async () => ({ server: [server.pid], database: await backendPids(BENCH_POSTGRES_URL, db.name) }),
+      /** pg_stat_database counters of its database, after letting backends publish them. */
+      dbCounters: () => databaseCounters(BENCH_POSTGRES_URL, db.name, 11_000),
+      /** Audit events the server's relay has delivered so far. */
+      deliveredEvents: async () => (await sink.stats()).items,
       async stop() {
         try {
           await server.stop();
+          await sink.stop();
         } finally {
           await db.drop();
         }
@@ -58,6 +83,7 @@ export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) 
     };
   } catch (err) {
     await server?.stop().catch(() => undefined);
+    await sink?.stop().catch(() => undefined);
     await db.drop().catch(() => undefined);
     throw err;
   }

@@ -5,7 +5,7 @@
 //   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
 //   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
 //        [--scenario client_credentials|authorization_code] [--max-codes 4000] [--rounds 3] [--only ours]
-//        [--logs] [--cpu-prof-dir DIR] [--json]
+//        [--logs] [--cpu-prof-dir DIR] [--db-stats] [--json]
 //
 // Scenarios: (a) client_credentials token issuance; (b) the authorization code exchange, each
 // request spending one pre-minted, single-use code (PKCE S256 with a fixed verifier). A run
@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { emitBenchJson, isClean, measure, median, printTable, ratio, round } from '../lib/index.mjs';
+import { countersPerRequest, emitBenchJson, isClean, measure, median, printTable, processCpuMs, ratio, round } from '../lib/index.mjs';
 import { startOurs } from './ours.mjs';
 import { startTheirs } from './theirs.mjs';
 import { basicAuthorization, clientCredentialsBody, codeExchangeBody, tokenProblems } from './scenario.mjs';
@@ -35,6 +35,7 @@ export const DEFAULTS = {
   only: undefined,
   logs: false,
   cpuProfDir: undefined,
+  dbStats: false,
   log: (msg) => process.stderr.write(`${msg}\n`),
 };
 
@@ -81,13 +82,52 @@ export async function runTokenBench(options = {}) {
     // Rounds alternate which server goes first, so a burst of load from elsewhere on a shared
     // machine does not always land on the same one; the table shows medians over rounds.
     const results = {};
-    const record = (scenario, name, m) => ((results[scenario] ??= {})[name] ??= []).push(m);
+    // CPU spent per measured request by the server and (ours) its PostgreSQL backends: less
+    // sensitive to other load on a shared machine than requests per second.
+    const cpuHooks = (s) => ({
+      beforeMeasured: async () => {
+        const pids = await s.cpuPids();
+        const events = s.deliveredEvents ? await s.deliveredEvents() : undefined;
+        return { pids, events, server: await processCpuMs(pids.server), database: await processCpuMs(pids.database) };
+      },
+      afterMeasured: async (before) => {
+        const serverMs = (await processCpuMs(before.pids.server)) - before.server;
+        const now = await s.cpuPids();
+        const databaseMs = (await processCpuMs([...new Set([...before.pids.database, ...now.database])])) - before.database;
+        // The relay drains asynchronously: give it a moment before counting what arrived.
+        let events;
+        if (before.events !== undefined) {
+          await new Promise((r) => setTimeout(r, 1500));
+          events = (await s.deliveredEvents()) - before.events;
+        }
+        return { serverMs, databaseMs, events };
+      },
+    });
+    // --db-stats: PostgreSQL work per request (commits, rows written/read) of our server,
+    // from pg_stat_database around warm-up + measured run. Costs ~22 s of waiting per run.
+    const dbSnapshot = (s) => (opts.dbStats && s.dbCounters ? s.dbCounters() : undefined);
+    const attachDbStats = async (s, before, m) => {
+      if (!before) return;
+      m.dbPerRequest = countersPerRequest(before, await s.dbCounters(), m.total + m.warmupTotal);
+      log(`  PostgreSQL per request: ${JSON.stringify(m.dbPerRequest)}`);
+    };
+    const record = (scenario, name, m) => {
+      const cpu = m.measuredHook;
+      delete m.measuredHook;
+      if (cpu && m.total > 0) {
+        m.serverCpuMsPerReq = round(cpu.serverMs / m.total, 3);
+        m.databaseCpuMsPerReq = round(cpu.databaseMs / m.total, 3);
+        if (cpu.events !== undefined) m.auditEventsPerReq = round(cpu.events / m.total, 2);
+      }
+      ((results[scenario] ??= {})[name] ??= []).push(m);
+    };
     const orderFor = (round) => (round % 2 === 0 ? servers : [...servers].reverse());
 
     if (opts.scenarios.includes('client_credentials')) {
       for (let round = 0; round < opts.rounds; round += 1) {
         for (const s of orderFor(round)) {
           log(`client_credentials → ${s.name} (round ${round + 1}/${opts.rounds}): ${opts.warmup}s warm-up, ${opts.duration}s measured, ${opts.connections} connections`);
+          const before = await dbSnapshot(s);
           const m = await measure({
             url: `${s.baseUrl}/token`,
             method: 'POST',
@@ -96,7 +136,9 @@ export async function runTokenBench(options = {}) {
             connections: opts.connections,
             duration: opts.duration,
             warmupSeconds: opts.warmup,
+            ...cpuHooks(s),
           });
+          await attachDbStats(s, before, m);
           record('client_credentials', s.name, m);
           log(`  ${summaryLine(m)}`);
         }
@@ -121,6 +163,7 @@ export async function runTokenBench(options = {}) {
           const codes = await s.mintCodes(total, (k) => log(`  ${k} codes`));
           log(`  minted in ${((Date.now() - t0) / 1000).toFixed(1)} s (not measured); exchanging ${warm} (warm-up) + ${measured} (measured)`);
           const pool = { codes, next: 0 };
+          const before = await dbSnapshot(s);
           const m = await measure({
             url: `${s.baseUrl}/token`,
             method: 'POST',
@@ -130,7 +173,9 @@ export async function runTokenBench(options = {}) {
             warmupAmount: warm,
             amount: measured,
             connections: opts.connections,
+            ...cpuHooks(s),
           });
+          await attachDbStats(s, before, m);
           record('authorization_code', s.name, m);
           log(`  ${summaryLine(m)}`);
         }
@@ -147,7 +192,7 @@ export async function runTokenBench(options = {}) {
       perRound: results,
       oursRegistration: ours.registration,
       oursLogging: opts.logs ? 'production (to a file)' : 'off (NODE_ENV=test)',
-      oursStorage: 'PostgreSQL',
+      oursStorage: 'PostgreSQL; audit events through the outbox to a local ingest sink',
       theirsStorage: 'oidc-provider MemoryAdapter (bounded LRU raised to 1e6)',
       node: process.version,
     };
@@ -213,12 +258,17 @@ function combine(runs) {
     errors: sum('errors'),
     timeouts: sum('timeouts'),
     durationSec: round(sum('durationSec'), 2),
+    serverCpuMsPerReq: median(runs.map((m) => m.serverCpuMsPerReq).filter((v) => v !== undefined)),
+    databaseCpuMsPerReq: median(runs.map((m) => m.databaseCpuMsPerReq).filter((v) => v !== undefined)),
+    auditEventsPerReq: median(runs.map((m) => m.auditEventsPerReq).filter((v) => v !== undefined)),
   };
 }
 
 function summaryLine(m) {
   const bad = m.non2xx + m.errors + m.timeouts;
-  return `${round(m.requestsPerSec)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.total} requests in ${m.durationSec} s${
+  const cpu = m.serverCpuMsPerReq !== undefined ? `, CPU/req server ${m.serverCpuMsPerReq} ms + PG ${m.databaseCpuMsPerReq} ms` : '';
+  const events = m.auditEventsPerReq !== undefined ? `, ${m.auditEventsPerReq} audit events/req delivered` : '';
+  return `${round(m.requestsPerSec)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.total} requests in ${m.durationSec} s${cpu}${events}${
     bad ? `, NON-2XX ${m.non2xx} ERRORS ${m.errors} TIMEOUTS ${m.timeouts} ${JSON.stringify(m.statusCodes)}` : ''
   }`;
 }
@@ -238,6 +288,10 @@ function toRow(scenario, ours, theirs) {
     met: !valid ? 'INVALID' : r === undefined ? '—' : r >= GOAL ? 'yes' : 'no',
     ours_non2xx: failures(ours),
     theirs_non2xx: failures(theirs),
+    ours_cpu_ms_per_req: round(ours?.serverCpuMsPerReq, 3),
+    ours_db_cpu_ms_per_req: round(ours?.databaseCpuMsPerReq, 3),
+    theirs_cpu_ms_per_req: round(theirs?.serverCpuMsPerReq, 3),
+    ours_audit_events_per_req: ours?.auditEventsPerReq,
     ours_requests: ours?.total,
     theirs_requests: theirs?.total,
     ours_duration_s: ours?.durationSec,
@@ -257,6 +311,10 @@ const COLUMNS = [
   { key: 'met', title: 'met', align: 'left' },
   { key: 'ours_non2xx', title: 'ours non-2xx' },
   { key: 'theirs_non2xx', title: 'theirs non-2xx' },
+  { key: 'ours_cpu_ms_per_req', title: 'ours CPU ms/req' },
+  { key: 'ours_db_cpu_ms_per_req', title: 'ours PG CPU ms/req' },
+  { key: 'theirs_cpu_ms_per_req', title: 'theirs CPU ms/req' },
+  { key: 'ours_audit_events_per_req', title: 'ours audit events/req' },
 ];
 
 async function cli() {
@@ -271,6 +329,7 @@ async function cli() {
       only: { type: 'string' },
       logs: { type: 'boolean' },
       'cpu-prof-dir': { type: 'string' },
+      'db-stats': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -290,6 +349,7 @@ async function cli() {
     only: values.only,
     logs: values.logs ?? false,
     cpuProfDir: values['cpu-prof-dir'],
+    dbStats: values['db-stats'] ?? false,
     log: values.json ? () => undefined : DEFAULTS.log,
   });
   if (!values.json) {
@@ -306,7 +366,7 @@ async function cli() {
 }
 
 function readHeader() {
-  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--json]';
+  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--db-stats] [--json]';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

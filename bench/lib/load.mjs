@@ -3,29 +3,35 @@ import autocannon from 'autocannon';
 
 /**
  * Runs autocannon against one endpoint and returns a summary:
- * `{ requestsPerSec, p50Ms, p99Ms, total, ok, non2xx, errors, timeouts, durationSec, statusCodes }`.
+ * `{ requestsPerSec, p50Ms, p99Ms, total, ok, non2xx, errors, timeouts, durationSec, warmupTotal, measuredHook, statusCodes }`.
  *
  * Options (all autocannon options pass through): `url`, `method`, `headers`, `body`,
  * `requests` (for per-request bodies, e.g. single-use codes), `connections` (default 16),
  * `duration` seconds (default 10) or `amount` (a fixed number of requests),
- * `warmupSeconds` / `warmupAmount` (default 2 s, not counted; 0 disables).
+ * `warmupSeconds` / `warmupAmount` (default 2 s, not counted; 0 disables), and
+ * `beforeMeasured()` / `afterMeasured(valueFromBefore)` hooks around the measured run only
+ * (e.g. CPU counters); what afterMeasured returns is `measuredHook` in the summary.
  *
  * requestsPerSec is completed requests over wall-clock duration, which stays right for
  * `amount` runs whose last second is partial (autocannon's own average would not).
  */
 export async function measure(options) {
-  const { warmupSeconds = 2, warmupAmount, warmupRequests, ...rest } = options;
+  const { warmupSeconds = 2, warmupAmount, warmupRequests, beforeMeasured, afterMeasured, ...rest } = options;
   const base = { connections: 16, ...rest };
   if (base.amount === undefined && base.duration === undefined) base.duration = 10;
+  let warmupTotal = 0;
 
   if (warmupAmount || (warmupAmount === undefined && warmupSeconds > 0)) {
     const { duration: _d, amount: _a, ...warm } = base;
     if (warmupRequests) warm.requests = warmupRequests;
     if (warmupAmount) warm.amount = warmupAmount;
     else warm.duration = warmupSeconds;
-    await run(warm);
+    const w = await run(warm);
+    warmupTotal = w.totalCompletedRequests ?? w.requests.total;
   }
+  const hookValue = beforeMeasured ? await beforeMeasured() : undefined;
   const result = await run(base);
+  const afterValue = afterMeasured ? await afterMeasured(hookValue) : undefined;
   const completed = result.totalCompletedRequests ?? result.requests.total;
   return {
     requestsPerSec: result.duration > 0 ? completed / result.duration : 0,
@@ -37,6 +43,8 @@ export async function measure(options) {
     errors: result.errors,
     timeouts: result.timeouts,
     durationSec: result.duration,
+    warmupTotal,
+    measuredHook: afterValue,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, s]) => [code, s.count])),
   };
 }

@@ -37,3 +37,32 @@ export async function withClient(url, fn) {
     await client.end();
   }
 }
+
+/**
+ * Activity counters of one database (pg_stat_database): commits, rows inserted/updated/
+ * fetched. Backends publish their counters when idle for up to ~10 s (PostgreSQL 15), so
+ * callers wanting exact deltas wait `settleMs` first.
+ */
+export async function databaseCounters(adminUrl, name, settleMs = 0) {
+  if (settleMs > 0) await new Promise((r) => setTimeout(r, settleMs));
+  return withClient(adminUrl, async (c) => {
+    const { rows } = await c.query(
+      'SELECT xact_commit, xact_rollback, tup_inserted, tup_updated, tup_deleted, tup_fetched, tup_returned FROM pg_stat_database WHERE datname = $1',
+      [name],
+    );
+    return Object.fromEntries(Object.entries(rows[0] ?? {}).map(([k, v]) => [k, Number(v)]));
+  });
+}
+
+/** Per-request difference of two databaseCounters() snapshots. */
+export function countersPerRequest(before, after, requests) {
+  return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - (before[k] ?? 0)) / requests) * 100) / 100]));
+}
+
+/** Process ids of the PostgreSQL backends currently connected to a database (same host only). */
+export async function backendPids(adminUrl, name) {
+  return withClient(adminUrl, async (c) => {
+    const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+    return rows.map((r) => Number(r.pid));
+  });
+}

@@ -22,16 +22,21 @@ export function requireFile(path, hint) {
 }
 
 /**
- * Spawns `node <script>` and waits until `readyUrl` answers 2xx. Output goes to `logFile`
+ * Spawns `node <script>` and waits until `readyUrl` answers 2xx (`inheritEnv: false` starts
+ * it with a clean environment plus `env`). Output goes to `logFile`
  * (or is discarded) so a chatty server does not slow itself down on a pipe nobody reads; the
  * last few KiB are kept for the error message if the process dies or never gets ready.
  *
  * Returns `{ pid, process, output(), stop() }`; stop() sends SIGTERM, then SIGKILL after 10 s.
  */
-export async function startNode({ script, args = [], env = {}, cwd, readyUrl, timeoutMs = 30_000, logFile, nodeArgs = [] }) {
+export async function startNode({ script, args = [], env = {}, inheritEnv = true, cwd, readyUrl, timeoutMs = 30_000, logFile, nodeArgs = [] }) {
+  // inheritEnv false: only PATH and HOME from this process, so settings in the caller's shell
+  // (a BROKER_URL, a CLIENTS_FILE…) cannot change what is measured. Undefined values unset.
+  const base = inheritEnv ? { ...process.env } : { PATH: process.env.PATH, HOME: process.env.HOME };
+  const childEnv = Object.fromEntries(Object.entries({ ...base, ...env }).filter(([, v]) => v !== undefined));
   const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     cwd,
-    env: { ...process.env, ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let tail = '';
@@ -75,5 +80,53 @@ export async function startNode({ script, args = [], env = {}, cwd, readyUrl, ti
       await new Promise((r) => (log ? log.end(r) : r()));
       return result;
     },
+  };
+}
+
+/**
+ * CPU time (user + system, ms) consumed so far by the given processes, from /proc (Linux).
+ * Processes that have gone are skipped; returns undefined where /proc is unavailable.
+ * Take it before and after a run to get CPU per request, a figure less sensitive to a busy
+ * machine than requests per second.
+ */
+export async function processCpuMs(pids) {
+  const { readFile } = await import('node:fs/promises');
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of pids) {
+    let stat;
+    try {
+      stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    } catch (err) {
+      if (err.code === 'ENOENT' && pid !== process.pid) continue;
+      return undefined;
+    }
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  }
+  return total;
+}
+
+/**
+ * Starts bench/lib/ingest-sink.mjs on a free port: an endpoint that accepts everything. Returns
+ * `{ url, stats(), stop() }`; stats() → `{ requests, bytes, items }`.
+ */
+export async function startIngestSink() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const sink = await startNode({
+    script: new URL('./ingest-sink.mjs', import.meta.url).pathname,
+    env: { PORT: String(port) },
+    readyUrl: `${base}/__stats`,
+  });
+  return {
+    url: base,
+    pid: sink.pid,
+    async stats() {
+      const res = await fetch(`${base}/__stats`);
+      return res.json();
+    },
+    stop: () => sink.stop(),
   };
 }
