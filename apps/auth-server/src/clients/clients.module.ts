@@ -8,7 +8,9 @@ import { ClientsService } from './clients.service';
 import {
   ClientMetadataDocumentResolver,
   DEFAULT_METADATA_DOCUMENT_OPTIONS,
+  MetadataDocumentOptions,
 } from './metadata-document/client-metadata-document.resolver';
+import { GUARDED_FETCH_OPTIONS } from './metadata-document/guarded-fetch';
 import { ClientsFileLoader } from './preregistered/clients-file.loader';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 import { RegistrationFloodGuard } from './registration/registration-flood.guard';
@@ -23,13 +25,18 @@ import { RegistrationService } from './registration/registration.service';
     ClientAuthenticator,
     PrivateKeyJwtVerifier,
     {
+      provide: GUARDED_FETCH_OPTIONS,
+      inject: [AUTH_CONFIG],
+      useFactory: (config: AuthConfig): MetadataDocumentOptions => ({
+        ...DEFAULT_METADATA_DOCUMENT_OPTIONS,
+        allowHttp: config.CIMD_ALLOW_HTTP,
+        allowedPrivateHosts: config.CIMD_ALLOWED_PRIVATE_HOSTS,
+      }),
+    },
+    {
       provide: ClientMetadataDocumentResolver,
-      inject: [AUTH_CONFIG, ClientEventsPublisher],
-      useFactory: (config: AuthConfig, events: ClientEventsPublisher) =>
-        new ClientMetadataDocumentResolver(
-          { ...DEFAULT_METADATA_DOCUMENT_OPTIONS, allowHttp: config.CIMD_ALLOW_HTTP, allowedPrivateHosts: config.CIMD_ALLOWED_PRIVATE_HOSTS },
-          events,
-        ),
+      inject: [GUARDED_FETCH_OPTIONS, ClientEventsPublisher],
+      useFactory: (options: MetadataDocumentOptions, events: ClientEventsPublisher) => new ClientMetadataDocumentResolver(options, events),
     },
     ClientEventsPublisher,
     ClientRegistrar,

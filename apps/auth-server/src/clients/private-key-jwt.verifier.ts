@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, JSONWebKeySet, jwtVerify, JWTVerifyGetKey } from 'jose';
+import { Inject, Injectable } from '@nestjs/common';
+import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, JSONWebKeySet, jwtVerify, JWTVerifyGetKey } from 'jose';
 import { InvalidClient } from '@portcullis/oauth';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
+import { GUARDED_FETCH_OPTIONS, guardedFetchForJose, GuardedFetchOptions } from './metadata-document/guarded-fetch';
 
 /** Longest assertion lifetime accepted; keeps the replay cache small. */
 const MAX_ASSERTION_LIFETIME_S = 300;
@@ -17,7 +18,15 @@ export class PrivateKeyJwtVerifier {
   private readonly seenJtis = new Map<string, number>();
   private readonly remoteSets = new Map<string, JWTVerifyGetKey>();
 
-  constructor(private readonly clients: ClientsService) {}
+  private readonly fetchJwks: (url: string) => Promise<Response>;
+
+  constructor(
+    private readonly clients: ClientsService,
+    @Inject(GUARDED_FETCH_OPTIONS) fetchOptions: GuardedFetchOptions,
+  ) {
+    // A jwks_uri is chosen by the client: fetched through the SSRF guard, like a metadata document.
+    this.fetchJwks = guardedFetchForJose(fetchOptions);
+  }
 
   async verify(assertion: string, clientIdParam: string | undefined, audience: string): Promise<ClientEntity> {
     let clientId: string;
@@ -57,7 +66,11 @@ export class PrivateKeyJwtVerifier {
     if (!client.jwksUri) return undefined;
     let set = this.remoteSets.get(client.jwksUri);
     if (!set) {
-      set = createRemoteJWKSet(new URL(client.jwksUri), { timeoutDuration: 3000, cooldownDuration: 30_000 });
+      set = createRemoteJWKSet(new URL(client.jwksUri), {
+        timeoutDuration: 3000,
+        cooldownDuration: 30_000,
+        [customFetch]: this.fetchJwks,
+      });
       this.remoteSets.set(client.jwksUri, set);
     }
     return set;

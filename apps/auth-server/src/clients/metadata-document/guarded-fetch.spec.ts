@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { guardedFetch, GuardedFetchError, GuardedFetchOptions, vetHost } from './guarded-fetch';
+import { guardedFetch, GuardedFetchError, guardedFetchForJose, GuardedFetchOptions, vetHost } from './guarded-fetch';
 
 const base: GuardedFetchOptions = { allowedPrivateHosts: [], timeoutMs: 2_000, maxBytes: 1024 };
 
@@ -140,5 +140,13 @@ describe('guardedFetch', () => {
   it('reports a refused connection', async () => {
     const closed = { ...allowed, allowedPrivateHosts: ['127.0.0.1'] };
     expect(await reason(guardedFetch(new URL('http://127.0.0.1:1/doc'), closed))).toMatch(/connection failed/);
+  });
+
+  it('serves jose remote JWK sets through the same guard', async () => {
+    const refused = guardedFetchForJose(base)(`http://127.0.0.1:${port}/doc`);
+    await expect(refused).rejects.toThrow(/jwks_uri host 127.0.0.1 resolves to a loopback address/);
+    const res = await guardedFetchForJose(allowed)(`http://127.0.0.1:${port}/doc`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
   });
 });

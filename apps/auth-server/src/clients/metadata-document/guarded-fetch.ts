@@ -147,3 +147,22 @@ async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T
     clearTimeout(timer);
   }
 }
+
+/** Nest injection token for the outbound fetch limits (metadata documents, client JWKS). */
+export const GUARDED_FETCH_OPTIONS = Symbol('GUARDED_FETCH_OPTIONS');
+
+/**
+ * A fetch for jose's remote JWK sets (`customFetch`) that goes through the same guard: a
+ * client's `jwks_uri` is chosen by the client, just like a metadata document URL.
+ */
+export function guardedFetchForJose(options: GuardedFetchOptions): (url: string) => Promise<Response> {
+  return async (url: string) => {
+    try {
+      const fetched = await guardedFetch(new URL(url), options);
+      return new Response(new Uint8Array(fetched.body), { status: fetched.status, headers: { 'content-type': 'application/json' } });
+    } catch (err) {
+      // jose turns a rejected fetch into a failed verification, which becomes invalid_client.
+      throw err instanceof GuardedFetchError ? new Error(`jwks_uri ${err.reason}`) : err;
+    }
+  };
+}
