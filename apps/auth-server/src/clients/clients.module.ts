@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { AUTH_CONFIG } from '../config/auth-config';
+import type { AuthConfig } from '../config/auth-config';
 import { DatabaseModule } from '../database/database.module';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientEventsPublisher } from './client-events.publisher';

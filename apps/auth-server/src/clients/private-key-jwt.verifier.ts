@@ -3,7 +3,8 @@ import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, JSONWebK
 import { InvalidClient } from '@portcullis/oauth';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
-import { GUARDED_FETCH_OPTIONS, guardedFetchForJose, GuardedFetchOptions } from './metadata-document/guarded-fetch';
+import { GUARDED_FETCH_OPTIONS, guardedFetchForJose } from './metadata-document/guarded-fetch';
+import type { GuardedFetchOptions } from './metadata-document/guarded-fetch';
 
 /** Longest assertion lifetime accepted; keeps the replay cache small. */
 const MAX_ASSERTION_LIFETIME_S = 300;

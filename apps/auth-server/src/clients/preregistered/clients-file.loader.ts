@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { OAuthError, sha256Base64Url } from '@portcullis/oauth';
-import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
+import { AUTH_CONFIG } from '../../config/auth-config';
+import type { AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../client.entity';
 import { ClientEventsPublisher } from '../client-events.publisher';
 import { chosenClientIdProblem } from '../client-registrar';

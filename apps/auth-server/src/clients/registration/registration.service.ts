@@ -7,7 +7,8 @@ import {
   secretsEqual,
   sha256Base64Url,
 } from '@portcullis/oauth';
-import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
+import { AUTH_CONFIG } from '../../config/auth-config';
+import type { AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../client.entity';
 import { ClientEventsPublisher } from '../client-events.publisher';
 import { ClientRegistrar, generateSecret } from '../client-registrar';
