@@ -18,12 +18,11 @@ import {
 import { CODE_CHALLENGE, PASSWORD, REDIRECT_URI, RESOURCE, RESOURCE_SCOPES, SCOPE, USERNAME } from './scenario.mjs';
 
 /**
- * Starts dist/apps/auth-server/main.js. Options: `root` (workspace), `logs` (true = production
+ * Starts dist/apps/auth-server/main.js (or `main`, a candidate build to compare). Options: `root` (workspace), `logs` (true = production
  * logging, written to a file nobody reads, as a deployment would), `nodeArgs` (e.g.
  * `--cpu-prof`), `logFile`.
  */
-export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) {
-  const main = join(root, 'dist/apps/auth-server/main.js');
+export async function startOurs({ root, main = join(root, 'dist/apps/auth-server/main.js'), logs = false, nodeArgs = [], logFile }) {
   requireFile(main, 'build it first: NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build');
   const db = await createDatabase('portcullis_bench');
   let server;
@@ -45,6 +44,8 @@ export async function startOurs({ root, logs = false, nodeArgs = [], logFile }) 
       inheritEnv: false,
       env: {
         NODE_ENV: logs ? 'production' : 'test',
+        // Lets a candidate build outside the workspace (--ours-main) resolve its packages.
+        NODE_PATH: join(root, 'node_modules'),
         AUDIT_INGEST_URL: `${sink.url}/internal/events`,
         PORT: String(port),
         HOST: '127.0.0.1',

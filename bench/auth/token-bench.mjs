@@ -5,7 +5,7 @@
 //   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
 //   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
 //        [--scenario client_credentials|authorization_code] [--max-codes 4000] [--rounds 3] [--only ours]
-//        [--logs] [--cpu-prof-dir DIR] [--db-stats] [--json]
+//        [--logs] [--cpu-prof-dir DIR] [--db-stats] [--ours-main candidate/main.js] [--json]
 //
 // Scenarios: (a) client_credentials token issuance; (b) the authorization code exchange, each
 // request spending one pre-minted, single-use code (PKCE S256 with a fixed verifier). A run
@@ -46,7 +46,7 @@ export const DEFAULTS = {
 export async function runTokenBench(options = {}) {
   const opts = { ...DEFAULTS, ...options };
   const log = opts.log;
-  const main = join(ROOT, 'dist/apps/auth-server/main.js');
+  const main = opts.oursMain ? resolve(opts.oursMain) : join(ROOT, 'dist/apps/auth-server/main.js');
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build it first with\n  NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build`);
   }
@@ -66,7 +66,7 @@ export async function runTokenBench(options = {}) {
 
   try {
     log('starting our auth-server (PostgreSQL)…');
-    const ours = await startOurs({ root: ROOT, logs: opts.logs, nodeArgs });
+    const ours = await startOurs({ root: ROOT, main, logs: opts.logs, nodeArgs });
     servers.push(ours);
     log(`  ${ours.baseUrl} (pid ${ours.pid}); client via ${ours.registration}`);
     if (opts.only !== 'ours') {
@@ -192,6 +192,7 @@ export async function runTokenBench(options = {}) {
       perRound: results,
       oursRegistration: ours.registration,
       oursLogging: opts.logs ? 'production (to a file)' : 'off (NODE_ENV=test)',
+      oursBuild: main,
       oursStorage: 'PostgreSQL; audit events through the outbox to a local ingest sink',
       theirsStorage: 'oidc-provider MemoryAdapter (bounded LRU raised to 1e6)',
       node: process.version,
@@ -330,6 +331,7 @@ async function cli() {
       logs: { type: 'boolean' },
       'cpu-prof-dir': { type: 'string' },
       'db-stats': { type: 'boolean' },
+      'ours-main': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -350,6 +352,7 @@ async function cli() {
     logs: values.logs ?? false,
     cpuProfDir: values['cpu-prof-dir'],
     dbStats: values['db-stats'] ?? false,
+    oursMain: values['ours-main'],
     log: values.json ? () => undefined : DEFAULTS.log,
   });
   if (!values.json) {
@@ -366,7 +369,7 @@ async function cli() {
 }
 
 function readHeader() {
-  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--db-stats] [--json]';
+  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--db-stats] [--ours-main path/to/main.js] [--json]';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
