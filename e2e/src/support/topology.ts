@@ -1,0 +1,137 @@
+import * as amqp from 'amqplib';
+import { randomBytes } from 'node:crypto';
+import {
+  createTestDatabase,
+  freePort,
+  type RoundRobinProxy,
+  type RunningService,
+  startRoundRobinProxy,
+  startService,
+  type TestDatabase,
+} from '@portcullis/testing';
+
+/** The broker every test on this machine shares; the exchange `portcullis.events` is shared too. */
+export const BROKER_URL = process.env.TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+
+export const PERSON = { username: 'erin', password: 'erin-e2e-correct-horse-9' };
+export const INITIAL_ACCESS_TOKEN = `e2e-initial-access-${randomBytes(12).toString('hex')}`;
+
+export interface TopologyOptions {
+  replicas: number;
+  /** Access token lifetime in seconds: short, so the refresh scenario need not wait long. */
+  accessTokenTtl: number;
+}
+
+/**
+ * The production shape as processes from dist/: one PostgreSQL database per service, the real
+ * RabbitMQ, the auth-server, the audit-service and N mcp-server replicas behind a round-robin
+ * proxy whose URL is the MCP server's public URL (its resource identifier).
+ */
+export interface Topology {
+  issuer: string;
+  /** The MCP resource identifier, served by the proxy. */
+  mcpUrl: string;
+  auditUrl: string;
+  auditResource: string;
+  proxy: RoundRobinProxy;
+  auth: RunningService;
+  audit: RunningService;
+  replicas: RunningService[];
+  /** The audit service's queue, unique to this run so it never takes other tests' events. */
+  auditQueue: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a built service, once more if the first attempt fails (someone may be rebuilding dist/). */
+async function start(app: 'auth-server' | 'mcp-server' | 'audit-service', port: number, env: Record<string, string | undefined>): Promise<RunningService> {
+  try {
+    return await startService(app, port, env, 60_000);
+  } catch {
+    await new Promise((r) => setTimeout(r, 2000));
+    return startService(app, port, env, 60_000);
+  }
+}
+
+async function deleteQueues(queue: string): Promise<void> {
+  const connection = await amqp.connect(BROKER_URL);
+  try {
+    const channel = await connection.createChannel();
+    await channel.deleteQueue(queue);
+    await channel.deleteQueue(`${queue}.dead`);
+    await channel.deleteExchange(`${queue}.dead`);
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function startTopology(options: TopologyOptions): Promise<Topology> {
+  const runId = randomBytes(5).toString('hex');
+  const auditQueue = `portcullis.audit.e2e_${runId}`;
+  const [authPort, auditPort, proxyPort, ...replicaPorts] = await Promise.all(
+    Array.from({ length: 3 + options.replicas }, () => freePort()),
+  );
+  const issuer = `http://127.0.0.1:${authPort}`;
+  const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
+  const mcpUrl = `${proxyOrigin}/mcp`;
+  const auditUrl = `http://127.0.0.1:${auditPort}`;
+  const auditResource = `${auditUrl}/audit`;
+
+  const databases: TestDatabase[] = [];
+  const services: RunningService[] = [];
+  let proxy: RoundRobinProxy | undefined;
+  const stop = async () => {
+    await proxy?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
+    await deleteQueues(auditQueue).catch(() => undefined);
+  };
+
+  try {
+    const [authDb, auditDb, mcpDb] = await Promise.all([createTestDatabase('e2e_auth'), createTestDatabase('e2e_audit'), createTestDatabase('e2e_mcp')]);
+    databases.push(authDb, auditDb, mcpDb);
+
+
+    // The audit service first: its queue must exist before the first event is published.
+    const audit = await start('audit-service', auditPort, {
+      DATABASE_URL: auditDb.url,
+      BROKER_URL,
+      AUDIT_QUEUE: auditQueue,
+      ISSUER_URL: issuer,
+      RESOURCE_URL: auditResource,
+    });
+    services.push(audit);
+
+    const auth = await start('auth-server', authPort, {
+      ISSUER_URL: issuer,
+      DATABASE_URL: authDb.url,
+      BROKER_URL,
+      MCP_RESOURCE_URL: mcpUrl,
+      AUDIT_RESOURCE_URL: auditResource,
+      BOOTSTRAP_USERS: `${PERSON.username}:${PERSON.password}`,
+      REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+      ACCESS_TOKEN_TTL: String(options.accessTokenTtl),
+    });
+    services.push(auth);
+
+    const replicas: RunningService[] = [];
+    for (const port of replicaPorts) {
+      const replica = await start('mcp-server', port, {
+        ISSUER_URL: issuer,
+        RESOURCE_URL: mcpUrl,
+        DATABASE_URL: mcpDb.url,
+        BROKER_URL,
+      });
+      replicas.push(replica);
+      services.push(replica);
+    }
+    proxy = await startRoundRobinProxy(
+      replicas.map((r) => r.url),
+      proxyPort,
+    );
+    return { issuer, mcpUrl, auditUrl, auditResource, proxy, auth, audit, replicas, auditQueue, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

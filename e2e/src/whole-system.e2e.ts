@@ -1,0 +1,307 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { ClientCredentialsProvider } from '@modelcontextprotocol/sdk/client/auth-extensions.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { EventType } from '@portcullis/contracts';
+import { Scope } from '@portcullis/scopes';
+import {
+  AuthorizationDenied,
+  BrowserClientProvider,
+  CallbackServer,
+  challengeScope,
+  connectWithAuthorization,
+  type McpApp,
+  stepUp,
+} from './support/mcp-app';
+import {
+  type AuthorizationServerMetadata,
+  auditStory,
+  callToolDirectly,
+  clientCredentialsToken,
+  type CloudEvent,
+  discover,
+  type RegisteredClient,
+  registerTrusted,
+} from './support/oauth-http';
+import { Person } from './support/person';
+import { INITIAL_ACCESS_TOKEN, PERSON, startTopology, type Topology } from './support/topology';
+
+/*
+ * The whole system as a user meets it: the production topology as processes from dist/
+ * (PostgreSQL per service, RabbitMQ, auth-server, audit-service, three mcp-server replicas
+ * behind a round-robin proxy), the official MCP SDK client, and a person in headless Chromium.
+ * The tests of this file run in order and share one session, like one person's afternoon.
+ */
+
+const ACCESS_TOKEN_TTL = 10;
+const REPLICAS = 3;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `exp` of a JWT, read without verifying (the servers verify; the test only schedules). */
+function expiresAt(jwt: string): number {
+  return (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
+}
+
+async function within<T>(ms: number, what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await sleep(250);
+  }
+}
+
+/** Whether `expected` occurs in `actual` in order (other entries may come between). */
+function inOrder(actual: string[], expected: string[]): { ok: boolean; missingFrom?: number } {
+  let i = 0;
+  for (const type of actual) if (i < expected.length && type === expected[i]) i++;
+  return i === expected.length ? { ok: true } : { ok: false, missingFrom: i };
+}
+
+describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQL, RabbitMQ', () => {
+  let topo: Topology;
+  let callback: CallbackServer;
+  let person: Person;
+  let as: AuthorizationServerMetadata;
+  let provider: BrowserClientProvider;
+  let app: McpApp;
+  let auditor: RegisteredClient;
+  const startedAt = new Date(Date.now() - 1000);
+
+  beforeAll(async () => {
+    topo = await startTopology({ replicas: REPLICAS, accessTokenTtl: ACCESS_TOKEN_TTL });
+    callback = await new CallbackServer().start();
+    person = new Person(PERSON, callback.url);
+    await person.open();
+    as = await discover(topo.mcpUrl);
+    auditor = await registerTrusted(as, INITIAL_ACCESS_TOKEN, 'E2E auditor', Scope.AuditRead);
+  }, 180_000);
+
+  afterAll(async () => {
+    await app?.client.close().catch(() => undefined);
+    await person?.close();
+    await callback?.stop();
+    await topo?.stop();
+  }, 60_000);
+
+  /** One client's events from the audit API, with a fresh audit:read token (lifetimes are short here). */
+  async function story(clientId: string): Promise<CloudEvent[]> {
+    const token = await clientCredentialsToken(as, auditor, topo.auditResource, Scope.AuditRead);
+    return auditStory(topo.auditUrl, token, clientId, startedAt, new Date(Date.now() + 60_000));
+  }
+
+  it('a person connects: 401, discovery, registration, login and consent in Chromium, then tools on every replica', async () => {
+    provider = new BrowserClientProvider(person, callback, 'E2E Desk Client');
+    app = await connectWithAuthorization(topo.mcpUrl, provider);
+
+    // The first request carried no token and got the RFC 9728 challenge.
+    expect(app.challenges[0].status).toBe(401);
+    expect(app.challenges[0].header).toContain(`resource_metadata="http://127.0.0.1:${topo.proxy.port}/.well-known/oauth-protected-resource/mcp"`);
+    // Registered dynamically, sent to the authorization page with PKCE S256 and the resource.
+    expect(provider.clientId).toBeTruthy();
+    const authorizationUrl = provider.authorizationUrls[0];
+    expect(authorizationUrl.origin).toBe(topo.issuer);
+    expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorizationUrl.searchParams.get('resource')).toBe(topo.mcpUrl);
+    // The person saw both pages; the response came back with the issuer (RFC 9207).
+    expect(provider.visits[0].pages).toEqual(['login', 'consent']);
+    expect(provider.lastResponse().iss).toBe(topo.issuer);
+    const tokens = provider.tokens()!;
+    expect(tokens.refresh_token).toBeTruthy();
+    expect(tokens.scope?.split(' ')).toEqual(expect.arrayContaining([Scope.SentimentAnalyze, Scope.SentimentRead, Scope.WatchlistRead]));
+
+    const before = topo.proxy.counts();
+    const { tools } = await app.client.listTools();
+    expect(tools.map((t) => t.name).sort()).toEqual(['analyze_sentiment', 'ticker_sentiment', 'watchlist_add', 'watchlist_list', 'watchlist_remove']);
+    for (const text of ['Acme beats estimates and raises guidance', 'Globex downgraded after guidance cut', 'Initech shares rally on record revenue']) {
+      const result = await app.client.callTool({ name: 'analyze_sentiment', arguments: { text } });
+      expect(result.isError).toBeFalsy();
+      expect(result.structuredContent).toHaveProperty('label');
+    }
+    expect((await app.client.callTool({ name: 'ticker_sentiment', arguments: { ticker: 'ACME', days: 30 } })).structuredContent).toMatchObject({ ticker: 'ACME' });
+    expect((await app.client.callTool({ name: 'watchlist_list', arguments: {} })).structuredContent).toEqual({ tickers: [] });
+    const served = topo.proxy.counts().map((n, i) => n - before[i]);
+    expect(served).toHaveLength(REPLICAS);
+    for (const n of served) expect(n).toBeGreaterThan(0);
+  });
+
+  it('steps up: watchlist_add is refused with 403 insufficient_scope, the client re-authorizes with the union of scopes and succeeds', async () => {
+    const mark = topo.proxy.log().length;
+    const challengesBefore = app.challenges.length;
+    await expect(app.client.callTool({ name: 'watchlist_add', arguments: { ticker: 'ACME' } })).rejects.toThrow(/403/);
+    const refused = topo.proxy.log().slice(mark).filter((e) => e.status === 403);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused[0].wwwAuthenticate).toContain('error="insufficient_scope"');
+    expect(refused[0].wwwAuthenticate).toContain(`scope="${Scope.WatchlistWrite}"`);
+
+    // The application reads the challenge and steps up (the SDK's own attempt refreshes, which
+    // cannot widen a grant, and gives up on the repeated 403).
+    const challenge = app.challenges.slice(challengesBefore).find((c) => c.status === 403)!;
+    provider.shotPrefix = 'step-up';
+    const union = await stepUp(topo.mcpUrl, provider, challengeScope(challenge.header)!);
+    expect(union.split(' ')).toEqual(expect.arrayContaining([Scope.SentimentAnalyze, Scope.SentimentRead, Scope.WatchlistRead, Scope.WatchlistWrite]));
+    // Already signed in: only the consent page, for the wider request.
+    expect(provider.visits.at(-1)!.pages).toEqual(['consent']);
+    expect(provider.tokens()!.scope?.split(' ')).toEqual(expect.arrayContaining([Scope.WatchlistWrite, Scope.SentimentAnalyze]));
+
+    const added = await app.client.callTool({ name: 'watchlist_add', arguments: { ticker: 'ACME' } });
+    expect(added.structuredContent).toMatchObject({ added: true, tickers: ['ACME'] });
+    // Nothing lost: what worked before still works.
+    expect((await app.client.callTool({ name: 'analyze_sentiment', arguments: { text: 'Acme beats' } })).isError).toBeFalsy();
+  });
+
+  it('refreshes by itself after the access token expires', async () => {
+    const before = provider.tokens()!;
+    await sleep(Math.max(0, expiresAt(before.access_token) * 1000 - Date.now()) + 1500);
+    const mark = topo.proxy.log().length;
+    const result = await app.client.callTool({ name: 'watchlist_list', arguments: {} });
+    expect(result.structuredContent).toEqual({ tickers: ['ACME'] });
+    const after = provider.tokens()!;
+    expect(after.access_token).not.toBe(before.access_token);
+    expect(after.refresh_token).toBeTruthy();
+    expect(after.refresh_token).not.toBe(before.refresh_token);
+    const expired = topo.proxy.log().slice(mark).find((e) => e.status === 401);
+    expect(expired?.wwwAuthenticate).toContain('error="invalid_token"');
+    expect(expired?.wwwAuthenticate).toContain('expired');
+  }, 60_000);
+
+  it('revoking the refresh token family makes every replica refuse the access token', async () => {
+    // A fresh access token of this family, so expiry cannot pass for revocation.
+    if (expiresAt(provider.tokens()!.access_token) * 1000 - Date.now() < 7000) {
+      expect(await auth(provider, { serverUrl: topo.mcpUrl })).toBe('AUTHORIZED');
+    }
+    const { access_token, refresh_token } = provider.tokens()!;
+    const lifetimeLeft = expiresAt(access_token) * 1000 - Date.now();
+    for (const replica of topo.replicas) {
+      const ok = await callToolDirectly(replica.url, access_token, 'analyze_sentiment', { text: 'Acme beats' });
+      expect(ok.status).toBe(200);
+    }
+
+    const revoked = await fetch(as.revocation_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refresh_token!, token_type_hint: 'refresh_token', client_id: provider.clientId }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+    const t0 = performance.now();
+
+    const bound = Math.min(5000, lifetimeLeft - 1500);
+    const latencies = await Promise.all(
+      topo.replicas.map(async (replica, i) => {
+        for (;;) {
+          const res = await callToolDirectly(replica.url, access_token, 'analyze_sentiment', { text: 'Acme beats' });
+          const elapsed = performance.now() - t0;
+          if (res.status === 401) {
+            const challenge = res.headers.get('www-authenticate') ?? '';
+            expect(challenge).toContain('error="invalid_token"');
+            expect(challenge).toContain('revoked');
+            return Math.round(elapsed);
+          }
+          if (elapsed > bound) throw new Error(`replica ${i} still accepts the access token ${Math.round(elapsed)} ms after revocation (last status ${res.status})`);
+          await sleep(20);
+        }
+      }),
+    );
+    // The measured figure, for the report (a speed goal is never asserted here).
+    console.log(`revocation → refused by every replica: ${latencies.join(' / ')} ms (replicas 1..${REPLICAS})`);
+
+    // The refresh token is dead too.
+    const refresh = await fetch(as.token_endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh_token!, client_id: provider.clientId }).toString(),
+    });
+    expect(refresh.status).toBe(400);
+    expect(await refresh.json()).toMatchObject({ error: 'invalid_grant' });
+  }, 60_000);
+
+  it('deny at the consent page: the client gets access_denied and the audit log shows the denial', async () => {
+    const denier = new BrowserClientProvider(person, callback, 'E2E Denied Client');
+    denier.decision = 'deny';
+    denier.shotPrefix = 'deny';
+    const attempt = connectWithAuthorization(topo.mcpUrl, denier);
+    await expect(attempt).rejects.toBeInstanceOf(AuthorizationDenied);
+    const response = denier.lastResponse();
+    expect(response).toMatchObject({ error: 'access_denied', iss: topo.issuer });
+    expect(response.code).toBeUndefined();
+    expect(denier.visits[0].pages).toEqual(['consent']);
+
+    const events = await within(20_000, 'auth.consent.denied in the audit log', async () => {
+      const found = await story(denier.clientId);
+      return found.some((e) => e.type === EventType.ConsentDenied) ? found : undefined;
+    });
+    const denied = events.find((e) => e.type === EventType.ConsentDenied)!;
+    expect(denied.data).toMatchObject({ client_id: denier.clientId, resource: topo.mcpUrl });
+  });
+
+  it('client credentials: a trusted machine client calls tools with no person involved', async () => {
+    const scope = `${Scope.SentimentAnalyze} ${Scope.SentimentRead}`;
+    const machine = await registerTrusted(as, INITIAL_ACCESS_TOKEN, 'E2E nightly job', scope);
+    const visitsBefore = callback.received.length;
+    const machineProvider = new ClientCredentialsProvider({ clientId: machine.client_id, clientSecret: machine.client_secret, scope });
+    const client = new Client({ name: 'portcullis-e2e-machine', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(topo.mcpUrl), { authProvider: machineProvider }));
+    try {
+      const result = await client.callTool({ name: 'ticker_sentiment', arguments: { ticker: 'ACME', days: 30 } });
+      expect(result.structuredContent).toMatchObject({ ticker: 'ACME' });
+      expect((await client.callTool({ name: 'analyze_sentiment', arguments: { text: 'Globex misses' } })).isError).toBeFalsy();
+    } finally {
+      await client.close();
+    }
+    expect(machineProvider.tokens()?.refresh_token).toBeUndefined();
+    expect(callback.received.length).toBe(visitsBefore);
+
+    const events = await within(20_000, 'the machine client’s tool calls in the audit log', async () => {
+      const found = await story(machine.client_id);
+      return found.filter((e) => e.type === EventType.McpToolCalled).length >= 2 ? found : undefined;
+    });
+    expect(events.find((e) => e.type === EventType.TokenIssued)?.data).toMatchObject({ grant_type: 'client_credentials', subject: machine.client_id });
+    expect(events.find((e) => e.type === EventType.McpToolCalled)?.data).toMatchObject({ subject: machine.client_id, outcome: 'success' });
+  });
+
+  it('the audit API returns the whole story of the session, in order, each event once', async () => {
+    const expected = [
+      EventType.ClientRegistered,
+      EventType.LoginSucceeded,
+      EventType.ConsentGranted,
+      EventType.CodeIssued,
+      EventType.TokenIssued,
+      EventType.McpToolCalled,
+      EventType.McpRequestDenied, // the 403 of the step-up
+      EventType.ConsentGranted,
+      EventType.CodeIssued,
+      EventType.TokenIssued,
+      EventType.McpToolCalled,
+      EventType.TokenRefreshed,
+      EventType.McpToolCalled,
+      EventType.TokenRevoked,
+      EventType.McpRequestDenied, // the replicas refusing the revoked token
+    ];
+    let last: CloudEvent[] = [];
+    try {
+      await within(20_000, 'the session story', async () => {
+        last = await story(provider.clientId);
+        return inOrder(
+          last.map((e) => e.type),
+          expected,
+        ).ok
+          ? true
+          : undefined;
+      });
+    } finally {
+      console.log(`audit story of ${provider.clientId}:\n${last.map((e) => `  ${e.time} ${e.type}${e.data['reason'] ? ` (${e.data['reason']})` : ''}`).join('\n')}`);
+    }
+    const types = last.map((e) => e.type);
+    expect(inOrder(types, expected)).toEqual({ ok: true });
+    expect(new Set(last.map((e) => e.id)).size).toBe(last.length);
+    const times = last.map((e) => Date.parse(e.time));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(types[0]).toBe(EventType.ClientRegistered);
+    const stepUpDenial = last.find((e) => e.type === EventType.McpRequestDenied);
+    expect(stepUpDenial?.data).toMatchObject({ status: 403, reason: 'insufficient_scope' });
+    expect(last.filter((e) => e.type === EventType.McpRequestDenied).some((e) => e.data['reason'] === 'revoked')).toBe(true);
+    expect(last.find((e) => e.type === EventType.TokenRevoked)?.data).toMatchObject({ client_id: provider.clientId, reason: 'client_request' });
+  }, 60_000);
+});
