@@ -134,6 +134,28 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', 
     expect(expectPage(second).status).toBe(400);
   });
 
+  it('canonicalises the resource (RFC 8707 §2): an upper-case scheme and host name the same audience', async () => {
+    const flow = await codeFlow(server, new Browser(server.issuer), client, USERS.alice, { scope: 'sentiment:read', resource: 'HTTP://LOCALHOST:3000/mcp' });
+    expect((await verifyAccessToken(server, flow.tokens.access_token, MCP)).claims.aud).toBe(MCP);
+  });
+
+  it('falls back to the default resource (the MCP server) when the request names none', async () => {
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read', resource: null });
+    const { callback } = await authorizeInBrowser(new Browser(server.issuer), prepared.url, USERS.alice);
+    const res = await exchangeCode(server, client, callback, prepared, {});
+    const tokens = await oauth.processAuthorizationCodeResponse(server.as, client, res);
+    expect((await verifyAccessToken(server, tokens.access_token, MCP)).claims.aud).toBe(MCP);
+  });
+
+  it('works for a native app with a private-use URI scheme redirect (RFC 8252 §7.1)', async () => {
+    const native = await registerPublicClient(server, { redirect_uris: ['com.example.portcullis:/oauth/callback'] });
+    const flow = await codeFlow(server, new Browser(server.issuer), native, USERS.alice, {
+      scope: 'sentiment:read',
+      redirectUri: 'com.example.portcullis:/oauth/callback',
+    });
+    expect(flow.tokens.access_token).toBeTruthy();
+  });
+
   it('deny returns access_denied to the client with state and iss', async () => {
     const prepared = await authorizationUrl(server, { client, prompt: 'consent' });
     const { callback } = await authorizeInBrowser(new Browser(server.issuer), prepared.url, USERS.alice, 'deny');

@@ -88,6 +88,34 @@ describe.each(BACKENDS)('auth-server black box on %s: refresh tokens', (backend)
     expect((await introspect(server, resourceServer, third.refresh_token!)).active).toBe(false);
   });
 
+  it('reuse racing the newest refresh token: whatever the newest one got is revoked with the family', async () => {
+    // A thief replays an old token while the client refreshes with its newest one. Whichever
+    // request is handled first, once the family is revoked no access token of it may stay active.
+    await start(); // one login first, so the parallel flows below share the browser's session
+    const families = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const first = await start();
+        const second = await refreshOk(first.refresh_token!);
+        return { old: first.refresh_token!, newest: second.refresh_token! };
+      }),
+    );
+    await sleep(GRACE_SECONDS * 1000 + 600);
+    const rounds = await Promise.all(
+      families.map(async ({ old, newest }) => {
+        const [reuse, legit] = await Promise.all([refresh(server, client, old), refresh(server, client, newest)]);
+        expect(reuse.status).toBe(400);
+        await reuse.arrayBuffer();
+        if (legit.status !== 200) return undefined;
+        return (await oauth.processRefreshTokenResponse(server.as, client, legit)).access_token;
+      }),
+    );
+    for (const [i, accessToken] of rounds.entries()) {
+      if (!accessToken) continue;
+      const state = await introspect(server, resourceServer, accessToken);
+      if (state.active) throw new Error(`family ${i}: an access token issued during reuse detection is still active`);
+    }
+  });
+
   it('allows down-scoping, and the next refresh may return to the full grant', async () => {
     const first = await start();
     const narrow = await refreshOk(first.refresh_token!, { scope: 'sentiment:read' });
