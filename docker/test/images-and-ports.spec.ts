@@ -1,0 +1,152 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { freePort } from '@portcullis/testing';
+import { dependencies, portMappings } from './support/compose-file';
+import { accumulated, effective, envOf, execForm, lineage, parseDockerfile } from './support/dockerfile';
+import { DOCKER_DIR } from './support/paths';
+import { type Topology, appService, effectiveValue, loadTopology, repositoryApps } from './support/topology';
+import { defaultOf } from './support/app-config';
+
+/**
+ * (c) The images and the ports: each service's Dockerfile target listens, exposes, publishes
+ * and health-checks on the port its config schema defaults to, at /health/live.
+ */
+const HEALTHCHECK_SCRIPT = join(DOCKER_DIR, 'healthcheck.cjs');
+
+describe('Dockerfile targets and compose ports', () => {
+  const stages = parseDockerfile();
+  let topology: Topology;
+  beforeAll(async () => {
+    topology = await loadTopology();
+  });
+
+  describe.each(repositoryApps())('%s', (app) => {
+    const port = () => Number(defaultOf(appService(topology, app).config, 'PORT'));
+
+    it('has a target that exposes, and health-checks, the port its config defaults to', () => {
+      expect(stages.find((s) => s.name === app)).toBeDefined();
+      expect(accumulated(stages, app, 'EXPOSE').map((i) => Number(i.args))).toEqual([port()]);
+      expect(envOf(accumulated(stages, app, 'ENV')).get('PORT')).toBe(String(port()));
+      // compose leaves PORT to the image (or repeats it).
+      expect(effectiveValue(appService(topology, app), 'PORT')).toBe(String(port()));
+    });
+
+    it('runs dist/apps/<app>/main.js with node, as a non-root user, with a HEALTHCHECK', () => {
+      expect(execForm(effective(stages, app, 'CMD')[0].args)).toEqual(['node', `dist/apps/${app}/main.js`]);
+      const user = effective(stages, app, 'USER').map((i) => i.args);
+      expect(user).toHaveLength(1);
+      expect(['root', '0', '0:0']).not.toContain(user[0]);
+      const healthcheck = effective(stages, app, 'HEALTHCHECK')[0]?.args ?? '';
+      const command = execForm(healthcheck.replace(/^(--\S+\s+)*CMD\s+/, ''));
+      expect(command).toEqual(['node', 'healthcheck.cjs']);
+      // The script is in the image, next to where CMD runs.
+      const copies = accumulated(stages, app, 'COPY').map((i) => i.args);
+      expect(copies).toContain('docker/healthcheck.cjs ./healthcheck.cjs');
+      expect(copies).toContain(`--from=build /app/dist/apps/${app} ./dist/apps/${app}`);
+    });
+
+    it('runs on node 20 slim with production dependencies compiled in an earlier stage', () => {
+      const chain = lineage(stages, app);
+      const base = chain[chain.length - 1];
+      expect(base.from).toBe('${NODE_IMAGE}');
+      expect(readFileSync(join(DOCKER_DIR, 'Dockerfile'), 'utf8')).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+      // No compiler in the runtime: nothing along the lineage installs one.
+      expect(chain.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN' && /apt-get|g\+\+|make/.test(i.args))).toEqual([]);
+      expect(accumulated(stages, app, 'COPY').map((i) => i.args)).toContain('--from=prod-deps /app/node_modules ./node_modules');
+      const prodDeps = stages.find((s) => s.name === 'prod-deps');
+      expect(prodDeps?.instructions.some((i) => i.keyword === 'RUN' && /npm ci --omit=dev/.test(i.args))).toBe(true);
+    });
+
+    it('is published (if at all) on its own port inside the container', () => {
+      const service = topology.compose.services[appService(topology, app).service];
+      for (const mapping of portMappings(service)) expect(mapping.target).toBe(port());
+      for (const exposed of service.expose ?? []) expect(Number(exposed)).toBe(port());
+    });
+  });
+
+  it('builds the bundles the runtime targets copy', () => {
+    const build = stages.find((s) => s.name === 'build');
+    const run = build?.instructions.find((i) => i.keyword === 'RUN')?.args ?? '';
+    expect(run).toMatch(/^npx nx run-many -t build --projects=(\S+)/);
+    const projects = (/--projects=(\S+)/.exec(run) as RegExpExecArray)[1].split(',').sort();
+    expect(projects).toEqual(repositoryApps());
+  });
+
+  it('keeps in the build context everything the Dockerfile copies from it', () => {
+    const ignore = readFileSync(join(DOCKER_DIR, 'Dockerfile.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignore[0]).toBe('*');
+    const included = ignore.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
+    const sources = stages
+      .flatMap((s) => s.instructions)
+      .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    for (const source of sources) expect({ source, included: included.includes(source) }).toEqual({ source, included: true });
+  });
+
+  it('starts every service only after what it depends on is healthy', () => {
+    const targetsWithHealthcheck = new Set(repositoryApps().filter((app) => effective(stages, app, 'HEALTHCHECK').length > 0));
+    for (const [name, service] of Object.entries(topology.compose.services)) {
+      for (const [dependency, condition] of dependencies(service)) {
+        expect({ name, dependency, condition }).toEqual({ name, dependency, condition: 'service_healthy' });
+        const dep = topology.compose.services[dependency];
+        expect(dep).toBeDefined();
+        const checked = Boolean(dep.healthcheck?.test) || targetsWithHealthcheck.has(appService(topology, dependency).app);
+        expect({ dependency, checked }).toEqual({ dependency, checked: true });
+      }
+    }
+  });
+
+  it('keeps PostgreSQL and RabbitMQ data in named volumes', () => {
+    const volumes = Object.keys(topology.compose.volumes ?? {});
+    const mounted = (service: string, path: string) =>
+      topology.compose.services[service].volumes?.some((v) => typeof v === 'string' && volumes.includes(v.split(':')[0]) && v.split(':')[1] === path);
+    expect(mounted('postgres', '/var/lib/postgresql/data')).toBe(true);
+    expect(mounted('rabbitmq', '/var/lib/rabbitmq')).toBe(true);
+  });
+});
+
+describe('healthcheck.cjs', () => {
+  async function probe(port: number): Promise<number> {
+    const child = spawn(process.execPath, [HEALTHCHECK_SCRIPT], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+    return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  }
+
+  async function serve(status: number): Promise<{ port: number; paths: string[]; close: () => Promise<void> }> {
+    const paths: string[] = [];
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      paths.push(req.url ?? '');
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return { port: (server.address() as AddressInfo).port, paths, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  }
+
+  it('is healthy when GET /health/live answers 200', async () => {
+    const server = await serve(200);
+    try {
+      expect(await probe(server.port)).toBe(0);
+      expect(server.paths).toEqual(['/health/live']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is unhealthy when /health/live answers 503', async () => {
+    const server = await serve(503);
+    try {
+      expect(await probe(server.port)).toBe(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('is unhealthy when nothing listens', async () => {
+    expect(await probe(await freePort())).toBe(1);
+  });
+});

@@ -1,0 +1,79 @@
+import { portMappings } from './support/compose-file';
+import { defaultOf } from './support/app-config';
+import { type Directive, NGINX_CONF_PATH, parseNginxConf } from './support/nginx-conf';
+import { DOCKER_DIR } from './support/paths';
+import { type Topology, appService, effectiveValue, loadTopology } from './support/topology';
+import { interpolate } from './support/compose-file';
+import { relative } from 'node:path';
+
+/**
+ * (d) The load balancer: it round-robins over every replica of the mcp-server service (so
+ * `docker compose up --scale mcp-server=3` works), on the port the MCP server listens on, and
+ * it is where the public MCP URL points.
+ */
+describe('mcp-server load balancer', () => {
+  const conf = parseNginxConf();
+  const find = (name: string, where?: (d: Directive) => boolean) => conf.filter((d) => d.name === name && (!where || where(d)));
+  let topology: Topology;
+  beforeAll(async () => {
+    topology = await loadTopology();
+  });
+
+  const lbService = () => {
+    const mountPath = `./${relative(DOCKER_DIR, NGINX_CONF_PATH)}`;
+    const entries = Object.entries(topology.compose.services).filter(([, s]) => s.volumes?.some((v) => typeof v === 'string' && v.startsWith(`${mountPath}:`)));
+    expect(entries).toHaveLength(1);
+    return entries[0];
+  };
+
+  it('proxies to an upstream of the mcp-server service on its port, re-resolved so new replicas join', () => {
+    const mcp = appService(topology, 'mcp-server');
+    const upstreams = find('upstream');
+    expect(upstreams).toHaveLength(1);
+    const upstream = `upstream ${upstreams[0].args[0]}`;
+    const servers = find('server', (d) => d.context.at(-1) === upstream);
+    expect(servers.map((d) => d.args)).toEqual([[`${mcp.service}:${effectiveValue(mcp, 'PORT')}`, 'resolve']]);
+    // `resolve` needs a shared-memory zone and a resolver: Docker's embedded DNS.
+    expect(find('zone', (d) => d.context.at(-1) === upstream)).toHaveLength(1);
+    expect(find('resolver').map((d) => d.args[0])).toEqual(['127.0.0.11']);
+    // Round robin is nginx's default: no other balancing method may be configured.
+    expect(conf.filter((d) => d.context.at(-1) === upstream && ['hash', 'ip_hash', 'least_conn', 'random'].includes(d.name))).toEqual([]);
+    expect(find('proxy_pass').map((d) => d.args[0])).toEqual([`http://${upstreams[0].args[0]}`]);
+  });
+
+  it('streams responses (Server-Sent Events) and keeps the client’s Host for the DNS-rebinding guard', () => {
+    expect(find('proxy_buffering').map((d) => d.args)).toEqual([['off']]);
+    expect(find('proxy_http_version').map((d) => d.args)).toEqual([['1.1']]);
+    expect(find('proxy_set_header', (d) => d.args[0] === 'Host').map((d) => d.args[1])).toEqual(['$http_host']);
+  });
+
+  it('listens on the port compose publishes, and that is the port of the public MCP URL', () => {
+    const [name, lb] = lbService();
+    const listen = find('listen').map((d) => Number(d.args[0]));
+    expect(listen).toHaveLength(1);
+    const mappings = portMappings(lb);
+    expect(mappings.map((m) => m.target)).toEqual(listen);
+    const resource = new URL(effectiveValue(appService(topology, 'mcp-server'), 'RESOURCE_URL') as string);
+    expect({ name, published: interpolate(mappings[0].published, topology.dotenv) }).toEqual({ name, published: resource.port });
+    expect(lb.depends_on).toEqual({ 'mcp-server': { condition: 'service_healthy' } });
+  });
+
+  it('leaves mcp-server scalable: no container name, no host port, no fixed replica count', () => {
+    const mcp = topology.compose.services[appService(topology, 'mcp-server').service];
+    expect(mcp.container_name).toBeUndefined();
+    expect(mcp.ports).toBeUndefined();
+    expect(mcp.deploy?.replicas).toBeUndefined();
+  });
+
+  it('publishes the auth-server and the audit service on the ports of their public URLs', () => {
+    for (const [app, urlVariable] of [
+      ['auth-server', 'ISSUER_URL'],
+      ['audit-service', 'RESOURCE_URL'],
+    ] as const) {
+      const svc = appService(topology, app);
+      const url = new URL(effectiveValue(svc, urlVariable) ?? (defaultOf(svc.config, 'AUDIT_RESOURCE_URL') as string));
+      const published = portMappings(topology.compose.services[svc.service]).map((m) => interpolate(m.published, topology.dotenv));
+      expect({ app, published }).toEqual({ app, published: [url.port] });
+    }
+  });
+});
