@@ -146,6 +146,12 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
     expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
   });
 
+  it('a wrong token_type_hint does not stop revocation (RFC 7009 §2.1: the server extends its search)', async () => {
+    const tokens = await peopleTokens();
+    await oauth.processRevocationResponse(await revoke(server, publicClient, tokens.access_token, 'refresh_token'));
+    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+  });
+
   it('revoking a client_credentials access token works for the confidential client that holds it', async () => {
     const tokens = await oauth.processClientCredentialsResponse(server.as, trusted, await clientCredentials(server, trusted, { resource: MCP, scope: 'sentiment:read' }));
     expect((await introspect(server, trusted, tokens.access_token)).active).toBe(true);
