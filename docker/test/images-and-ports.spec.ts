@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '@portcullis/testing';
 import { dependencies, portMappings } from './support/compose-file';
 import { accumulated, effective, envOf, execForm, lineage, parseDockerfile } from './support/dockerfile';
-import { DOCKER_DIR } from './support/paths';
+import { DOCKER_DIR, REPO_ROOT } from './support/paths';
 import { type Topology, appService, effectiveValue, loadTopology, repositoryApps } from './support/topology';
 import { defaultOf } from './support/app-config';
 
@@ -58,6 +59,23 @@ describe('Dockerfile targets and compose ports', () => {
       expect(accumulated(stages, app, 'COPY').map((i) => i.args)).toContain('--from=prod-deps /app/node_modules ./node_modules');
       const prodDeps = stages.find((s) => s.name === 'prod-deps');
       expect(prodDeps?.instructions.some((i) => i.keyword === 'RUN' && /npm ci --omit=dev/.test(i.args))).toBe(true);
+    });
+
+    // The runtime has only `npm ci --omit=dev`; the bundles keep node_modules external.
+    it('needs at run time only production dependencies (the built bundles’ requires)', () => {
+      const dist = join(REPO_ROOT, 'dist', 'apps', app);
+      expect({ built: existsSync(join(dist, 'main.js')) }).toEqual({ built: true });
+      const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+      const builtins = new Set(builtinModules);
+      const externals = new Set<string>();
+      for (const file of readdirSync(dist).filter((f) => f.endsWith('.js'))) {
+        for (const [, id] of readFileSync(join(dist, file), 'utf8').matchAll(/require\("([^"]+)"\)/g)) {
+          if (id.startsWith('.') || id.startsWith('node:') || builtins.has(id)) continue;
+          externals.add(id.split('/').slice(0, id.startsWith('@') ? 2 : 1).join('/'));
+        }
+      }
+      expect(externals.size).toBeGreaterThan(0);
+      expect([...externals].filter((name) => !(name in pkg.dependencies))).toEqual([]);
     });
 
     it('is published (if at all) on its own port inside the container', () => {

@@ -41,6 +41,15 @@ describe('mcp-server load balancer', () => {
     expect(find('proxy_pass').map((d) => d.args[0])).toEqual([`http://${upstreams[0].args[0]}`]);
   });
 
+  it('runs an nginx that has the upstream `resolve` parameter (open source since 1.27.3)', () => {
+    const [, lb] = lbService();
+    const m = /^nginx:(\d+)\.(\d+)(?:\.(\d+))?(?:-[a-z0-9.-]+)?$/.exec(lb.image ?? '');
+    expect(m).not.toBeNull();
+    const [major, minor, patch] = [Number(m?.[1]), Number(m?.[2]), m?.[3] === undefined ? Infinity : Number(m[3])];
+    // A tag without a patch number follows the newest patch of its branch.
+    expect(major > 1 || minor > 27 || (minor === 27 && patch >= 3)).toBe(true);
+  });
+
   it('streams responses (Server-Sent Events) and keeps the client’s Host for the DNS-rebinding guard', () => {
     expect(find('proxy_buffering').map((d) => d.args)).toEqual([['off']]);
     expect(find('proxy_http_version').map((d) => d.args)).toEqual([['1.1']]);
