@@ -129,6 +129,18 @@ export class GrantsService {
     return this.db.transaction(work);
   }
 
+  /**
+   * Inside an issuing transaction: confirms the grant is still live and holds its row lock
+   * until commit. `revokeFamily` takes the same lock first, so revocation and issuance are
+   * serialised: either the revocation sees (and revokes) the new token, or the issuance sees
+   * the revocation and fails. Without this, a replayed code or a reused refresh token racing
+   * a legitimate request could leave that request's access token alive.
+   */
+  async lockLiveGrant(grantId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: null });
+    return (result.affected ?? 0) === 1;
+  }
+
   async recordAccessToken(jti: string, grantId: string | null, clientId: string, expiresAt: number, manager?: EntityManager): Promise<void> {
     await (manager ?? this.db.manager).insert(AccessTokenRecordEntity, { jti, grantId, clientId, expiresAt, revokedAt: null });
   }

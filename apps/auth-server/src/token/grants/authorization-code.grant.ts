@@ -57,6 +57,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
     const wantsRefresh = client.grantTypes.includes('refresh_token') || scopes.includes(Scope.OfflineAccess);
     const refreshToken = await this.grants.transaction(async (tx) => {
+      if (!(await this.grants.lockLiveGrant(row.grantId, tx))) throw new InvalidGrant('the authorization was revoked');
       await this.grants.recordAccessToken(access.jti, row.grantId, client.clientId, access.expiresAt, tx);
       const issued = wantsRefresh ? await this.grants.issueRefreshToken(row.grantId, scopes, tx) : undefined;
       await this.events.tokenIssued(

@@ -53,6 +53,7 @@ export class RefreshTokenGrant implements GrantHandler {
 
     const access = await this.accessTokens.issue({ subject: grant.userId, clientId: client.clientId, resource: grant.resource, scopes });
     const refreshToken = await this.grants.transaction(async (tx) => {
+      if (!(await this.grants.lockLiveGrant(grant.id, tx))) throw new InvalidGrant('refresh token was revoked');
       await this.grants.recordAccessToken(access.jti, grant.id, client.clientId, access.expiresAt, tx);
       // The successor keeps the full granted scope, so narrowing one access token loses nothing.
       const successor = await this.grants.rotateRefreshToken(token, granted, tx, now);
