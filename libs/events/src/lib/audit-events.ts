@@ -1,5 +1,5 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, TransactionCommitEvent } from 'typeorm';
 import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
@@ -19,6 +19,9 @@ export interface EventsOptions extends OutboxRelayOptions {
   /** Do not start the relay (e.g. a CLI that only records and lets the server deliver). */
   relay?: boolean;
 }
+
+/** Marks a query runner whose open transaction wrote outbox rows. */
+const OUTBOX_WRITTEN = 'portcullisOutboxWritten';
 
 export const DEFAULT_AUDIT_INGEST_URL = 'http://localhost:3100/internal/events';
 
@@ -43,7 +46,19 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   readonly store: OutboxStore;
   readonly relay: OutboxRelay;
   private readonly transport: EventTransport;
-  private readonly subscriber = { afterTransactionCommit: () => this.relay.wake() };
+  /**
+   * Wakes the relay after a commit that wrote outbox rows, and only then: waking on every
+   * commit would also wake it on its own drain transactions, a busy loop against the database.
+   */
+  private readonly subscriber = {
+    afterTransactionCommit: (event: TransactionCommitEvent) => {
+      const data = event.queryRunner?.data as Record<string, unknown> | undefined;
+      if (data?.[OUTBOX_WRITTEN]) {
+        delete data[OUTBOX_WRITTEN];
+        this.relay.wake();
+      }
+    },
+  };
 
   constructor(
     private readonly dataSource: DataSource,
@@ -89,8 +104,10 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   /** Writes a prepared event to the outbox. */
   async record(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
     await this.store.insert(event, manager);
+    const runner = manager?.queryRunner;
     // Outside a transaction the row is visible now; inside one, the commit subscriber wakes the relay.
-    if (!manager?.queryRunner?.isTransactionActive) this.relay.wake();
+    if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
+    else this.relay.wake();
   }
 
   /** create + record in one call. Returns the event id. */

@@ -84,6 +84,30 @@ describe('outbox relay → RabbitMQ (PostgreSQL)', () => {
     }
   });
 
+  it('stays quiet when idle: its own drain transactions do not wake it again', async () => {
+    const source = `/test/idle-${randomUUID()}`;
+    const events = new AuditEvents(ds, { source, brokerUrl: TEST_BROKER_URL, pollIntervalMs: 200 });
+    let rounds = 0;
+    const drain = events.store.drain.bind(events.store);
+    events.store.drain = (limit, work) => {
+      rounds++;
+      return drain(limit, work);
+    };
+    events.start();
+    try {
+      await ds.transaction(async (manager) => {
+        await events.emit(EventType.TokenIssued, tokenIssued(1), { manager });
+      });
+      await events.relay.flush();
+      rounds = 0;
+      await new Promise((r) => setTimeout(r, 1000));
+      // One safety-net poll per 200 ms, give or take: not thousands of self-woken rounds.
+      expect(rounds).toBeLessThanOrEqual(8);
+    } finally {
+      await events.stop();
+    }
+  });
+
   it('keeps events while the broker is unreachable and delivers them when it is', async () => {
     const source = `/test/unreachable-${randomUUID()}`;
     const probe = await probeQueue(source);
