@@ -19,7 +19,13 @@ export class CallbackServer {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
-      this.received.push(new URL(req.url ?? '/', this.url));
+      const url = new URL(req.url ?? '/', this.url);
+      // Only the redirect URI's own path; the browser also asks for /favicon.ico.
+      if (url.pathname !== new URL(this.url).pathname) {
+        res.writeHead(404).end();
+        return;
+      }
+      this.received.push(url);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end('<!doctype html><title>Done</title><p>You can return to the application.</p>');
     });

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -46,6 +46,8 @@ export class Person {
   async open(): Promise<void> {
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     this.context = await this.browser.newContext({ viewport: { width: 900, height: 820 } });
+    // Only this run's screenshots, never a stale one from an earlier run.
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
   }
 
