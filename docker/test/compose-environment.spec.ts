@@ -89,10 +89,7 @@ describe('compose.yaml environment against the apps’ config schemas', () => {
    * tokens must fetch the issuer's keys from the auth-server service, not from the public URL.
    */
   describe('token-checking services reach the issuer’s keys inside the network', () => {
-    // audit-service's config has no JWKS_URI yet: it discovers keys from ISSUER_URL, which
-    // fails in compose with a localhost issuer. Listed here so that this test turns red the day
-    // its schema accepts JWKS_URI — then set it in compose.yaml and remove it from this list.
-    const KNOWN_GAPS = new Set(['audit-service']);
+    const KNOWN_GAPS = new Set<string>();
 
     it.each(repositoryApps().filter((app) => app !== 'auth-server'))('%s', (app) => {
       const svc = appService(topology, app);

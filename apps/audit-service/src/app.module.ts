@@ -23,6 +23,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         ResourceServerModule.forRoot({
           issuer: config.ISSUER_URL,
+          jwksUri: config.JWKS_URI,
           resource: config.resourceUrl,
           resourceMetadataUrl: resourceMetadataUrl(config.resourceUrl),
           baselineScopes: [Scope.AuditRead],

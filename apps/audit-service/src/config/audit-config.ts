@@ -15,6 +15,9 @@ export const auditConfigSchema = z.object({
   AUDIT_QUEUE: z.string().min(1).default(AUDIT_QUEUE),
   /** The authorization server whose tokens the query API accepts. */
   ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  /** Fetch the issuer's keys here instead of discovering them from ISSUER_URL (e.g. inside a
+   * container network, where the public issuer URL is not reachable). */
+  JWKS_URI: httpUrl.optional(),
   /** This query API's resource identifier (RFC 8707); AUDIT_RESOURCE_URL is accepted too. */
   RESOURCE_URL: httpUrl.optional(),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
