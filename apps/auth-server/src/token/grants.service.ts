@@ -85,12 +85,12 @@ export class GrantsService {
    */
   async consumeCode(code: string, now = Date.now()): Promise<{ row: AuthorizationCodeEntity; firstUse: boolean } | undefined> {
     const codeHash = sha256Base64Url(code);
-    return this.db.transaction(async (tx) => {
-      const row = await tx.findOne(AuthorizationCodeEntity, { where: { codeHash } });
-      if (!row) return undefined;
-      const result = await tx.update(AuthorizationCodeEntity, { codeHash, consumedAt: IsNull() }, { consumedAt: now });
-      return { row, firstUse: (result.affected ?? 0) === 1 };
-    });
+    const codes = this.db.getRepository(AuthorizationCodeEntity);
+    const row = await codes.findOne({ where: { codeHash } });
+    if (!row) return undefined;
+    // The guarded UPDATE is the atomic step: only one caller can move consumed_at from NULL.
+    const result = await codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now });
+    return { row, firstUse: (result.affected ?? 0) === 1 };
   }
 
   findGrant(id: string): Promise<GrantEntity | null> {

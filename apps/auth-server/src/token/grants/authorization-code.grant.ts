@@ -50,8 +50,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (params.resource !== undefined && canonicalResource(params.resource) !== row.resource) {
       throw new InvalidTarget('resource differs from the one authorized');
     }
-    const grant = await this.grants.findGrant(row.grantId);
-    if (!grant || grant.revokedAt) throw new InvalidGrant('the authorization was revoked');
+    // Whether the grant is still live is checked under its row lock when the token is recorded.
 
     const scopes = parseScope(row.scope) ?? [];
     const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
