@@ -6,7 +6,7 @@
 // All three in this one run, measured in interleaved rounds (medians reported), same request:
 // tools/call analyze_sentiment, one bearer token reused by every connection (as an MCP client
 // does). Tokens are minted by the bench with its own Ed25519 key and a JWKS it serves.
-//   npm run build && node bench/mcp/tools-call.bench.mjs   (BENCH_DURATION=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32)
+//   npm run build && node bench/mcp/tools-call.bench.mjs   (BENCH_DURATION=5 BENCH_ROUNDS=5 BENCH_CONNECTIONS=32)
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalIssuer } from './local-issuer.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 function freePort() {
@@ -77,7 +77,7 @@ async function measure(label, port, token) {
   return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const VARIANTS = (process.env.BENCH_ORDER ?? 'guarded,guard disabled,SDK requireBearerAuth baseline').split(',');
 const issuer = await startLocalIssuer();
 const servers = [];
@@ -107,8 +107,11 @@ try {
           );
     servers.push({ variant, port, token, child: server.child, runs: [] });
   }
+  // The order flips every round (A B C, C B A, …) so a variant is not always measured right
+  // after the same neighbour; ratios are also taken per round, between runs seconds apart.
   for (let round = 0; round < ROUNDS; round++) {
-    for (const s of servers) s.runs.push(await measure(s.variant, s.port, s.token));
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    for (const s of order) s.runs.push(await measure(s.variant, s.port, s.token));
   }
   for (const s of servers) {
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -126,6 +129,9 @@ try {
   await issuer.close();
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const runsOf = (label) => servers.find((s) => s.variant === label)?.runs ?? [];
+const roundRatio = (a, b) => median(runsOf(a).map((r, i) => r.rps / runsOf(b)[i].rps));
 const pick = (label) => rows.find((r) => r.label === label);
 const [guarded, open, baseline] = ['guarded', 'guard disabled', 'SDK requireBearerAuth baseline'].map(pick);
 console.log(`\ntools/call analyze_sentiment — ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION} s per server, medians\n`);
@@ -134,4 +140,5 @@ console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
 console.log('');
 console.log(`guarded / guard disabled: ${(guarded.rps / open.rps).toFixed(2)}× throughput (goal ≥ 0.90), p99 ${guarded.p99} vs ${open.p99} ms`);
-console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 2.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);
+console.log(`per-round ratios guarded / guard disabled: ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guard disabled')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guard disabled').toFixed(2)})`);
+if (baseline) console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 2.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);

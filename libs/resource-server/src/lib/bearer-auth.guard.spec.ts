@@ -157,6 +157,16 @@ describe('BearerAuthGuard', () => {
     expect(res.headers['www-authenticate']).toContain('the access token has been revoked');
   });
 
+  it('checks scopes and header shape on the cached fast path exactly as on first sight', async () => {
+    const token = await issuer.mint({ claims: { scope: 'sentiment:analyze' } });
+    expect((await get('/open', { authorization: `Bearer ${token}` })).statusCode).toBe(200); // now cached
+    expect((await get('/read', { authorization: `Bearer ${token}` })).statusCode).toBe(403);
+    expect((await get('/open', { authorization: `bearer ${token}` })).statusCode).toBe(200);
+    expect((await get('/open', { authorization: `Bearer  ${token}` })).statusCode).toBe(400);
+    expect((await get('/open', { authorization: `Bearer ${token} extra` })).statusCode).toBe(400);
+    expect((await get(`/open?access_token=${token}`, { authorization: `Bearer ${token}` })).statusCode).toBe(400);
+  });
+
   it('exposes WWW-Authenticate to browsers on a 401 (CORS)', async () => {
     const res = await get('/read', { origin: 'http://app.example' });
     expect(res.headers['access-control-expose-headers']).toContain('WWW-Authenticate');

@@ -2,6 +2,7 @@ import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { satisfiesScopes } from '@portcullis/scopes';
+import { AccessTokenVerifier } from './access-token-verifier';
 import { BearerChallenges } from './bearer-challenges';
 import { BEARER_STRATEGY } from './bearer.strategy';
 import { type Principal, TokenRejected } from './principal';
@@ -16,6 +17,11 @@ interface GuardedRequest {
   requiredScopes?: readonly string[];
 }
 
+interface RouteScopes {
+  fixed: readonly string[];
+  resolver?: RequiredScopesResolver;
+}
+
 /**
  * Authenticates the bearer token (RFC 6750 §2.1, header only) and checks the scopes the
  * route needs. Failures become OAuth errors carrying their `WWW-Authenticate` challenge; the
@@ -24,15 +30,22 @@ interface GuardedRequest {
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private readonly logger = new Logger('BearerAuthGuard');
+  /** Per controller class, per handler: one handler may be inherited by several controllers. */
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteScopes>>();
 
   constructor(
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(BearerChallenges) private readonly challenges: BearerChallenges,
+    @Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier,
   ) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous on the fast path (a cached token), so a request pays for no extra promise
+   * round; the full passport path is async.
+   */
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<GuardedRequest>();
     const required = this.requiredScopes(context, request);
     request.requiredScopes = required;
@@ -41,12 +54,33 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     if (hasParam(request.query, 'access_token') || hasParam(request.body, 'access_token')) {
       throw this.challenges.invalidRequest('access tokens are accepted only in the Authorization header');
     }
-    await super.canActivate(context);
-    const principal = request.user as Principal;
+    // Fast path: a token this process has verified before, still unexpired and not revoked, is
+    // served from the verified-token cache without a passport round. Everything else (first
+    // sight, expired, revoked, malformed, missing) goes through passport-http-bearer and the
+    // strategy, which verify in full and produce the precise challenge.
+    const cached = this.alreadyVerified(request.headers['authorization']);
+    if (cached) return this.authorize(request, cached, required);
+    return this.authenticate(context, request).then((principal) => this.authorize(request, principal, required));
+  }
+
+  private authorize(request: GuardedRequest, principal: Principal, required: readonly string[]): true {
+    request.user = principal;
     if (required.length > 0 && !satisfiesScopes(principal.scopes, required)) {
       throw this.challenges.insufficientScope(required);
     }
     return true;
+  }
+
+  private alreadyVerified(header: unknown): Principal | undefined {
+    if (typeof header !== 'string') return undefined;
+    // Exactly what passport-http-bearer accepts: "Bearer <token>", one space, no other parts.
+    const match = BEARER_HEADER.exec(header);
+    return match ? this.verifier.peek(match[1]) : undefined;
+  }
+
+  private async authenticate(context: ExecutionContext, request: GuardedRequest): Promise<Principal> {
+    await super.canActivate(context);
+    return request.user as Principal;
   }
 
   override handleRequest<TUser = Principal>(err: unknown, user: unknown, _info: unknown, context: ExecutionContext, status?: unknown): TUser {
@@ -67,14 +101,32 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   private requiredScopes(context: ExecutionContext, request: GuardedRequest): readonly string[] {
-    const targets = [context.getHandler(), context.getClass()];
-    const fixed = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets) ?? [];
-    const resolver = this.reflector.getAllAndOverride<RequiredScopesResolver | undefined>(REQUIRED_SCOPES_RESOLVER, targets);
+    const { fixed, resolver } = this.routeScopes(context);
     if (!resolver) return fixed;
     const dynamic = resolver(request);
     return dynamic.length === 0 ? fixed : [...new Set([...fixed, ...dynamic])];
   }
+
+  /** A route's scope metadata never changes, so it is read once per handler, not per request. */
+  private routeScopes(context: ExecutionContext): RouteScopes {
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    let routes = this.routes.get(controller);
+    if (!routes) this.routes.set(controller, (routes = new WeakMap()));
+    let route = routes.get(handler);
+    if (!route) {
+      const targets = [handler, controller];
+      route = {
+        fixed: this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, targets) ?? [],
+        resolver: this.reflector.getAllAndOverride<RequiredScopesResolver | undefined>(REQUIRED_SCOPES_RESOLVER, targets),
+      };
+      routes.set(handler, route);
+    }
+    return route;
+  }
 }
+
+const BEARER_HEADER = /^Bearer ([^ ]+)$/i;
 
 function hasParam(container: unknown, name: string): boolean {
   return typeof container === 'object' && container !== null && !Array.isArray(container) && Object.hasOwn(container, name);

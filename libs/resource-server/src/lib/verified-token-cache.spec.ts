@@ -19,7 +19,7 @@ describe('VerifiedTokenCache', () => {
     expect(cache.size).toBe(0);
   });
 
-  it('evicts the least recently used entry when full', () => {
+  it('evicts the oldest entry not used since it was last passed over (second chance) when full', () => {
     const cache = new VerifiedTokenCache(2);
     cache.set('a', principal('a', 60_000));
     cache.set('b', principal('b', 60_000));
@@ -28,6 +28,18 @@ describe('VerifiedTokenCache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')?.jti).toBe('a');
     expect(cache.get('c')?.jti).toBe('c');
+  });
+
+  it('evicts the oldest when every entry was used', () => {
+    const cache = new VerifiedTokenCache(2);
+    cache.set('a', principal('a', 60_000));
+    cache.set('b', principal('b', 60_000));
+    cache.get('a');
+    cache.get('b');
+    cache.set('c', principal('c', 60_000));
+    expect(cache.size).toBe(2);
+    expect(cache.get('c')?.jti).toBe('c');
+    expect([cache.get('a'), cache.get('b')].filter(Boolean)).toHaveLength(1);
   });
 
   it('caches nothing when its size is 0', () => {
