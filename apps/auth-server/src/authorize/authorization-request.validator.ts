@@ -36,6 +36,7 @@ const PARAMS = [
 ] as const;
 
 type Raw = Record<string, unknown>;
+type Fail = (error: OAuthError['error'], description: string) => never;
 
 function single(raw: Raw, name: string): string | undefined {
   const v = raw[name];
@@ -58,7 +59,8 @@ export class AuthorizationRequestValidator {
     const client = await this.checkClient(raw);
     const { redirectUri, redirectUriGiven } = this.checkRedirectUri(raw, client);
     const state = typeof raw.state === 'string' ? raw.state : undefined;
-    const fail = (error: OAuthError['error'], description: string): never => {
+    // Declared with its type so TypeScript narrows after a call (a `never` assertion).
+    const fail: Fail = (error, description) => {
       throw new AuthorizationRedirectError(error, description, redirectUri, state);
     };
 
@@ -78,16 +80,7 @@ export class AuthorizationRequestValidator {
     if (mode !== undefined && mode !== 'query') fail('invalid_request', 'only response_mode=query is supported');
 
     const codeChallenge = this.checkPkce(raw, fail);
-    let resource: string;
-    let scopes: string[];
-    try {
-      const target = this.resources.resolve(raw.resource as string | undefined);
-      resource = target.identifier;
-      scopes = resolveRequestedScopes(single(raw, 'scope'), client, target, 'authorization_code');
-    } catch (err) {
-      if (err instanceof OAuthError) fail(err.error, err.description);
-      throw err;
-    }
+    const { resource, scopes } = this.checkResourceAndScope(raw, client, fail);
 
     const prompt = single(raw, 'prompt');
     if (prompt !== undefined && !['none', 'login', 'consent'].includes(prompt)) {
@@ -99,8 +92,8 @@ export class AuthorizationRequestValidator {
       redirectUri,
       redirectUriGiven,
       state,
-      scopes: scopes!,
-      resource: resource!,
+      scopes,
+      resource,
       codeChallenge,
       prompt: prompt as AuthorizationRequest['prompt'],
     };
@@ -142,13 +135,23 @@ export class AuthorizationRequestValidator {
   }
 
   /** OAuth 2.1 §4.1.1 and the MCP spec: PKCE is required, and only S256 is accepted. */
-  private checkPkce(raw: Raw, fail: (e: OAuthError['error'], d: string) => never): string {
+  private checkResourceAndScope(raw: Raw, client: ClientEntity, fail: Fail): { resource: string; scopes: string[] } {
+    try {
+      const target = this.resources.resolve(raw.resource as string | undefined);
+      return { resource: target.identifier, scopes: resolveRequestedScopes(single(raw, 'scope'), client, target, 'authorization_code') };
+    } catch (err) {
+      if (err instanceof OAuthError) return fail(err.error, err.description);
+      throw err;
+    }
+  }
+
+  private checkPkce(raw: Raw, fail: Fail): string {
     const challenge = single(raw, 'code_challenge');
     const method = single(raw, 'code_challenge_method');
     if (!challenge) fail('invalid_request', 'code_challenge is required (PKCE)');
     // RFC 7636 §4.3: an absent method means "plain", which is not accepted.
     if (method !== 'S256') fail('invalid_request', 'code_challenge_method must be S256');
-    if (!isValidCodeChallenge(challenge!)) fail('invalid_request', 'code_challenge is malformed');
-    return challenge!;
+    if (!isValidCodeChallenge(challenge)) fail('invalid_request', 'code_challenge is malformed');
+    return challenge;
   }
 }
