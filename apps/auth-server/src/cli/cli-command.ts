@@ -34,3 +34,9 @@ export async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
 }
+
+/** The booted application a non-standalone command runs in. */
+export function requireApp(app: INestApplicationContext | undefined): INestApplicationContext {
+  if (!app) throw new Error('this command needs the application context');
+  return app;
+}

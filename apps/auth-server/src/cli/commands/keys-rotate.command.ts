@@ -1,5 +1,5 @@
 import { SigningKeysService } from '../../keys/signing-keys.service';
-import { CliCommand } from '../cli-command';
+import { CliCommand, requireApp } from '../cli-command';
 
 export const keysRotateCommand: CliCommand = {
   name: 'keys:rotate',
@@ -7,7 +7,7 @@ export const keysRotateCommand: CliCommand = {
   description:
     'Promote the published "next" signing key to active, retire the current one (still published until its tokens expire) and publish a new "next". Running servers pick it up within a minute.',
   async run(app) {
-    const { activeKid, nextKid } = await app!.get(SigningKeysService).rotate();
+    const { activeKid, nextKid } = await requireApp(app).get(SigningKeysService).rotate();
     process.stdout.write(`active key: ${activeKid}\nnext key (published, not yet signing): ${nextKid}\n`);
   },
 };

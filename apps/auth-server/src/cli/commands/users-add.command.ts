@@ -1,5 +1,5 @@
 import { UsersService } from '../../users/users.service';
-import { CliCommand, parseFlags, readStdin } from '../cli-command';
+import { CliCommand, parseFlags, requireApp, readStdin } from '../cli-command';
 
 export const usersAddCommand: CliCommand = {
   name: 'users:add',
@@ -10,7 +10,7 @@ export const usersAddCommand: CliCommand = {
     const [username] = positional;
     if (!username) throw new Error('usage: users:add <username> (password on standard input)');
     const password = await readStdin();
-    const user = await app!.get(UsersService).create(username, password);
+    const user = await requireApp(app).get(UsersService).create(username, password);
     process.stdout.write(`created user ${user.username} (${user.id})\n`);
   },
 };
