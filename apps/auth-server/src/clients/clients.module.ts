@@ -43,7 +43,11 @@ import { RegistrationService } from './registration/registration.service';
     ClientRegistrar,
     RegistrationService,
     ClientsFileLoader,
-    { provide: RegistrationFloodGuard, useFactory: () => new RegistrationFloodGuard() },
+    {
+      provide: RegistrationFloodGuard,
+      inject: [AUTH_CONFIG],
+      useFactory: (config: AuthConfig) => new RegistrationFloodGuard({ limit: config.REGISTRATION_RATE_LIMIT, windowMs: 60_000 }),
+    },
   ],
   exports: [ClientsService, ClientAuthenticator, ClientRegistrar],
 })

@@ -55,6 +55,8 @@ export const authConfigSchema = z.object({
   CIMD_ALLOWED_PRIVATE_HOSTS: csv,
   /** Development only: allow http:// client_id URLs (never in production). */
   CIMD_ALLOW_HTTP: booleanFlag(false),
+  /** Open (anonymous) registrations accepted per client address per minute; 0 = no limit. */
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_SECONDS: seconds(300),
   TRUST_PROXY: booleanFlag(false),
