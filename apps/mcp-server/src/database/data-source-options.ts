@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { McpServerConfig } from '../config/mcp-server.config';
+import { HeadlineEntity } from '../sentiment/headline.entity';
+import { WatchlistEntryEntity } from '../watchlist/watchlist-entry.entity';
+import { MCP_MIGRATIONS_POSTGRES, MCP_MIGRATIONS_SQLITE } from './migrations';
+
+/** The service's own tables. */
+export const MCP_ENTITIES = [HeadlineEntity, WatchlistEntryEntity];
+
+/**
+ * PostgreSQL when DATABASE_URL is set, else an SQLite file (the embedded default). The schema
+ * is made by migrations run at start, never by `synchronize`, so a replica never alters a
+ * table under another replica's feet.
+ */
+export function mcpDataSourceOptions(config: Pick<McpServerConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
+  if (config.databaseUrl) {
+    return {
+      type: 'postgres',
+      url: config.databaseUrl,
+      entities: MCP_ENTITIES,
+      migrations: MCP_MIGRATIONS_POSTGRES,
+      migrationsRun: true,
+      migrationsTransactionMode: 'each',
+    };
+  }
+  if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    entities: MCP_ENTITIES,
+    migrations: MCP_MIGRATIONS_SQLITE,
+    migrationsRun: true,
+    // WAL lets readers proceed during a write; the file is this process's alone.
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
