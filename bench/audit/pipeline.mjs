@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import pg from 'pg';
+import { emitBenchJson } from '../lib/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const POSTGRES = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -141,6 +142,20 @@ try {
   console.log(`sustained ${(rows.length / seconds).toFixed(0)} events/s end to end (first publish → last commit ${seconds.toFixed(1)} s)`);
   console.log(`publish → committed row: p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, p99 ${pct(latencies, 99)} ms, max ${latencies[latencies.length - 1]} ms`);
   process.exitCode = lost === 0 && rows.length === ids.size ? 0 : 1;
+  const sustained = Math.round(rows.length / seconds);
+  emitBenchJson({
+    benchmark: 'audit-pipeline',
+    summary: [
+      {
+        scenario: `audit events/s, producers → RabbitMQ → PostgreSQL (lost ${lost}, doubled ${rows.length - ids.size})`,
+        ours: sustained,
+        unit: 'events/s',
+        goal: '≥ 5,000/s, none lost',
+        met: sustained >= 5000 && lost === 0 && rows.length === ids.size,
+      },
+      { scenario: 'audit publish → committed row p99', ours: pct(latencies, 99), unit: 'ms' },
+    ],
+  });
 } finally {
   await cleanup();
 }
