@@ -7,8 +7,8 @@ import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
 import { McpAccessGuard } from './mcp/mcp-access.guard';
 import { McpServerHost } from './mcp/mcp-server.provider';
-import { McpController } from './mcp/mcp.controller';
-import { ProtectedResourceController } from './metadata/protected-resource.controller';
+import { mcpController } from './mcp/mcp.controller';
+import { protectedResourceController } from './metadata/protected-resource.controller';
 import { HeadlineStore } from './sentiment/headline-store.service';
 import { WatchlistService } from './watchlist/watchlist.service';
 
@@ -35,7 +35,7 @@ export class AppModule {
           cacheSize: config.tokenCacheSize,
         }),
       ],
-      controllers: [McpController, ProtectedResourceController, HealthController],
+      controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath), HealthController],
       providers: [{ provide: MCP_SERVER_CONFIG, useValue: config }, HeadlineStore, WatchlistService, McpServerHost, McpAccessGuard],
     };
   }

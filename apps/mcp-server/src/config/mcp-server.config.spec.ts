@@ -33,4 +33,24 @@ describe('mcp-server configuration', () => {
   it('rejects a malformed URL', () => {
     expect(() => parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'mcp' })).toThrow(ConfigError);
   });
+
+  it('serves MCP at the path of RESOURCE_URL, whatever it is', () => {
+    const config = parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'https://api.example.com/tools/v1/mcp/' });
+    expect(config).toMatchObject({
+      resource: 'https://api.example.com/tools/v1/mcp',
+      mcpPath: '/tools/v1/mcp',
+      resourceMetadataUrl: 'https://api.example.com/.well-known/oauth-protected-resource/tools/v1/mcp',
+    });
+  });
+
+  it.each([
+    ['http://localhost:3000', /must have a path/],
+    ['http://localhost:3000/', /must have a path/],
+    ['http://localhost:3000/health/mcp', /must not be under \/health/],
+    ['http://localhost:3000/.well-known/mcp', /must not be under/],
+    ['http://localhost:3000/mcp/:id', /letters, digits/],
+    ['http://localhost:3000/mcp?tenant=a', /query string/],
+  ])('refuses RESOURCE_URL %s with one clear line', (url, message) => {
+    expect(() => parseConfig(mcpServerConfigSchema, { RESOURCE_URL: url })).toThrow(message);
+  });
 });

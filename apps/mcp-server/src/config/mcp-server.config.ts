@@ -27,9 +27,15 @@ export const mcpServerConfigSchema = z
     if (env.AUTH_DISABLED_FOR_BENCH && env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['AUTH_DISABLED_FOR_BENCH'], message: 'must not be set when NODE_ENV=production' });
     }
-    if (!canonicalResource(env.RESOURCE_URL)) {
+    const resource = canonicalResource(env.RESOURCE_URL);
+    if (!resource) {
       ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must be an absolute http(s) URL without fragment' });
+      return;
     }
+    const url = new URL(resource);
+    if (url.search) ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must not have a query string' });
+    const problem = mcpPathProblem(url.pathname);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: problem });
   })
   .transform((env) => {
     const resource = canonicalResource(env.RESOURCE_URL) as string;
@@ -42,6 +48,8 @@ export const mcpServerConfigSchema = z
     return {
       port: env.PORT,
       resource,
+      /** Where MCP is served, and the suffix of its RFC 9728 well-known URL: the resource's path. */
+      mcpPath: path,
       origin: url.origin,
       issuer: env.ISSUER_URL,
       jwksUri: env.JWKS_URI,
@@ -55,6 +63,19 @@ export const mcpServerConfigSchema = z
       tokenCacheSize: env.TOKEN_CACHE_SIZE,
     };
   });
+
+/**
+ * MCP is served at the path of RESOURCE_URL (e.g. `/mcp`, `/tools/v1/mcp`), and its protected
+ * resource metadata at `/.well-known/oauth-protected-resource` + that path (RFC 9728 §3.1).
+ * Refused: no path (the root is the origin's own metadata document), and paths that would
+ * shadow the health probes or the well-known documents, or carry route pattern characters.
+ */
+function mcpPathProblem(path: string): string | undefined {
+  if (path === '' || path === '/') return 'must have a path where MCP is served (e.g. http://localhost:3000/mcp)';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path)) return 'path segments may use only letters, digits and . _ ~ -';
+  if (/^\/(health|\.well-known)(\/|$)/.test(path)) return 'path must not be under /health or /.well-known';
+  return undefined;
+}
 
 export type McpServerConfig = z.infer<typeof mcpServerConfigSchema>;
 export const MCP_SERVER_CONFIG = Symbol('MCP_SERVER_CONFIG');

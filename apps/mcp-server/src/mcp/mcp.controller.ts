@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Post, Req, Res, type Type, UseGuards } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
@@ -30,9 +30,10 @@ function rpcError(reply: FastifyReply, status: number, code: number, message: st
  * JSON-RPC messages) and is answered with plain JSON, so any replica can serve any request.
  * Authentication and the per-tool scope check run in the guard, before dispatch, so a missing
  * scope is an HTTP 403 challenge (step-up) rather than a JSON-RPC error.
+ *
+ * Mounted at the path of RESOURCE_URL by `mcpController` (the routes are inherited).
  */
-@Controller('mcp')
-export class McpController {
+export class McpEndpoint {
   constructor(@Inject(McpServerHost) private readonly host: McpServerHost) {}
 
   @Post()
@@ -82,4 +83,11 @@ export class McpController {
     reply.header('allow', 'POST');
     rpcError(reply, 405, -32000, 'Method not allowed: this server keeps no sessions');
   }
+}
+
+/** The MCP endpoint at `path` (the path of the resource identifier, e.g. `/mcp`). */
+export function mcpController(path: string): Type<McpEndpoint> {
+  @Controller(path)
+  class McpController extends McpEndpoint {}
+  return McpController;
 }

@@ -18,9 +18,10 @@ export interface McpTestApp {
 }
 
 /** The mcp-server in-process, listening on loopback, trusting a local test issuer. */
-export async function startMcpTestApp(env: Record<string, string> = {}): Promise<McpTestApp> {
+export async function startMcpTestApp(env: Record<string, string> = {}, options: { path?: string } = {}): Promise<McpTestApp> {
   const port = await freePort();
-  const resource = `http://127.0.0.1:${port}/mcp`;
+  const path = options.path ?? '/mcp';
+  const resource = `http://127.0.0.1:${port}${path}`;
   const issuer = await new TestIssuer(resource).start();
   const config = parseConfig(mcpServerConfigSchema, {
     NODE_ENV: 'test',
@@ -42,7 +43,7 @@ export async function startMcpTestApp(env: Record<string, string> = {}): Promise
     rpc: (body, token, headers = {}) =>
       app.inject({
         method: 'POST',
-        url: '/mcp',
+        url: path,
         headers: {
           host: `127.0.0.1:${port}`,
           'content-type': 'application/json',
