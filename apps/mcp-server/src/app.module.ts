@@ -1,7 +1,9 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { EventsModule, RevocationListener } from '@portcullis/events';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
+import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
 import { HealthController } from './health/health.controller';
@@ -18,9 +20,22 @@ import { WatchlistService } from './watchlist/watchlist.service';
  */
 export const BASELINE_SCOPES = [Scope.SentimentAnalyze, Scope.SentimentRead, Scope.WatchlistRead];
 
+/** CloudEvents `source` of this producer (docs/events.md). */
+export const MCP_EVENT_SOURCE = '/portcullis/mcp-server';
+
 @Module({})
 export class AppModule {
   static register(config: McpServerConfig): DynamicModule {
+    const logger = new Logger('mcp-server');
+    // Every replica learns revocations on its own queue (or by polling without a broker) and
+    // reads the authorization server's current list before it serves: Nest runs the listener's
+    // onModuleInit (start) during app.init(), before listen().
+    const revocations = new RevocationListener({
+      brokerUrl: config.brokerUrl,
+      revocationsUrl: config.revocationsUrl,
+      pollIntervalMs: config.revocationsPollMs,
+      log: (message) => logger.warn(message),
+    });
     return {
       module: AppModule,
       imports: [
@@ -33,10 +48,30 @@ export class AppModule {
           resourceMetadataUrl: config.resourceMetadataUrl,
           baselineScopes: BASELINE_SCOPES.filter((s) => scopesForResource('mcp').includes(s)),
           cacheSize: config.tokenCacheSize,
+          revocations,
         }),
+        ...(config.auditDisabledForBench
+          ? []
+          : [
+              EventsModule.forRoot({
+                source: MCP_EVENT_SOURCE,
+                brokerUrl: config.brokerUrl,
+                auditIngestUrl: config.auditIngestUrl,
+                auditIngestSecret: config.auditIngestSecret,
+                onError: (message) => logger.warn(`audit events: ${message}`),
+              }),
+            ]),
       ],
       controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath), HealthController],
-      providers: [{ provide: MCP_SERVER_CONFIG, useValue: config }, HeadlineStore, WatchlistService, McpServerHost, McpAccessGuard],
+      providers: [
+        { provide: MCP_SERVER_CONFIG, useValue: config },
+        { provide: RevocationListener, useValue: revocations },
+        HeadlineStore,
+        WatchlistService,
+        McpServerHost,
+        McpAudit,
+        McpAccessGuard,
+      ],
     };
   }
 }

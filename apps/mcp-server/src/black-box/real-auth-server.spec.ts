@@ -5,6 +5,7 @@ import { createTestDatabase, freePort, type RunningService, startService, type T
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IngestSink } from '../testing/ingest-sink';
 import { type Backend, type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
@@ -56,6 +57,7 @@ async function startStack(backend: Backend, replicas: number): Promise<Stack> {
   const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
   const resource = `http://127.0.0.1:${ports[0]}/mcp`;
   const as = await startRealAuthServer(backend, { MCP_RESOURCE_URL: resource });
+  const sink = await new IngestSink().start();
   let db: TestDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mcp-real-'));
   const running: RunningService[] = [];
@@ -66,6 +68,7 @@ async function startStack(backend: Backend, replicas: number): Promise<Stack> {
         await startService('mcp-server', port, {
           RESOURCE_URL: resource,
           ISSUER_URL: as.issuer,
+          AUDIT_INGEST_URL: sink.url,
           ...(db ? { DATABASE_URL: db.url } : { DATABASE_URL: undefined, SQLITE_PATH: join(dir, `mcp-${i}.sqlite`) }),
         }),
       );
@@ -73,6 +76,7 @@ async function startStack(backend: Backend, replicas: number): Promise<Stack> {
   } catch (err) {
     await Promise.all(running.map((r) => r.stop()));
     await as.stop();
+    await sink.stop();
     await db?.drop();
     throw err;
   }
@@ -83,6 +87,7 @@ async function startStack(backend: Backend, replicas: number): Promise<Stack> {
     async stop() {
       await Promise.all(running.map((r) => r.stop()));
       await as.stop();
+      await sink.stop();
       await db?.drop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

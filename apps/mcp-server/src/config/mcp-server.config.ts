@@ -1,4 +1,4 @@
-import { booleanFlag, csv, httpUrl, port, postgresUrl } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
@@ -22,10 +22,21 @@ export const mcpServerConfigSchema = z
     /** Benchmarks only: serve every request as a fixed principal. Refused in production. */
     AUTH_DISABLED_FOR_BENCH: booleanFlag(false),
     TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+    /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
+    BROKER_URL: amqpUrl,
+    /** Without a broker, audit events go here (the audit service's embedded ingest). */
+    AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
+    AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
+    REVOCATIONS_URL: httpUrl.optional(),
+    /** Poll period of REVOCATIONS_URL when there is no broker. */
+    REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+    /** Benchmarks only: record no audit events, to measure what recording costs. Refused in production. */
+    AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
   })
   .superRefine((env, ctx) => {
-    if (env.AUTH_DISABLED_FOR_BENCH && env.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_DISABLED_FOR_BENCH'], message: 'must not be set when NODE_ENV=production' });
+    for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
+      if (env[flag] && env.NODE_ENV === 'production') ctx.addIssue({ code: 'custom', path: [flag], message: 'must not be set when NODE_ENV=production' });
     }
     const resource = canonicalResource(env.RESOURCE_URL);
     if (!resource) {
@@ -61,6 +72,12 @@ export const mcpServerConfigSchema = z
       allowedOrigins: env.ALLOWED_ORIGINS.includes('*') ? [] : env.ALLOWED_ORIGINS,
       authDisabledForBench: env.AUTH_DISABLED_FOR_BENCH,
       tokenCacheSize: env.TOKEN_CACHE_SIZE,
+      brokerUrl: env.BROKER_URL,
+      auditIngestUrl: env.AUDIT_INGEST_URL,
+      auditIngestSecret: env.AUDIT_INGEST_SECRET,
+      revocationsUrl: env.REVOCATIONS_URL ?? `${env.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
+      revocationsPollMs: env.REVOCATIONS_POLL_MS,
+      auditDisabledForBench: env.AUDIT_DISABLED_FOR_BENCH,
     };
   });
 

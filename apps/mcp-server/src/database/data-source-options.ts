@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { EVENTS_ENTITIES, EVENTS_MIGRATIONS } from '@portcullis/events';
 import type { DataSourceOptions } from 'typeorm';
 import type { McpServerConfig } from '../config/mcp-server.config';
 import { HeadlineEntity } from '../sentiment/headline.entity';
@@ -8,6 +9,8 @@ import { MCP_MIGRATIONS_POSTGRES, MCP_MIGRATIONS_SQLITE } from './migrations';
 
 /** The service's own tables. */
 export const MCP_ENTITIES = [HeadlineEntity, WatchlistEntryEntity];
+/** Every table in its database: its own and the audit events' outbox (libs/events). */
+const ALL_ENTITIES = [...MCP_ENTITIES, ...EVENTS_ENTITIES];
 
 /**
  * PostgreSQL when DATABASE_URL is set, else an SQLite file (the embedded default). The schema
@@ -19,8 +22,8 @@ export function mcpDataSourceOptions(config: Pick<McpServerConfig, 'databaseUrl'
     return {
       type: 'postgres',
       url: config.databaseUrl,
-      entities: MCP_ENTITIES,
-      migrations: MCP_MIGRATIONS_POSTGRES,
+      entities: ALL_ENTITIES,
+      migrations: [...EVENTS_MIGRATIONS, ...MCP_MIGRATIONS_POSTGRES],
       migrationsRun: true,
       migrationsTransactionMode: 'each',
     };
@@ -29,8 +32,8 @@ export function mcpDataSourceOptions(config: Pick<McpServerConfig, 'databaseUrl'
   return {
     type: 'better-sqlite3',
     database: config.sqlitePath,
-    entities: MCP_ENTITIES,
-    migrations: MCP_MIGRATIONS_SQLITE,
+    entities: ALL_ENTITIES,
+    migrations: [...EVENTS_MIGRATIONS, ...MCP_MIGRATIONS_SQLITE],
     migrationsRun: true,
     // WAL lets readers proceed during a write; the file is this process's alone.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {

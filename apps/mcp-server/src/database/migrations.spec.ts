@@ -24,14 +24,21 @@ describe.each<Engine>(['sqlite', 'postgres'])('mcp-server migrations on %s', (en
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * What the schema builder would still change in this service's own tables. The outbox table
+   * belongs to libs/events and is created by its own migration; on SQLite TypeORM cannot express
+   * that table's `INTEGER PRIMARY KEY AUTOINCREMENT` from the entity's bigint column, so it
+   * always proposes a rebuild there — left out here (the events lib tests its table).
+   */
   async function pendingSchemaChanges(ds: DataSource): Promise<string[]> {
-    return (await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+    return (await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query).filter((q) => !q.includes('event_outbox'));
   }
 
   it('builds exactly the schema the entities describe', async () => {
     const ds = await new DataSource(mcpDataSourceOptions(config)).initialize();
     expect(await pendingSchemaChanges(ds)).toEqual([]);
     expect((await ds.query('SELECT * FROM "watchlist_entries"')).length).toBe(0);
+    expect(Number((await ds.query('SELECT COUNT(*) AS n FROM "event_outbox"'))[0].n)).toBe(0);
     await ds.destroy();
   });
 

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { BearerAuthGuard, type Principal } from '@portcullis/resource-server';
+import { accessDenialOf, BearerAuthGuard, type Principal } from '@portcullis/resource-server';
 import { scopesForResource } from '@portcullis/scopes';
+import { McpAudit } from '../audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from '../config/mcp-server.config';
 
 /** The caller every request is served as when AUTH_DISABLED_FOR_BENCH is on. */
@@ -16,13 +17,15 @@ export const BENCH_PRINCIPAL: Principal = {
 /**
  * The bearer guard, unless the bench-only switch is on (refused by the config schema when
  * NODE_ENV=production, and announced in the log at start-up): then it attaches a fixed
- * principal, so a benchmark can measure what authentication costs.
+ * principal, so a benchmark can measure what authentication costs. Every refusal is recorded
+ * as an `mcp.request.denied` event before it is answered.
  */
 @Injectable()
 export class McpAccessGuard implements CanActivate {
   constructor(
     @Inject(MCP_SERVER_CONFIG) private readonly config: McpServerConfig,
     @Inject(BearerAuthGuard) private readonly bearer: BearerAuthGuard,
+    @Inject(McpAudit) private readonly audit: McpAudit,
   ) {}
 
   canActivate(context: ExecutionContext): Promise<boolean> | boolean {
@@ -30,6 +33,19 @@ export class McpAccessGuard implements CanActivate {
       context.switchToHttp().getRequest<{ user?: Principal }>().user = BENCH_PRINCIPAL;
       return true;
     }
-    return this.bearer.canActivate(context);
+    // The bearer guard answers a cached token synchronously; that path stays free of promises.
+    try {
+      const allowed = this.bearer.canActivate(context);
+      return typeof allowed === 'boolean' ? allowed : allowed.catch((err: unknown) => this.refused(context, err));
+    } catch (err) {
+      return this.refused(context, err);
+    }
+  }
+
+  private async refused(context: ExecutionContext, err: unknown): Promise<never> {
+    const request = context.switchToHttp().getRequest<{ body?: unknown }>();
+    const denial = accessDenialOf(request);
+    if (denial) await this.audit.requestDenied(denial, request.body);
+    throw err;
   }
 }

@@ -3,6 +3,7 @@ import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { McpAudit } from '../audit/mcp-audit.service';
 import { McpAccessGuard } from './mcp-access.guard';
 import { McpServerHost } from './mcp-server.provider';
 import { requiredScopesForMcpBody } from './tool-scopes';
@@ -34,7 +35,10 @@ function rpcError(reply: FastifyReply, status: number, code: number, message: st
  * Mounted at the path of RESOURCE_URL by `mcpController` (the routes are inherited).
  */
 export class McpEndpoint {
-  constructor(@Inject(McpServerHost) private readonly host: McpServerHost) {}
+  constructor(
+    @Inject(McpServerHost) private readonly host: McpServerHost,
+    @Inject(McpAudit) private readonly audit: McpAudit,
+  ) {}
 
   @Post()
   @UseGuards(McpAccessGuard)
@@ -53,6 +57,7 @@ export class McpEndpoint {
       return rpcError(reply, 400, -32600, 'Invalid Request: the body must be a JSON-RPC 2.0 message');
     }
     await this.host.ready();
+    const started = performance.now();
     const responses = await this.host.dispatcher.dispatch(messages as JSONRPCMessage[], {
       // The raw token stays out of the SDK: tools get who is calling and with which scopes.
       authInfo: {
@@ -63,6 +68,8 @@ export class McpEndpoint {
         extra: { subject: principal.subject, jti: principal.jti },
       },
     });
+    // One outbox row per tool call, written before the answer goes out (at least once).
+    await this.audit.toolsCalled(messages as JSONRPCMessage[], responses, principal, performance.now() - started);
     if (responses.length === 0) {
       reply.code(202).send();
       return;

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestIssuer } from '@portcullis/resource-server';
+import { IngestSink } from '../testing/ingest-sink';
 import { type McpTestApp, startMcpTestApp } from '../testing/mcp-test-app';
 
 async function connect(url: string, token: string): Promise<Client> {
@@ -49,11 +50,13 @@ describe('the official MCP SDK client against the mcp-server', () => {
 
 describe('two mcp-server processes (built dist) accept the same token', () => {
   let issuer: TestIssuer;
+  let sink: IngestSink;
   const servers: RunningService[] = [];
   const resource = 'http://localhost:3000/mcp';
 
   beforeAll(async () => {
     issuer = await new TestIssuer(resource).start();
+    sink = await new IngestSink().start();
     const dir = mkdtempSync(join(tmpdir(), 'mcp-replicas-'));
     for (const name of ['a', 'b']) {
       const port = await freePort();
@@ -63,6 +66,7 @@ describe('two mcp-server processes (built dist) accept the same token', () => {
           ISSUER_URL: issuer.issuer,
           SQLITE_PATH: join(dir, `${name}.sqlite`),
           ALLOWED_HOSTS: `127.0.0.1:${port}`,
+          AUDIT_INGEST_URL: sink.url,
         }),
       );
     }
@@ -70,6 +74,7 @@ describe('two mcp-server processes (built dist) accept the same token', () => {
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.stop()));
     await issuer.stop();
+    await sink.stop();
   });
 
   it('serves the same token on both replicas without shared state', async () => {

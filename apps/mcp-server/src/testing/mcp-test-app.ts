@@ -4,10 +4,13 @@ import { TestIssuer } from '@portcullis/resource-server';
 import { freePort } from '@portcullis/testing';
 import { createMcpServerApp } from '../bootstrap';
 import { mcpServerConfigSchema } from '../config/mcp-server.config';
+import { IngestSink } from './ingest-sink';
 
 export interface McpTestApp {
   app: NestFastifyApplication;
   issuer: TestIssuer;
+  /** Receives the audit events the server delivers (embedded mode). */
+  sink: IngestSink;
   url: string;
   resource: string;
   /** A valid token for `subject` with exactly `scope`. */
@@ -23,12 +26,14 @@ export async function startMcpTestApp(env: Record<string, string> = {}, options:
   const path = options.path ?? '/mcp';
   const resource = `http://127.0.0.1:${port}${path}`;
   const issuer = await new TestIssuer(resource).start();
+  const sink = await new IngestSink().start();
   const config = parseConfig(mcpServerConfigSchema, {
     NODE_ENV: 'test',
     PORT: String(port),
     RESOURCE_URL: resource,
     ISSUER_URL: issuer.issuer,
     SQLITE_PATH: ':memory:',
+    AUDIT_INGEST_URL: sink.url,
     ...env,
   });
   const app = await createMcpServerApp(config, { requestLog: false });
@@ -37,6 +42,7 @@ export async function startMcpTestApp(env: Record<string, string> = {}, options:
   return {
     app,
     issuer,
+    sink,
     url: `http://127.0.0.1:${port}`,
     resource,
     token: (scope, subject = 'alice') => issuer.mint({ claims: { scope, sub: subject } }),
@@ -56,6 +62,7 @@ export async function startMcpTestApp(env: Record<string, string> = {}, options:
     async close() {
       await app.close();
       await issuer.stop();
+      await sink.stop();
     },
   };
 }

@@ -1,11 +1,12 @@
 import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
+import type { OAuthError } from '@portcullis/oauth';
 import { satisfiesScopes } from '@portcullis/scopes';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { BearerChallenges } from './bearer-challenges';
 import { BEARER_STRATEGY } from './bearer.strategy';
-import { type Principal, TokenRejected } from './principal';
+import { type Principal, type TokenFailureReason, TokenRejected } from './principal';
 import { REQUIRED_SCOPES, REQUIRED_SCOPES_RESOLVER, type RequiredScopesResolver } from './require-scopes.decorator';
 
 interface GuardedRequest {
@@ -15,6 +16,24 @@ interface GuardedRequest {
   user?: Principal;
   /** Set by canActivate so handleRequest can name the scopes in a 401 challenge. */
   requiredScopes?: readonly string[];
+  accessDenial?: AccessDenial;
+}
+
+/**
+ * Why the guard refused a request, left on the request for the app (an audit event, a metric).
+ * Never holds the token: the principal is there only when the token was verified (a 403).
+ */
+export interface AccessDenial {
+  status: 400 | 401 | 403;
+  reason: 'missing_token' | 'invalid_request' | 'insufficient_scope' | TokenFailureReason;
+  description: string;
+  requiredScopes: readonly string[];
+  principal?: Principal;
+}
+
+/** The refusal the bearer guard recorded on this request, if it refused it. */
+export function accessDenialOf(request: unknown): AccessDenial | undefined {
+  return (request as GuardedRequest | undefined)?.accessDenial;
 }
 
 interface RouteScopes {
@@ -52,7 +71,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     // RFC 9728 bearer_methods_supported is ["header"]: a token in the URI leaks into logs and
     // histories (RFC 6750 §5.3), and one in a body is not offered. Refused, never used.
     if (hasParam(request.query, 'access_token') || hasParam(request.body, 'access_token')) {
-      throw this.challenges.invalidRequest('access tokens are accepted only in the Authorization header');
+      throw this.deny(request, 'invalid_request', this.challenges.invalidRequest('access tokens are accepted only in the Authorization header'));
     }
     // Fast path: a token this process has verified before, still unexpired and not revoked, is
     // served from the verified-token cache without a passport round. Everything else (first
@@ -66,9 +85,20 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private authorize(request: GuardedRequest, principal: Principal, required: readonly string[]): true {
     request.user = principal;
     if (required.length > 0 && !satisfiesScopes(principal.scopes, required)) {
-      throw this.challenges.insufficientScope(required);
+      throw this.deny(request, 'insufficient_scope', this.challenges.insufficientScope(required), principal);
     }
     return true;
+  }
+
+  private deny(request: GuardedRequest, reason: AccessDenial['reason'], error: OAuthError, principal?: Principal): OAuthError {
+    request.accessDenial = {
+      status: error.status as AccessDenial['status'],
+      reason,
+      description: error.description,
+      requiredScopes: request.requiredScopes ?? [],
+      ...(principal ? { principal } : {}),
+    };
+    return error;
   }
 
   private alreadyVerified(header: unknown): Principal | undefined {
@@ -88,16 +118,16 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     const required = request.requiredScopes ?? [];
     if (err instanceof TokenRejected) {
       if (err.reason === 'keys_unavailable') this.logger.warn(`cannot verify tokens: ${err.detail ?? err.message}`);
-      throw this.challenges.invalidToken(err, required);
+      throw this.deny(request, err.reason, this.challenges.invalidToken(err, required));
     }
     if (err) throw err;
     if (user) return user as TUser;
     // passport-http-bearer fails with status 400 for an Authorization header it cannot split
     // into "Bearer <token>".
     if (status === 400 || (Array.isArray(status) && status.includes(400))) {
-      throw this.challenges.invalidRequest('malformed Authorization header');
+      throw this.deny(request, 'invalid_request', this.challenges.invalidRequest('malformed Authorization header'));
     }
-    throw this.challenges.missingToken(required);
+    throw this.deny(request, 'missing_token', this.challenges.missingToken(required));
   }
 
   private requiredScopes(context: ExecutionContext, request: GuardedRequest): readonly string[] {

@@ -18,6 +18,8 @@ export interface MintOptions {
  */
 export class TestIssuer {
   jwksFetches = 0;
+  /** Served at /revocations like the authorization server's catch-up list (docs/events.md). */
+  readonly revoked: { jti: string; expires_at: number }[] = [];
   private server?: Server;
   private publicJwk!: JWK;
   private privateKey!: CryptoKey;
@@ -35,6 +37,9 @@ export class TestIssuer {
         this.jwksFetches += 1;
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ keys: [this.publicJwk] }));
+      } else if (req.url === '/revocations') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ revocations: this.revoked }));
       } else if (req.url === '/.well-known/oauth-authorization-server') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.issuer}/jwks` }));

@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { EventType } from '@portcullis/contracts';
+import { AuditEvents } from '@portcullis/events';
+import type { AccessDenial, Principal } from '@portcullis/resource-server';
+
+type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
+
+/** The contract's reasons are coarser than the verifier's: the rest is `invalid_token`. */
+function deniedReason(denial: AccessDenial): DeniedReason {
+  switch (denial.reason) {
+    case 'missing_token':
+    case 'insufficient_scope':
+    case 'expired':
+    case 'revoked':
+    case 'wrong_audience':
+      return denial.reason;
+    default:
+      return 'invalid_token';
+  }
+}
+
+const clip = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
+
+/** What the first message of a body asks for: its method and, for tools/call, the tool. */
+function target(body: unknown): { method?: string; tool?: string } {
+  const first: unknown = Array.isArray(body) ? body[0] : body;
+  if (typeof first !== 'object' || first === null) return {};
+  const { method, params } = first as { method?: unknown; params?: { name?: unknown } };
+  if (typeof method !== 'string' || method === '') return {};
+  const tool = method === 'tools/call' && typeof params?.name === 'string' && params.name !== '' ? clip(params.name, 128) : undefined;
+  return { method: clip(method, 128), ...(tool ? { tool } : {}) };
+}
+
+/**
+ * The mcp-server's audit events (docs/events.md): `mcp.request.denied` for every 401/403 the
+ * guard answers and `mcp.tool.called` for every tool call. Recording is one outbox row; the
+ * relay delivers later, so the request path never waits for the broker. A failure to record is
+ * logged and never turns an answer into a 500. Tokens never appear: a token is named by `jti`,
+ * and only once verified.
+ */
+@Injectable()
+export class McpAudit {
+  private readonly logger = new Logger('McpAudit');
+
+  /** Absent when AUDIT_DISABLED_FOR_BENCH is on. */
+  constructor(@Optional() @Inject(AuditEvents) private readonly events?: AuditEvents) {}
+
+  async requestDenied(denial: AccessDenial, body: unknown): Promise<void> {
+    // The contract covers 401 and 403; a 400 (a token in the URL, a malformed header) is a bad request, not an access decision.
+    const events = this.events;
+    if (!events || (denial.status !== 401 && denial.status !== 403)) return;
+    const principal = denial.principal;
+    await this.record(() =>
+      events.emit(
+        EventType.McpRequestDenied,
+        {
+          status: denial.status as 401 | 403,
+          reason: deniedReason(denial),
+          error_description: clip(denial.description, 512),
+          ...(principal ? { client_id: principal.clientId, subject: principal.subject, jti: principal.jti } : {}),
+          ...target(body),
+          ...(denial.requiredScopes.length ? { required_scopes: [...denial.requiredScopes] } : {}),
+        },
+        principal ? { subject: principal.jti } : {},
+      ),
+    );
+  }
+
+  /**
+   * One event per tools/call request of a body. `responses` are the answers to the body's
+   * requests, in order (what the dispatcher returns).
+   */
+  async toolsCalled(messages: readonly JSONRPCMessage[], responses: readonly JSONRPCMessage[], principal: Principal, durationMs: number): Promise<void> {
+    const events = this.events;
+    if (!events) return;
+    let i = 0;
+    for (const message of messages) {
+      if (!('method' in message) || !('id' in message)) continue;
+      const response = responses[i++];
+      if (message.method !== 'tools/call') continue;
+      const name = (message.params as { name?: unknown } | undefined)?.name;
+      if (typeof name !== 'string' || name === '') continue;
+      const error = outcomeError(response);
+      await this.record(() =>
+        events.emit(
+          EventType.McpToolCalled,
+          {
+            tool: clip(name, 128),
+            outcome: error ? 'error' : 'success',
+            duration_ms: Math.round(durationMs * 1000) / 1000,
+            client_id: principal.clientId,
+            subject: principal.subject,
+            jti: principal.jti,
+            ...(error ? { error } : {}),
+          },
+          { subject: principal.jti },
+        ),
+      );
+    }
+  }
+
+  private async record(emit: () => Promise<unknown>): Promise<void> {
+    try {
+      await emit();
+    } catch (err) {
+      this.logger.error(`could not record an audit event: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
+
+/** `undefined` for success; else a short machine-readable code (never the message, which may echo input). */
+function outcomeError(response: JSONRPCMessage | undefined): string | undefined {
+  if (!response) return 'no_response';
+  if ('error' in response) return `jsonrpc_${response.error.code}`;
+  if ('result' in response && (response.result as { isError?: unknown }).isError === true) return 'tool_error';
+  return undefined;
+}
