@@ -198,15 +198,22 @@ export async function connectWithAuthorization(mcpUrl: string, provider: Browser
  * a refresh can never widen a grant (RFC 6749 §6).
  */
 export async function stepUp(mcpUrl: string, provider: BrowserClientProvider, challengeScope: string): Promise<string> {
-  const held = (provider.tokens()?.scope ?? '').split(' ').filter(Boolean);
+  const previous = provider.tokens();
+  const held = (previous?.scope ?? '').split(' ').filter(Boolean);
   const union = [...new Set([...held, ...challengeScope.split(' ').filter(Boolean)])].join(' ');
+  // Without tokens the SDK cannot take the refresh path; the old ones come back if this fails.
   provider.invalidateCredentials('tokens');
-  const result = await auth(provider, { serverUrl: mcpUrl, scope: union });
-  if (result !== 'REDIRECT') throw new Error(`expected a new authorization, got ${result}`);
-  const response = provider.lastResponse();
-  if (!response.code) throw new AuthorizationDenied(response);
-  const exchanged = await auth(provider, { serverUrl: mcpUrl, scope: union, authorizationCode: response.code });
-  if (exchanged !== 'AUTHORIZED') throw new Error(`code exchange ended in ${exchanged}`);
+  try {
+    const result = await auth(provider, { serverUrl: mcpUrl, scope: union });
+    if (result !== 'REDIRECT') throw new Error(`expected a new authorization, got ${result}`);
+    const response = provider.lastResponse();
+    if (!response.code) throw new AuthorizationDenied(response);
+    const exchanged = await auth(provider, { serverUrl: mcpUrl, scope: union, authorizationCode: response.code });
+    if (exchanged !== 'AUTHORIZED') throw new Error(`code exchange ended in ${exchanged}`);
+  } catch (err) {
+    if (previous && !provider.tokens()) provider.saveTokens(previous);
+    throw err;
+  }
   return union;
 }
 
