@@ -90,12 +90,12 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     await topo?.stop();
   }, 60_000);
 
-  /** One client's events from the audit API, with a fresh audit:read token (lifetimes are short here). */
   /** The later scenarios continue the first one's session. */
   function needSession(): void {
     if (!app || !provider.tokens()) throw new Error('no session: the first scenario (connect) did not complete');
   }
 
+  /** One client's events from the audit API, with a fresh audit:read token (lifetimes are short here). */
   async function story(clientId: string): Promise<CloudEvent[]> {
     const token = await clientCredentialsToken(as, auditor, topo.auditResource, Scope.AuditRead);
     return auditStory(topo.auditUrl, token, clientId, startedAt, new Date(Date.now() + 60_000));
@@ -133,6 +133,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     expect((await app.client.callTool({ name: 'ticker_sentiment', arguments: { ticker: 'ACME', days: 30 } })).structuredContent).toMatchObject({ ticker: 'ACME' });
     expect((await app.client.callTool({ name: 'watchlist_list', arguments: {} })).structuredContent).toEqual({ tickers: [] });
     const served = topo.proxy.counts().map((n, i) => n - before[i]);
+    console.log(`MCP requests per replica through the proxy: ${served.join(' / ')}`);
     expect(served).toHaveLength(REPLICAS);
     for (const n of served) expect(n).toBeGreaterThan(0);
   });
