@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { EventType } from '@portcullis/contracts';
+import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents } from '@portcullis/events';
 import type { AccessDenial, Principal } from '@portcullis/resource-server';
+import { OutboxGroupCommit } from './outbox-group-commit';
 
 type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
 
@@ -43,16 +45,22 @@ function target(body: unknown): { method?: string; tool?: string } {
 export class McpAudit {
   private readonly logger = new Logger('McpAudit');
 
-  /** Absent when AUDIT_DISABLED_FOR_BENCH is on. */
-  constructor(@Optional() @Inject(AuditEvents) private readonly events?: AuditEvents) {}
+  private readonly outbox?: OutboxGroupCommit;
+
+  /** `events` is absent when AUDIT_DISABLED_FOR_BENCH is on. */
+  constructor(
+    @Inject(DataSource) dataSource: DataSource,
+    @Optional() @Inject(AuditEvents) private readonly events?: AuditEvents,
+  ) {
+    if (events) this.outbox = new OutboxGroupCommit(dataSource, events);
+  }
 
   async requestDenied(denial: AccessDenial, body: unknown): Promise<void> {
     // The contract covers 401 and 403; a 400 (a token in the URL, a malformed header) is a bad request, not an access decision.
-    const events = this.events;
-    if (!events || (denial.status !== 401 && denial.status !== 403)) return;
+    if (denial.status !== 401 && denial.status !== 403) return;
     const principal = denial.principal;
     await this.record(() =>
-      events.emit(
+      this.emit(
         EventType.McpRequestDenied,
         {
           status: denial.status as 401 | 403,
@@ -72,8 +80,8 @@ export class McpAudit {
    * requests, in order (what the dispatcher returns).
    */
   async toolsCalled(messages: readonly JSONRPCMessage[], responses: readonly JSONRPCMessage[], principal: Principal, durationMs: number): Promise<void> {
-    const events = this.events;
-    if (!events) return;
+    if (!this.events) return;
+    const recorded: Promise<void>[] = [];
     let i = 0;
     for (const message of messages) {
       if (!('method' in message) || !('id' in message)) continue;
@@ -82,8 +90,8 @@ export class McpAudit {
       const name = (message.params as { name?: unknown } | undefined)?.name;
       if (typeof name !== 'string' || name === '') continue;
       const error = outcomeError(response);
-      await this.record(() =>
-        events.emit(
+      recorded.push(this.record(() =>
+        this.emit(
           EventType.McpToolCalled,
           {
             tool: clip(name, 128),
@@ -96,8 +104,16 @@ export class McpAudit {
           },
           { subject: principal.jti },
         ),
-      );
+      ));
     }
+    await Promise.all(recorded);
+  }
+
+  /** Builds (and validates against the contract) an event, then records it with the group commit. */
+  private async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
+    const { events, outbox } = this;
+    if (!events || !outbox) return;
+    await outbox.record(events.create(type, data, options.subject));
   }
 
   private async record(emit: () => Promise<unknown>): Promise<void> {

@@ -35,9 +35,13 @@ export function mcpDataSourceOptions(config: Pick<McpServerConfig, 'databaseUrl'
     entities: ALL_ENTITIES,
     migrations: [...EVENTS_MIGRATIONS, ...MCP_MIGRATIONS_SQLITE],
     migrationsRun: true,
-    // WAL lets readers proceed during a write; the file is this process's alone.
+    // WAL lets readers proceed during a write; the file is this process's alone. In WAL mode,
+    // synchronous=NORMAL syncs at checkpoints instead of on every commit: a commit survives a
+    // crash or kill of this process (what the outbox promises), and only an OS crash or power
+    // loss could take the last commits. Per-commit fsyncs would cap every audited request.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
     },
   };

@@ -1,0 +1,79 @@
+import type { PortcullisEvent } from '@portcullis/contracts';
+import { type AuditEvents, OutboxEventEntity } from '@portcullis/events';
+import type { DataSource } from 'typeorm';
+
+interface Waiting {
+  event: PortcullisEvent;
+  done: (err?: unknown) => void;
+}
+
+/** Rows per INSERT: 4 bound values each, far below SQLite's and PostgreSQL's parameter limits. */
+const MAX_ROWS = 250;
+/**
+ * How long committed rows wait before the relay is woken. Waking it after every commit makes
+ * it deliver a handful of events per round trip under load (a SELECT, an HTTP request or a
+ * publish, a DELETE each time); a short linger lets one round carry dozens. Audit delivery is
+ * asynchronous anyway: 20 ms more never shows.
+ */
+const RELAY_LINGER_MS = 20;
+
+/**
+ * Group commit for the outbox: the events recorded by all requests within one turn of the event
+ * loop are written by one multi-row INSERT — one statement, one commit — instead of one commit
+ * each. Each caller still waits until its own row is committed, so an answer never goes out
+ * before its event is durable (at least once), and a failed write fails exactly the callers
+ * whose rows it carried. Under load this is what keeps recording an event cheap next to serving
+ * the request (a commit per event costs more CPU than the tool call itself on SQLite).
+ *
+ * Used for events that record no state change of their own (a tool call, a refusal); an event
+ * that belongs to a change is emitted inside that change's transaction instead.
+ */
+export class OutboxGroupCommit {
+  private queue: Waiting[] = [];
+  private scheduled = false;
+  private wakeTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: AuditEvents,
+  ) {}
+
+  record(event: PortcullisEvent): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const waiting = this.queue;
+    this.queue = [];
+    for (let i = 0; i < waiting.length; i += MAX_ROWS) {
+      const batch = waiting.slice(i, i + MAX_ROWS);
+      try {
+        // The same row OutboxStore.insert writes, for many events at once.
+        await this.dataSource.manager.insert(
+          OutboxEventEntity,
+          batch.map(({ event }) => ({ id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: Date.now() })),
+        );
+        for (const w of batch) w.done();
+      } catch (err) {
+        for (const w of batch) w.done(err);
+      }
+    }
+    this.wakeRelaySoon();
+  }
+
+  private wakeRelaySoon(): void {
+    if (this.wakeTimer) return;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.events.relay.wake();
+    }, RELAY_LINGER_MS);
+    this.wakeTimer.unref();
+  }
+}
