@@ -21,6 +21,18 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
     expect(event.data['duration_ms']).toEqual(expect.any(Number));
   });
 
+  it('records each of many concurrent calls exactly once (group commit), with distinct ids', async () => {
+    const tokens = await Promise.all(Array.from({ length: 40 }, (_, i) => t.token('sentiment:analyze', `burst-${i}`)));
+    const responses = await Promise.all(tokens.map((token) => t.rpc(callTool('analyze_sentiment', { text: 'Acme beats' }), token)));
+    expect(responses.every((r) => r.statusCode === 200)).toBe(true);
+    const jtis = new Set(tokens.map((token) => decodeJwt(token).jti as string));
+    await t.sink.waitFor(() => t.sink.events.filter((e) => jtis.has(e.data['jti'] as string)).length >= 40);
+    const mine = t.sink.events.filter((e) => jtis.has(e.data['jti'] as string));
+    expect(mine).toHaveLength(40);
+    expect(new Set(mine.map((e) => e.id)).size).toBe(40);
+    expect(new Set(mine.map((e) => e.data['jti'])).size).toBe(40);
+  });
+
   it('records a failed call (bad input) with outcome error and a code, not the message', async () => {
     const token = await t.token('sentiment:analyze', 'erin');
     const { jti } = decodeJwt(token);
