@@ -38,6 +38,17 @@ describe.each(BACKENDS)('auth-server black box on %s: login and consent pages', 
     return browser.postForm(new URL(form.action, consent.url), fields);
   }
 
+  it("lets the page's forms end at the client: CSP form-action names 'self' and the redirect URI's origin, nothing else", async () => {
+    // Browsers apply form-action to the redirect that follows Allow/Deny; without the
+    // client's origin there, the person would be stuck on the consent page.
+    const { consent } = await atConsent();
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const origin = new URL(prepared.redirectUri).origin;
+    const csp = consent.headers.get('content-security-policy') ?? '';
+    const formAction = /form-action ([^;]*)/.exec(csp)?.[1].trim().split(/\s+/);
+    expect(formAction).toEqual(["'self'", origin]);
+  });
+
   it('escapes a hostile client_name on the login and consent pages, with CSP and no caching', async () => {
     const browser = new Browser(server.issuer);
     const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HTML_SECURITY_HEADERS, singleParams } from '@portcullis/http';
+import { htmlSecurityHeaders, singleParams } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
@@ -45,7 +45,7 @@ export class InteractionController {
     const username = (form.username ?? '').trim();
     const address = req.ip;
     if (this.throttle.isBlocked(address)) {
-      return this.page(reply, 429, await this.loginPage(interaction, username, 'Too many failed attempts. Wait a few minutes and try again.'));
+      return this.page(reply, 429, await this.loginPage(interaction, username, 'Too many failed attempts. Wait a few minutes and try again.'), interaction.redirectUri);
     }
     const result = await this.users.login(username, form.password ?? '');
     if (!result.ok) {
@@ -57,7 +57,7 @@ export class InteractionController {
       const locked = result.reason === 'locked_out';
       // The same message for an unknown user and a wrong password: no account enumeration.
       const message = locked ? 'Too many failed attempts for this account. Try again later.' : 'Wrong username or password.';
-      return this.page(reply, locked ? 429 : 401, await this.loginPage(interaction, username, message));
+      return this.page(reply, locked ? 429 : 401, await this.loginPage(interaction, username, message), interaction.redirectUri);
     }
     await this.audit.record({
       type: EventType.LoginSucceeded,
@@ -97,7 +97,7 @@ export class InteractionController {
   private async respond(interaction: InteractionEntity, next: NextStep, reply: FastifyReply, afterPost = false): Promise<void> {
     if (next.kind === 'redirect') return this.redirect(reply, next.url);
     if (afterPost) return this.redirect(reply, `${this.config.ISSUER_URL}/interaction/${interaction.id}`);
-    if (next.kind === 'login') return this.page(reply, 200, await this.loginPage(interaction));
+    if (next.kind === 'login') return this.page(reply, 200, await this.loginPage(interaction), interaction.redirectUri);
     const client = await this.clients.find(interaction.clientId);
     const user = await this.users.findById(interaction.userId as string);
     if (!client || !user) return this.expired(reply);
@@ -114,6 +114,7 @@ export class InteractionController {
         scopes: interaction.scope.split(' ').filter(Boolean),
         username: user.username,
       }),
+      interaction.redirectUri,
     );
   }
 
@@ -128,8 +129,13 @@ export class InteractionController {
     });
   }
 
-  private page(reply: FastifyReply, status: number, html: string): void {
-    reply.code(status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(html);
+  /** `formTarget`: the client redirect URI a form on this page may end at (CSP form-action). */
+  private page(reply: FastifyReply, status: number, html: string, formTarget?: string): void {
+    reply
+      .code(status)
+      .headers(htmlSecurityHeaders(formTarget ? [formTarget] : []))
+      .type('text/html; charset=utf-8')
+      .send(html);
   }
 
   private redirect(reply: FastifyReply, url: string): void {

@@ -35,10 +35,18 @@ describe('scope policy', () => {
     expect(resolveRequestedScopes(Scope.AuditRead, client({ trusted: true }), audit, 'client_credentials')).toEqual([Scope.AuditRead]);
   });
 
-  it('keeps a client within its registered scope', () => {
-    const c = client({ scope: 'sentiment:read' });
+  it('keeps a trusted client, and any client_credentials request, within the registered scope', () => {
+    const c = client({ scope: 'sentiment:read', trusted: true });
     expect(errorOf(() => resolveRequestedScopes('watchlist:read', c, mcp, 'authorization_code'))).toBe('invalid_scope');
     expect(resolveRequestedScopes(undefined, c, mcp, 'authorization_code')).toEqual(['sentiment:read']);
+    expect(errorOf(() => resolveRequestedScopes('watchlist:read', c, mcp, 'client_credentials'))).toBe('invalid_scope');
+  });
+
+  it('lets an openly registered client step up beyond the scope it registered with (the person consents)', () => {
+    const c = client({ scope: 'sentiment:read' });
+    expect(resolveRequestedScopes('sentiment:read watchlist:write', c, mcp, 'authorization_code')).toEqual(['sentiment:read', 'watchlist:write']);
+    // Never to a privileged scope.
+    expect(errorOf(() => resolveRequestedScopes('audit:read', client({ scope: 'audit:read' }), audit, 'authorization_code'))).toBe('invalid_scope');
   });
 
   it('grants offline_access only in the people flow, and only on request', () => {

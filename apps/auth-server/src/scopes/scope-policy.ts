@@ -6,12 +6,19 @@ import { ProtectedResource } from '../resources/resource-registry';
 export type Flow = 'authorization_code' | 'client_credentials';
 
 /**
- * What a client may hold at a resource: the resource's scopes, narrowed to the client's
- * registered `scope` if it has one, without privileged scopes unless the client is trusted.
- * `offline_access` is the authorization server's own scope: only people's flows carry it.
+ * What a client may hold at a resource: the resource's scopes, without privileged scopes
+ * unless the client is trusted. `offline_access` is the authorization server's own scope:
+ * only people's flows carry it.
+ *
+ * A registered `scope` (RFC 7591 §2) is a hard limit for trusted clients and for
+ * client_credentials, where no person approves. For an openly registered client in the
+ * people's flow it is not: MCP clients register with the scopes of the first challenge and
+ * later step up to more (MCP authorization, "Step-Up Authorization Flow"); the person's
+ * consent is what grants them, and privileged scopes stay out of reach either way.
  */
 export function allowedScopes(client: ClientEntity, resource: ProtectedResource, flow: Flow): Set<string> {
-  const registered = client.scope ? new Set(parseScope(client.scope) ?? []) : undefined;
+  const capped = client.scope && (client.trusted || flow === 'client_credentials');
+  const registered = capped ? new Set(parseScope(client.scope as string) ?? []) : undefined;
   const out = new Set<string>();
   const candidates = flow === 'authorization_code' ? [...resource.scopes, Scope.OfflineAccess] : resource.scopes;
   for (const scope of candidates) {

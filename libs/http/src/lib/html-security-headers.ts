@@ -3,15 +3,36 @@
  * content security policy with no script at all, no caching of pages that carry CSRF tokens,
  * and no referrer leaking authorization request parameters.
  */
-export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'content-security-policy':
-    "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'x-frame-options': 'DENY',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  pragma: 'no-cache',
-};
+export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = htmlSecurityHeaders();
+
+/**
+ * The same headers for a page whose form may end in a redirect to the client: browsers
+ * apply CSP `form-action` to every redirect that follows a form submission (CSP Level 3
+ * §6.4.1), so the client's redirect URI must be an allowed form target, or the person's
+ * browser refuses to go back to the client after Allow or Deny.
+ */
+export function htmlSecurityHeaders(redirectTargets: readonly string[] = []): Readonly<Record<string, string>> {
+  const targets = ["'self'", ...redirectTargets.map(formActionSource).filter((s): s is string => s !== undefined)];
+  return {
+    'content-security-policy': `default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action ${[...new Set(targets)].join(' ')}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+  };
+}
+
+/** A CSP source for a redirect URI: its origin for http(s), its scheme for a private-use URI. */
+function formActionSource(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+    return /^[a-z][a-z0-9+.-]*:$/.test(url.protocol) ? url.protocol : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(value: string): string {

@@ -39,6 +39,7 @@ export function layout(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)} · Portcullis</title>
 <style>${STYLE}</style>
 </head>
