@@ -25,7 +25,7 @@ export function renderConsent(v: ConsentView): string {
     `<h1>Allow <span class="client">${escapeHtml(v.clientName)}</span> access?</h1>
 <p>Signed in as <strong>${escapeHtml(v.username)}</strong></p>
 <ul class="facts" aria-label="About this request">
-<li><span class="label">Application</span><span class="client">${escapeHtml(v.clientName)}</span> <code>${escapeHtml(v.clientId)}</code></li>
+<li><span class="label">Application</span><span class="client">${escapeHtml(v.clientName)}</span><br><code class="id">${escapeHtml(v.clientId)}</code></li>
 <li><span class="label">You will be returned to</span><span class="client">${escapeHtml(v.redirectHost)}</span></li>
 <li><span class="label">Access to</span><span class="client">${escapeHtml(v.resource)}</span></li>
 </ul>

@@ -26,7 +26,7 @@ button{font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:
 .facts{margin:1rem 0;padding:0;list-style:none;border:1px solid var(--border);border-radius:8px}
 .facts li{padding:.6rem .8rem;border-top:1px solid var(--border)}.facts li:first-child{border-top:0}
 .facts .label{display:block;font-size:.8rem;color:var(--muted)}
-.scope code{font-size:.8rem;color:var(--muted)}
+.scope code,code.id{font-size:.8rem;color:var(--muted);word-break:break-all}
 .client{word-break:break-all}
 `;
 
