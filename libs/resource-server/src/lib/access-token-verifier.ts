@@ -15,7 +15,7 @@ export interface AccessTokenVerifierOptions {
   /** Where the issuer's keys are; discovered from its RFC 8414 metadata when absent. */
   jwksUri?: string;
   algorithms?: AccessTokenAlgorithm[];
-  /** Allowed clock difference for `exp`, `nbf` and `iat`. */
+  /** Allowed clock difference for `exp`, `nbf` and `iat` (default 5 s: clocks of one deployment agree closely, and every second here lengthens a token's life). */
   clockToleranceSeconds?: number;
   /** After a key set fetch, an unknown `kid` refetches only once this has passed. */
   jwksCooldownSeconds?: number;
@@ -58,7 +58,7 @@ export class AccessTokenVerifier {
     this.issuer = options.issuer;
     this.audience = audience;
     this.algorithms = algorithms;
-    this.tolerance = options.clockToleranceSeconds ?? 30;
+    this.tolerance = options.clockToleranceSeconds ?? 5;
     this.cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, this.tolerance * 1000);
     this.revocations = options.revocations ?? new InMemoryRevocationList();
   }
