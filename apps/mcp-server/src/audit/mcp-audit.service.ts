@@ -1,10 +1,8 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents } from '@portcullis/events';
 import type { AccessDenial, Principal } from '@portcullis/resource-server';
-import { OutboxGroupCommit } from './outbox-group-commit';
 
 type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
 
@@ -45,15 +43,8 @@ function target(body: unknown): { method?: string; tool?: string } {
 export class McpAudit {
   private readonly logger = new Logger('McpAudit');
 
-  private readonly outbox?: OutboxGroupCommit;
-
   /** `events` is absent when AUDIT_DISABLED_FOR_BENCH is on. */
-  constructor(
-    @Inject(DataSource) dataSource: DataSource,
-    @Optional() @Inject(AuditEvents) private readonly events?: AuditEvents,
-  ) {
-    if (events) this.outbox = new OutboxGroupCommit(dataSource, events);
-  }
+  constructor(@Optional() @Inject(AuditEvents) private readonly events?: AuditEvents) {}
 
   async requestDenied(denial: AccessDenial, body: unknown): Promise<void> {
     // The contract covers 401 and 403; a 400 (a token in the URL, a malformed header) is a bad request, not an access decision.
@@ -109,11 +100,9 @@ export class McpAudit {
     await Promise.all(recorded);
   }
 
-  /** Builds (and validates against the contract) an event, then records it with the group commit. */
+  /** Builds (and validates against the contract) an event and records it (group-committed by libs/events). */
   private async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
-    const { events, outbox } = this;
-    if (!events || !outbox) return;
-    await outbox.record(events.create(type, data, options.subject));
+    await this.events?.emit(type, data, options);
   }
 
   private async record(emit: () => Promise<unknown>): Promise<void> {

@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, TransactionCommitEvent } from 'typeorm';
 import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
+import { OutboxGroupCommit } from './outbox/outbox-group-commit';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
 import { AmqpTransport } from './transport/amqp.transport';
@@ -38,13 +39,15 @@ export function createTransport(options: EventsOptions): EventTransport {
 
 /**
  * What producers use. `record`/`emit` write one outbox row — inside the caller's transaction
- * when given its EntityManager — and return; the relay delivers asynchronously. So an event
+ * when given its EntityManager, else group-committed with the other events of the same
+ * event-loop turn — and return once it is committed; the relay delivers asynchronously. So an event
  * exists if and only if the change it records was committed, and the request path pays for
  * one INSERT, never for a broker round trip.
  */
 export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly store: OutboxStore;
   readonly relay: OutboxRelay;
+  private readonly groupCommit: OutboxGroupCommit;
   private readonly transport: EventTransport;
   /**
    * Wakes the relay after a commit that wrote outbox rows, and only then: waking on every
@@ -68,6 +71,7 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
     this.store = new OutboxStore(dataSource);
     this.transport = transport;
     this.relay = new OutboxRelay(this.store, transport, options);
+    this.groupCommit = new OutboxGroupCommit(this.store, () => this.relay.wake());
   }
 
   get transportName(): string {
@@ -103,11 +107,15 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** Writes a prepared event to the outbox. */
   async record(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
-    await this.store.insert(event, manager);
     const runner = manager?.queryRunner;
-    // Outside a transaction the row is visible now; inside one, the commit subscriber wakes the relay.
-    if (runner?.isTransactionActive) (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
-    else this.relay.wake();
+    if (manager && runner?.isTransactionActive) {
+      // Part of the caller's change: committed with it; the commit subscriber wakes the relay.
+      await this.store.insert(event, manager);
+      (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
+      return;
+    }
+    // On its own: written with the other events of this event-loop turn, in one commit.
+    await this.groupCommit.record(event);
   }
 
   /** create + record in one call. Returns the event id. */

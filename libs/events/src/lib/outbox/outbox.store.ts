@@ -21,12 +21,12 @@ export class OutboxStore {
   }
 
   async insert(event: CloudEventEnvelope, manager: EntityManager = this.dataSource.manager): Promise<void> {
-    await manager.insert(OutboxEventEntity, {
-      id: event.id,
-      type: event.type,
-      payload: JSON.stringify(event),
-      createdAt: Date.now(),
-    });
+    await manager.insert(OutboxEventEntity, toRow(event));
+  }
+
+  /** Several events in one multi-row INSERT: one statement, one commit (group commit). */
+  async insertMany(events: readonly CloudEventEnvelope[]): Promise<void> {
+    if (events.length > 0) await this.dataSource.manager.insert(OutboxEventEntity, events.map(toRow));
   }
 
   /**
@@ -84,4 +84,8 @@ export interface DrainResult extends DeliveryResult {
   fetched: number;
   /** False when another relay holds the database's relay lock. */
   locked: boolean;
+}
+
+function toRow(event: CloudEventEnvelope) {
+  return { id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: Date.now() };
 }

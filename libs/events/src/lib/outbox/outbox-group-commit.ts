@@ -1,9 +1,8 @@
-import type { PortcullisEvent } from '@portcullis/contracts';
-import { type AuditEvents, OutboxEventEntity } from '@portcullis/events';
-import type { DataSource } from 'typeorm';
+import type { CloudEventEnvelope } from '@portcullis/contracts';
+import type { OutboxStore } from './outbox.store';
 
 interface Waiting {
-  event: PortcullisEvent;
+  event: CloudEventEnvelope;
   done: (err?: unknown) => void;
 }
 
@@ -25,8 +24,9 @@ const RELAY_LINGER_MS = 20;
  * whose rows it carried. Under load this is what keeps recording an event cheap next to serving
  * the request (a commit per event costs more CPU than the tool call itself on SQLite).
  *
- * Used for events that record no state change of their own (a tool call, a refusal); an event
- * that belongs to a change is emitted inside that change's transaction instead.
+ * Used for events that record no state change of their own (a tool call, a refusal, a token
+ * that is not stored); an event that belongs to a change is recorded inside that change's
+ * transaction instead (AuditEvents.record with a manager).
  */
 export class OutboxGroupCommit {
   private queue: Waiting[] = [];
@@ -34,11 +34,11 @@ export class OutboxGroupCommit {
   private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly events: AuditEvents,
+    private readonly store: OutboxStore,
+    private readonly wakeRelay: () => void,
   ) {}
 
-  record(event: PortcullisEvent): Promise<void> {
+  record(event: CloudEventEnvelope): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ event, done: (err) => (err === undefined ? resolve() : reject(err)) });
       if (!this.scheduled) {
@@ -55,11 +55,7 @@ export class OutboxGroupCommit {
     for (let i = 0; i < waiting.length; i += MAX_ROWS) {
       const batch = waiting.slice(i, i + MAX_ROWS);
       try {
-        // The same row OutboxStore.insert writes, for many events at once.
-        await this.dataSource.manager.insert(
-          OutboxEventEntity,
-          batch.map(({ event }) => ({ id: event.id, type: event.type, payload: JSON.stringify(event), createdAt: Date.now() })),
-        );
+        await this.store.insertMany(batch.map(({ event }) => event));
         for (const w of batch) w.done();
       } catch (err) {
         for (const w of batch) w.done(err);
@@ -72,7 +68,7 @@ export class OutboxGroupCommit {
     if (this.wakeTimer) return;
     this.wakeTimer = setTimeout(() => {
       this.wakeTimer = undefined;
-      this.events.relay.wake();
+      this.wakeRelay();
     }, RELAY_LINGER_MS);
     this.wakeTimer.unref();
   }
