@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalIssuer } from './local-issuer.mjs';
+import { emitBenchJson } from '../lib/report.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -167,3 +168,18 @@ if (open) console.log(`per-round ratios guarded / guard disabled: ${runsOf('guar
 if (silent) console.log(`guarded / guarded without audit events: ${(guarded.rps / silent.rps).toFixed(2)}× (what recording mcp.tool.called costs), per round ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guarded without audit events')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guarded without audit events').toFixed(2)})`);
 console.log(`audit events delivered to the ingest sink: ${sink.received()}`);
 if (baseline) console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 2.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);
+emitBenchJson({
+  benchmark: 'mcp-tools-call',
+  rows,
+  summary: [
+    ...(open
+      ? [{ scenario: 'mcp-server tools/call/s: guarded vs guard disabled (median of per-round ratios)', ours: guarded.rps, peer: open.rps, peerName: 'guard disabled', ratio: roundRatio('guarded', 'guard disabled'), unit: 'req/s', goal: '≥ 0.90×', met: roundRatio('guarded', 'guard disabled') >= 0.9 }]
+      : []),
+    ...(baseline
+      ? [{ scenario: 'mcp-server tools/call/s: guarded vs MCP SDK requireBearerAuth server', ours: guarded.rps, peer: baseline.rps, peerName: 'SDK baseline', ratio: guarded.rps / baseline.rps, unit: 'req/s', goal: '≥ 2.0×', met: guarded.rps / baseline.rps >= 2 }]
+      : []),
+    ...(silent
+      ? [{ scenario: 'mcp-server tools/call/s with audit events vs without (cost of recording)', ours: guarded.rps, peer: silent.rps, peerName: 'events off', ratio: roundRatio('guarded', 'guarded without audit events'), unit: 'req/s' }]
+      : []),
+  ],
+});

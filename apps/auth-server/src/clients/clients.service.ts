@@ -15,6 +15,7 @@ const CACHE_TTL_MS = 5_000;
 @Injectable()
 export class ClientsService {
   private readonly cache = new Map<string, { client: ClientEntity | undefined; until: number }>();
+  private readonly removalHooks: ((clientId: string) => Promise<void>)[] = [];
 
   constructor(
     @InjectRepository(ClientEntity) private readonly clients: Repository<ClientEntity>,
@@ -48,8 +49,18 @@ export class ClientsService {
     return this.clients.save(client);
   }
 
+  /**
+   * Deletes a client after running the removal hooks: what was issued to it must die with it
+   * (RFC 7592 §2.3: the server "MUST ... invalidate" its credentials; the token side
+   * registers a hook, see GrantsService). Hooks keep this module free of token storage.
+   */
   async remove(clientId: string): Promise<void> {
+    for (const hook of this.removalHooks) await hook(clientId);
     this.cache.delete(clientId);
     await this.clients.delete({ clientId });
+  }
+
+  onRemove(hook: (clientId: string) => Promise<void>): void {
+    this.removalHooks.push(hook);
   }
 }

@@ -167,6 +167,11 @@ export class GrantsService {
     });
   }
 
+  /** Live grants of a client: what must be revoked when the client is deleted. */
+  async liveGrantsOf(clientId: string): Promise<GrantEntity[]> {
+    return this.db.getRepository(GrantEntity).find({ where: { clientId, revokedAt: IsNull() } });
+  }
+
   /** Revokes one access token by jti (RFC 7009), remembered until it expires. */
   async revokeAccessToken(
     jti: string,

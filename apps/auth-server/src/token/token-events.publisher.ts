@@ -16,7 +16,7 @@ export interface TokenIssuedEvent {
   refreshFamilyId?: string;
 }
 
-type RevocationReason = 'client_request' | 'refresh_reuse' | 'code_replay';
+type RevocationReason = 'client_request' | 'refresh_reuse' | 'code_replay' | 'client_deleted';
 
 /**
  * Token lifecycle events (libs/contracts). Tokens are named by `jti`, never by value; the

@@ -14,6 +14,7 @@ import { GrantsService } from './grants.service';
 import { OwnTokenInspector } from './own-token.inspector';
 import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
+import { ClientDeletionRevoker } from './client-deletion.revoker';
 
 @Module({
   imports: [DatabaseModule, KeysModule, ClientsModule],
@@ -23,6 +24,7 @@ import { TokenEventsPublisher } from './token-events.publisher';
     GrantsService,
     OwnTokenInspector,
     TokenEventsPublisher,
+    ClientDeletionRevoker,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,

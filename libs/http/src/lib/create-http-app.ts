@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, Type } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
@@ -52,7 +52,11 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
       : false,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: options.logLevels ?? (process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error']),
+    // The application's own log lines are JSON too, like the request lines: one object a line.
+    logger: new ConsoleLogger({
+      json: true,
+      logLevels: options.logLevels ?? (process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error']),
+    }),
     bufferLogs: false,
     // Form bodies are parsed by our own parser (parseForm) so repeated parameters are seen.
     bodyParser: false,
