@@ -49,6 +49,19 @@ describe.each(BACKENDS)('auth-server black box on %s: login and consent pages', 
     expect(formAction).toEqual(["'self'", origin]);
   });
 
+  it('warns on the consent page when a self-registered application only returns to localhost', async () => {
+    // MCP security considerations, "Localhost Redirect URI Risks".
+    const { consent } = await atConsent();
+    expect(consent.html).toMatch(/class="warning"[^>]*>[^<]*localhost/);
+    const web = await registerPublicClient(server, { client_name: 'Web app', redirect_uris: ['https://app.example/cb'], application_type: 'web' });
+    const browser = new Browser(server.issuer);
+    const prepared = await authorizationUrl(server, { client: web, scope: 'sentiment:read', redirectUri: 'https://app.example/cb', prompt: 'consent' });
+    const login = await openLoginPage(browser, prepared.url);
+    const page = expectPage(await browser.submit(login, USERS.alice));
+    expect(isConsentPage(page)).toBe(true);
+    expect(page.html).not.toContain('class="warning"');
+  });
+
   it('escapes a hostile client_name on the login and consent pages, with CSP and no caching', async () => {
     const browser = new Browser(server.issuer);
     const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });

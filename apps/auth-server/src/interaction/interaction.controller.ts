@@ -4,7 +4,9 @@ import { htmlSecurityHeaders, singleParams } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
+import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
+import { isLoopbackRedirect } from '../authorize/redirect-uri-matcher';
 import { LoginThrottle } from '../users/login-throttle';
 import { UsersService } from '../users/users.service';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
@@ -13,6 +15,16 @@ import { InteractionService, NextStep } from './interaction.service';
 import { renderConsent } from './views/consent.view';
 import { renderError } from './views/error.view';
 import { renderLogin } from './views/login.view';
+
+/**
+ * MCP 2026-07-28 security considerations, "Localhost Redirect URI Risks": any program on the
+ * person's computer can listen on localhost and claim a self-described client's name, so an
+ * application that only ever returns to localhost gets a warning (trusted clients excepted).
+ */
+function localhostOnlyWarning(client: ClientEntity): string | undefined {
+  if (client.trusted || client.redirectUris.length === 0 || !client.redirectUris.every(isLoopbackRedirect)) return undefined;
+  return 'This application returns to your own computer (localhost). Another program on this computer could use the same name: allow access only if you just started this application yourself.';
+}
 
 /**
  * The login and consent pages. Every POST must come from the browser that started the
@@ -113,6 +125,7 @@ export class InteractionController {
         resource: interaction.resource,
         scopes: interaction.scope.split(' ').filter(Boolean),
         username: user.username,
+        warning: localhostOnlyWarning(client),
       }),
       interaction.redirectUri,
     );

@@ -11,6 +11,8 @@ export interface ConsentView {
   resource: string;
   scopes: string[];
   username: string;
+  /** Shown above the buttons, e.g. for an application that only returns to localhost. */
+  warning?: string;
 }
 
 export function renderConsent(v: ConsentView): string {
@@ -33,6 +35,7 @@ export function renderConsent(v: ConsentView): string {
 <ul class="facts">
 ${scopes}
 </ul>
+${v.warning ? `<div class="warning" role="note">${escapeHtml(v.warning)}</div>` : ''}
 <form method="post" action="${escapeHtml(v.action)}">
 <input type="hidden" name="csrf_token" value="${escapeHtml(v.csrfToken)}">
 <div class="actions">
