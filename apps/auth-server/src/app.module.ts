@@ -10,7 +10,7 @@ import { ClientsModule } from './clients/clients.module';
 import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { TokenModule } from './token/token.module';
-import { HealthModule } from './health/health.module';
+import { DatabaseHealthModule } from '@portcullis/http';
 
 @Module({})
 export class AppModule {
@@ -28,7 +28,7 @@ export class AppModule {
         UsersModule,
         AuthorizeModule,
         TokenModule,
-        HealthModule,
+        DatabaseHealthModule,
       ],
     };
   }

@@ -1,12 +1,11 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
+import { DatabaseHealthModule } from '@portcullis/http';
 import { EventsModule, RevocationListener } from '@portcullis/events';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
-import { HealthController } from './health/health.controller';
 import { McpAccessGuard } from './mcp/mcp-access.guard';
 import { McpServerHost } from './mcp/mcp-server.provider';
 import { mcpController } from './mcp/mcp.controller';
@@ -40,7 +39,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(config),
-        TerminusModule,
+        DatabaseHealthModule,
         ResourceServerModule.forRoot({
           issuer: config.issuer,
           resource: config.resource,
@@ -62,7 +61,7 @@ export class AppModule {
               }),
             ]),
       ],
-      controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath), HealthController],
+      controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath)],
       providers: [
         { provide: MCP_SERVER_CONFIG, useValue: config },
         { provide: RevocationListener, useValue: revocations },

@@ -2,3 +2,4 @@ export * from './lib/create-http-app';
 export * from './lib/form-body';
 export * from './lib/oauth-exception.filter';
 export * from './lib/html-security-headers';
+export * from './lib/health/database-health.controller';
