@@ -19,6 +19,8 @@ export interface EventsOptions extends OutboxRelayOptions {
   auditIngestSecret?: string;
   /** Do not start the relay (e.g. a CLI that only records and lets the server deliver). */
   relay?: boolean;
+  /** How long a graceful stop may spend delivering pending events (default 3000 ms). */
+  shutdownFlushMs?: number;
 }
 
 /** Marks a query runner whose open transaction wrote outbox rows. */
@@ -96,6 +98,11 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   async stop(): Promise<void> {
     const i = this.dataSource.subscribers.indexOf(this.subscriber);
     if (i !== -1) this.dataSource.subscribers.splice(i, 1);
+    // A graceful stop delivers what is pending first, for a bounded time. Nothing is lost if
+    // it cannot (the broker is away): the rows stay in the outbox for the next start.
+    if (this.options.relay !== false && this.transport.isReady()) {
+      await this.relay.flush(this.options.shutdownFlushMs ?? 3000).catch(() => undefined);
+    }
     await this.relay.stop();
     await this.transport.close();
   }

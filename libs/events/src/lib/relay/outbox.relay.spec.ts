@@ -165,6 +165,20 @@ describe('outbox relay → audit ingest over HTTP (SQLite, no broker)', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('delivers what is pending when stopped gracefully', async () => {
+    const ds = await dataSourceFor({ type: 'better-sqlite3', database: join(dir, 'graceful.sqlite') });
+    // A long idle poll, so only the stop's own flush can deliver the last events in time.
+    const events = new AuditEvents(ds, { source: '/test/graceful', auditIngestUrl: url, pollIntervalMs: 60_000 });
+    events.start();
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await events.emit(EventType.TokenIssued, tokenIssued(1000 + i)));
+    await events.stop();
+    expect(await events.store.count()).toBe(0);
+    expect(batches.flatMap((b) => b.ids)).toEqual(expect.arrayContaining(ids));
+    batches.length = 0;
+    await ds.destroy();
+  });
+
   it('posts batches in order with the shared secret, retries on failure, and survives a restart', async () => {
     const database = join(dir, 'producer.sqlite');
     let ds = await dataSourceFor({ type: 'better-sqlite3', database });
