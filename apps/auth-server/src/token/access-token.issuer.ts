@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SignJWT } from 'jose';
+import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { formatScope } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
@@ -40,14 +40,20 @@ export class AccessTokenIssuer {
     const iat = Math.floor(now / 1000);
     const ttl = this.config.ACCESS_TOKEN_TTL;
     const scope = formatScope(resourceScopes(request.scopes));
-    const token = await new SignJWT({ client_id: request.clientId, scope })
+    // RFC 9068 §2.2 claims, serialised once; jose's CompactSign signs them (SignJWT would
+    // rebuild and re-validate the same claims through its builder on every token).
+    const claims = {
+      iss: this.config.ISSUER_URL,
+      sub: request.subject,
+      aud: request.resource,
+      exp: iat + ttl,
+      iat,
+      jti,
+      client_id: request.clientId,
+      scope,
+    };
+    const token = await new CompactSign(Buffer.from(JSON.stringify(claims)))
       .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
-      .setIssuer(this.config.ISSUER_URL)
-      .setSubject(request.subject)
-      .setAudience(request.resource)
-      .setIssuedAt(iat)
-      .setExpirationTime(iat + ttl)
-      .setJti(jti)
       .sign(key.privateKey);
     return { token, jti, scope, expiresIn: ttl, expiresAt: (iat + ttl) * 1000 };
   }
