@@ -5,8 +5,6 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CLOUDEVENTS_CONTENT_TYPE, EventType } from '@portcullis/contracts';
-// Specs may use the testing lib; the data-access → util rule is about production code.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestDatabase, TestDatabase } from '@portcullis/testing';
 import { AuditEvents } from '../audit-events';
 import { CreateEventOutbox1767000000000 } from '../outbox/create-event-outbox.migration';
