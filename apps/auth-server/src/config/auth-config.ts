@@ -10,7 +10,11 @@ export const authConfigSchema = z.object({
   PORT: port(9000),
   HOST: z.string().default('0.0.0.0'),
   /** RFC 8414 §2: the issuer identifier, exactly as published and put in `iss`. */
-  ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  ISSUER_URL: httpUrl
+    .refine((v) => new URL(v).pathname === '/' && !new URL(v).search && !new URL(v).hash, {
+      message: 'must be an origin without path, query or fragment (the endpoints and RFC 8414 metadata are served at the root)',
+    })
+    .default(DEFAULT_ISSUER),
   DATABASE_URL: postgresUrl,
   SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
   /** RabbitMQ for audit events and revocations; unset → events go to AUDIT_INGEST_URL. */

@@ -1,0 +1,37 @@
+import { ConfigError, parseConfig } from '@portcullis/config';
+import { authConfigSchema } from './auth-config';
+
+describe('auth-server configuration', () => {
+  it('has working defaults', () => {
+    const config = parseConfig(authConfigSchema, {});
+    expect(config.ISSUER_URL).toBe('http://localhost:9000');
+    expect(config.ACCESS_TOKEN_TTL).toBe(600);
+    expect(config.BOOTSTRAP_USERS).toEqual([]);
+  });
+
+  it('parses BOOTSTRAP_USERS and keeps colons in passwords', () => {
+    expect(parseConfig(authConfigSchema, { BOOTSTRAP_USERS: 'alice:pw1, bob:a:b' }).BOOTSTRAP_USERS).toEqual([
+      { username: 'alice', password: 'pw1' },
+      { username: 'bob', password: 'a:b' },
+    ]);
+  });
+
+  it.each([
+    ['ISSUER_URL', 'https://auth.example.com/tenant'],
+    ['ISSUER_URL', 'ftp://auth.example.com'],
+    ['BOOTSTRAP_USERS', 'alice'],
+    ['REGISTRATION_INITIAL_ACCESS_TOKEN', 'short'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['BROKER_URL', 'http://x'],
+    ['ACCESS_TOKEN_TTL', '0'],
+  ])('refuses %s=%s with one line naming it', (name, value) => {
+    try {
+      parseConfig(authConfigSchema, { [name]: value });
+      throw new Error('accepted');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems).toHaveLength(1);
+      expect((err as ConfigError).problems[0]).toMatch(new RegExp(`^config: ${name}: `));
+    }
+  });
+});
