@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
 import { Browser, expectPage, expectRedirect, isConsentPage, isLoginPage, Page, readForm } from './harness/browser';
-import { authorizationUrl, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import { authorizationUrl, authorizeInBrowser, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
 
 const XSS_NAME = '<script>alert(1)</script>';
 
@@ -60,6 +60,19 @@ describe.each(BACKENDS)('auth-server black box on %s: login and consent pages', 
     const page = expectPage(await browser.submit(login, USERS.alice));
     expect(isConsentPage(page)).toBe(true);
     expect(page.html).not.toContain('class="warning"');
+  });
+
+  it('marks the scopes a step-up adds as new on the consent page', async () => {
+    const stepper = await registerPublicClient(server, { client_name: 'Stepper' });
+    const browser = new Browser(server.issuer);
+    const first = await authorizationUrl(server, { client: stepper, scope: 'sentiment:read' });
+    await authorizeInBrowser(browser, first.url, USERS.alice);
+    const wider = await authorizationUrl(server, { client: stepper, scope: 'sentiment:read watchlist:read' });
+    const page = expectPage(await browser.navigate(wider.url));
+    expect(isConsentPage(page)).toBe(true);
+    const items = page.html.split('<li class="scope">').slice(1);
+    const marked = items.filter((item) => item.includes('class="new"')).map((item) => /<code>([^<]+)<\/code>/.exec(item)?.[1]);
+    expect(marked).toEqual(['watchlist:read']);
   });
 
   it('escapes a hostile client_name on the login and consent pages, with CSP and no caching', async () => {

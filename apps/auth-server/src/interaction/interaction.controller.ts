@@ -124,6 +124,7 @@ export class InteractionController {
         redirectHost: new URL(interaction.redirectUri).host || interaction.redirectUri,
         resource: interaction.resource,
         scopes: interaction.scope.split(' ').filter(Boolean),
+        alreadyGranted: await this.interactions.consentedScopes(interaction),
         username: user.username,
         warning: localhostOnlyWarning(client),
       }),

@@ -148,12 +148,17 @@ export class InteractionService {
     });
   }
 
-  private async hasConsent(interaction: InteractionEntity): Promise<boolean> {
+  /** Scopes the person already approved for this client at this resource. */
+  async consentedScopes(interaction: InteractionEntity): Promise<Set<string>> {
+    if (!interaction.userId) return new Set();
     const consent = await this.consents.findOne({
-      where: { userId: interaction.userId as string, clientId: interaction.clientId, resource: interaction.resource },
+      where: { userId: interaction.userId, clientId: interaction.clientId, resource: interaction.resource },
     });
-    if (!consent) return false;
-    const granted = new Set(parseScope(consent.scope) ?? []);
+    return new Set(consent ? (parseScope(consent.scope) ?? []) : []);
+  }
+
+  private async hasConsent(interaction: InteractionEntity): Promise<boolean> {
+    const granted = await this.consentedScopes(interaction);
     return (parseScope(interaction.scope) ?? []).every((s) => granted.has(s));
   }
 

@@ -10,6 +10,8 @@ export interface ConsentView {
   redirectHost: string;
   resource: string;
   scopes: string[];
+  /** Scopes approved before: the others are marked new (a step-up asks for more). */
+  alreadyGranted?: ReadonlySet<string>;
   username: string;
   /** Shown above the buttons, e.g. for an application that only returns to localhost. */
   warning?: string;
@@ -19,7 +21,9 @@ export function renderConsent(v: ConsentView): string {
   const scopes = v.scopes
     .map((name) => {
       const description = findScope(name)?.description ?? name;
-      return `<li class="scope">${escapeHtml(description)}<br><code>${escapeHtml(name)}</code></li>`;
+      const isNew = v.alreadyGranted && v.alreadyGranted.size > 0 && !v.alreadyGranted.has(name);
+      const badge = isNew ? ' <span class="new">new</span>' : '';
+      return `<li class="scope">${escapeHtml(description)}${badge}<br><code>${escapeHtml(name)}</code></li>`;
     })
     .join('\n');
   return layout(

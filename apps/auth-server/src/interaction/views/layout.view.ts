@@ -23,6 +23,7 @@ button{font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:
 .actions{display:flex;gap:.75rem;margin-top:1.5rem}.actions button{flex:1}
 .secondary{background:transparent;color:var(--accent)}
 .error{border-left:4px solid var(--danger);padding:.5rem .75rem;color:var(--danger);background:transparent;margin:1rem 0}
+.new{display:inline-block;margin-left:.4rem;padding:0 .4rem;border-radius:4px;font-size:.75rem;font-weight:600;background:var(--accent);color:var(--accent-text)}
 .warning{border-left:4px solid #b7791f;padding:.5rem .75rem;margin:1rem 0;color:var(--text)}
 .facts{margin:1rem 0;padding:0;list-style:none;border:1px solid var(--border);border-radius:8px}
 .facts li{padding:.6rem .8rem;border-top:1px solid var(--border)}.facts li:first-child{border-top:0}
