@@ -66,7 +66,6 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
 
   it.each([
     ['wrong_audience', { aud: 'http://localhost:3100/audit' }],
-    ['expired', { iat: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 300 }],
     ['invalid_token', { iss: 'http://evil.example' }],
   ])('records a refused token as %s (401), without its unverified claims', async (reason, claims) => {
     const token = await t.issuer.mint({ claims: { ...claims, sub: `who-${reason}` } });
@@ -74,6 +73,15 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
     const event = await t.sink.waitFor((e) => e.type === EventType.McpRequestDenied && e.data['reason'] === reason);
     expect(event.data).toMatchObject({ status: 401, reason });
     expect(event.data['subject']).toBeUndefined();
+    expect(t.sink.bodies.join('')).not.toContain(token);
+  });
+
+  it('records an expired but genuine token (401) with whose it was: its signature was verified', async () => {
+    const token = await t.issuer.mint({ claims: { sub: 'who-expired', iat: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 300 } });
+    const { jti } = decodeJwt(token);
+    expect((await t.rpc(callTool('analyze_sentiment', { text: 'x' }), token)).statusCode).toBe(401);
+    const event = await t.sink.waitFor((e) => e.type === EventType.McpRequestDenied && e.data['reason'] === 'expired');
+    expect(event.data).toMatchObject({ status: 401, reason: 'expired', subject: 'who-expired', jti });
     expect(t.sink.bodies.join('')).not.toContain(token);
   });
 
@@ -90,6 +98,6 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
     }
     expect(status).toBe(401);
     const event = await t.sink.waitFor((e) => e.type === EventType.McpRequestDenied && e.data['reason'] === 'revoked');
-    expect(event.data).toMatchObject({ status: 401, reason: 'revoked' });
+    expect(event.data).toMatchObject({ status: 401, reason: 'revoked', subject: 'gina', jti });
   });
 });

@@ -189,4 +189,22 @@ describe('AccessTokenVerifier', () => {
     revocations.revoke(decodeJwt(token).jti as string);
     expect(reasonOf(await verifier.verify(token))).toBe('revoked');
   });
+
+  it('names whose token it was when a genuine token is refused as revoked or expired, and only then', async () => {
+    const revoked = await issuer.mint();
+    revocations.revoke(decodeJwt(revoked).jti as string);
+    const r1 = await verifier.verify(revoked);
+    expect(!r1.ok && r1.principal?.jti).toBe(decodeJwt(revoked).jti);
+
+    const expired = await issuer.mint({ claims: { iat: now() - 700, exp: now() - 60 } });
+    const r2 = await verifier.verify(expired);
+    expect(!r2.ok && r2.reason).toBe('expired');
+    expect(!r2.ok && r2.principal?.jti).toBe(decodeJwt(expired).jti);
+
+    // A forged signature names nobody, whatever its claims say.
+    const [h, p] = expired.split('.');
+    const forged = `${h}.${p}.${Buffer.from('not the signature').toString('base64url')}`;
+    const r3 = await verifier.verify(forged);
+    expect(!r3.ok && r3.principal).toBeUndefined();
+  });
 });

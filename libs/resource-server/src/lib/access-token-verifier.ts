@@ -27,7 +27,10 @@ export interface AccessTokenVerifierOptions {
   revocations?: RevocationList;
 }
 
-export type VerificationResult = { ok: true; principal: Principal } | { ok: false; reason: TokenFailureReason; detail?: string };
+export type VerificationResult =
+  | { ok: true; principal: Principal }
+  /** `principal`: only for a genuine token refused as revoked or expired (for audit records). */
+  | { ok: false; reason: TokenFailureReason; detail?: string; principal?: Principal };
 
 /** Longer than any JWT our issuer mints by an order of magnitude; bigger is abuse. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -71,16 +74,19 @@ export class AccessTokenVerifier {
   async verify(token: string): Promise<VerificationResult> {
     const cached = this.cache.get(token);
     if (cached) {
-      return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked' } : { ok: true, principal: cached };
+      return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked', principal: cached } : { ok: true, principal: cached };
     }
     try {
       const principal = await this.verifyUncached(token);
-      if (this.revocations.isRevoked(principal.jti)) return { ok: false, reason: 'revoked' };
+      if (this.revocations.isRevoked(principal.jti)) return { ok: false, reason: 'revoked', principal };
       this.cache.set(token, principal);
       return { ok: true, principal };
     } catch (err) {
       if (err instanceof TokenRejected) return { ok: false, reason: err.reason, detail: err.detail };
-      return { ok: false, ...classifyJoseError(err) };
+      const failure = classifyJoseError(err);
+      // jose checks claims only after the signature: an expired token's claims are genuine.
+      const principal = err instanceof errors.JWTExpired ? this.expiredPrincipal(err.payload) : undefined;
+      return { ok: false, ...failure, ...(principal ? { principal } : {}) };
     }
   }
 
@@ -112,6 +118,16 @@ export class AccessTokenVerifier {
       requiredClaims: ['sub', 'client_id', 'jti', 'exp', 'iat'],
     });
     return this.toPrincipal(payload);
+  }
+
+  /** The principal of an expired token of ours for this resource, or undefined. */
+  private expiredPrincipal(payload: JWTPayload): Principal | undefined {
+    if (payload.iss !== this.issuer) return undefined;
+    try {
+      return this.toPrincipal(payload);
+    } catch {
+      return undefined;
+    }
   }
 
   private toPrincipal(payload: JWTPayload): Principal {

@@ -21,7 +21,8 @@ interface GuardedRequest {
 
 /**
  * Why the guard refused a request, left on the request for the app (an audit event, a metric).
- * Never holds the token: the principal is there only when the token was verified (a 403).
+ * Never holds the token: the principal is there only when the token was verified (a 403, or
+ * a 401 for a genuine token that was revoked or has expired).
  */
 export interface AccessDenial {
   status: 400 | 401 | 403;
@@ -118,7 +119,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     const required = request.requiredScopes ?? [];
     if (err instanceof TokenRejected) {
       if (err.reason === 'keys_unavailable') this.logger.warn(`cannot verify tokens: ${err.detail ?? err.message}`);
-      throw this.deny(request, err.reason, this.challenges.invalidToken(err, required));
+      throw this.deny(request, err.reason, this.challenges.invalidToken(err, required), err.principal);
     }
     if (err) throw err;
     if (user) return user as TUser;

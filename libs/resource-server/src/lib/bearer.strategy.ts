@@ -16,7 +16,7 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
 
   async validate(token: string): Promise<Principal> {
     const result = await this.verifier.verify(token);
-    if (!result.ok) throw new TokenRejected(result.reason, result.detail);
+    if (!result.ok) throw new TokenRejected(result.reason, result.detail, result.principal);
     return result.principal;
   }
 }

@@ -54,6 +54,11 @@ export class TokenRejected extends Error {
     readonly reason: TokenFailureReason,
     /** Extra detail for logs only (e.g. the claim that was missing); never sent to clients. */
     readonly detail?: string,
+    /**
+     * Who the token names, when its signature was genuine and it was refused only for being
+     * revoked or expired: an audit record of such a refusal should say whose token it was.
+     */
+    readonly principal?: Principal,
   ) {
     super(DESCRIPTIONS[reason]);
     this.name = 'TokenRejected';
