@@ -3,11 +3,10 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE, createEvent, EVENTS_EXCHANGE, EventType } from '@portcullis/contracts';
-import { createTestDatabase, freePort, type TestDatabase } from '@portcullis/testing';
+import { createTestDatabase, freePort, type TestDatabase, TestIssuer } from '@portcullis/testing';
 import { createAuditApp } from './bootstrap';
 import { deadLetterNameFor } from './ingest/audit-topology';
 import { auditConfig, deleteTestQueue, producer, TEST_BROKER_URL, testQueueName, toolCalled, waitUntil } from './testing/audit-test-support';
-import { TestTokenIssuer } from './testing/test-token-issuer';
 
 jest.setTimeout(60_000);
 
@@ -19,7 +18,7 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
   let producerDb: TestDatabase;
   let app: NestFastifyApplication;
   let base: string;
-  let issuer: TestTokenIssuer;
+  let issuer: TestIssuer;
   let pg: Client;
   let token: string;
   const source = `/test/pipeline-${randomUUID()}`;
@@ -29,7 +28,7 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
   const storedIds = async (src = source) => (await pg.query('SELECT id FROM audit_events WHERE source = $1', [src])).rows.map((r) => r.id as string);
 
   beforeAll(async () => {
-    [auditDb, producerDb, issuer] = await Promise.all([createTestDatabase('portcullis_audit'), createTestDatabase('portcullis_producer'), new TestTokenIssuer().start()]);
+    [auditDb, producerDb, issuer] = await Promise.all([createTestDatabase('portcullis_audit'), createTestDatabase('portcullis_producer'), new TestIssuer('http://localhost:3100/audit').start()]);
     app = await createAuditApp(auditConfig({ DATABASE_URL: auditDb.url, BROKER_URL: TEST_BROKER_URL, AUDIT_QUEUE: queue, ISSUER_URL: issuer.issuer, RESOURCE_URL: resource }));
     await app.startAllMicroservices();
     const port = await freePort();
@@ -37,7 +36,7 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
     base = `http://127.0.0.1:${port}`;
     pg = new Client({ connectionString: auditDb.url });
     await pg.connect();
-    token = await issuer.mint(resource, 'audit:read');
+    token = await issuer.mint({ claims: { aud: resource, scope: 'audit:read' } });
 
     // 250 events through the outbox and the broker, spaced over time so ranges can be queried.
     const p = await producer({ url: producerDb.url, source, brokerUrl: TEST_BROKER_URL });
@@ -115,11 +114,11 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
     const none = await get('/audit/events', '');
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
-    expect((await get('/audit/events', await issuer.mint('http://localhost:3000/mcp', 'audit:read'))).status).toBe(401);
-    const noScope = await get('/audit/events', await issuer.mint(resource, 'sentiment:read'));
+    expect((await get('/audit/events', await issuer.mint({ claims: { aud: 'http://localhost:3000/mcp', scope: 'audit:read' } }))).status).toBe(401);
+    const noScope = await get('/audit/events', await issuer.mint({ claims: { aud: resource, scope: 'sentiment:read' } }));
     expect(noScope.status).toBe(403);
     expect(noScope.headers.get('www-authenticate')).toMatch(/insufficient_scope/);
-    expect((await get('/audit/events/export?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z', await issuer.mint(resource, 'watchlist:read'))).status).toBe(403);
+    expect((await get('/audit/events/export?from=2030-01-01T00:00:00Z&to=2030-01-02T00:00:00Z', await issuer.mint({ claims: { aud: resource, scope: 'watchlist:read' } }))).status).toBe(403);
   });
 
   it('filters by type, type prefix, subject, client and time range', async () => {

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EventType } from '@portcullis/contracts';
-import { freePort } from '@portcullis/testing';
+import { freePort, TestIssuer } from '@portcullis/testing';
 import { createAuditApp } from './bootstrap';
 import { AuditEventStore } from './events/audit-event.store';
 import { auditConfig, producer, toolCalled, waitUntil } from './testing/audit-test-support';
-import { TestTokenIssuer } from './testing/test-token-issuer';
 
 jest.setTimeout(60_000);
 
@@ -19,11 +18,11 @@ describe('embedded default (SQLite, no broker)', () => {
   let dir: string;
   let app: NestFastifyApplication;
   let base: string;
-  let issuer: TestTokenIssuer;
+  let issuer: TestIssuer;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portcullis-audit-'));
-    issuer = await new TestTokenIssuer().start();
+    issuer = await new TestIssuer('http://localhost:3100/audit').start();
     app = await createAuditApp(auditConfig({ SQLITE_PATH: join(dir, 'audit.sqlite'), AUDIT_INGEST_SECRET: secret, ISSUER_URL: issuer.issuer, RESOURCE_URL: resource }));
     const port = await freePort();
     await app.listen(port, '127.0.0.1');
@@ -46,7 +45,7 @@ describe('embedded default (SQLite, no broker)', () => {
     await waitUntil('300 stored', async () => (await store.count()) >= 300);
     expect(await store.count()).toBe(300);
 
-    const token = await issuer.mint(resource, 'audit:read');
+    const token = await issuer.mint({ claims: { aud: resource, scope: 'audit:read' } });
     const ids: string[] = [];
     let cursor: string | null = null;
     do {

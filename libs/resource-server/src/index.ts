@@ -8,4 +8,3 @@ export * from './lib/bearer.strategy';
 export * from './lib/bearer-auth.guard';
 export * from './lib/resource-server.options';
 export * from './lib/resource-server.module';
-export * from './lib/testing/test-issuer';

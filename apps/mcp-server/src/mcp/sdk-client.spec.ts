@@ -4,7 +4,7 @@ import { freePort, type RunningService, startService } from '@portcullis/testing
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestIssuer } from '@portcullis/resource-server';
+import { TestIssuer } from '@portcullis/testing';
 import { IngestSink } from '../testing/ingest-sink';
 import { type McpTestApp, startMcpTestApp } from '../testing/mcp-test-app';
 

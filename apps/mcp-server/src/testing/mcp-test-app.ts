@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseConfig } from '@portcullis/config';
-import { TestIssuer } from '@portcullis/resource-server';
+import { TestIssuer } from '@portcullis/testing';
 import { freePort } from '@portcullis/testing';
 import { createMcpServerApp } from '../bootstrap';
 import { mcpServerConfigSchema } from '../config/mcp-server.config';

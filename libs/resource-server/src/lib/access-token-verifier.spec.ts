@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt, SignJWT } from 'jose';
 import { AccessTokenVerifier, type VerificationResult } from './access-token-verifier';
 import { InMemoryRevocationList } from './revocation-list';
-import { TestIssuer, unsecuredToken } from './testing/test-issuer';
+import { TestIssuer, unsecuredToken } from '@portcullis/testing';
 
 const RESOURCE = 'http://localhost:3000/mcp';
 

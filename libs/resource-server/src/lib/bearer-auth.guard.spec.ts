@@ -8,7 +8,7 @@ import { CurrentPrincipal, RequireScopes, RequireScopesFor } from './require-sco
 import type { Principal } from './principal';
 import { ResourceServerModule } from './resource-server.module';
 import { InMemoryRevocationList } from './revocation-list';
-import { TestIssuer } from './testing/test-issuer';
+import { TestIssuer } from '@portcullis/testing';
 
 const RESOURCE = 'http://localhost:3000/mcp';
 const METADATA = 'http://localhost:3000/.well-known/oauth-protected-resource/mcp';
