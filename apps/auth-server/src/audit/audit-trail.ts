@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventData, EventTypeName } from '@portcullis/contracts';
+import { EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
 import { AuditEvents } from '@portcullis/events';
 
 /** One event of the contract (libs/contracts): its type, typed data, and what it is about. */
@@ -20,6 +20,24 @@ export class AuditTrail {
 
   async record(event: AuditRecord): Promise<void> {
     await this.events.emit(event.type, event.data as never, { subject: event.subject, manager: event.manager });
+  }
+
+  /**
+   * Builds and validates an event without writing it, for a change that writes its own event
+   * in the same statement (GrantsService.recordIssuance).
+   */
+  prepare(event: Omit<AuditRecord, 'manager'>): PortcullisEvent {
+    return this.events.create(event.type, event.data as never, event.subject);
+  }
+
+  /** Writes a prepared event: in the transaction of `manager` when given, else group-committed. */
+  async recordPrepared(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
+    await this.events.record(event, manager);
+  }
+
+  /** After a statement of the caller's own wrote outbox rows and committed. */
+  outboxWritten(): void {
+    this.events.outboxWritten();
   }
 }
 

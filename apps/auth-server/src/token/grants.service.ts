@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { formatScope, sha256Base64Url } from '@portcullis/oauth';
+import type { PortcullisEvent } from '@portcullis/contracts';
+import { HotPathSql, outboxInsertFrom, outboxValues } from '@portcullis/events';
+import { AuditTrail } from '../audit/audit-trail';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { GrantEntity } from './grant.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
@@ -17,6 +20,20 @@ export interface NewAuthorization {
   redirectUri: string;
   redirectUriGiven: boolean;
   codeChallenge: string;
+}
+
+/** What one token request issues under a grant, recorded atomically by `recordIssuance`. */
+export interface Issuance {
+  grantId: string;
+  clientId: string;
+  /** The access token, by `jti` (so revoking the family can name it). */
+  accessToken: { jti: string; expiresAt: number };
+  /** Scope of a new refresh token of the family, when one is issued. */
+  refreshScope?: readonly string[];
+  /** Refresh rotation (OAuth 2.1 §4.3.1): the digest of the presented token, marked used. */
+  rotates?: string;
+  /** The event that records it (token.issued or token.refreshed), prepared and validated. */
+  event: PortcullisEvent;
 }
 
 export interface FamilyRevocation {
@@ -37,10 +54,15 @@ export function newOpaqueToken(): string {
  */
 @Injectable()
 export class GrantsService {
+  private readonly sql: HotPathSql;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-  ) {}
+    private readonly audit: AuditTrail,
+  ) {
+    this.sql = new HotPathSql(db);
+  }
 
   /** Creates the grant and its authorization code; returns the code (shown once). */
   async createWithCode(
@@ -81,33 +103,20 @@ export class GrantsService {
 
   /**
    * Marks a code consumed, atomically: of two concurrent exchanges exactly one wins. Returns
-   * the code row, and whether this call consumed it (false = replay).
+   * the code row, and whether this call consumed it (false = replay). The winning case — every
+   * honest exchange — is one statement (UPDATE … RETURNING); only a replayed or unknown code
+   * pays for a second look.
    */
   async consumeCode(code: string, now = Date.now()): Promise<{ row: AuthorizationCodeEntity; firstUse: boolean } | undefined> {
     const codeHash = sha256Base64Url(code);
-    const codes = this.db.getRepository(AuthorizationCodeEntity);
-    const row = await codes.findOne({ where: { codeHash } });
-    if (!row) return undefined;
-    // The guarded UPDATE is the atomic step: only one caller can move consumed_at from NULL.
-    const result = await codes.update({ codeHash, consumedAt: IsNull() }, { consumedAt: now });
-    return { row, firstUse: (result.affected ?? 0) === 1 };
+    const [consumed] = await this.sql.rows<CodeRow>(CONSUME_CODE, [now, codeHash]);
+    if (consumed) return { row: codeFromRow(codeHash, consumed, now), firstUse: true };
+    const row = await this.db.getRepository(AuthorizationCodeEntity).findOne({ where: { codeHash } });
+    return row ? { row, firstUse: false } : undefined;
   }
 
   findGrant(id: string): Promise<GrantEntity | null> {
     return this.db.getRepository(GrantEntity).findOne({ where: { id } });
-  }
-
-  async issueRefreshToken(grantId: string, scopes: string[], manager?: EntityManager, now = Date.now()): Promise<string> {
-    const token = newOpaqueToken();
-    await (manager ?? this.db.manager).insert(RefreshTokenEntity, {
-      tokenHash: sha256Base64Url(token),
-      grantId,
-      scope: formatScope(scopes),
-      expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000,
-      rotatedAt: null,
-      revokedAt: null,
-    });
-    return token;
   }
 
   findRefreshToken(token: string): Promise<RefreshTokenEntity | null> {
@@ -115,18 +124,58 @@ export class GrantsService {
   }
 
   /**
-   * Rotation (OAuth 2.1 §4.3.1): marks the presented token used and issues its successor in
-   * one transaction. Only the first use sets `rotatedAt`; a second use inside the grace window
-   * is allowed (and gets its own successor) but does not extend the window.
+   * Records what a token request issued — the access token's `jti`, the refresh token (new,
+   * and the rotated one marked used) and the event — atomically, under the grant's row lock.
+   * Returns the new refresh token, or `undefined` when the grant was revoked meanwhile (then
+   * nothing is written). `revokeFamily` takes the same lock first, so the two are serialised:
+   * either the revocation sees (and revokes) the new tokens, or the issuance sees the
+   * revocation — a replayed code or reused refresh token racing a legitimate request cannot
+   * leave that request's tokens alive.
+   *
+   * PostgreSQL: one statement (a data-modifying WITH), so one round
+   * trip and one commit per token. SQLite (in process): one transaction.
    */
-  async rotateRefreshToken(current: RefreshTokenEntity, scopes: string[], manager: EntityManager, now = Date.now()): Promise<string> {
-    await manager.update(RefreshTokenEntity, { tokenHash: current.tokenHash, rotatedAt: IsNull() }, { rotatedAt: now });
-    return this.issueRefreshToken(current.grantId, scopes, manager, now);
-  }
-
-  /** Runs `work` in one transaction: what a grant issues is recorded together with its event. */
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+  async recordIssuance(issuance: Issuance, now = Date.now()): Promise<{ refreshToken?: string } | undefined> {
+    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
+    const refreshScope = issuance.refreshScope ? formatScope(issuance.refreshScope) : null;
+    const refreshExpiresAt = now + this.config.REFRESH_TOKEN_TTL * 1000;
+    if (this.sql.isPostgres) {
+      const [{ live }] = await this.sql.rows<{ live: number }>(RECORD_ISSUANCE, [
+        issuance.grantId,
+        issuance.accessToken.jti,
+        issuance.clientId,
+        issuance.accessToken.expiresAt,
+        refreshToken ? sha256Base64Url(refreshToken) : null,
+        refreshScope,
+        refreshExpiresAt,
+        issuance.rotates ?? null,
+        now,
+        ...outboxValues(issuance.event, now),
+      ]);
+      if (live !== 1) return undefined;
+      this.audit.outboxWritten();
+      return { refreshToken };
+    }
+    return this.db.transaction(async (tx) => {
+      if (!(await this.lockLiveGrant(issuance.grantId, tx))) return undefined;
+      await this.recordAccessToken(issuance.accessToken.jti, issuance.grantId, issuance.clientId, issuance.accessToken.expiresAt, tx);
+      if (issuance.rotates) {
+        // Only the first use sets rotatedAt: a second use in the grace window does not extend it.
+        await tx.update(RefreshTokenEntity, { tokenHash: issuance.rotates, rotatedAt: IsNull() }, { rotatedAt: now });
+      }
+      if (refreshToken) {
+        await tx.insert(RefreshTokenEntity, {
+          tokenHash: sha256Base64Url(refreshToken),
+          grantId: issuance.grantId,
+          scope: refreshScope as string,
+          expiresAt: refreshExpiresAt,
+          rotatedAt: null,
+          revokedAt: null,
+        });
+      }
+      await this.audit.recordPrepared(issuance.event, tx);
+      return { refreshToken };
+    });
   }
 
   /**
@@ -204,3 +253,66 @@ export class GrantsService {
     return rows.map((r) => ({ jti: r.jti, expiresAt: r.expiresAt }));
   }
 }
+
+/** Columns of authorization_codes as a hot-path statement returns them (pg: bigint as string, SQLite: boolean as 0/1). */
+interface CodeRow {
+  grant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  redirect_uri_given: boolean | number;
+  resource: string;
+  scope: string;
+  code_challenge: string;
+  expires_at: string | number;
+}
+
+const CONSUME_CODE = {
+  name: 'portcullis_consume_code',
+  text:
+    'UPDATE "authorization_codes" SET "consumed_at" = $1 WHERE "code_hash" = $2 AND "consumed_at" IS NULL ' +
+    'RETURNING "grant_id", "client_id", "user_id", "redirect_uri", "redirect_uri_given", "resource", "scope", "code_challenge", "expires_at"',
+};
+
+function codeFromRow(codeHash: string, r: CodeRow, consumedAt: number): AuthorizationCodeEntity {
+  return Object.assign(new AuthorizationCodeEntity(), {
+    codeHash,
+    grantId: r.grant_id,
+    clientId: r.client_id,
+    userId: r.user_id,
+    redirectUri: r.redirect_uri,
+    redirectUriGiven: r.redirect_uri_given === true || r.redirect_uri_given === 1,
+    resource: r.resource,
+    scope: r.scope,
+    codeChallenge: r.code_challenge,
+    expiresAt: Number(r.expires_at),
+    consumedAt,
+  });
+}
+
+/**
+ * PostgreSQL: the whole of `recordIssuance` in one statement. `live` locks the grant row
+ * (FOR UPDATE; under READ COMMITTED a concurrent revocation is waited for and re-checked) and
+ * yields a row only if the grant is not revoked; every write reads from it, so a revoked
+ * grant gets nothing written. Parameters: $1 grant, $2–$4 access token (jti, client,
+ * expiry), $5–$7 new refresh token (digest or null, scope, expiry), $8–$9 rotated token
+ * (digest or null, when), $10–$13 the outbox row.
+ */
+const RECORD_ISSUANCE = {
+  name: 'portcullis_record_issuance',
+  text: `WITH live AS (
+    SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
+  ), access_token AS (
+    INSERT INTO "access_tokens" ("jti", "grant_id", "client_id", "expires_at")
+    SELECT $2::varchar, "id", $3::varchar, $4::bigint FROM live
+  ), new_refresh AS (
+    INSERT INTO "refresh_tokens" ("token_hash", "grant_id", "scope", "expires_at")
+    SELECT $5::varchar, "id", $6::text, $7::bigint FROM live WHERE $5::varchar IS NOT NULL
+  ), rotated AS (
+    UPDATE "refresh_tokens" SET "rotated_at" = $9::bigint
+    WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
+  ), event AS (
+    ${outboxInsertFrom('live', 10)}
+  )
+  SELECT COUNT(*)::int AS "live" FROM live`,
+};

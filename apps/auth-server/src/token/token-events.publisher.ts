@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { EventType } from '@portcullis/contracts';
+import { EventType, PortcullisEvent } from '@portcullis/contracts';
 import { AuditTrail, numericDate } from '../audit/audit-trail';
 import { FamilyRevocation } from './grants.service';
 
@@ -27,11 +27,11 @@ type RevocationReason = 'client_request' | 'refresh_reuse' | 'code_replay' | 'cl
 export class TokenEventsPublisher {
   constructor(private readonly audit: AuditTrail) {}
 
-  tokenIssued(e: TokenIssuedEvent, manager?: EntityManager): Promise<void> {
-    return this.audit.record({
+  /** token.issued, built for GrantsService.recordIssuance to write with the token. */
+  tokenIssued(e: TokenIssuedEvent): PortcullisEvent {
+    return this.audit.prepare({
       type: EventType.TokenIssued,
       subject: e.jti,
-      manager,
       data: {
         grant_type: e.grantType,
         client_id: e.clientId,
@@ -45,11 +45,16 @@ export class TokenEventsPublisher {
     });
   }
 
-  tokenRefreshed(e: Omit<TokenIssuedEvent, 'grantType'> & { refreshFamilyId: string }, manager: EntityManager): Promise<void> {
-    return this.audit.record({
+  /** token.issued for a token that is not stored (client_credentials): group-committed on its own. */
+  async tokenIssuedUnstored(e: TokenIssuedEvent): Promise<void> {
+    await this.audit.recordPrepared(this.tokenIssued(e));
+  }
+
+  /** token.refreshed, built for GrantsService.recordIssuance to write with the rotation. */
+  tokenRefreshed(e: Omit<TokenIssuedEvent, 'grantType'> & { refreshFamilyId: string }): PortcullisEvent {
+    return this.audit.prepare({
       type: EventType.TokenRefreshed,
       subject: e.jti,
-      manager,
       data: {
         client_id: e.clientId,
         subject: e.subject,

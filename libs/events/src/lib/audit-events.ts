@@ -125,6 +125,14 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
     await this.groupCommit.record(event);
   }
 
+  /**
+   * For a producer that wrote outbox rows with its own statement (outboxInsertFrom, on the
+   * hot path): call after it committed, so the relay delivers them.
+   */
+  outboxWritten(): void {
+    this.relay.wake();
+  }
+
   /** create + record in one call. Returns the event id. */
   async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: EmitOptions = {}): Promise<string> {
     const event = this.create(type, data, options.subject);

@@ -55,25 +55,24 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const scopes = parseScope(row.scope) ?? [];
     const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
     const wantsRefresh = client.grantTypes.includes('refresh_token') || scopes.includes(Scope.OfflineAccess);
-    const refreshToken = await this.grants.transaction(async (tx) => {
-      if (!(await this.grants.lockLiveGrant(row.grantId, tx))) throw new InvalidGrant('the authorization was revoked');
-      await this.grants.recordAccessToken(access.jti, row.grantId, client.clientId, access.expiresAt, tx);
-      const issued = wantsRefresh ? await this.grants.issueRefreshToken(row.grantId, scopes, tx) : undefined;
-      await this.events.tokenIssued(
-        {
-          grantType: this.grantType,
-          clientId: client.clientId,
-          subject: row.userId,
-          resource: row.resource,
-          scopes: parseScope(access.scope) ?? [],
-          jti: access.jti,
-          expiresAt: access.expiresAt,
-          refreshFamilyId: issued ? row.grantId : undefined,
-        },
-        tx,
-      );
-      return issued;
+    const recorded = await this.grants.recordIssuance({
+      grantId: row.grantId,
+      clientId: client.clientId,
+      accessToken: access,
+      refreshScope: wantsRefresh ? scopes : undefined,
+      event: this.events.tokenIssued({
+        grantType: this.grantType,
+        clientId: client.clientId,
+        subject: row.userId,
+        resource: row.resource,
+        scopes: parseScope(access.scope) ?? [],
+        jti: access.jti,
+        expiresAt: access.expiresAt,
+        refreshFamilyId: wantsRefresh ? row.grantId : undefined,
+      }),
     });
+    if (!recorded) throw new InvalidGrant('the authorization was revoked');
+    const { refreshToken } = recorded;
     return {
       access_token: access.token,
       token_type: 'Bearer',

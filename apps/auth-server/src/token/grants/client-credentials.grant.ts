@@ -35,7 +35,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     const resource = this.resources.resolve(params.resource);
     const scopes = resolveRequestedScopes(params.scope, client, resource, 'client_credentials');
     const access = await this.accessTokens.issue({ subject: client.clientId, clientId: client.clientId, resource: resource.identifier, scopes });
-    await this.events.tokenIssued({
+    await this.events.tokenIssuedUnstored({
       grantType: this.grantType,
       clientId: client.clientId,
       subject: client.clientId,

@@ -52,13 +52,15 @@ export class RefreshTokenGrant implements GrantHandler {
     }
 
     const access = await this.accessTokens.issue({ subject: grant.userId, clientId: client.clientId, resource: grant.resource, scopes });
-    const refreshToken = await this.grants.transaction(async (tx) => {
-      if (!(await this.grants.lockLiveGrant(grant.id, tx))) throw new InvalidGrant('refresh token was revoked');
-      await this.grants.recordAccessToken(access.jti, grant.id, client.clientId, access.expiresAt, tx);
-      // The successor keeps the full granted scope, so narrowing one access token loses nothing.
-      const successor = await this.grants.rotateRefreshToken(token, granted, tx, now);
-      await this.events.tokenRefreshed(
-        {
+    const recorded = await this.grants.recordIssuance(
+      {
+        grantId: grant.id,
+        clientId: client.clientId,
+        accessToken: access,
+        // The successor keeps the full granted scope, so narrowing one access token loses nothing.
+        refreshScope: granted,
+        rotates: token.tokenHash,
+        event: this.events.tokenRefreshed({
           clientId: client.clientId,
           subject: grant.userId,
           resource: grant.resource,
@@ -66,11 +68,12 @@ export class RefreshTokenGrant implements GrantHandler {
           jti: access.jti,
           expiresAt: access.expiresAt,
           refreshFamilyId: grant.id,
-        },
-        tx,
-      );
-      return successor;
-    });
+        }),
+      },
+      now,
+    );
+    if (!recorded?.refreshToken) throw new InvalidGrant('refresh token was revoked');
+    const refreshToken = recorded.refreshToken;
     return {
       access_token: access.token,
       token_type: 'Bearer',

@@ -9,14 +9,6 @@ interface Waiting {
 /** Rows per INSERT: 4 bound values each, far below SQLite's and PostgreSQL's parameter limits. */
 const MAX_ROWS = 250;
 /**
- * How long committed rows wait before the relay is woken. Waking it after every commit makes
- * it deliver a handful of events per round trip under load (a SELECT, an HTTP request or a
- * publish, a DELETE each time); a short linger lets one round carry dozens. Audit delivery is
- * asynchronous anyway: 20 ms more never shows.
- */
-const RELAY_LINGER_MS = 20;
-
-/**
  * Group commit for the outbox: the events recorded by all requests within one turn of the event
  * loop are written by one multi-row INSERT — one statement, one commit — instead of one commit
  * each. Each caller still waits until its own row is committed, so an answer never goes out
@@ -31,7 +23,6 @@ const RELAY_LINGER_MS = 20;
 export class OutboxGroupCommit {
   private queue: Waiting[] = [];
   private scheduled = false;
-  private wakeTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: OutboxStore,
@@ -61,15 +52,7 @@ export class OutboxGroupCommit {
         for (const w of batch) w.done(err);
       }
     }
-    this.wakeRelaySoon();
-  }
-
-  private wakeRelaySoon(): void {
-    if (this.wakeTimer) return;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeRelay();
-    }, RELAY_LINGER_MS);
-    this.wakeTimer.unref();
+    // The relay spaces its rounds under load (OutboxRelay lingerMs), so waking it is cheap.
+    this.wakeRelay();
   }
 }

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEventEnvelope } from '@portcullis/contracts';
 import { OutboxEventEntity } from './outbox-event.entity';
+import { HotPathSql } from '../sql/hot-path-sql';
 
 export interface OutboxRow {
   seq: number;
@@ -12,9 +13,43 @@ export interface OutboxRow {
 /** Arbitrary but fixed key for the PostgreSQL advisory lock that elects one relay at a time. */
 const RELAY_LOCK_KEY = 0x706f7274; // "port"
 
+/**
+ * PostgreSQL: any number of events in one INSERT whose text never changes (arrays unnested
+ * into rows), so it stays a prepared statement however many events a group carries.
+ */
+const INSERT_UNNESTED = {
+  name: 'portcullis_outbox_insert_unnested',
+  text:
+    'INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") ' +
+    'SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::bigint[])',
+};
+
+/**
+ * For a PostgreSQL statement that records a change and its event together (a data-modifying
+ * WITH): the outbox INSERT, with its four values as parameters `$first…$first+3`, writing one
+ * row per row of `from` (a CTE that yields a row only when the change happened). Pair it with
+ * {@link outboxValues}.
+ */
+export function outboxInsertFrom(from: string, first: number): string {
+  const p = (i: number) => `$${first + i}`;
+  return (
+    `INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") ` +
+    `SELECT ${p(0)}::varchar, ${p(1)}::varchar, ${p(2)}::text, ${p(3)}::bigint FROM ${from}`
+  );
+}
+
+/** The parameters {@link outboxInsertFrom} expects for `event`. */
+export function outboxValues(event: CloudEventEnvelope, now = Date.now()): [string, string, string, number] {
+  return [event.id, event.type, JSON.stringify(event), now];
+}
+
 /** Reads and writes the outbox table; the only code that knows its SQL. */
 export class OutboxStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly sql: HotPathSql;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sql = new HotPathSql(dataSource);
+  }
 
   get isPostgres(): boolean {
     return this.dataSource.options.type === 'postgres';
@@ -32,11 +67,15 @@ export class OutboxStore {
   async insertMany(events: readonly CloudEventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     const now = Date.now();
+    if (this.sql.isPostgres) {
+      const rows = events.map((event) => outboxValues(event, now));
+      await this.sql.rows(INSERT_UNNESTED, [0, 1, 2, 3].map((c) => rows.map((r) => r[c])));
+      return;
+    }
     const values: unknown[] = [];
-    const tuples = events.map((event, i) => {
-      values.push(event.id, event.type, JSON.stringify(event), now);
-      const n = i * 4;
-      return this.isPostgres ? `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4})` : '(?, ?, ?, ?)';
+    const tuples = events.map((event) => {
+      values.push(...outboxValues(event, now));
+      return '(?, ?, ?, ?)';
     });
     await this.dataSource.query(`INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") VALUES ${tuples.join(', ')}`, values);
   }

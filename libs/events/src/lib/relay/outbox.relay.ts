@@ -4,6 +4,13 @@ import type { EventTransport } from '../transport/event-transport';
 export interface OutboxRelayOptions {
   /** Rows per round. */
   batchSize?: number;
+  /**
+   * Least time between the starts of two rounds while events keep coming (default 20 ms). An
+   * idle relay woken starts at once, so a lone event (a revocation) goes out without delay;
+   * under load each round (a SELECT, a delivery, a DELETE) carries what arrived meanwhile
+   * instead of a handful of events each.
+   */
+  lingerMs?: number;
   /** Safety-net poll while idle, for rows committed by another process or a missed wake. */
   pollIntervalMs?: number;
   /** First retry delay after a failed delivery; doubles up to maxRetryMs. */
@@ -20,6 +27,9 @@ export interface OutboxRelayOptions {
  */
 export class OutboxRelay {
   private readonly batchSize: number;
+  private readonly lingerMs: number;
+  private lastRoundAt = -Infinity;
+  private timerDueAt = 0;
   private readonly pollIntervalMs: number;
   private readonly retryMs: number;
   private readonly maxRetryMs: number;
@@ -37,6 +47,7 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
+    this.lingerMs = options.lingerMs ?? 20;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 5000;
@@ -59,7 +70,9 @@ export class OutboxRelay {
     this.pending = true;
     if (this.draining) return;
     if (this.failures > 0 && this.timer) return; // backing off: the retry timer will run it
-    this.schedule(0);
+    const delay = this.lingerDelay();
+    if (this.timer && this.timerDueAt <= Date.now() + delay) return; // due soon enough already
+    this.schedule(delay);
   }
 
   /** Number of events confirmed since start, and the last delivery error (for readiness). */
@@ -87,8 +100,10 @@ export class OutboxRelay {
 
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.timerDueAt = Date.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.lastRoundAt = Date.now();
       this.draining = this.run().finally(() => (this.draining = undefined));
     }, delayMs);
     this.timer.unref?.();
@@ -105,7 +120,9 @@ export class OutboxRelay {
         this.delivered += round.delivered;
         if (round.error !== undefined) throw round.error;
         if (!round.locked) break; // another replica is draining this database
-        if (round.fetched < this.batchSize && !this.pending) break;
+        // A full batch means a backlog: go on at once. Otherwise what was recorded during
+        // this round waits for the linger (scheduled below), to travel together.
+        if (round.fetched < this.batchSize) break;
       }
       this.failures = 0;
       this.lastError = undefined;
@@ -115,6 +132,11 @@ export class OutboxRelay {
       if (this.failures === 1 || this.failures % 20 === 0) this.options.onError?.(`event relay: ${this.lastError} (attempt ${this.failures})`);
       nextDelay = Math.min(this.retryMs * 2 ** (this.failures - 1), this.maxRetryMs);
     }
-    if (this.running) this.schedule(this.pending && this.failures === 0 ? 0 : nextDelay);
+    if (this.running) this.schedule(this.pending && this.failures === 0 ? this.lingerDelay() : nextDelay);
+  }
+
+  /** Time until the next round may start: none when the last one began a linger ago. */
+  private lingerDelay(): number {
+    return Math.max(0, this.lastRoundAt + this.lingerMs - Date.now());
   }
 }
