@@ -11,6 +11,7 @@ import { GrantEntity } from './grant.entity';
 import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { AccessTokenRecordEntity } from './access-token-record.entity';
+import { RecentCodes } from './recent-codes';
 
 export interface NewAuthorization {
   userId: string;
@@ -55,6 +56,7 @@ export function newOpaqueToken(): string {
 @Injectable()
 export class GrantsService {
   private readonly sql: HotPathSql;
+  private readonly recentCodes = new RecentCodes();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -73,6 +75,19 @@ export class GrantsService {
     const code = newOpaqueToken();
     const grantId = randomUUID();
     const expiresAt = now + this.config.AUTHORIZATION_CODE_TTL * 1000;
+    const codeRow = Object.assign(new AuthorizationCodeEntity(), {
+      codeHash: sha256Base64Url(code),
+      grantId,
+      clientId: auth.clientId,
+      userId: auth.userId,
+      redirectUri: auth.redirectUri,
+      redirectUriGiven: auth.redirectUriGiven,
+      resource: auth.resource,
+      scope: formatScope(auth.scopes),
+      codeChallenge: auth.codeChallenge,
+      expiresAt,
+      consumedAt: null,
+    });
     await this.db.transaction(async (tx) => {
       await tx.insert(GrantEntity, {
         id: grantId,
@@ -83,21 +98,10 @@ export class GrantsService {
         createdAt: now,
         revokedAt: null,
       });
-      await tx.insert(AuthorizationCodeEntity, {
-        codeHash: sha256Base64Url(code),
-        grantId,
-        clientId: auth.clientId,
-        userId: auth.userId,
-        redirectUri: auth.redirectUri,
-        redirectUriGiven: auth.redirectUriGiven,
-        resource: auth.resource,
-        scope: formatScope(auth.scopes),
-        codeChallenge: auth.codeChallenge,
-        expiresAt,
-        consumedAt: null,
-      });
+      await tx.insert(AuthorizationCodeEntity, { ...codeRow });
       await record(tx, expiresAt);
     });
+    this.recentCodes.remember(codeRow);
     return { code, grantId };
   }
 
@@ -113,6 +117,49 @@ export class GrantsService {
     if (consumed) return { row: codeFromRow(codeHash, consumed, now), firstUse: true };
     const row = await this.db.getRepository(AuthorizationCodeEntity).findOne({ where: { codeHash } });
     return row ? { row, firstUse: false } : undefined;
+  }
+
+  /**
+   * The row of a code this process issued and has not seen presented yet (RecentCodes), for
+   * the one-statement exchange; removed either way. Undefined: use consumeCode.
+   */
+  takeRecentCode(code: string, now = Date.now()): AuthorizationCodeEntity | undefined {
+    return this.recentCodes.take(sha256Base64Url(code), now);
+  }
+
+  /**
+   * The exchange of a code whose row is known (takeRecentCode) and checked: consumes the code
+   * — only if still unused and unexpired — and records the issuance, atomically. `consumed:
+   * false` means nothing happened (a concurrent or earlier use, or expiry): the caller falls
+   * back to consumeCode, which tells replay from the rest. `refreshToken` is undefined with
+   * `live: false` when the grant was revoked (the code is spent, nothing issued).
+   */
+  async exchangeCode(
+    row: AuthorizationCodeEntity,
+    issuance: Issuance,
+    now = Date.now(),
+  ): Promise<{ consumed: boolean; live: boolean; refreshToken?: string }> {
+    if (this.sql.isPostgres) {
+      const values = this.issuanceValues(issuance, now);
+      const [result] = await this.sql.rows<{ consumed: number; live: number }>(EXCHANGE_CODE, [
+        ...values.params,
+        row.codeHash,
+        now,
+      ]);
+      if (result.live === 1) this.audit.outboxWritten();
+      return { consumed: result.consumed === 1, live: result.live === 1, refreshToken: result.live === 1 ? values.refreshToken : undefined };
+    }
+    return this.db.transaction(async (tx) => {
+      const consumed = await tx
+        .createQueryBuilder()
+        .update(AuthorizationCodeEntity)
+        .set({ consumedAt: now })
+        .where('code_hash = :codeHash AND consumed_at IS NULL AND expires_at > :now', { codeHash: row.codeHash, now })
+        .execute();
+      if ((consumed.affected ?? 0) !== 1) return { consumed: false, live: false };
+      const recorded = await this.recordIssuanceIn(tx, issuance, now);
+      return { consumed: true, live: recorded !== undefined, refreshToken: recorded?.refreshToken };
+    });
   }
 
   findGrant(id: string): Promise<GrantEntity | null> {
@@ -136,46 +183,55 @@ export class GrantsService {
    * trip and one commit per token. SQLite (in process): one transaction.
    */
   async recordIssuance(issuance: Issuance, now = Date.now()): Promise<{ refreshToken?: string } | undefined> {
-    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
-    const refreshScope = issuance.refreshScope ? formatScope(issuance.refreshScope) : null;
-    const refreshExpiresAt = now + this.config.REFRESH_TOKEN_TTL * 1000;
     if (this.sql.isPostgres) {
-      const [{ live }] = await this.sql.rows<{ live: number }>(RECORD_ISSUANCE, [
-        issuance.grantId,
-        issuance.accessToken.jti,
-        issuance.clientId,
-        issuance.accessToken.expiresAt,
-        refreshToken ? sha256Base64Url(refreshToken) : null,
-        refreshScope,
-        refreshExpiresAt,
-        issuance.rotates ?? null,
-        now,
-        ...outboxValues(issuance.event, now),
-      ]);
+      const values = this.issuanceValues(issuance, now);
+      const [{ live }] = await this.sql.rows<{ live: number }>(RECORD_ISSUANCE, values.params);
       if (live !== 1) return undefined;
       this.audit.outboxWritten();
-      return { refreshToken };
+      return { refreshToken: values.refreshToken };
     }
-    return this.db.transaction(async (tx) => {
-      if (!(await this.lockLiveGrant(issuance.grantId, tx))) return undefined;
-      await this.recordAccessToken(issuance.accessToken.jti, issuance.grantId, issuance.clientId, issuance.accessToken.expiresAt, tx);
-      if (issuance.rotates) {
-        // Only the first use sets rotatedAt: a second use in the grace window does not extend it.
-        await tx.update(RefreshTokenEntity, { tokenHash: issuance.rotates, rotatedAt: IsNull() }, { rotatedAt: now });
-      }
-      if (refreshToken) {
-        await tx.insert(RefreshTokenEntity, {
-          tokenHash: sha256Base64Url(refreshToken),
-          grantId: issuance.grantId,
-          scope: refreshScope as string,
-          expiresAt: refreshExpiresAt,
-          rotatedAt: null,
-          revokedAt: null,
-        });
-      }
-      await this.audit.recordPrepared(issuance.event, tx);
-      return { refreshToken };
-    });
+    return this.db.transaction((tx) => this.recordIssuanceIn(tx, issuance, now));
+  }
+
+  /** Parameters $1–$13 of the issuance statements (ISSUANCE_WRITES), with the new refresh token. */
+  private issuanceValues(issuance: Issuance, now: number): { params: unknown[]; refreshToken?: string } {
+    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
+    const params = [
+      issuance.grantId,
+      issuance.accessToken.jti,
+      issuance.clientId,
+      issuance.accessToken.expiresAt,
+      refreshToken ? sha256Base64Url(refreshToken) : null,
+      issuance.refreshScope ? formatScope(issuance.refreshScope) : null,
+      now + this.config.REFRESH_TOKEN_TTL * 1000,
+      issuance.rotates ?? null,
+      now,
+      ...outboxValues(issuance.event, now),
+    ];
+    return { params, refreshToken };
+  }
+
+  /** recordIssuance as steps of a transaction (SQLite). */
+  private async recordIssuanceIn(tx: EntityManager, issuance: Issuance, now: number): Promise<{ refreshToken?: string } | undefined> {
+    if (!(await this.lockLiveGrant(issuance.grantId, tx))) return undefined;
+    await this.recordAccessToken(issuance.accessToken.jti, issuance.grantId, issuance.clientId, issuance.accessToken.expiresAt, tx);
+    if (issuance.rotates) {
+      // Only the first use sets rotatedAt: a second use in the grace window does not extend it.
+      await tx.update(RefreshTokenEntity, { tokenHash: issuance.rotates, rotatedAt: IsNull() }, { rotatedAt: now });
+    }
+    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
+    if (refreshToken) {
+      await tx.insert(RefreshTokenEntity, {
+        tokenHash: sha256Base64Url(refreshToken),
+        grantId: issuance.grantId,
+        scope: formatScope(issuance.refreshScope ?? []),
+        expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000,
+        rotatedAt: null,
+        revokedAt: null,
+      });
+    }
+    await this.audit.recordPrepared(issuance.event, tx);
+    return { refreshToken };
   }
 
   /**
@@ -291,18 +347,14 @@ function codeFromRow(codeHash: string, r: CodeRow, consumedAt: number): Authoriz
 }
 
 /**
- * PostgreSQL: the whole of `recordIssuance` in one statement. `live` locks the grant row
- * (FOR UPDATE; under READ COMMITTED a concurrent revocation is waited for and re-checked) and
- * yields a row only if the grant is not revoked; every write reads from it, so a revoked
- * grant gets nothing written. Parameters: $1 grant, $2–$4 access token (jti, client,
- * expiry), $5–$7 new refresh token (digest or null, scope, expiry), $8–$9 rotated token
- * (digest or null, when), $10–$13 the outbox row.
+ * PostgreSQL: the writes of an issuance, as the tail of a data-modifying WITH whose CTE
+ * `live` yields the grant row, locked, only if the grant is not revoked (FOR UPDATE: under
+ * READ COMMITTED a concurrent revocation is waited for and re-checked). Every write reads
+ * from `live`, so a revoked grant gets nothing written. Parameters: $1 grant, $2–$4 access
+ * token (jti, client, expiry), $5–$7 new refresh token (digest or null, scope, expiry),
+ * $8–$9 rotated token (digest or null, when), $10–$13 the outbox row.
  */
-const RECORD_ISSUANCE = {
-  name: 'portcullis_record_issuance',
-  text: `WITH live AS (
-    SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
-  ), access_token AS (
+const ISSUANCE_WRITES = `access_token AS (
     INSERT INTO "access_tokens" ("jti", "grant_id", "client_id", "expires_at")
     SELECT $2::varchar, "id", $3::varchar, $4::bigint FROM live
   ), new_refresh AS (
@@ -313,6 +365,30 @@ const RECORD_ISSUANCE = {
     WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
   ), event AS (
     ${outboxInsertFrom('live', 10)}
-  )
+  )`;
+
+/** The whole of `recordIssuance`: one statement, one round trip, one commit. */
+const RECORD_ISSUANCE = {
+  name: 'portcullis_record_issuance',
+  text: `WITH live AS (
+    SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
+  ), ${ISSUANCE_WRITES}
   SELECT COUNT(*)::int AS "live" FROM live`,
+};
+
+/**
+ * The whole of `exchangeCode`: the code is consumed ($14 digest, $15 now) only if unused and
+ * unexpired, and the grant counts as live only if the code was consumed by this statement.
+ */
+const EXCHANGE_CODE = {
+  name: 'portcullis_exchange_code',
+  text: `WITH code AS (
+    UPDATE "authorization_codes" SET "consumed_at" = $15::bigint
+    WHERE "code_hash" = $14::varchar AND "consumed_at" IS NULL AND "expires_at" > $15::bigint
+    RETURNING "grant_id"
+  ), live AS (
+    SELECT "id" FROM "grants"
+    WHERE "id" = $1::varchar AND "revoked_at" IS NULL AND "id" IN (SELECT "grant_id" FROM code) FOR UPDATE
+  ), ${ISSUANCE_WRITES}
+  SELECT (SELECT COUNT(*) FROM code)::int AS "consumed", (SELECT COUNT(*) FROM live)::int AS "live"`,
 };

@@ -29,6 +29,8 @@ export interface AuthServer {
   storage: Record<string, string>;
   /** The metadata, as validated by oauth4webapi's discovery. */
   as: oauth.AuthorizationServer;
+  /** Stops the process and starts a new one on the same port and storage (no in-memory state survives). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,32 +61,39 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
   try {
     // Someone may be rebuilding dist/ at this moment: one retry covers a half-written bundle.
     let service: RunningService | undefined;
+    const environment = (port: number) => ({
+      ISSUER_URL: `http://127.0.0.1:${port}`,
+      BOOTSTRAP_USERS: Object.values(USERS)
+        .map((u) => `${u.username}:${u.password}`)
+        .join(','),
+      REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+      DATABASE_URL: undefined,
+      ...storage,
+      ...env,
+    });
     for (let attempt = 0; !service; attempt++) {
       const port = await freePort();
       try {
-        service = await startService('auth-server', port, {
-          ISSUER_URL: `http://127.0.0.1:${port}`,
-          BOOTSTRAP_USERS: Object.values(USERS)
-            .map((u) => `${u.username}:${u.password}`)
-            .join(','),
-          REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
-          DATABASE_URL: undefined,
-          ...storage,
-          ...env,
-        });
+        service = await startService('auth-server', port, environment(port));
       } catch (err) {
         if (attempt >= 1) throw err;
         await new Promise((r) => setTimeout(r, 2000));
       }
     }
-    const running = service;
+    let running = service;
     const issuer = running.url;
     return {
       backend,
       issuer,
-      service: running,
+      get service() {
+        return running;
+      },
       storage,
       as: await discover(issuer),
+      async restart() {
+        await running.stop();
+        running = await startService('auth-server', running.port, environment(running.port));
+      },
       async stop() {
         await running.stop();
         await cleanup();
