@@ -72,10 +72,14 @@ export function createEvent<T extends EventTypeName>(type: T, data: EventData<T>
     datacontenttype: 'application/json' as const,
     data: parsed.data as EventData<T> & Record<string, unknown>,
   };
-  const envelope = cloudEventSchema.safeParse(event);
+  // `data` was validated above against its own, stricter schema: check the rest of the envelope.
+  const envelope = envelopeAttributesSchema.safeParse({ ...event, data: undefined });
   if (!envelope.success) throw new EventContractError('invalid envelope', describeIssues(envelope.error));
   return event;
 }
+
+/** The envelope without `data`, built once (createEvent runs for every token and tool call). */
+const envelopeAttributesSchema = cloudEventSchema.omit({ data: true });
 
 /**
  * Validates an event received from the wire (consumer side). Unknown fields inside `data` are

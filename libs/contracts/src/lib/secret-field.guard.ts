@@ -70,10 +70,21 @@ const JWT_SHAPE = /eyJ[\w-]{8,}\.[\w-]+\.[\w-]*/;
 
 /** Paths of string values inside `value` that look like a JWT. */
 export function jwtLikeValues(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') return JWT_SHAPE.test(value) ? [path || '(root)'] : [];
+  // Runs on every event: walk without building paths until something is found.
+  if (!containsJwtLike(value)) return [];
+  if (typeof value === 'string') return [path || '(root)'];
   if (Array.isArray(value)) return value.flatMap((v, i) => jwtLikeValues(v, `${path}[${i}]`));
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => jwtLikeValues(v, path ? `${path}.${k}` : k));
   }
   return [];
+}
+
+function containsJwtLike(value: unknown): boolean {
+  if (typeof value === 'string') return value.length > 12 && JWT_SHAPE.test(value);
+  if (Array.isArray(value)) return value.some(containsJwtLike);
+  if (value && typeof value === 'object') {
+    for (const key in value) if (containsJwtLike((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
 }
