@@ -12,6 +12,7 @@ import { AuthorizationCodeEntity } from './authorization-code.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { AccessTokenRecordEntity } from './access-token-record.entity';
 import { RecentCodes } from './recent-codes';
+import { CodeExchangeBatch } from './code-exchange.batch';
 
 export interface NewAuthorization {
   userId: string;
@@ -57,6 +58,7 @@ export function newOpaqueToken(): string {
 export class GrantsService {
   private readonly sql: HotPathSql;
   private readonly recentCodes = new RecentCodes();
+  private readonly codeExchanges: CodeExchangeBatch;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -64,6 +66,7 @@ export class GrantsService {
     private readonly audit: AuditTrail,
   ) {
     this.sql = new HotPathSql(db);
+    this.codeExchanges = new CodeExchangeBatch(this.sql);
   }
 
   /** Creates the grant and its authorization code; returns the code (shown once). */
@@ -140,14 +143,18 @@ export class GrantsService {
     now = Date.now(),
   ): Promise<{ consumed: boolean; live: boolean; refreshToken?: string }> {
     if (this.sql.isPostgres) {
-      const values = this.issuanceValues(issuance, now);
-      const [result] = await this.sql.rows<{ consumed: number; live: number }>(EXCHANGE_CODE, [
-        ...values.params,
-        row.codeHash,
-        now,
-      ]);
-      if (result.live === 1) this.audit.outboxWritten();
-      return { consumed: result.consumed === 1, live: result.live === 1, refreshToken: result.live === 1 ? values.refreshToken : undefined };
+      // Group-committed with the other exchanges in flight (CodeExchangeBatch).
+      const refresh = this.newRefreshToken(issuance, now);
+      const outcome = await this.codeExchanges.run({
+        codeHash: row.codeHash,
+        grantId: issuance.grantId,
+        clientId: issuance.clientId,
+        accessToken: issuance.accessToken,
+        refreshToken: refresh?.stored,
+        event: issuance.event,
+      });
+      if (outcome.live) this.audit.outboxWritten();
+      return { ...outcome, refreshToken: outcome.live ? refresh?.token : undefined };
     }
     return this.db.transaction(async (tx) => {
       const consumed = await tx
@@ -195,20 +202,28 @@ export class GrantsService {
 
   /** Parameters $1–$13 of the issuance statements (ISSUANCE_WRITES), with the new refresh token. */
   private issuanceValues(issuance: Issuance, now: number): { params: unknown[]; refreshToken?: string } {
-    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
+    const refresh = this.newRefreshToken(issuance, now);
     const params = [
       issuance.grantId,
       issuance.accessToken.jti,
       issuance.clientId,
       issuance.accessToken.expiresAt,
-      refreshToken ? sha256Base64Url(refreshToken) : null,
-      issuance.refreshScope ? formatScope(issuance.refreshScope) : null,
-      now + this.config.REFRESH_TOKEN_TTL * 1000,
+      refresh?.stored.tokenHash ?? null,
+      refresh?.stored.scope ?? null,
+      refresh?.stored.expiresAt ?? null,
       issuance.rotates ?? null,
       now,
       ...outboxValues(issuance.event, now),
     ];
-    return { params, refreshToken };
+    return { params, refreshToken: refresh?.token };
+  }
+
+  /** The refresh token an issuance includes, if any: the value (shown once) and what is stored. */
+  private newRefreshToken(issuance: Issuance, now: number) {
+    if (!issuance.refreshScope) return undefined;
+    const token = newOpaqueToken();
+    const stored = { tokenHash: sha256Base64Url(token), scope: formatScope(issuance.refreshScope), expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000 };
+    return { token, stored };
   }
 
   /** recordIssuance as steps of a transaction (SQLite). */
@@ -219,19 +234,10 @@ export class GrantsService {
       // Only the first use sets rotatedAt: a second use in the grace window does not extend it.
       await tx.update(RefreshTokenEntity, { tokenHash: issuance.rotates, rotatedAt: IsNull() }, { rotatedAt: now });
     }
-    const refreshToken = issuance.refreshScope ? newOpaqueToken() : undefined;
-    if (refreshToken) {
-      await tx.insert(RefreshTokenEntity, {
-        tokenHash: sha256Base64Url(refreshToken),
-        grantId: issuance.grantId,
-        scope: formatScope(issuance.refreshScope ?? []),
-        expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000,
-        rotatedAt: null,
-        revokedAt: null,
-      });
-    }
+    const refresh = this.newRefreshToken(issuance, now);
+    if (refresh) await tx.insert(RefreshTokenEntity, { ...refresh.stored, grantId: issuance.grantId, rotatedAt: null, revokedAt: null });
     await this.audit.recordPrepared(issuance.event, tx);
-    return { refreshToken };
+    return { refreshToken: refresh?.token };
   }
 
   /**
@@ -374,21 +380,4 @@ const RECORD_ISSUANCE = {
     SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
   ), ${ISSUANCE_WRITES}
   SELECT COUNT(*)::int AS "live" FROM live`,
-};
-
-/**
- * The whole of `exchangeCode`: the code is consumed ($14 digest, $15 now) only if unused and
- * unexpired, and the grant counts as live only if the code was consumed by this statement.
- */
-const EXCHANGE_CODE = {
-  name: 'portcullis_exchange_code',
-  text: `WITH code AS (
-    UPDATE "authorization_codes" SET "consumed_at" = $15::bigint
-    WHERE "code_hash" = $14::varchar AND "consumed_at" IS NULL AND "expires_at" > $15::bigint
-    RETURNING "grant_id"
-  ), live AS (
-    SELECT "id" FROM "grants"
-    WHERE "id" = $1::varchar AND "revoked_at" IS NULL AND "id" IN (SELECT "grant_id" FROM code) FOR UPDATE
-  ), ${ISSUANCE_WRITES}
-  SELECT (SELECT COUNT(*) FROM code)::int AS "consumed", (SELECT COUNT(*) FROM live)::int AS "live"`,
 };

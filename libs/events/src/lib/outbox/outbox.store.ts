@@ -26,16 +26,23 @@ const INSERT_UNNESTED = {
 
 /**
  * For a PostgreSQL statement that records a change and its event together (a data-modifying
- * WITH): the outbox INSERT, with its four values as parameters `$first…$first+3`, writing one
- * row per row of `from` (a CTE that yields a row only when the change happened). Pair it with
- * {@link outboxValues}.
+ * WITH): the outbox INSERT of one row per row of `from` (a CTE that yields rows only for the
+ * changes that happened), the four columns given as SQL expressions over it.
  */
-export function outboxInsertFrom(from: string, first: number): string {
-  const p = (i: number) => `$${first + i}`;
+export function outboxInsertSelect(from: string, columns: { id: string; type: string; payload: string; createdAt: string }): string {
   return (
     `INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") ` +
-    `SELECT ${p(0)}::varchar, ${p(1)}::varchar, ${p(2)}::text, ${p(3)}::bigint FROM ${from}`
+    `SELECT ${columns.id}, ${columns.type}, ${columns.payload}, ${columns.createdAt} FROM ${from}`
   );
+}
+
+/**
+ * outboxInsertSelect for one event whose values ({@link outboxValues}) are the parameters
+ * `$first…$first+3`.
+ */
+export function outboxInsertFrom(from: string, first: number): string {
+  const p = (i: number, type: string) => `$${first + i}::${type}`;
+  return outboxInsertSelect(from, { id: p(0, 'varchar'), type: p(1, 'varchar'), payload: p(2, 'text'), createdAt: p(3, 'bigint') });
 }
 
 /** The parameters {@link outboxInsertFrom} expects for `event`. */

@@ -1,0 +1,135 @@
+import type { PortcullisEvent } from '@portcullis/contracts';
+import { HotPathSql, outboxInsertSelect, outboxValues } from '@portcullis/events';
+
+/** One checked code exchange, ready to be written: the code to consume and what it issues. */
+export interface PendingExchange {
+  codeHash: string;
+  grantId: string;
+  clientId: string;
+  accessToken: { jti: string; expiresAt: number };
+  /** A new refresh token of the family (its digest), when one is issued. */
+  refreshToken?: { tokenHash: string; scope: string; expiresAt: number };
+  event: PortcullisEvent;
+}
+
+/** consumed: this statement spent the code. live: the grant was not revoked, so the tokens exist. */
+export interface ExchangeOutcome {
+  consumed: boolean;
+  live: boolean;
+}
+
+/** Exchanges per statement: 11 array parameters, however many rows. */
+const MAX_BATCH = 256;
+
+/**
+ * Group commit for code exchanges on PostgreSQL. Each exchange is a durable write — the code
+ * spent, the grant locked, access-token record, refresh token and event inserted — and one
+ * commit per exchange made the commit, not the work, the cost. Exchanges that arrive while a
+ * statement is in flight gather and go together in the next one: one statement, one commit,
+ * and each caller still answers only after its own rows are committed.
+ *
+ * Per row the statement does exactly what the single exchange does (GrantsService): the code
+ * is consumed only if unused and unexpired, the grant is locked (FOR UPDATE, in id order, so
+ * two batches never wait on each other in a cycle) and counts only if not revoked, and every
+ * write reads from the rows that passed both. A code appears at most once per statement.
+ */
+export class CodeExchangeBatch {
+  private queue: { exchange: PendingExchange; done: (outcome?: ExchangeOutcome, err?: unknown) => void }[] = [];
+  private scheduled = false;
+  private writing = false;
+
+  constructor(private readonly sql: HotPathSql) {}
+
+  run(exchange: PendingExchange): Promise<ExchangeOutcome> {
+    return new Promise<ExchangeOutcome>((resolve, reject) => {
+      this.queue.push({ exchange, done: (outcome, err) => (outcome ? resolve(outcome) : reject(err)) });
+      if (!this.scheduled && !this.writing) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        // The same code twice (a replay racing the first use): only the first goes in; the
+        // other is reported unconsumed, and the caller's database path then sees the replay.
+        const seen = new Set<string>();
+        const unique = batch.filter(({ exchange, done }) => {
+          if (!seen.has(exchange.codeHash)) return seen.add(exchange.codeHash);
+          done({ consumed: false, live: false });
+          return false;
+        });
+        try {
+          const outcomes = await this.write(unique.map((w) => w.exchange));
+          for (const w of unique) w.done(outcomes.get(w.exchange.codeHash) ?? { consumed: false, live: false });
+        } catch (err) {
+          for (const w of unique) w.done(undefined, err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async write(exchanges: PendingExchange[]): Promise<Map<string, ExchangeOutcome>> {
+    const now = Date.now();
+    const column = <T>(pick: (e: PendingExchange) => T) => exchanges.map(pick);
+    const events = exchanges.map((e) => outboxValues(e.event, now));
+    const rows = await this.sql.rows<{ code_hash: string; consumed: boolean; live: boolean }>(EXCHANGE_CODES, [
+      column((e) => e.codeHash),
+      column((e) => e.grantId),
+      column((e) => e.accessToken.jti),
+      column((e) => e.clientId),
+      column((e) => e.accessToken.expiresAt),
+      column((e) => e.refreshToken?.tokenHash ?? null),
+      column((e) => e.refreshToken?.scope ?? null),
+      column((e) => e.refreshToken?.expiresAt ?? null),
+      events.map((v) => v[0]),
+      events.map((v) => v[1]),
+      events.map((v) => v[2]),
+      now,
+    ]);
+    return new Map(rows.map((r) => [r.code_hash, { consumed: r.consumed, live: r.live }]));
+  }
+}
+
+const EXCHANGE_CODES = {
+  name: 'portcullis_exchange_codes',
+  text: `WITH input AS (
+    SELECT * FROM unnest(
+      $1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[],
+      $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::varchar[], $11::text[]
+    ) AS i("code_hash", "grant_id", "jti", "client_id", "access_expires_at",
+           "refresh_hash", "refresh_scope", "refresh_expires_at", "event_id", "event_type", "event_payload")
+  ), code AS (
+    UPDATE "authorization_codes" c SET "consumed_at" = $12::bigint
+    FROM input i
+    WHERE c."code_hash" = i."code_hash" AND c."grant_id" = i."grant_id"
+      AND c."consumed_at" IS NULL AND c."expires_at" > $12::bigint
+    RETURNING c."code_hash"
+  ), live AS (
+    SELECT i.* FROM "grants" g
+    JOIN input i ON i."grant_id" = g."id"
+    JOIN code ON code."code_hash" = i."code_hash"
+    WHERE g."revoked_at" IS NULL
+    ORDER BY g."id"
+    FOR UPDATE OF g
+  ), access_token AS (
+    INSERT INTO "access_tokens" ("jti", "grant_id", "client_id", "expires_at")
+    SELECT "jti", "grant_id", "client_id", "access_expires_at" FROM live
+  ), new_refresh AS (
+    INSERT INTO "refresh_tokens" ("token_hash", "grant_id", "scope", "expires_at")
+    SELECT "refresh_hash", "grant_id", "refresh_scope", "refresh_expires_at" FROM live WHERE "refresh_hash" IS NOT NULL
+  ), event AS (
+    ${outboxInsertSelect('live', { id: '"event_id"', type: '"event_type"', payload: '"event_payload"', createdAt: '$12::bigint' })}
+  )
+  SELECT i."code_hash", code."code_hash" IS NOT NULL AS "consumed", live."code_hash" IS NOT NULL AS "live"
+  FROM input i
+  LEFT JOIN code ON code."code_hash" = i."code_hash"
+  LEFT JOIN live ON live."code_hash" = i."code_hash"`,
+};
