@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CompactSign } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { formatScope } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
-import { SigningKeysService } from '../keys/signing-keys.service';
+import { ActiveSigningKey, SigningKeysService } from '../keys/signing-keys.service';
+import { CompactJwsSigner } from '../keys/compact-jws.signer';
 import { resourceScopes } from '../scopes/scope-policy';
 
 export interface AccessTokenRequest {
@@ -29,6 +29,9 @@ export interface IssuedAccessToken {
  */
 @Injectable()
 export class AccessTokenIssuer {
+  /** One signer per key (the active key changes at rotation). */
+  private readonly signers = new WeakMap<ActiveSigningKey, CompactJwsSigner>();
+
   constructor(
     private readonly keys: SigningKeysService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
@@ -40,8 +43,8 @@ export class AccessTokenIssuer {
     const iat = Math.floor(now / 1000);
     const ttl = this.config.ACCESS_TOKEN_TTL;
     const scope = formatScope(resourceScopes(request.scopes));
-    // RFC 9068 §2.2 claims, serialised once; jose's CompactSign signs them (SignJWT would
-    // rebuild and re-validate the same claims through its builder on every token).
+    // RFC 9068 §2.2 claims, serialised once and signed as they are (SignJWT would rebuild and
+    // re-validate the same claims through its builder on every token).
     const claims = {
       iss: this.config.ISSUER_URL,
       sub: request.subject,
@@ -52,9 +55,13 @@ export class AccessTokenIssuer {
       client_id: request.clientId,
       scope,
     };
-    const token = await new CompactSign(Buffer.from(JSON.stringify(claims)))
-      .setProtectedHeader({ alg: key.alg, typ: 'at+jwt', kid: key.kid })
-      .sign(key.privateKey);
+    let signer = this.signers.get(key);
+    if (!signer) {
+      // RFC 9068 §2.1: typ at+jwt.
+      signer = new CompactJwsSigner(key, 'at+jwt');
+      this.signers.set(key, signer);
+    }
+    const token = await signer.sign(Buffer.from(JSON.stringify(claims)));
     return { token, jti, scope, expiresIn: ttl, expiresAt: (iat + ttl) * 1000 };
   }
 }
