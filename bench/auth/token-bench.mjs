@@ -4,7 +4,7 @@
 //
 //   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
 //   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
-//        [--scenario client_credentials|authorization_code] [--max-codes 4000] [--rounds 3] [--only ours]
+//        [--scenario client_credentials|authorization_code] [--max-codes 15000] [--rounds 3] [--only ours]
 //        [--logs] [--cpu-prof-dir DIR] [--db-stats] [--ours-main candidate/main.js] [--json]
 //
 // Scenarios: (a) client_credentials token issuance; (b) the authorization code exchange, each
@@ -29,7 +29,7 @@ export const DEFAULTS = {
   duration: 10,
   warmup: 2,
   connections: 16,
-  maxCodes: 4000,
+  maxCodes: 15_000,
   rounds: 3,
   scenarios: ['client_credentials', 'authorization_code'],
   only: undefined,
@@ -151,10 +151,10 @@ export async function runTokenBench(options = {}) {
           // Enough codes for about `duration` seconds at the client_credentials rate (an upper
           // bound: the exchange does more), plus a warm-up and spares: autocannon prepares one
           // request per connection ahead. Minting through our real authorization endpoint is
-          // slow, so ours is capped at --max-codes (its run may end sooner than `duration`);
-          // oidc-provider's codes are minted in-process and cost nothing.
+          // slow, so runs are capped at --max-codes (a run may end sooner than `duration`); the
+          // cap is the same for both servers, so both exchange the same number of codes.
           const ccRate = median((results.client_credentials?.[s.name] ?? []).map((m) => m.requestsPerSec)) ?? 2000;
-          const cap = s.name === 'ours' ? opts.maxCodes : 50_000;
+          const cap = opts.maxCodes;
           const measured = Math.max(500, Math.min(cap, Math.ceil(ccRate * opts.duration)));
           const warm = Math.max(200, Math.ceil(measured / 5));
           const total = measured + warm + opts.connections * 4 + 10;
