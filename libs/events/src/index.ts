@@ -2,6 +2,7 @@ export * from './lib/outbox/outbox-event.entity';
 export * from './lib/outbox/create-event-outbox.migration';
 export * from './lib/outbox/outbox.store';
 export * from './lib/sql/hot-path-sql';
+export * from './lib/group/group-writer';
 export * from './lib/relay/outbox.relay';
 export * from './lib/transport/event-transport';
 export * from './lib/transport/amqp.transport';

@@ -1,5 +1,5 @@
 import type { PortcullisEvent } from '@portcullis/contracts';
-import { HotPathSql, outboxInsertSelect, outboxValues } from '@portcullis/events';
+import { GroupWriter, HotPathSql, outboxInsertSelect, outboxValues } from '@portcullis/events';
 
 /** One checked code exchange, ready to be written: the code to consume and what it issues. */
 export interface PendingExchange {
@@ -34,46 +34,22 @@ const MAX_BATCH = 256;
  * write reads from the rows that passed both. A code appears at most once per statement.
  */
 export class CodeExchangeBatch {
-  private queue: { exchange: PendingExchange; done: (outcome?: ExchangeOutcome, err?: unknown) => void }[] = [];
-  private scheduled = false;
-  private writing = false;
+  private readonly writer = new GroupWriter<PendingExchange, ExchangeOutcome>((exchanges) => this.writeGroup(exchanges), MAX_BATCH);
 
   constructor(private readonly sql: HotPathSql) {}
 
   run(exchange: PendingExchange): Promise<ExchangeOutcome> {
-    return new Promise<ExchangeOutcome>((resolve, reject) => {
-      this.queue.push({ exchange, done: (outcome, err) => (outcome ? resolve(outcome) : reject(err)) });
-      if (!this.scheduled && !this.writing) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
-      }
-    });
+    return this.writer.submit(exchange);
   }
 
-  private async flush(): Promise<void> {
-    this.scheduled = false;
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        // The same code twice (a replay racing the first use): only the first goes in; the
-        // other is reported unconsumed, and the caller's database path then sees the replay.
-        const seen = new Set<string>();
-        const unique = batch.filter(({ exchange, done }) => {
-          if (!seen.has(exchange.codeHash)) return seen.add(exchange.codeHash);
-          done({ consumed: false, live: false });
-          return false;
-        });
-        try {
-          const outcomes = await this.write(unique.map((w) => w.exchange));
-          for (const w of unique) w.done(outcomes.get(w.exchange.codeHash) ?? { consumed: false, live: false });
-        } catch (err) {
-          for (const w of unique) w.done(undefined, err);
-        }
-      }
-    } finally {
-      this.writing = false;
-    }
+  private async writeGroup(exchanges: PendingExchange[]): Promise<ExchangeOutcome[]> {
+    // The same code twice (a replay racing the first use): only the first goes in; the other
+    // is reported unconsumed, and the caller's database path then sees the replay.
+    const seen = new Set<string>();
+    const unique = exchanges.filter((e) => !seen.has(e.codeHash) && seen.add(e.codeHash));
+    const outcomes = await this.write(unique);
+    const firsts = new Set(unique);
+    return exchanges.map((e) => (firsts.has(e) && outcomes.get(e.codeHash)) || { consumed: false, live: false });
   }
 
   private async write(exchanges: PendingExchange[]): Promise<Map<string, ExchangeOutcome>> {

@@ -138,6 +138,23 @@ export async function authorizeInBrowser(
   return { callback: expectRedirect(nav), sawLogin, sawConsent };
 }
 
+/** `n` codes for `client`, issued one after another to `person` in one browser session. */
+export async function issueCodes(
+  server: AuthServer,
+  client: RegisteredClient,
+  person: Person,
+  n: number,
+  scope = 'sentiment:read offline_access',
+): Promise<{ prepared: PreparedAuthorization; callback: URL }[]> {
+  const browser = new Browser(server.issuer);
+  const codes = [];
+  for (let i = 0; i < n; i++) {
+    const prepared = await authorizationUrl(server, { client, scope });
+    codes.push({ prepared, callback: (await authorizeInBrowser(browser, prepared.url, person)).callback });
+  }
+  return codes;
+}
+
 /** A login page is expected first; returns it after checking. */
 export async function openLoginPage(browser: Browser, url: URL) {
   const page = expectPage(await browser.navigate(url));
