@@ -186,8 +186,8 @@ export class GrantsService {
    * revocation — a replayed code or reused refresh token racing a legitimate request cannot
    * leave that request's tokens alive.
    *
-   * PostgreSQL: one statement (a data-modifying WITH), so one round
-   * trip and one commit per token. SQLite (in process): one transaction.
+   * PostgreSQL: one statement (a data-modifying WITH), so one round trip and one commit per
+   * token. SQLite (in process): one transaction.
    */
   async recordIssuance(issuance: Issuance, now = Date.now()): Promise<{ refreshToken?: string } | undefined> {
     if (this.sql.isPostgres) {
@@ -200,7 +200,7 @@ export class GrantsService {
     return this.db.transaction((tx) => this.recordIssuanceIn(tx, issuance, now));
   }
 
-  /** Parameters $1–$13 of the issuance statements (ISSUANCE_WRITES), with the new refresh token. */
+  /** Parameters $1–$13 of RECORD_ISSUANCE, with the new refresh token. */
   private issuanceValues(issuance: Issuance, now: number): { params: unknown[]; refreshToken?: string } {
     const refresh = this.newRefreshToken(issuance, now);
     const params = [
@@ -353,14 +353,19 @@ function codeFromRow(codeHash: string, r: CodeRow, consumedAt: number): Authoriz
 }
 
 /**
- * PostgreSQL: the writes of an issuance, as the tail of a data-modifying WITH whose CTE
+ * PostgreSQL: the whole of `recordIssuance` in one statement (one round trip, one commit).
  * `live` yields the grant row, locked, only if the grant is not revoked (FOR UPDATE: under
  * READ COMMITTED a concurrent revocation is waited for and re-checked). Every write reads
  * from `live`, so a revoked grant gets nothing written. Parameters: $1 grant, $2–$4 access
  * token (jti, client, expiry), $5–$7 new refresh token (digest or null, scope, expiry),
- * $8–$9 rotated token (digest or null, when), $10–$13 the outbox row.
+ * $8–$9 rotated token (digest or null, when), $10–$13 the outbox row. Code exchanges have
+ * their own, grouped form (CodeExchangeBatch).
  */
-const ISSUANCE_WRITES = `access_token AS (
+const RECORD_ISSUANCE = {
+  name: 'portcullis_record_issuance',
+  text: `WITH live AS (
+    SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
+  ), access_token AS (
     INSERT INTO "access_tokens" ("jti", "grant_id", "client_id", "expires_at")
     SELECT $2::varchar, "id", $3::varchar, $4::bigint FROM live
   ), new_refresh AS (
@@ -371,13 +376,6 @@ const ISSUANCE_WRITES = `access_token AS (
     WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
   ), event AS (
     ${outboxInsertFrom('live', 10)}
-  )`;
-
-/** The whole of `recordIssuance`: one statement, one round trip, one commit. */
-const RECORD_ISSUANCE = {
-  name: 'portcullis_record_issuance',
-  text: `WITH live AS (
-    SELECT "id" FROM "grants" WHERE "id" = $1::varchar AND "revoked_at" IS NULL FOR UPDATE
-  ), ${ISSUANCE_WRITES}
+  )
   SELECT COUNT(*)::int AS "live" FROM live`,
 };
