@@ -8,7 +8,9 @@ import { epochColumn } from '../database/epoch-column';
  */
 @Entity('access_tokens')
 @Index('access_tokens_grant', ['grantId'])
-@Index('access_tokens_revoked', ['revokedAt', 'expiresAt'])
+// Only revoked tokens are ever looked up by expiry (currentRevocations): a partial index keeps
+// the insert of every issued token out of it.
+@Index('access_tokens_revoked', ['expiresAt'], { where: '"revoked_at" IS NOT NULL' })
 export class AccessTokenRecordEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   jti: string;

@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  * until the broker (or the embedded audit ingest) has confirmed it: a broker outage or a
  * process restart loses nothing. `seq` gives the per-producer order the relay keeps.
  *
- * The table is created by CreateEventOutbox1767000000000 (apps add it to their migrations),
+ * The table is created by EVENTS_MIGRATIONS (apps add them to their migrations),
  * never by `synchronize`.
  */
 @Entity({ name: 'event_outbox' })
@@ -15,7 +15,8 @@ export class OutboxEventEntity {
   @PrimaryColumn({ type: 'bigint', generated: 'increment', insert: false })
   seq: string;
 
-  @Column({ type: 'varchar', length: 36, unique: true })
+  /** The CloudEvent id (a random UUID): not indexed, see EventOutboxIdNotUnique1795690000000. */
+  @Column({ type: 'varchar', length: 36 })
   id: string;
 
   @Column({ type: 'varchar', length: 128 })
