@@ -59,7 +59,7 @@ export class OutboxStore {
   }
 
   get isPostgres(): boolean {
-    return this.dataSource.options.type === 'postgres';
+    return this.sql.isPostgres;
   }
 
   async insert(event: CloudEventEnvelope, manager: EntityManager = this.dataSource.manager): Promise<void> {
@@ -74,7 +74,7 @@ export class OutboxStore {
   async insertMany(events: readonly CloudEventEnvelope[]): Promise<void> {
     if (events.length === 0) return;
     const now = Date.now();
-    if (this.sql.isPostgres) {
+    if (this.isPostgres) {
       const rows = events.map((event) => outboxValues(event, now));
       await this.sql.rows(INSERT_UNNESTED, [0, 1, 2, 3].map((c) => rows.map((r) => r[c])));
       return;
