@@ -34,12 +34,7 @@ export class TokenEventsPublisher {
       subject: e.jti,
       data: {
         grant_type: e.grantType,
-        client_id: e.clientId,
-        subject: e.subject,
-        scopes: e.scopes,
-        resource: e.resource,
-        jti: e.jti,
-        expires_at: numericDate(e.expiresAt),
+        ...tokenFields(e),
         ...(e.refreshFamilyId ? { refresh_family_id: e.refreshFamilyId } : {}),
       },
     });
@@ -55,15 +50,7 @@ export class TokenEventsPublisher {
     return this.audit.prepare({
       type: EventType.TokenRefreshed,
       subject: e.jti,
-      data: {
-        client_id: e.clientId,
-        subject: e.subject,
-        scopes: e.scopes,
-        resource: e.resource,
-        jti: e.jti,
-        expires_at: numericDate(e.expiresAt),
-        refresh_family_id: e.refreshFamilyId,
-      },
+      data: { ...tokenFields(e), refresh_family_id: e.refreshFamilyId },
     });
   }
 
@@ -124,4 +111,16 @@ export class TokenEventsPublisher {
       data: { client_id: clientId, active, ...(jti ? { jti } : {}), ...(active && tokenClientId ? { token_client_id: tokenClientId } : {}) },
     });
   }
+}
+
+/** What token.issued and token.refreshed both say of the access token: named by jti, never by value. */
+function tokenFields(e: Omit<TokenIssuedEvent, 'grantType' | 'refreshFamilyId'>) {
+  return {
+    client_id: e.clientId,
+    subject: e.subject,
+    scopes: e.scopes,
+    resource: e.resource,
+    jti: e.jti,
+    expires_at: numericDate(e.expiresAt),
+  };
 }
