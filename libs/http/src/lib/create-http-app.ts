@@ -2,12 +2,11 @@ import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
-import formBody from '@fastify/formbody';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
-import { parseForm } from './form-body';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
+import { parseQueryString, registerParamsParsers } from './params-parsers';
 
 export interface HttpAppOptions {
   /** Largest accepted request body in bytes. OAuth requests are small. */
@@ -33,8 +32,11 @@ function pathOnly(url: string): string {
  */
 export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
+  const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const adapter = new FastifyAdapter({
-    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    bodyLimit,
+    // Query strings get the form parser's caps and view of repeated parameters.
+    routerOptions: { querystringParser: parseQueryString },
     trustProxy: options.trustProxy ?? false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -58,11 +60,11 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
       logLevels: options.logLevels ?? (process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error']),
     }),
     bufferLogs: false,
-    // Form bodies are parsed by our own parser (parseForm) so repeated parameters are seen.
+    // Form bodies are parsed by our own parser (parseForm): repeated parameters are seen, and capped.
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await fastify.register(formBody, { parser: parseForm, bodyLimit: options.bodyLimit ?? 64 * 1024 });
+  registerParamsParsers(fastify, bodyLimit);
   await fastify.register(cookie);
   await fastify.register(cors, {
     origin: '*',
