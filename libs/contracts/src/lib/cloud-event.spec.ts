@@ -1,7 +1,7 @@
 import { createEvent, EventContractError, parseEvent, parseEventJson } from './cloud-event';
 import { EVENT_DATA_SCHEMAS } from './event-data.schemas';
 import { EVENT_TYPES, EventType } from './event-types';
-import { looksLikeSecretField, secretLikeFields } from './secret-field.guard';
+import { looksLikeSecretField, REDACTED, secretLikeFields } from './secret-field.guard';
 
 const source = '/portcullis/auth-server';
 const issued = {
@@ -47,9 +47,19 @@ describe('event contract', () => {
     expect(() => createEvent('auth.nothing.happened' as never, {} as never, { source })).toThrow(/unknown event type/);
   });
 
-  it('createEvent refuses a JWT-looking value in any field', () => {
+  it('createEvent keeps the event and redacts a JWT-looking value in any field and in subject', () => {
     const jwt = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
-    expect(() => createEvent(EventType.LoginFailed, { username: jwt, reason: 'unknown_user' }, { source })).toThrow(/token-like/);
+    const e = createEvent(EventType.LoginFailed, { username: jwt, reason: 'unknown_user' }, { source, subject: jwt });
+    expect(e.data).toEqual({ username: REDACTED, reason: 'unknown_user' });
+    expect(e.subject).toBe(REDACTED);
+    const rejected = createEvent(EventType.TokenRejected, { grant_type: jwt, error: 'unsupported_grant_type', error_description: `grant_type ${jwt} is not supported` }, { source });
+    expect(rejected.data).toEqual({ grant_type: REDACTED, error: 'unsupported_grant_type', error_description: `grant_type ${REDACTED} is not supported` });
+    expect(parseEventJson(JSON.stringify(rejected))).toEqual(rejected);
+  });
+
+  it('createEvent leaves data without a JWT shape as given', () => {
+    const data = { username: 'eyJ-not-a-token.x', reason: 'unknown_user' as const };
+    expect(createEvent(EventType.LoginFailed, data, { source }).data).toEqual(data);
   });
 
   it('a revocation must name a jti or a refresh family, also on the consumer side', () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { EVENT_DATA_SCHEMAS, EventData } from './event-data.schemas';
 import { EventTypeName, isEventType } from './event-types';
-import { jwtLikeValues } from './secret-field.guard';
+import { redactJwtLike } from './secret-field.guard';
 
 /**
  * The CloudEvents 1.0 envelope in structured JSON mode (CloudEvents spec §3, JSON format
@@ -52,23 +52,23 @@ function describeIssues(error: z.ZodError): string[] {
 }
 
 /**
- * Builds an event of a known type. The data is validated against the type's schema (strict:
- * an unknown field is an error, so nothing slips in unreviewed) and refused if any value looks
- * like a JWT.
+ * Builds an event of a known type. Every JWT-shaped substring of the data and of `subject` is
+ * replaced by REDACTED first (ARCHITECTURE.md: events never carry a secret; the event itself
+ * is kept), then the data is validated against the type's schema (strict: an unknown field is
+ * an error, so nothing slips in unreviewed).
  */
 export function createEvent<T extends EventTypeName>(type: T, data: EventData<T>, options: CreateEventOptions): PortcullisEvent<T> {
   if (!isEventType(type)) throw new EventContractError(`unknown event type ${String(type)}`);
-  const parsed = EVENT_DATA_SCHEMAS[type].safeParse(data);
+  const parsed = EVENT_DATA_SCHEMAS[type].safeParse(redactJwtLike(data));
   if (!parsed.success) throw new EventContractError(`invalid ${type} data`, describeIssues(parsed.error));
-  const leaked = jwtLikeValues(parsed.data);
-  if (leaked.length) throw new EventContractError(`${type} data carries a token-like value`, leaked);
+  const subject = redactJwtLike(options.subject);
   const event = {
     specversion: '1.0' as const,
     id: options.id ?? randomUUID(),
     source: options.source,
     type,
     time: (options.time ?? new Date()).toISOString(),
-    ...(options.subject !== undefined ? { subject: options.subject } : {}),
+    ...(subject !== undefined ? { subject } : {}),
     datacontenttype: 'application/json' as const,
     data: parsed.data as EventData<T> & Record<string, unknown>,
   };

@@ -4,7 +4,10 @@ import { z } from 'zod';
  * ARCHITECTURE.md: events never carry a secret. Two guards keep it so:
  * - by name: no field of any data schema may be called like a secret (run by a test over
  *   every schema, so a new field such as `refresh_token` fails the build);
- * - by value: createEvent refuses a string that looks like a JWT, whatever its field is called.
+ * - by value: createEvent redacts every substring that looks like a JWT, whatever its field is
+ *   called. Refusing would lose the event, and the values that carry such strings are often
+ *   what an attacker typed (a `client_id`, a `grant_type`, a username): the audit trail must
+ *   still say that it happened.
  */
 
 /** Words that name a secret value when they appear as a segment of a snake_case field name. */
@@ -67,21 +70,37 @@ export function secretLikeFields(schema: z.ZodType): string[] {
 
 /** A compact JWS/JWE (RFC 7515 §7.1): base64url header starting `eyJ` and at least two dots. */
 const JWT_SHAPE = /eyJ[\w-]{8,}\.[\w-]+\.[\w-]*/;
+/** The same, for replacing every occurrence (String.replace starts a global regex afresh). */
+const JWT_SHAPES = new RegExp(JWT_SHAPE.source, 'g');
 
-/** Paths of string values inside `value` that look like a JWT. */
-export function jwtLikeValues(value: unknown, path = ''): string[] {
-  // Runs on every event: walk without building paths until something is found.
-  if (!containsJwtLike(value)) return [];
-  if (typeof value === 'string') return [path || '(root)'];
-  if (Array.isArray(value)) return value.flatMap((v, i) => jwtLikeValues(v, `${path}[${i}]`));
+/**
+ * What replaces a JWT-shaped substring. Its brackets are not base64url, so no JWT shape can
+ * be formed across it: redacting twice changes nothing.
+ */
+export const REDACTED = '[redacted]';
+
+/** The shortest string JWT_SHAPE can match: `eyJ`, 8 characters, a dot, 1 character, a dot. */
+const SHORTEST_JWT_SHAPE = 14;
+
+/**
+ * `value` with every JWT-shaped substring of its strings replaced by REDACTED, at any depth.
+ * The value itself is returned when there is nothing to redact (the common case: it runs on
+ * every event), a copy otherwise. Redaction only shortens strings, so a value within a
+ * schema's length limits stays within them.
+ */
+export function redactJwtLike<T>(value: T): T {
+  if (!containsJwtLike(value)) return value;
+  if (typeof value === 'string') return value.replace(JWT_SHAPES, REDACTED) as T;
+  if (Array.isArray(value)) return value.map(redactJwtLike) as T;
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => jwtLikeValues(v, path ? `${path}.${k}` : k));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJwtLike(v)])) as T;
   }
-  return [];
+  return value;
 }
 
-function containsJwtLike(value: unknown): boolean {
-  if (typeof value === 'string') return value.length > 12 && JWT_SHAPE.test(value);
+/** Whether any string inside `value` holds a JWT-shaped substring. */
+export function containsJwtLike(value: unknown): boolean {
+  if (typeof value === 'string') return value.length >= SHORTEST_JWT_SHAPE && JWT_SHAPE.test(value);
   if (Array.isArray(value)) return value.some(containsJwtLike);
   if (value && typeof value === 'object') {
     for (const key in value) if (containsJwtLike((value as Record<string, unknown>)[key])) return true;
