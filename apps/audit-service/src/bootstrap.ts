@@ -20,7 +20,7 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   @Module({ imports: [AppModule.forRoot(config)] })
   class ConfiguredAuditModule {}
   // Ingest batches can be large (a relay sends up to 500 events per request).
-  const app = await createHttpApp(ConfiguredAuditModule, { bodyLimit: 8 * 1024 * 1024 });
+  const app = await createHttpApp(ConfiguredAuditModule, { bodyLimit: 8 * 1024 * 1024, trustProxy: config.TRUST_PROXY });
   if (config.BROKER_URL) {
     await assertWithRetry(config.BROKER_URL, config.AUDIT_QUEUE);
     const microservice = app.connectMicroservice<MicroserviceOptions>(

@@ -11,7 +11,7 @@ export async function createMcpServerApp(config: McpServerConfig, options: { req
   // createHttpApp takes a module class; the configured AppModule is wrapped in one.
   @Module({ imports: [AppModule.register(config)] })
   class McpServerRootModule {}
-  const app = await createHttpApp(McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024 });
+  const app = await createHttpApp(McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy });
   app.getHttpAdapter().getInstance().addHook('onRequest', hostOriginHook(config));
   if (config.authDisabledForBench) {
     const logger = new Logger('mcp-server');

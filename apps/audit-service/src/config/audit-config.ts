@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amqpUrl, httpUrl, port, postgresUrl } from '@portcullis/config';
+import { amqpUrl, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
 
@@ -28,6 +28,8 @@ export const auditConfigSchema = z.object({
   /** How long a batch waits for more events before it is written. */
   AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
   AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
+  TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
 });
 

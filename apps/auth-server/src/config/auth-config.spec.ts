@@ -24,6 +24,7 @@ describe('auth-server configuration', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['BROKER_URL', 'http://x'],
     ['ACCESS_TOKEN_TTL', '0'],
+    ['TRUST_PROXY', 'true'],
   ])('refuses %s=%s with one line naming it', (name, value) => {
     try {
       parseConfig(authConfigSchema, { [name]: value });

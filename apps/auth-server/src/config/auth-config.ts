@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
@@ -63,7 +63,8 @@ export const authConfigSchema = z.object({
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_SECONDS: seconds(300),
-  TRUST_PROXY: booleanFlag(false),
+  /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
+  TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
 });
 

@@ -30,6 +30,13 @@ describe('mcp-server configuration', () => {
     expect(parseConfig(mcpServerConfigSchema, { AUTH_DISABLED_FOR_BENCH: 'true' }).authDisabledForBench).toBe(true);
   });
 
+  it('reads TRUST_PROXY with the shared schema: false by default, hops or addresses, never true', () => {
+    expect(mcpServerConfigSchema.parse({}).trustProxy).toBe(false);
+    expect(mcpServerConfigSchema.parse({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(mcpServerConfigSchema.parse({ TRUST_PROXY: '10.0.0.0/8' }).trustProxy).toEqual(['10.0.0.0/8']);
+    expect(mcpServerConfigSchema.safeParse({ TRUST_PROXY: 'true' }).success).toBe(false);
+  });
+
   it('rejects a malformed URL', () => {
     expect(() => parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'mcp' })).toThrow(ConfigError);
   });

@@ -1,4 +1,4 @@
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
@@ -33,6 +33,8 @@ export const mcpServerConfigSchema = z
     REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
     /** Benchmarks only: record no audit events, to measure what recording costs. Refused in production. */
     AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
+    /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
+    TRUST_PROXY: trustProxy,
   })
   .superRefine((env, ctx) => {
     for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
@@ -78,6 +80,7 @@ export const mcpServerConfigSchema = z
       revocationsUrl: env.REVOCATIONS_URL ?? `${env.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
       revocationsPollMs: env.REVOCATIONS_POLL_MS,
       auditDisabledForBench: env.AUDIT_DISABLED_FOR_BENCH,
+      trustProxy: env.TRUST_PROXY,
     };
   });
 

@@ -5,6 +5,7 @@ import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
+import type { TrustProxy } from '@portcullis/config';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 import { parseQueryString, registerParamsParsers } from './params-parsers';
 
@@ -14,8 +15,12 @@ export interface HttpAppOptions {
   /** Emit one JSON log line per request (on by default outside tests). */
   requestLog?: boolean;
   logLevels?: LogLevel[];
-  /** Trust X-Forwarded-* from a reverse proxy. */
-  trustProxy?: boolean;
+  /**
+   * Whose X-Forwarded-* to believe: false (nobody), a hop count, or proxy addresses/CIDRs
+   * (TRUST_PROXY, libs/config). Never `true`: that believes the leftmost address, which the
+   * client writes itself.
+   */
+  trustProxy?: TrustProxy;
 }
 
 /** Strips the query string: it may carry values that must not reach logs. */
