@@ -102,7 +102,10 @@ describe('auth-server black box: TRUST_PROXY and X-Forwarded-For', () => {
 
   it('TRUST_PROXY=true stops the service at start with one line saying what to give instead', async () => {
     const message = await startAuthServer('sqlite', { TRUST_PROXY: 'true' }).then(
-      () => 'started',
+      async (started) => {
+        await started.stop();
+        return 'started';
+      },
       (err: Error) => err.message,
     );
     expect(message).toMatch(/exited with 78/);
