@@ -21,7 +21,11 @@ export const authConfigSchema = z.object({
   BROKER_URL: amqpUrl,
   /** The audit service's ingest endpoint, used when there is no broker. */
   AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-  /** Shared secret for AUDIT_INGEST_URL (the audit service accepts loopback callers without one). */
+  /**
+   * This producer's own credential for AUDIT_INGEST_URL; the audit service binds it to the
+   * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events
+   * (they wait in the outbox). Not used with a broker.
+   */
   AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),

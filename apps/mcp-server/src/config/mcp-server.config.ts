@@ -26,6 +26,7 @@ export const mcpServerConfigSchema = z
     BROKER_URL: amqpUrl,
     /** Without a broker, audit events go here (the audit service's embedded ingest). */
     AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
+    /** This producer's own credential there, bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
     AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
     REVOCATIONS_URL: httpUrl.optional(),
