@@ -5,3 +5,4 @@ export * from './lib/round-robin-proxy';
 export * from './lib/test-issuer';
 export * from './lib/ingest-credentials';
 export * from './lib/auth-server-process';
+export * from './lib/cookie-browser';
