@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds } from '@portcullis/config';
+import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
@@ -26,7 +27,7 @@ export const authConfigSchema = z.object({
    * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events
    * (they wait in the outbox). Not used with a broker.
    */
-  AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
   /** Resource used when an authorization request names none (clients of MCP 2025-03-26). */

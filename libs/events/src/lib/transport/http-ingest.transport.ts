@@ -1,5 +1,15 @@
+import { z } from 'zod';
 import type { DeliveryResult, OutboxRow } from '../outbox/outbox.store';
 import type { EventTransport } from './event-transport';
+
+/**
+ * A producer's AUDIT_INGEST_SECRET setting: its own ingest credential, at least 16 characters.
+ * Empty counts as unset, so an orchestrator can pass an optional value through (`${X:-}`).
+ */
+export const auditIngestSecretSetting = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().min(16, 'must be at least 16 characters').optional(),
+);
 
 export interface HttpIngestTransportOptions {
   /** The audit service's ingest endpoint, e.g. http://localhost:3100/internal/events. */
