@@ -209,3 +209,17 @@ describe('the embedded ingest endpoint without any producer credential configure
     expect(res.status).toBe(401);
   });
 });
+
+describe('a malformed AUDIT_INGEST_PRODUCERS', () => {
+  it('stops the service at start with one line that names the entry, not the credential', async () => {
+    const credential = 'shared-by-two-producers-0123456789';
+    const started = startService('audit-service', await freePort(), {
+      BROKER_URL: undefined,
+      DATABASE_URL: undefined,
+      SQLITE_PATH: ':memory:',
+      AUDIT_INGEST_PRODUCERS: `/portcullis/auth-server=${credential},/portcullis/mcp-server=${credential}`,
+    });
+    await expect(started).rejects.toThrow(/config: AUDIT_INGEST_PRODUCERS: entry 2 \(\/portcullis\/mcp-server\): the credential is also another producer's/);
+    await expect(started).rejects.not.toThrow(credential);
+  });
+});
