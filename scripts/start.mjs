@@ -2,6 +2,7 @@
 // defaults (SQLite files under ./data, the broker-free event path), with a demo user.
 // Everything can be overridden by the environment, as for each service alone.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,17 @@ const auditBase = env.AUDIT_URL ?? 'http://localhost:3100';
 const demoUser = env.DEMO_USER ?? 'demo';
 const demoPassword = env.DEMO_PASSWORD ?? 'portcullis-demo';
 
+// Without a broker the producers deliver events to the audit service's /internal/events,
+// which takes them only from a producer presenting its own credential, bound to its CloudEvents
+// source (docs/events.md). Unless the caller configured AUDIT_INGEST_PRODUCERS, a fresh
+// credential per producer is made for this run and handed to that producer alone.
+const producerSources = { 'auth-server': '/portcullis/auth-server', 'mcp-server': '/portcullis/mcp-server' };
+const ingestSecrets = {};
+if (!env.BROKER_URL && env.AUDIT_INGEST_PRODUCERS === undefined) {
+  for (const app of Object.keys(producerSources)) ingestSecrets[app] = randomBytes(32).toString('base64url');
+}
+const ingestProducers = Object.entries(ingestSecrets).map(([app, secret]) => `${producerSources[app]}=${secret}`).join(',');
+
 const services = {
   'auth-server': {
     PORT: '9000',
@@ -46,6 +58,7 @@ const services = {
     PORT: '3100',
     ISSUER_URL: issuer,
     SQLITE_PATH: 'data/audit-service.sqlite',
+    AUDIT_INGEST_PRODUCERS: ingestProducers || undefined,
   },
   'mcp-server': {
     PORT: '3000',
@@ -71,6 +84,9 @@ for (const [app, defaults] of Object.entries(services)) {
   // The service's own defaults apply unless the caller set the variable.
   for (const [k, v] of Object.entries(defaults)) if (v !== undefined && env[k] === undefined) childEnv[k] = v;
   if (app !== 'auth-server') delete childEnv.BOOTSTRAP_USERS;
+  // Each producer gets its own credential, whatever a shared AUDIT_INGEST_SECRET in the environment says.
+  if (ingestSecrets[app]) childEnv.AUDIT_INGEST_SECRET = ingestSecrets[app];
+  if (app === 'audit-service') delete childEnv.AUDIT_INGEST_SECRET;
   const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = `[${app}]`.padEnd(16);
   for (const stream of [child.stdout, child.stderr]) {

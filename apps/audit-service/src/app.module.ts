@@ -1,5 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RevocationListener } from '@portcullis/events';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope } from '@portcullis/scopes';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
@@ -17,6 +18,16 @@ import { ProtectedResourceMetadataController, resourceMetadataUrl } from './quer
 export class AppModule {
   static forRoot(config: AuditConfig): DynamicModule {
     const embedded = !config.BROKER_URL;
+    const logger = new Logger('audit-service');
+    // A resource server applies revocations (RFC 7009 §2, RFC 7592 client deletion): pushed on
+    // this process's own queue with a broker, else polled from the authorization server. Given
+    // only to the ResourceServerModule, so Nest starts it once (onModuleInit, before listen).
+    const revocations = new RevocationListener({
+      brokerUrl: config.BROKER_URL,
+      revocationsUrl: config.revocationsUrl,
+      pollIntervalMs: config.REVOCATIONS_POLL_MS,
+      log: (message) => logger.warn(message),
+    });
     return {
       module: AppModule,
       imports: [
@@ -27,6 +38,7 @@ export class AppModule {
           resource: config.resourceUrl,
           resourceMetadataUrl: resourceMetadataUrl(config.resourceUrl),
           baselineScopes: [Scope.AuditRead],
+          revocations,
         }),
       ],
       controllers: [

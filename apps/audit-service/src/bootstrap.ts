@@ -10,6 +10,7 @@ import { AuditBatcher } from './ingest/audit-batcher';
 import { AUDIT_EVENT_PATTERN } from './ingest/audit-events.consumer';
 import { AUDIT_BINDING_KEY, assertAuditTopology, auditQueueOptions } from './ingest/audit-topology';
 import { CloudEventDeserializer } from './ingest/cloud-event.deserializer';
+import { hardenIngestRoute } from './ingest/ingest-route';
 
 /**
  * Builds the audit service: the HTTP app (query API, health, and without a broker the ingest
@@ -19,8 +20,12 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   // createHttpApp takes a module class; this one carries the configured AppModule.
   @Module({ imports: [AppModule.forRoot(config)] })
   class ConfiguredAuditModule {}
-  // Ingest batches can be large (a relay sends up to 500 events per request).
-  const app = await createHttpApp(ConfiguredAuditModule, { bodyLimit: 8 * 1024 * 1024, trustProxy: config.TRUST_PROXY });
+  // Every route keeps the small default body limit; only the JSON ingest route allows a relay batch.
+  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.TRUST_PROXY });
+  if (!config.BROKER_URL) {
+    hardenIngestRoute(app.getHttpAdapter().getInstance(), config.AUDIT_INGEST_PRODUCERS);
+    warnAboutIngestCredentials(config);
+  }
   if (config.BROKER_URL) {
     await assertWithRetry(config.BROKER_URL, config.AUDIT_QUEUE);
     const microservice = app.connectMicroservice<MicroserviceOptions>(
@@ -52,6 +57,20 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
     await close();
   };
   return app;
+}
+
+/** Says at start whom the embedded ingest endpoint will accept: nobody is a valid, loud answer. */
+function warnAboutIngestCredentials(config: AuditConfig): void {
+  const logger = new Logger('audit-ingest');
+  if (config.AUDIT_INGEST_SECRET !== undefined) {
+    logger.warn('AUDIT_INGEST_SECRET is ignored: give each producer its own credential in AUDIT_INGEST_PRODUCERS (docs/events.md)');
+  }
+  const producers = config.AUDIT_INGEST_PRODUCERS;
+  if (producers.length === 0) {
+    logger.warn('AUDIT_INGEST_PRODUCERS is unset: /internal/events refuses every request, so no producer can deliver events without a broker');
+  } else {
+    logger.log(`/internal/events accepts ${producers.length} producer(s): ${producers.map((p) => p.name).join(', ')}`);
+  }
 }
 
 /** The broker may start after us (compose, CI): keep trying for a while before giving up. */

@@ -14,6 +14,7 @@ jest.setTimeout(60_000);
 /** No BROKER_URL, no DATABASE_URL: SQLite on both sides and the relay POSTs to /internal/events. */
 describe('embedded default (SQLite, no broker)', () => {
   const secret = 'ingest-secret-for-tests';
+  const source = `/test/embedded-${randomUUID()}`;
   const resource = 'http://localhost:3100/audit';
   let dir: string;
   let app: NestFastifyApplication;
@@ -23,7 +24,7 @@ describe('embedded default (SQLite, no broker)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'portcullis-audit-'));
     issuer = await new TestIssuer('http://localhost:3100/audit').start();
-    app = await createAuditApp(auditConfig({ SQLITE_PATH: join(dir, 'audit.sqlite'), AUDIT_INGEST_SECRET: secret, ISSUER_URL: issuer.issuer, RESOURCE_URL: resource }));
+    app = await createAuditApp(auditConfig({ SQLITE_PATH: join(dir, 'audit.sqlite'), AUDIT_INGEST_PRODUCERS: `${source}=${secret}`, ISSUER_URL: issuer.issuer, RESOURCE_URL: resource }));
     const port = await freePort();
     await app.listen(port, '127.0.0.1');
     base = `http://127.0.0.1:${port}`;
@@ -35,7 +36,6 @@ describe('embedded default (SQLite, no broker)', () => {
   });
 
   it('events recorded by a producer reach the audit store exactly once and can be queried', async () => {
-    const source = `/test/embedded-${randomUUID()}`;
     const p = await producer({ sqlite: join(dir, 'producer.sqlite'), source, auditIngestUrl: `${base}/internal/events`, auditIngestSecret: secret });
     const produced: string[] = [];
     for (let i = 0; i < 300; i++) produced.push(await p.events.emit(EventType.McpToolCalled, toolCalled(i), { subject: `user-${i % 5}` }));
@@ -58,7 +58,7 @@ describe('embedded default (SQLite, no broker)', () => {
     expect(ids).toHaveLength(300);
   });
 
-  it('the ingest endpoint refuses a wrong secret and reports invalid events without storing them', async () => {
+  it('the ingest endpoint refuses a wrong credential and reports invalid events without storing them', async () => {
     const post = (body: unknown, auth?: string) =>
       fetch(`${base}/internal/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) });
     expect((await post([], 'Bearer wrong-secret-value')).status).toBe(401);

@@ -4,3 +4,6 @@ export * from './lib/start-service';
 export * from './lib/round-robin-proxy';
 export * from './lib/test-issuer';
 export * from './lib/event-sink';
+export * from './lib/ingest-credentials';
+export * from './lib/auth-server-process';
+export * from './lib/cookie-browser';

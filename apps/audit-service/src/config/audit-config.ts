@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { amqpUrl, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
+import { parseIngestProducers } from '../ingest/ingest-producers';
 
 /** Every setting of the audit service, with its default, in one place. */
 export const auditConfigSchema = z.object({
@@ -21,8 +22,28 @@ export const auditConfigSchema = z.object({
   /** This query API's resource identifier (RFC 8707); AUDIT_RESOURCE_URL is accepted too. */
   RESOURCE_URL: httpUrl.optional(),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
-  /** Shared secret producers present at /internal/events; unset → loopback callers only. */
-  AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * Who may POST to /internal/events (no broker): `<source>[|<source>…]=<credential>`, comma
+   * separated, one credential per producer, each bound to the CloudEvents sources it may use.
+   * Unset → the ingest endpoint refuses every request (there is no loopback trust).
+   */
+  AUDIT_INGEST_PRODUCERS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      try {
+        return parseIngestProducers(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+        return z.NEVER;
+      }
+    }),
+  /** Replaced by AUDIT_INGEST_PRODUCERS (a shared secret cannot tell producers apart): ignored, with a warning. */
+  AUDIT_INGEST_SECRET: z.string().optional(),
+  /** The authorization server's revoked-token list; default `${ISSUER_URL}/revocations`. */
+  REVOCATIONS_URL: httpUrl.optional(),
+  /** Poll period of REVOCATIONS_URL when there is no broker (with one, revocations are pushed). */
+  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   /** Messages the broker may have in flight to this consumer (also the largest batch). */
   AUDIT_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** How long a batch waits for more events before it is written. */
@@ -33,10 +54,14 @@ export const auditConfigSchema = z.object({
   NODE_ENV: z.string().optional(),
 });
 
-export type AuditConfig = z.infer<typeof auditConfigSchema> & { resourceUrl: string };
+export type AuditConfig = z.infer<typeof auditConfigSchema> & { resourceUrl: string; revocationsUrl: string };
 
 export function resolveAuditConfig(parsed: z.infer<typeof auditConfigSchema>): AuditConfig {
-  return { ...parsed, resourceUrl: parsed.RESOURCE_URL ?? parsed.AUDIT_RESOURCE_URL };
+  return {
+    ...parsed,
+    resourceUrl: parsed.RESOURCE_URL ?? parsed.AUDIT_RESOURCE_URL,
+    revocationsUrl: parsed.REVOCATIONS_URL ?? `${parsed.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
+  };
 }
 
 /** Nest injection token for the parsed configuration. */

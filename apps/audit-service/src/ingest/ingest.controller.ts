@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Logger, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { EventContractError, parseEvent, PortcullisEvent } from '@portcullis/contracts';
-import { InvalidRequest, InvalidToken, secretsEqual } from '@portcullis/oauth';
-import { AUDIT_CONFIG, type AuditConfig } from '../config/audit-config';
+import { AccessDenied, InvalidRequest, InvalidToken } from '@portcullis/oauth';
 import { AuditBatcher } from './audit-batcher';
+import { ingestProducerOf } from './ingest-route';
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const MAX_EVENTS_PER_REQUEST = 5000;
 
 /**
@@ -14,22 +13,23 @@ const MAX_EVENTS_PER_REQUEST = 5000;
  * is what the relay waits for before deleting its outbox rows. Invalid events are reported
  * and dropped — retrying them could never succeed — the equivalent of the dead-letter queue.
  *
- * Callers prove themselves with AUDIT_INGEST_SECRET; without one configured only loopback
- * callers are accepted (everything on one machine, which is what the embedded mode is for).
+ * The caller was authenticated as one producer before its body was read (ingest-route.ts).
+ * An event whose `source` is not that producer's refuses the whole batch with 403 and stores
+ * none of it: it is a forgery or a misconfiguration, and in the second case the producer's
+ * outbox keeps the events until the binding is fixed, instead of losing them.
  */
 @Controller('internal')
 export class IngestController {
   private readonly logger = new Logger('audit-ingest');
 
-  constructor(
-    @Inject(AuditBatcher) private readonly batcher: AuditBatcher,
-    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
-  ) {}
+  constructor(@Inject(AuditBatcher) private readonly batcher: AuditBatcher) {}
 
   @Post('events')
   @HttpCode(200)
   async ingest(@Req() request: FastifyRequest, @Body() body: unknown) {
-    this.authenticate(request);
+    const producer = ingestProducerOf(request);
+    // Unreachable while the route's onRequest hook is in place; refuses if it ever is not.
+    if (!producer) throw new InvalidToken('missing or unknown producer credential');
     const items = Array.isArray(body) ? body : [body];
     if (body === undefined || body === null || items.length > MAX_EVENTS_PER_REQUEST) {
       throw new InvalidRequest(`expected a JSON array of at most ${MAX_EVENTS_PER_REQUEST} CloudEvents`);
@@ -43,19 +43,13 @@ export class IngestController {
         rejected.push({ index, error: err instanceof EventContractError ? err.message : 'invalid event' });
       }
     });
-    if (rejected.length) this.logger.warn(`dropped ${rejected.length} invalid event(s): ${rejected[0].error}`);
+    const foreign = valid.find((event) => !producer.sources.has(event.source));
+    if (foreign) {
+      this.logger.warn(`refused a batch from producer ${producer.name}: it carries source ${JSON.stringify(foreign.source.slice(0, 200))}`);
+      throw new AccessDenied(`this producer may not send events with source ${JSON.stringify(foreign.source.slice(0, 200))}`);
+    }
+    if (rejected.length) this.logger.warn(`dropped ${rejected.length} invalid event(s) from ${producer.name}: ${rejected[0].error}`);
     await this.batcher.addMany(valid);
     return { stored: valid.length, rejected };
-  }
-
-  private authenticate(request: FastifyRequest): void {
-    const secret = this.config.AUDIT_INGEST_SECRET;
-    if (!secret) {
-      if (!LOOPBACK.has(request.socket.remoteAddress ?? '')) throw new InvalidToken('ingest is open to loopback callers only');
-      return;
-    }
-    const header = request.headers.authorization ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (!presented || !secretsEqual(presented, secret)) throw new InvalidToken('missing or wrong ingest secret', { 'WWW-Authenticate': 'Bearer realm="audit-ingest"' });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
@@ -21,8 +22,12 @@ export const authConfigSchema = z.object({
   BROKER_URL: amqpUrl,
   /** The audit service's ingest endpoint, used when there is no broker. */
   AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-  /** Shared secret for AUDIT_INGEST_URL (the audit service accepts loopback callers without one). */
-  AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /**
+   * This producer's own credential for AUDIT_INGEST_URL; the audit service binds it to the
+   * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events
+   * (they wait in the outbox). Not used with a broker.
+   */
+  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
   /** Resource used when an authorization request names none (clients of MCP 2025-03-26). */

@@ -1,5 +1,6 @@
 import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
+import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
 
@@ -26,7 +27,8 @@ export const mcpServerConfigSchema = z
     BROKER_URL: amqpUrl,
     /** Without a broker, audit events go here (the audit service's embedded ingest). */
     AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-    AUDIT_INGEST_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** This producer's own credential there, bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
+    AUDIT_INGEST_SECRET: auditIngestSecretSetting,
     /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
     REVOCATIONS_URL: httpUrl.optional(),
     /** Poll period of REVOCATIONS_URL when there is no broker. */

@@ -15,7 +15,10 @@ export interface EventsOptions extends OutboxRelayOptions {
   brokerUrl?: string;
   /** The audit service's ingest endpoint (default http://localhost:3100/internal/events). */
   auditIngestUrl?: string;
-  /** Shared secret for the ingest endpoint (AUDIT_INGEST_SECRET). */
+  /**
+   * This producer's own credential for the ingest endpoint (its AUDIT_INGEST_SECRET), which the
+   * audit service binds to `source` (AUDIT_INGEST_PRODUCERS). Unset → deliveries are refused.
+   */
   auditIngestSecret?: string;
   /** Do not start the relay (e.g. a CLI that only records and lets the server deliver). */
   relay?: boolean;

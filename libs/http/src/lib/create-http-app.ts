@@ -23,6 +23,13 @@ export interface HttpAppOptions {
   trustProxy?: TrustProxy;
 }
 
+/** Paths under /internal/ are for other services only, never for browsers (no CORS). */
+export const INTERNAL_PATH_PREFIX = '/internal/';
+
+export function isInternalPath(url: string): boolean {
+  return url.startsWith(INTERNAL_PATH_PREFIX);
+}
+
 /** Strips the query string: it may carry values that must not reach logs. */
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
@@ -32,8 +39,8 @@ function pathOnly(url: string): string {
 /**
  * Creates a Nest application on Fastify with what every Portcullis service needs: form and
  * JSON bodies with a size limit, cookies, CORS open to browser-based MCP clients (with
- * `WWW-Authenticate` exposed so they can read challenges), one error filter, and request logs
- * that carry a request id and never a query string or body.
+ * `WWW-Authenticate` exposed so they can read challenges) on every path but /internal/, one
+ * error filter, and request logs that carry a request id and never a query string or body.
  */
 export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
@@ -71,12 +78,17 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
   const fastify = app.getHttpAdapter().getInstance();
   registerParamsParsers(fastify, bodyLimit);
   await fastify.register(cookie);
-  await fastify.register(cors, {
+  const browserCors = {
     origin: '*',
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID', 'X-Request-Id'],
     exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id'],
     maxAge: 600,
+  };
+  // Server-to-server paths get no CORS at all: no Access-Control-* header, and a preflight is
+  // not answered, so no web page can call them (they also refuse browser requests outright).
+  await fastify.register(cors, {
+    delegator: (request, callback) => callback(null, isInternalPath(request.url) ? { origin: false } : browserCors),
   });
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

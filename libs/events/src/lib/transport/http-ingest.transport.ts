@@ -1,10 +1,24 @@
+import { z } from 'zod';
 import type { DeliveryResult, OutboxRow } from '../outbox/outbox.store';
 import type { EventTransport } from './event-transport';
+
+/**
+ * A producer's AUDIT_INGEST_SECRET setting: its own ingest credential, at least 16 characters.
+ * Empty counts as unset, so an orchestrator can pass an optional value through (`${X:-}`).
+ */
+export const auditIngestSecretSetting = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.string().min(16, 'must be at least 16 characters').optional(),
+);
 
 export interface HttpIngestTransportOptions {
   /** The audit service's ingest endpoint, e.g. http://localhost:3100/internal/events. */
   url: string;
-  /** Shared secret sent as `Authorization: Bearer …` (AUDIT_INGEST_SECRET on both sides). */
+  /**
+   * This producer's own ingest credential, sent as `Authorization: Bearer …` (the producer's
+   * AUDIT_INGEST_SECRET; the audit service binds it to this producer's `source` in
+   * AUDIT_INGEST_PRODUCERS). Without one every delivery is refused and events wait in the outbox.
+   */
   secret?: string;
   timeoutMs?: number;
 }
@@ -40,9 +54,9 @@ export class HttpIngestTransport implements EventTransport {
         body: `[${rows.map((r) => r.payload).join(',')}]`,
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
-      await res.arrayBuffer().catch(() => undefined);
+      const body = await res.text().catch(() => '');
       if (res.ok) return { delivered: rows.length };
-      return { delivered: 0, error: new Error(`audit ingest answered ${res.status}`) };
+      return { delivered: 0, error: new Error(refusal(res.status, body, !!this.options.secret)) };
     } catch (err) {
       return { delivered: 0, error: err };
     }
@@ -51,4 +65,22 @@ export class HttpIngestTransport implements EventTransport {
   async close(): Promise<void> {
     /* nothing held open */
   }
+}
+
+/** Why the audit service refused a batch, in words an operator can act on (never the credential). */
+function refusal(status: number, body: string, hasCredential: boolean): string {
+  let description = '';
+  try {
+    const parsed = JSON.parse(body) as { error_description?: unknown };
+    if (typeof parsed.error_description === 'string') description = `: ${parsed.error_description.slice(0, 200)}`;
+  } catch {
+    /* not an OAuth error body */
+  }
+  const hint =
+    status === 401 && !hasCredential
+      ? ' (AUDIT_INGEST_SECRET is unset: give this producer its credential from the audit service\'s AUDIT_INGEST_PRODUCERS)'
+      : status === 401 || status === 403
+        ? " (check this producer's AUDIT_INGEST_SECRET against the audit service's AUDIT_INGEST_PRODUCERS)"
+        : '';
+  return `audit ingest answered ${status}${description}${hint}`;
 }
