@@ -7,6 +7,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { isLoopbackRedirect } from '../authorize/redirect-uri-matcher';
+import { issuesRefreshToken } from '../scopes/refresh-token-policy';
 import { LoginThrottle } from '../users/login-throttle';
 import { UsersService } from '../users/users.service';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
@@ -126,6 +127,7 @@ export class InteractionController {
         scopes: interaction.scope.split(' ').filter(Boolean),
         alreadyGranted: await this.interactions.consentedScopes(interaction),
         username: user.username,
+        refreshToken: issuesRefreshToken(client),
         warning: localhostOnlyWarning(client),
       }),
       interaction.redirectUri,
