@@ -52,7 +52,8 @@ export const loginSucceededData = z.strictObject({
 export const loginFailedData = z.strictObject({
   /** The name that was typed; the password never is. */
   username: z.string().max(256),
-  reason: z.enum(['unknown_user', 'bad_password', 'locked_out', 'malformed']),
+  /** `throttled`: refused unchecked, within a login delay; `locked_out` is no longer produced (kept for stored events). */
+  reason: z.enum(['unknown_user', 'bad_password', 'throttled', 'locked_out', 'malformed']),
   client_id: clientId.optional(),
 });
 
