@@ -71,6 +71,11 @@ export const authConfigSchema = z.object({
   LOGIN_DELAY_SECONDS: seconds(1),
   /** The longest delay (the name is kept from the former hard lockout). */
   LOGIN_LOCKOUT_SECONDS: seconds(300),
+  /**
+   * Identical unauthenticated rejections (failed /authorize, failed logins) within this window
+   * are stored as one event with `count` (audit/repeated-rejections.ts).
+   */
+  AUDIT_REJECTION_WINDOW_SECONDS: seconds(60),
   TRUST_PROXY: booleanFlag(false),
   NODE_ENV: z.string().optional(),
 });

@@ -5,6 +5,7 @@ import { sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
+import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { isLoopbackRedirect } from '../authorize/redirect-uri-matcher';
@@ -53,6 +54,7 @@ export class InteractionController {
     private readonly clients: ClientsService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditTrail,
+    private readonly rejections: RepeatedRejections,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -73,7 +75,7 @@ export class InteractionController {
     const password = form.password ?? '';
     const address = req.ip;
     const fail = async (status: number, reason: LoginFailureReason, message: string, waitSeconds = 0) => {
-      await this.loginFailed(interaction, username, reason);
+      await this.loginFailed(interaction, username, reason, address);
       if (waitSeconds > 0) reply.header('retry-after', String(waitSeconds));
       return this.page(reply, status, await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), message), interaction.redirectUri);
     };
@@ -115,14 +117,15 @@ export class InteractionController {
   }
 
   /** The audit event (fine reason) and a log line (coarse reason, the username as a digest). */
-  private async loginFailed(interaction: InteractionEntity, username: string, reason: LoginFailureReason): Promise<void> {
+  private async loginFailed(interaction: InteractionEntity, username: string, reason: LoginFailureReason, address: string): Promise<void> {
     // A username field sometimes holds a mistyped password: logs name it by digest only.
     const code = reason === 'unknown_user' || reason === 'bad_password' ? 'bad_credentials' : reason;
     this.logger.warn(`login failed: ${code} (username sha256 ${sha256Base64Url(username).slice(0, 12)}, client ${interaction.clientId.slice(0, 255)})`);
-    await this.audit.record({
-      type: EventType.LoginFailed,
-      data: { username: username.slice(0, FORM_LIMITS.username), reason, client_id: interaction.clientId },
-    });
+    // Repeats (a throttled guesser keeps posting) are aggregated: audit/repeated-rejections.ts.
+    await this.rejections.record(
+      { reason, names: `${interaction.clientId}\n${username}`, address },
+      { type: EventType.LoginFailed, data: { username: username.slice(0, FORM_LIMITS.username), reason, client_id: interaction.clientId } },
+    );
   }
 
   private get secure(): boolean {
