@@ -32,7 +32,9 @@ describe('auth-server black box on sqlite: login throttling', () => {
   }
 
   async function wrongPasswords(address: string, username: string, times: number) {
-    let { browser, page } = await loginPageAt(address);
+    const start = await loginPageAt(address);
+    const browser = start.browser;
+    let page = start.page;
     const seen: { status: number; alert: string; retryAfter: string | null }[] = [];
     for (let i = 0; i < times; i++) {
       page = expectPage(await browser.submit(page, { username, password: `wrong-guess-${i}` }));
