@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { EventsModule } from '@portcullis/events';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from './audit-trail';
+import { RepeatedRejections } from './repeated-rejections';
 
 export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
 
@@ -18,7 +19,7 @@ export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
       }),
     }),
   ],
-  providers: [AuditTrail],
-  exports: [AuditTrail],
+  providers: [AuditTrail, RepeatedRejections],
+  exports: [AuditTrail, RepeatedRejections],
 })
 export class AuditModule {}

@@ -8,6 +8,9 @@ import { ResourceRegistry } from '../resources/resource-registry';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
+import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
+import { findRegisteredRedirect } from './redirect-uri-matcher';
+import fc from 'fast-check';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
@@ -116,5 +119,45 @@ describe('AuthorizationRequestValidator (SQLite)', () => {
   it('falls back to the default resource when none is named', async () => {
     const request = await validator.validate({ ...valid, resource: undefined });
     expect(request.resource).toBe('http://localhost:3000/mcp');
+  });
+
+  it('answers a parameter over its limit precisely: a page for client_id and redirect_uri, invalid_request otherwise', async () => {
+    expect(await outcome({ ...valid, client_id: 'c'.repeat(256) })).toMatch(/^page:/);
+    expect(await outcome({ ...valid, redirect_uri: `https://app.example/cb?${'x'.repeat(2048)}` })).toMatch(/^page:/);
+    expect(await outcome({ ...valid, state: 's'.repeat(1025) })).toBe('redirect:invalid_request:');
+    expect(await outcome({ ...valid, state: 's'.repeat(1024) })).toBe('ok');
+    for (const name of ['scope', 'resource', 'code_challenge', 'code_challenge_method', 'response_type', 'response_mode', 'prompt'] as const) {
+      expect(await outcome({ ...valid, [name]: 'x'.repeat(AUTHORIZATION_PARAMETER_LIMITS[name] + 1) })).toBe('redirect:invalid_request:s1');
+    }
+  });
+
+  it('hostile parameters (fast-check): only a page or a redirect to a registered URI; nothing over its limit is kept or echoed', async () => {
+    const hostile = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 64 }),
+      fc.integer({ min: 0, max: 5000 }).map((n) => 'x'.repeat(n)),
+      fc.constantFrom('eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.x', '', 'http://127.0.0.1:1/cb', 'https://evil.example/cb', '%00', '\u0000'),
+      fc.array(fc.string({ maxLength: 8 }), { minLength: 2, maxLength: 3 }),
+    );
+    const names = Object.keys(AUTHORIZATION_PARAMETER_LIMITS) as (keyof typeof AUTHORIZATION_PARAMETER_LIMITS)[];
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(names, { minLength: 1 }), fc.array(hostile, { minLength: 10, maxLength: 10 }), async (chosen, values) => {
+        const raw: Record<string, unknown> = { ...valid };
+        chosen.forEach((name, i) => (raw[name] = values[i]));
+        try {
+          const request = await validator.validate(raw);
+          expect((request.state ?? '').length).toBeLessThanOrEqual(AUTHORIZATION_PARAMETER_LIMITS.state);
+          expect(request.redirectUri.length).toBeLessThanOrEqual(AUTHORIZATION_PARAMETER_LIMITS.redirect_uri);
+          expect(request.scopes.join(' ').length).toBeLessThanOrEqual(AUTHORIZATION_PARAMETER_LIMITS.scope);
+        } catch (err) {
+          if (err instanceof AuthorizationPageError) return;
+          expect(err).toBeInstanceOf(AuthorizationRedirectError);
+          const redirect = err as AuthorizationRedirectError;
+          expect(findRegisteredRedirect(redirect.redirectUri, ['http://127.0.0.1/cb', 'https://app.example/cb'])).toBeDefined();
+          expect((redirect.state ?? '').length).toBeLessThanOrEqual(AUTHORIZATION_PARAMETER_LIMITS.state);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

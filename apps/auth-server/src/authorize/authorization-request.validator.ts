@@ -6,6 +6,7 @@ import { ResourceRegistry } from '../resources/resource-registry';
 import { resolveRequestedScopes } from '../scopes/scope-policy';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
+import { AUTHORIZATION_PARAMETER_LIMITS, exceedsLimit, LimitedParameter, limitMessage } from './authorization-parameter-limits';
 import { isValidCodeChallenge } from './pkce';
 import { findRegisteredRedirect } from './redirect-uri-matcher';
 
@@ -58,7 +59,8 @@ export class AuthorizationRequestValidator {
   async validate(raw: Raw): Promise<AuthorizationRequest> {
     const client = await this.checkClient(raw);
     const { redirectUri, redirectUriGiven } = this.checkRedirectUri(raw, client);
-    const state = typeof raw.state === 'string' ? raw.state : undefined;
+    // An over-long state cannot be echoed faithfully; the error then goes without it.
+    const state = typeof raw.state === 'string' && !exceedsLimit(raw, 'state') ? raw.state : undefined;
     // Declared with its type so TypeScript narrows after a call (a `never` assertion).
     const fail: Fail = (error, description) => {
       throw new AuthorizationRedirectError(error, description, redirectUri, state);
@@ -66,6 +68,9 @@ export class AuthorizationRequestValidator {
 
     // RFC 6749 §3.1: no parameter more than once.
     for (const name of PARAMS) if (Array.isArray(raw[name])) fail('invalid_request', `parameter '${name}' must be given once`);
+    for (const name of Object.keys(AUTHORIZATION_PARAMETER_LIMITS) as LimitedParameter[]) {
+      if (exceedsLimit(raw, name)) fail('invalid_request', limitMessage(name));
+    }
     // JAR / PAR are not offered (not in metadata); say so rather than ignore them.
     if (raw.request !== undefined) fail('request_not_supported', 'request objects are not supported');
     if (raw.request_uri !== undefined) fail('request_uri_not_supported', 'request_uri is not supported');
@@ -105,6 +110,7 @@ export class AuthorizationRequestValidator {
     if (typeof clientId !== 'string' || clientId === '') {
       throw new AuthorizationPageError('Invalid request', 'The request names no client (client_id is missing).');
     }
+    if (exceedsLimit(raw, 'client_id')) throw new AuthorizationPageError('Invalid request', `The request is invalid: ${limitMessage('client_id')}.`);
     let client: ClientEntity | undefined;
     try {
       client = await this.clients.find(clientId);
@@ -123,6 +129,7 @@ export class AuthorizationRequestValidator {
   private checkRedirectUri(raw: Raw, client: ClientEntity): { redirectUri: string; redirectUriGiven: boolean } {
     const given = raw.redirect_uri;
     if (Array.isArray(given)) throw new AuthorizationPageError('Invalid request', 'redirect_uri was given more than once.');
+    if (exceedsLimit(raw, 'redirect_uri')) throw new AuthorizationPageError('Invalid request', `The request is invalid: ${limitMessage('redirect_uri')}.`);
     if (typeof given === 'string' && given !== '') {
       const registered = findRegisteredRedirect(given, client.redirectUris);
       if (!registered) {

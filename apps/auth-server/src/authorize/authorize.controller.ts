@@ -3,13 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
-import { AuditTrail } from '../audit/audit-trail';
+import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ensureBrowserId, readCookie, SESSION_COOKIE } from '../interaction/browser-cookies';
 import { InteractionService } from '../interaction/interaction.service';
 import { renderError } from '../interaction/views/error.view';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
+import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
 import { authorizationResponseUrl } from './authorization-response';
 
 /**
@@ -22,7 +23,7 @@ export class AuthorizeController {
   constructor(
     private readonly validator: AuthorizationRequestValidator,
     private readonly interactions: InteractionService,
-    private readonly audit: AuditTrail,
+    private readonly rejections: RepeatedRejections,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -40,12 +41,12 @@ export class AuthorizeController {
       reply.header('cache-control', 'no-store').redirect(target, 303);
     } catch (err) {
       if (err instanceof AuthorizationPageError) {
-        await this.denied(raw, 'invalid_request', err.detail);
+        await this.denied(req, 'invalid_request', err.detail);
         reply.code(err.status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderError(err.title, err.detail));
         return;
       }
       if (err instanceof AuthorizationRedirectError) {
-        await this.denied(raw, err.error, err.description, err.redirectUri);
+        await this.denied(req, err.error, err.description, err.redirectUri);
         const url = authorizationResponseUrl(err.redirectUri, this.config.ISSUER_URL, {
           error: err.error,
           error_description: err.description,
@@ -58,16 +59,24 @@ export class AuthorizeController {
     }
   }
 
-  private denied(raw: Record<string, unknown>, error: string, description: string, redirectUri?: string): Promise<void> {
-    const clientId = typeof raw.client_id === 'string' && raw.client_id.length <= 2048 ? raw.client_id : undefined;
-    return this.audit.record({
-      type: EventType.AuthorizationDenied,
-      data: {
-        error,
-        error_description: description.slice(0, 512),
-        ...(clientId ? { client_id: clientId } : {}),
-        ...(redirectUri ? { redirect_uri: redirectUri } : {}),
+  /** Anyone can repeat a refused request at will: identical ones are aggregated (audit/repeated-rejections.ts). */
+  private denied(req: FastifyRequest, error: string, description: string, redirectUri?: string): Promise<void> {
+    const raw = (req.query ?? {}) as Record<string, unknown>;
+    const given = typeof raw.client_id === 'string' ? raw.client_id : undefined;
+    // An over-long client_id is not recorded; its digest still tells repeats apart.
+    const clientId = given && given.length <= AUTHORIZATION_PARAMETER_LIMITS.client_id ? given : undefined;
+    const errorDescription = description.slice(0, 512);
+    return this.rejections.record(
+      { reason: `${error}\n${errorDescription}`, names: given, address: req.ip },
+      {
+        type: EventType.AuthorizationDenied,
+        data: {
+          error,
+          error_description: errorDescription,
+          ...(clientId ? { client_id: clientId } : {}),
+          ...(redirectUri ? { redirect_uri: redirectUri } : {}),
+        },
       },
-    });
+    );
   }
 }

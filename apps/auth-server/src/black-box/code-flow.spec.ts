@@ -17,10 +17,19 @@ import {
 describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', (backend) => {
   let server: AuthServer;
   let client: RegisteredClient;
+  /**
+   * Remembered consent and prompt=none apply only to a client whose identity can be assured
+   * (RFC 8252 §8.6; see loopback-reauthorization.spec.ts): a public client returning to https.
+   */
+  let web: RegisteredClient;
+  const WEB_REDIRECT = 'https://app.example/cb';
+  const webFlow = (browser: Browser, person: (typeof USERS)[keyof typeof USERS], p: { scope: string; prompt?: string }, c = web) =>
+    codeFlow(server, browser, c, person, { ...p, redirectUri: WEB_REDIRECT });
 
   beforeAll(async () => {
     server = await startAuthServer(backend);
     client = await registerPublicClient(server);
+    web = await registerPublicClient(server, { client_name: 'Black-box web client', redirect_uris: [WEB_REDIRECT], application_type: 'web' });
   }, 60_000);
   afterAll(async () => server?.stop());
 
@@ -60,16 +69,16 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', 
   });
 
   it('remembers consent: the same browser goes straight back, a new browser only logs in', async () => {
-    const first = await codeFlow(server, new Browser(server.issuer), client, USERS.bob, { scope: 'sentiment:analyze' });
+    const first = await webFlow(new Browser(server.issuer), USERS.bob, { scope: 'sentiment:analyze' });
     expect(first.sawConsent).toBe(true);
 
     const sameBrowser = new Browser(server.issuer);
-    const again = await codeFlow(server, sameBrowser, client, USERS.bob, { scope: 'sentiment:analyze' });
+    const again = await webFlow(sameBrowser, USERS.bob, { scope: 'sentiment:analyze' });
     expect(again.sawLogin).toBe(true);
     expect(again.sawConsent).toBe(false);
 
     // With a session cookie now, neither page is shown.
-    const third = await codeFlow(server, sameBrowser, client, USERS.bob, { scope: 'sentiment:analyze' });
+    const third = await webFlow(sameBrowser, USERS.bob, { scope: 'sentiment:analyze' });
     expect(third.sawLogin).toBe(false);
     expect(third.sawConsent).toBe(false);
     const { claims } = await verifyAccessToken(server, third.tokens.access_token, MCP);
@@ -78,42 +87,47 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', 
 
   it('asks again when more scope is requested than was consented to', async () => {
     const browser = new Browser(server.issuer);
-    await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read' });
-    const wider = await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read watchlist:write' });
+    await webFlow(browser, USERS.alice, { scope: 'watchlist:read' });
+    const wider = await webFlow(browser, USERS.alice, { scope: 'watchlist:read watchlist:write' });
     expect(wider.sawConsent).toBe(true);
   });
 
   it('prompt=consent forces the consent page even when consent is remembered', async () => {
     const browser = new Browser(server.issuer);
-    await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read' });
-    const forced = await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read', prompt: 'consent' });
+    await webFlow(browser, USERS.alice, { scope: 'sentiment:read' });
+    const forced = await webFlow(browser, USERS.alice, { scope: 'sentiment:read', prompt: 'consent' });
     expect(forced.sawLogin).toBe(false);
     expect(forced.sawConsent).toBe(true);
   });
 
   it('remembers consent per client: another client in the same session is asked', async () => {
     const browser = new Browser(server.issuer);
-    await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read' });
-    const other = await registerPublicClient(server, { client_name: 'Another MCP client' });
-    const flow = await codeFlow(server, browser, other, USERS.alice, { scope: 'sentiment:read' });
+    await webFlow(browser, USERS.alice, { scope: 'sentiment:read' });
+    const other = await registerPublicClient(server, { client_name: 'Another web client', redirect_uris: [WEB_REDIRECT], application_type: 'web' });
+    const flow = await webFlow(browser, USERS.alice, { scope: 'sentiment:read' }, other);
     expect(flow.sawLogin).toBe(false);
     expect(flow.sawConsent).toBe(true);
   });
 
   it('prompt=login asks for the password again despite a session', async () => {
     const browser = new Browser(server.issuer);
-    await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read' });
-    const again = await codeFlow(server, browser, client, USERS.alice, { scope: 'sentiment:read', prompt: 'login' });
+    await webFlow(browser, USERS.alice, { scope: 'sentiment:read' });
+    const again = await webFlow(browser, USERS.alice, { scope: 'sentiment:read', prompt: 'login' });
     expect(again.sawLogin).toBe(true);
   });
 
   it('prompt=none: a code when session and consent exist, consent_required when consent is missing', async () => {
     const browser = new Browser(server.issuer);
-    await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read' });
-    const silent = await codeFlow(server, browser, client, USERS.alice, { scope: 'watchlist:read', prompt: 'none' });
+    await webFlow(browser, USERS.alice, { scope: 'watchlist:read' });
+    const silent = await webFlow(browser, USERS.alice, { scope: 'watchlist:read', prompt: 'none' });
     expect(silent.sawLogin || silent.sawConsent).toBe(false);
 
-    const wider = await authorizationUrl(server, { client, scope: 'watchlist:read watchlist:write sentiment:analyze', prompt: 'none' });
+    const wider = await authorizationUrl(server, {
+      client: web,
+      redirectUri: WEB_REDIRECT,
+      scope: 'watchlist:read watchlist:write sentiment:analyze',
+      prompt: 'none',
+    });
     const nav = await browser.navigate(wider.url);
     const callback = expectRedirect(nav);
     expect(callback.searchParams.get('error')).toBe('consent_required');

@@ -66,8 +66,21 @@ export const authConfigSchema = z.object({
   CIMD_ALLOW_HTTP: booleanFlag(false),
   /** Open (anonymous) registrations accepted per client address per minute; 0 = no limit. */
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
+  /**
+   * Login throttling (users/login-throttle.ts): growing delays, never a hard lock. Failures
+   * of one account from one address allowed before delays start (4× that for one address over
+   * all accounts, and for one account over all addresses).
+   */
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  /** The first delay; it doubles with every further failure. */
+  LOGIN_DELAY_SECONDS: seconds(1),
+  /** The longest delay (the name is kept from the former hard lockout). */
   LOGIN_LOCKOUT_SECONDS: seconds(300),
+  /**
+   * Identical unauthenticated rejections (failed /authorize, failed logins) within this window
+   * are stored as one event with `count` (audit/repeated-rejections.ts).
+   */
+  AUDIT_REJECTION_WINDOW_SECONDS: seconds(60),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),

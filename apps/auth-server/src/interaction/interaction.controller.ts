@@ -1,12 +1,15 @@
-import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { htmlSecurityHeaders, singleParams } from '@portcullis/http';
+import { sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
+import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { isLoopbackRedirect } from '../authorize/redirect-uri-matcher';
+import { issuesRefreshToken } from '../scopes/refresh-token-policy';
 import { LoginThrottle } from '../users/login-throttle';
 import { UsersService } from '../users/users.service';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
@@ -26,18 +29,32 @@ function localhostOnlyWarning(client: ClientEntity): string | undefined {
   return 'This application returns to your own computer (localhost). Another program on this computer could use the same name: allow access only if you just started this application yourself.';
 }
 
+type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed';
+
+/** Longest accepted form fields (characters); longer ones are refused before any work. */
+export const FORM_LIMITS = { username: 256, password: 1024 } as const;
+
+/** "30 seconds", "2 minutes": how long the person must wait, said plainly. */
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  return `${Math.ceil(seconds / 60)} minutes`;
+}
+
 /**
  * The login and consent pages. Every POST must come from the browser that started the
  * interaction (binding cookie) and carry the interaction's CSRF token.
  */
 @Controller('interaction')
 export class InteractionController {
+  private readonly logger = new Logger('login');
+
   constructor(
     private readonly interactions: InteractionService,
     private readonly users: UsersService,
     private readonly clients: ClientsService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditTrail,
+    private readonly rejections: RepeatedRejections,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -55,22 +72,28 @@ export class InteractionController {
     const form = this.form(req, ['csrf_token', 'username', 'password']);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     const username = (form.username ?? '').trim();
+    const password = form.password ?? '';
     const address = req.ip;
-    if (this.throttle.isBlocked(address)) {
-      return this.page(reply, 429, await this.loginPage(interaction, username, 'Too many failed attempts. Wait a few minutes and try again.'), interaction.redirectUri);
+    const fail = async (status: number, reason: LoginFailureReason, message: string, waitSeconds = 0) => {
+      await this.loginFailed(interaction, username, reason, address);
+      if (waitSeconds > 0) reply.header('retry-after', String(waitSeconds));
+      return this.page(reply, status, await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), message), interaction.redirectUri);
+    };
+    if (username.length > FORM_LIMITS.username || password.length > FORM_LIMITS.password) {
+      return fail(400, 'malformed', `The username (at most ${FORM_LIMITS.username} characters) or the password (at most ${FORM_LIMITS.password}) is too long.`);
     }
-    const result = await this.users.login(username, form.password ?? '');
+    // Checked before the password, whether or not the account exists (no account enumeration).
+    const wait = this.throttle.waitSeconds(username, address);
+    if (wait > 0) return fail(429, 'throttled', `Too many failed attempts. Wait ${duration(wait)} and try again.`, wait);
+    const result = await this.users.login(username, password);
     if (!result.ok) {
-      this.throttle.recordFailure(address);
-      await this.audit.record({
-        type: EventType.LoginFailed,
-        data: { username: username.slice(0, 256), reason: result.reason, client_id: interaction.clientId },
-      });
-      const locked = result.reason === 'locked_out';
-      // The same message for an unknown user and a wrong password: no account enumeration.
-      const message = locked ? 'Too many failed attempts for this account. Try again later.' : 'Wrong username or password.';
-      return this.page(reply, locked ? 429 : 401, await this.loginPage(interaction, username, message), interaction.redirectUri);
+      this.throttle.recordFailure(username, address);
+      const next = this.throttle.waitSeconds(username, address);
+      // The same message for an unknown user and a wrong password.
+      const message = next > 0 ? `Wrong username or password. Wait ${duration(next)} before trying again.` : 'Wrong username or password.';
+      return fail(401, result.reason, message, next);
     }
+    this.throttle.recordSuccess(username, address);
     await this.audit.record({
       type: EventType.LoginSucceeded,
       subject: result.user.id,
@@ -91,6 +114,18 @@ export class InteractionController {
     if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
     if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
     return this.page(reply, 400, renderError('Invalid request', 'Choose Allow or Deny.'));
+  }
+
+  /** The audit event (fine reason) and a log line (coarse reason, the username as a digest). */
+  private async loginFailed(interaction: InteractionEntity, username: string, reason: LoginFailureReason, address: string): Promise<void> {
+    // A username field sometimes holds a mistyped password: logs name it by digest only.
+    const code = reason === 'unknown_user' || reason === 'bad_password' ? 'bad_credentials' : reason;
+    this.logger.warn(`login failed: ${code} (username sha256 ${sha256Base64Url(username).slice(0, 12)}, client ${interaction.clientId.slice(0, 255)})`);
+    // Repeats (a throttled guesser keeps posting) are aggregated: audit/repeated-rejections.ts.
+    await this.rejections.record(
+      { reason, names: `${interaction.clientId}\n${username}`, address },
+      { type: EventType.LoginFailed, data: { username: username.slice(0, FORM_LIMITS.username), reason, client_id: interaction.clientId } },
+    );
   }
 
   private get secure(): boolean {
@@ -126,6 +161,7 @@ export class InteractionController {
         scopes: interaction.scope.split(' ').filter(Boolean),
         alreadyGranted: await this.interactions.consentedScopes(interaction),
         username: user.username,
+        refreshToken: issuesRefreshToken(client),
         warning: localhostOnlyWarning(client),
       }),
       interaction.redirectUri,

@@ -6,6 +6,8 @@ import { formatScope, parseScope, secretsEqual, sha256Base64Url } from '@portcul
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuthorizationRequest } from '../authorize/authorization-request.validator';
 import { authorizationResponseUrl } from '../authorize/authorization-response';
+import { isClientIdentityAssured } from '../authorize/client-identity';
+import { ClientsService } from '../clients/clients.service';
 import { GrantsService } from '../token/grants.service';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail, numericDate } from '../audit/audit-trail';
@@ -30,6 +32,7 @@ export class InteractionService {
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
     private readonly grants: GrantsService,
+    private readonly clients: ClientsService,
     private readonly audit: AuditTrail,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -76,10 +79,18 @@ export class InteractionService {
       if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'login_required', 'the user is not logged in') };
       return { kind: 'login' };
     }
-    const remembered = prompt !== 'consent' && (await this.hasConsent(interaction));
+    // RFC 8252 §8.6: a client whose identity cannot be assured is asked every time, as if
+    // nothing had been approved before; prompt=none then gets consent_required.
+    const automatic = prompt !== 'consent' && (await this.identityAssured(interaction));
+    const remembered = automatic && (await this.hasConsent(interaction));
     if (remembered) return { kind: 'redirect', url: await this.approve(interaction, false) };
     if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'consent_required', 'consent is required') };
     return { kind: 'consent' };
+  }
+
+  private async identityAssured(interaction: InteractionEntity): Promise<boolean> {
+    const client = await this.clients.find(interaction.clientId);
+    return client !== undefined && isClientIdentityAssured(client, interaction.redirectUri);
   }
 
   async attachUser(interaction: InteractionEntity, userId: string): Promise<void> {

@@ -49,9 +49,13 @@ describe('scope policy', () => {
     expect(errorOf(() => resolveRequestedScopes('audit:read', client({ scope: 'audit:read' }), audit, 'authorization_code'))).toBe('invalid_scope');
   });
 
-  it('grants offline_access only in the people flow, and only on request', () => {
-    expect(allowedScopes(client(), mcp, 'client_credentials').has(Scope.OfflineAccess)).toBe(false);
-    expect(resolveRequestedScopes('offline_access sentiment:read', client(), mcp, 'authorization_code')).toContain(Scope.OfflineAccess);
+  it('grants offline_access only in the people flow, only on request, and only to a client issued refresh tokens', () => {
+    const refreshing = client({ grantTypes: ['authorization_code', 'refresh_token'] });
+    expect(allowedScopes(refreshing, mcp, 'client_credentials').has(Scope.OfflineAccess)).toBe(false);
+    expect(resolveRequestedScopes('offline_access sentiment:read', refreshing, mcp, 'authorization_code')).toContain(Scope.OfflineAccess);
+    // Not registered for the refresh_token grant: dropped (it could never be used), not refused.
+    expect(resolveRequestedScopes('offline_access sentiment:read', client(), mcp, 'authorization_code')).toEqual(['sentiment:read']);
+    expect(resolveRequestedScopes('offline_access', client(), mcp, 'authorization_code')).not.toContain(Scope.OfflineAccess);
     expect(errorOf(() => resolveRequestedScopes('offline_access', client({ trusted: true }), mcp, 'client_credentials'))).toBe('invalid_scope');
   });
 

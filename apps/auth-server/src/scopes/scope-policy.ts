@@ -2,13 +2,15 @@ import { InvalidScope, parseScope } from '@portcullis/oauth';
 import { isPrivilegedScope, Scope } from '@portcullis/scopes';
 import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
+import { issuesRefreshToken } from './refresh-token-policy';
 
 export type Flow = 'authorization_code' | 'client_credentials';
 
 /**
  * What a client may hold at a resource: the resource's scopes, without privileged scopes
  * unless the client is trusted. `offline_access` is the authorization server's own scope:
- * only people's flows carry it.
+ * only people's flows carry it, and only for a client that is issued refresh tokens
+ * (refresh-token-policy.ts).
  *
  * A registered `scope` (RFC 7591 §2) is a hard limit for trusted clients and for
  * client_credentials, where no person approves. For an openly registered client in the
@@ -20,7 +22,8 @@ export function allowedScopes(client: ClientEntity, resource: ProtectedResource,
   const capped = client.scope && (client.trusted || flow === 'client_credentials');
   const registered = capped ? new Set(parseScope(client.scope as string) ?? []) : undefined;
   const out = new Set<string>();
-  const candidates = flow === 'authorization_code' ? [...resource.scopes, Scope.OfflineAccess] : resource.scopes;
+  const offline = flow === 'authorization_code' && issuesRefreshToken(client);
+  const candidates = offline ? [...resource.scopes, Scope.OfflineAccess] : resource.scopes;
   for (const scope of candidates) {
     if (registered && !registered.has(scope)) continue;
     if (isPrivilegedScope(scope) && !client.trusted) continue;
@@ -33,7 +36,10 @@ export function allowedScopes(client: ClientEntity, resource: ProtectedResource,
  * Resolves the `scope` parameter of an authorization or client_credentials request
  * (RFC 6749 §3.3). Absent → everything the client may hold at the resource (minus
  * offline_access, which is only granted on request). Any scope the resource does not accept,
- * or the client may not hold, is `invalid_scope`, naming it.
+ * or the client may not hold, is `invalid_scope`, naming it. In the people's flow,
+ * `offline_access` from a client that is never issued refresh tokens is dropped rather than
+ * refused (OpenID Connect Core §11: ignored when it cannot be honoured; RFC 6749 §3.3: the
+ * token response names the scope actually granted).
  */
 export function resolveRequestedScopes(
   requested: string | undefined,
@@ -41,9 +47,11 @@ export function resolveRequestedScopes(
   resource: ProtectedResource,
   flow: Flow,
 ): string[] {
-  const parsed = parseScope(requested);
-  if (parsed === undefined) throw new InvalidScope('scope is malformed');
+  const given = parseScope(requested);
+  if (given === undefined) throw new InvalidScope('scope is malformed');
   const allowed = allowedScopes(client, resource, flow);
+  const ignored = flow === 'authorization_code' && !allowed.has(Scope.OfflineAccess) ? Scope.OfflineAccess : undefined;
+  const parsed = given.filter((s) => s !== ignored);
   if (parsed.length === 0) {
     const fallback = [...allowed].filter((s) => s !== Scope.OfflineAccess);
     if (fallback.length === 0) throw new InvalidScope('this client may not hold any scope at this resource');

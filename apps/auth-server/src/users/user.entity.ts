@@ -13,9 +13,11 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 255, name: 'password_hash' })
   passwordHash: string;
 
+  /** Unused since login throttling moved to LoginThrottle (growing delays, no lock); kept for the schema. */
   @Column({ type: 'integer', name: 'failed_logins', default: 0 })
   failedLogins: number;
 
+  /** Unused, as failedLogins. */
   @Column({ ...epochColumn({ nullable: true }), name: 'locked_until' })
   lockedUntil: number | null;
 

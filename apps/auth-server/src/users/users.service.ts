@@ -8,7 +8,7 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 
 export type LoginResult =
   | { ok: true; user: UserEntity }
-  | { ok: false; reason: 'unknown_user' | 'bad_password' | 'locked_out'; username: string };
+  | { ok: false; reason: 'unknown_user' | 'bad_password'; username: string };
 
 const USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
 
@@ -51,27 +51,17 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * Checks a login. After LOGIN_MAX_FAILURES consecutive failures the account is locked for
-   * LOGIN_LOCKOUT_SECONDS (OWASP ASVS 2.2.1); the lock answers like a wrong password plus a
-   * notice, and an unknown user costs as much time as a known one.
+   * Checks a password. An unknown (or malformed) username is verified against a decoy hash, so
+   * the answer costs the same time either way; how often one may try is LoginThrottle's job,
+   * which treats known and unknown names alike.
    */
-  async login(username: string, password: string, now = Date.now()): Promise<LoginResult> {
+  async login(username: string, password: string): Promise<LoginResult> {
     const user = USERNAME.test(username) ? await this.users.findOne({ where: { username } }) : null;
     if (!user) {
       await verifyPassword(password, await decoyHash());
       return { ok: false, reason: 'unknown_user', username };
     }
-    if (user.lockedUntil && user.lockedUntil > now) return { ok: false, reason: 'locked_out', username };
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const failures = user.failedLogins + 1;
-      const locked = failures >= this.config.LOGIN_MAX_FAILURES;
-      await this.users.update(
-        { id: user.id },
-        { failedLogins: locked ? 0 : failures, lockedUntil: locked ? now + this.config.LOGIN_LOCKOUT_SECONDS * 1000 : null },
-      );
-      return { ok: false, reason: locked ? 'locked_out' : 'bad_password', username };
-    }
-    if (user.failedLogins > 0 || user.lockedUntil) await this.users.update({ id: user.id }, { failedLogins: 0, lockedUntil: null });
+    if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: 'bad_password', username };
     return { ok: true, user };
   }
 }

@@ -19,6 +19,12 @@ const numericDate = z.number().int().nonnegative();
 /** An OAuth error code (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7591 §3.2.2, RFC 8707 §2). */
 const oauthError = z.string().min(1).max(64);
 const description = z.string().max(512);
+/**
+ * On a rejection anyone can repeat without authenticating: this event stands for `count`
+ * identical ones (same reason, name and address) within one aggregation window, after the
+ * first, which was recorded on its own. Absent = 1.
+ */
+const count = z.number().int().min(1);
 
 export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials', 'refresh_token']);
 
@@ -52,8 +58,10 @@ export const loginSucceededData = z.strictObject({
 export const loginFailedData = z.strictObject({
   /** The name that was typed; the password never is. */
   username: z.string().max(256),
-  reason: z.enum(['unknown_user', 'bad_password', 'locked_out', 'malformed']),
+  /** `throttled`: refused unchecked, within a login delay; `locked_out` is no longer produced (kept for stored events). */
+  reason: z.enum(['unknown_user', 'bad_password', 'throttled', 'locked_out', 'malformed']),
   client_id: clientId.optional(),
+  count: count.optional(),
 });
 
 export const consentGrantedData = z.strictObject({
@@ -73,6 +81,7 @@ export const authorizationDeniedData = z.strictObject({
   error_description: description,
   redirect_uri: z.string().max(2048).optional(),
   resource: resource.optional(),
+  count: count.optional(),
 });
 
 export const codeIssuedData = z.strictObject({

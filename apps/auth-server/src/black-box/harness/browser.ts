@@ -67,7 +67,7 @@ export class Browser {
   async request(url: string | URL, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.jar.size > 0) headers.set('cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
+    const res = await this.send(url, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
       const eq = pair.indexOf('=');
@@ -78,6 +78,11 @@ export class Browser {
       else this.jar.set(name, value);
     }
     return res;
+  }
+
+  /** The network: fetch, unless a subclass sends differently (browser-at-address.ts). */
+  protected send(url: string | URL, init: RequestInit): Promise<Response> {
+    return fetch(url, init);
   }
 
   async postForm(url: string | URL, fields: Record<string, string> | [string, string][]): Promise<Response> {

@@ -1,5 +1,5 @@
 import { escapeHtml } from '@portcullis/http';
-import { findScope } from '@portcullis/scopes';
+import { findScope, Scope } from '@portcullis/scopes';
 import { layout } from './layout.view';
 
 export interface ConsentView {
@@ -13,19 +13,27 @@ export interface ConsentView {
   /** Scopes approved before: the others are marked new (a step-up asks for more). */
   alreadyGranted?: ReadonlySet<string>;
   username: string;
+  /**
+   * Whether the application will get a refresh token (refresh-token-policy.ts): then the page
+   * says it will stay connected, whether or not `offline_access` was asked for.
+   */
+  refreshToken: boolean;
   /** Shown above the buttons, e.g. for an application that only returns to localhost. */
   warning?: string;
 }
 
+function scopeItem(name: string, isNew: boolean | undefined, attributes = ''): string {
+  const description = findScope(name)?.description ?? name;
+  const badge = isNew ? ' <span class="new">new</span>' : '';
+  return `<li class="scope"${attributes}>${escapeHtml(description)}${badge}<br><code>${escapeHtml(name)}</code></li>`;
+}
+
 export function renderConsent(v: ConsentView): string {
-  const scopes = v.scopes
-    .map((name) => {
-      const description = findScope(name)?.description ?? name;
-      const isNew = v.alreadyGranted && v.alreadyGranted.size > 0 && !v.alreadyGranted.has(name);
-      const badge = isNew ? ' <span class="new">new</span>' : '';
-      return `<li class="scope">${escapeHtml(description)}${badge}<br><code>${escapeHtml(name)}</code></li>`;
-    })
-    .join('\n');
+  const isNew = (name: string) => v.alreadyGranted && v.alreadyGranted.size > 0 && !v.alreadyGranted.has(name);
+  const items = v.scopes.filter((name) => name !== Scope.OfflineAccess).map((name) => scopeItem(name, isNew(name)));
+  // Staying connected is said by the one rule that issues refresh tokens, not by the scope list.
+  if (v.refreshToken) items.push(scopeItem(Scope.OfflineAccess, v.scopes.includes(Scope.OfflineAccess) && isNew(Scope.OfflineAccess), ' id="refresh-token"'));
+  const scopes = items.join('\n');
   return layout(
     'Allow access',
     `<h1>Allow <span class="client">${escapeHtml(v.clientName)}</span> access?</h1>

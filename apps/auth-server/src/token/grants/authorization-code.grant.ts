@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, OAuthError, parseScope, UnauthorizedClient } from '@portcullis/oauth';
 import { requireParams } from '@portcullis/http';
-import { Scope } from '@portcullis/scopes';
 import { ClientEntity } from '../../clients/client.entity';
 import { isValidCodeVerifier, verifyS256 } from '../../authorize/pkce';
+import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantsService, Issuance } from '../grants.service';
@@ -81,7 +81,8 @@ export class AuthorizationCodeGrant implements GrantHandler {
   private async prepare(client: ClientEntity, row: AuthorizationCodeEntity) {
     const scopes = parseScope(row.scope) ?? [];
     const access = await this.accessTokens.issue({ subject: row.userId, clientId: client.clientId, resource: row.resource, scopes });
-    const wantsRefresh = client.grantTypes.includes('refresh_token') || scopes.includes(Scope.OfflineAccess);
+    // The rule the consent page told the person (refresh-token-policy.ts).
+    const wantsRefresh = issuesRefreshToken(client);
     const issuance: Issuance = {
       grantId: row.grantId,
       clientId: client.clientId,
