@@ -31,7 +31,6 @@ export class IntrospectionController {
     const client = await this.clientAuth.authenticate({
       authorization: req.headers.authorization,
       body: req.body,
-      endpointUrl: `${this.config.ISSUER_URL}/introspect`,
     });
     if (client.tokenEndpointAuthMethod === 'none') throw new InvalidClient('introspection requires client authentication');
     const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);

@@ -2,7 +2,6 @@ import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
 import { singleParams } from '@portcullis/http';
-import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { requireFormBody } from './form-content-type';
@@ -19,7 +18,6 @@ export class TokenController {
   constructor(
     private readonly clientAuth: ClientAuthenticator,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly events: TokenEventsPublisher,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
@@ -40,7 +38,6 @@ export class TokenController {
       const client = await this.clientAuth.authenticate({
         authorization: req.headers.authorization,
         body: req.body,
-        endpointUrl: `${this.config.ISSUER_URL}/token`,
       });
       clientId = client.clientId;
       return await handler.handle(client, req.body as Record<string, unknown>);
