@@ -3,13 +3,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
 import { singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
+import { checkClientGrantType } from './client-grant-type.check';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { requireFormBody } from './form-content-type';
 import { TokenEventsPublisher } from './token-events.publisher';
 
 /**
- * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, then the
- * handler for the `grant_type`. Responses are never cached (RFC 6749 §5.1).
+ * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, the check
+ * that the client registered the `grant_type`, then the handler for it. Responses are never cached (RFC 6749 §5.1).
  */
 @Controller()
 export class TokenController {
@@ -40,6 +41,7 @@ export class TokenController {
         body: req.body,
       });
       clientId = client.clientId;
+      checkClientGrantType(client, grantType);
       return await handler.handle(client, req.body as Record<string, unknown>);
     } catch (err) {
       if (err instanceof OAuthError && err.status < 500) {
