@@ -38,7 +38,7 @@ describe('auth-server black box on sqlite: the client may use only the grant typ
       }),
     });
     expect(update.status).toBe(200);
-    expect((await update.json()).grant_types).toEqual(['authorization_code']);
+    expect(((await update.json()) as { grant_types: string[] }).grant_types).toEqual(['authorization_code']);
 
     const res = await refresh(server, client, tokens.refresh_token!);
     expect(await oauthError(res)).toMatchObject({ status: 400, error: 'unauthorized_client' });
