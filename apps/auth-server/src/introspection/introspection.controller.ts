@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { canonicalResource, InvalidClient, InvalidRequest, OAuthError } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
+import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { requireFormBody } from '../token/form-content-type';
 import { OwnTokenInspector } from '../token/own-token.inspector';
@@ -39,6 +39,7 @@ export class IntrospectionController {
       authorization: req.headers.authorization,
       body: req.body,
     });
+    noteClientId(req, client.clientId);
     if (client.tokenEndpointAuthMethod === 'none') throw new InvalidClient('introspection requires client authentication');
     if (!client.resourceServer) throw new OAuthError('unauthorized_client', 'only resource servers may introspect tokens', 403);
     const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);

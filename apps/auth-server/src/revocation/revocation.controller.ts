@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, UnauthorizedClient } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
+import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { requireFormBody } from '../token/form-content-type';
 import { GrantsService } from '../token/grants.service';
@@ -31,6 +31,7 @@ export class RevocationController {
       authorization: req.headers.authorization,
       body: req.body,
     });
+    noteClientId(req, client.clientId);
     const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);
     if (!token) throw new InvalidRequest("missing required parameter 'token'");
     const found = await this.inspector.inspect(token, hint);

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
+import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { checkClientGrantType } from './client-grant-type.check';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
@@ -40,6 +40,7 @@ export class TokenController {
         authorization: req.headers.authorization,
         body: req.body,
       });
+      noteClientId(req, client.clientId);
       clientId = client.clientId;
       checkClientGrantType(client, grantType);
       return await handler.handle(client, req.body as Record<string, unknown>);

@@ -70,7 +70,12 @@ export async function discover(issuer: string): Promise<oauth.AuthorizationServe
   return oauth.processDiscoveryResponse(url, res);
 }
 
-export async function startAuthServer(backend: Backend, env: Record<string, string> = {}): Promise<AuthServer> {
+export interface StartOptions {
+  /** Rewrites the PostgreSQL URL the server is given (e.g. through a cuttable TCP proxy). */
+  routeDatabase?: (url: string) => string;
+}
+
+export async function startAuthServer(backend: Backend, env: Record<string, string> = {}, options: StartOptions = {}): Promise<AuthServer> {
   let database: TestDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-bb-'));
   const storage: Record<string, string> = {};
@@ -97,6 +102,7 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
       CLIENTS_FILE: clientsFile,
       DATABASE_URL: undefined,
       ...storage,
+      ...(storage.DATABASE_URL && options.routeDatabase ? { DATABASE_URL: options.routeDatabase(storage.DATABASE_URL) } : {}),
       ...env,
     });
     for (let attempt = 0; !service; attempt++) {
