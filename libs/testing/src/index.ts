@@ -7,3 +7,5 @@ export * from './lib/event-sink';
 export * from './lib/ingest-credentials';
 export * from './lib/auth-server-process';
 export * from './lib/cookie-browser';
+export * from './lib/cuttable-tcp-proxy';
+export * from './lib/ingest-sink';

@@ -1,5 +1,5 @@
 import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { authorizationUrl, endpoint, RegisteredClient, registerPublicClient, registerTrustedClient } from './harness/oauth-client';
+import { authorizationUrl, endpoint, RegisteredClient, registerPublicClient, registerTrustedClient, resourceServerClient } from './harness/oauth-client';
 
 interface Case {
   name: string;
@@ -11,6 +11,8 @@ interface Case {
   redirectError?: string;
   /** Authenticate as the trusted confidential client (HTTP Basic). */
   asTrusted?: boolean;
+  /** Authenticate as the MCP server's resource server client (introspection). */
+  asResourceServer?: boolean;
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -32,7 +34,7 @@ describe.each(BACKENDS)('auth-server black box on %s: bad input never ends in a 
   }, 60_000);
   afterAll(async () => server?.stop());
 
-  const basic = () => `Basic ${Buffer.from(`${encodeURIComponent(trusted.client_id)}:${encodeURIComponent(trusted.client_secret!)}`).toString('base64')}`;
+  const basic = (c: RegisteredClient = trusted) => `Basic ${Buffer.from(`${encodeURIComponent(c.client_id)}:${encodeURIComponent(c.client_secret!)}`).toString('base64')}`;
   const token = (s: AuthServer) => endpoint(s, 'token_endpoint');
   const authorize = async (s: AuthServer, edit: (u: URL) => void) => {
     const { url } = await authorizationUrl(s, { client });
@@ -85,14 +87,14 @@ describe.each(BACKENDS)('auth-server black box on %s: bad input never ends in a 
       name: 'a token that is a JWT with another algorithm at introspection',
       url: (s) => endpoint(s, 'introspection_endpoint'),
       init: { method: 'POST', headers: FORM, body: 'token=eyJhbGciOiJIUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJqdGkiOiIxIn0.xx' },
-      asTrusted: true,
+      asResourceServer: true,
       status: 200,
     },
     {
       name: 'introspection without a token',
       url: (s) => endpoint(s, 'introspection_endpoint'),
       init: { method: 'POST', headers: FORM, body: '' },
-      asTrusted: true,
+      asResourceServer: true,
       status: 400,
       error: 'invalid_request',
     },
@@ -185,6 +187,7 @@ describe.each(BACKENDS)('auth-server black box on %s: bad input never ends in a 
     const init = { ...c.init };
     if (typeof init.body === 'string') init.body = init.body.replace('PLACEHOLDER', client.client_id);
     if (c.asTrusted) init.headers = { ...(init.headers as Record<string, string>), authorization: basic() };
+    if (c.asResourceServer) init.headers = { ...(init.headers as Record<string, string>), authorization: basic(resourceServerClient('mcp')) };
     const res = await fetch(await c.url(server), { redirect: 'manual', ...init });
     const text = await res.text();
     expect({ status: res.status, body: text.slice(0, 300) }).toEqual({ status: c.status, body: expect.any(String) });

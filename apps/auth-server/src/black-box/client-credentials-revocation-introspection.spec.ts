@@ -3,6 +3,7 @@ import { AuthServer, BACKENDS, insecure, startAuthServer, USERS } from './harnes
 import { Browser } from './harness/browser';
 import {
   AUDIT,
+  clientAuth,
   clientCredentials,
   codeFlow,
   introspect,
@@ -13,6 +14,7 @@ import {
   RegisteredClient,
   registerPublicClient,
   registerTrustedClient,
+  resourceServerClient,
   revoke,
   verifyAccessToken,
 } from './harness/oauth-client';
@@ -24,6 +26,8 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
   let trusted: RegisteredClient;
   let untrustedConfidential: RegisteredClient;
   let browser: Browser;
+  const mcpServer = resourceServerClient('mcp');
+  const auditApi = resourceServerClient('audit');
 
   beforeAll(async () => {
     server = await startAuthServer(backend);
@@ -93,10 +97,10 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
     expect(err.error).toBe('unauthorized_client');
   });
 
-  it('introspection by a trusted client: active with the claims (RFC 7662 §2.2)', async () => {
+  it("introspection by the token's resource server: active with the claims (RFC 7662 §2.2)", async () => {
     const tokens = await peopleTokens();
     const { claims } = await verifyAccessToken(server, tokens.access_token, MCP);
-    const result = await introspect(server, trusted, tokens.access_token);
+    const result = await introspect(server, mcpServer, tokens.access_token);
     expect(result.active).toBe(true);
     expect(result.client_id).toBe(publicClient.client_id);
     expect(result.sub).toBe(claims.sub);
@@ -108,19 +112,56 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
     expect(result.token_type).toBe('Bearer');
   });
 
-  it("introspection by another client of someone else's token: active false", async () => {
+  // Rewritten for issue 9: this used to pin "a trusted client can introspect any token". Only
+  // resource servers may introspect now (RFC 7662 §4), each only tokens for its own resource.
+  it.each([
+    ['a trusted client registered with the initial access token', () => trusted],
+    ['an openly registered confidential client', () => untrustedConfidential],
+  ])('introspection by %s that is not a resource server: 403 unauthorized_client', async (_name, caller) => {
     const tokens = await peopleTokens();
-    const result = await introspect(server, untrustedConfidential, tokens.access_token);
-    expect(result).toEqual({ active: false });
+    const res = await oauth.introspectionRequest(server.as, caller(), clientAuth(caller()), tokens.access_token, insecure);
+    const err = await oauthError(res);
+    expect(err.status).toBe(403);
+    expect(err.error).toBe('unauthorized_client');
+  });
+
+  it('a trusted client cannot introspect even the tokens issued to itself', async () => {
+    const own = await oauth.processClientCredentialsResponse(server.as, trusted, await clientCredentials(server, trusted, { resource: MCP, scope: 'sentiment:read' }));
+    const err = await oauthError(await oauth.introspectionRequest(server.as, trusted, clientAuth(trusted), own.access_token, insecure));
+    expect(err.status).toBe(403);
+  });
+
+  it('a resource server learns nothing about tokens for another resource: active false', async () => {
+    const forAudit = await oauth.processClientCredentialsResponse(server.as, trusted, await clientCredentials(server, trusted, { resource: AUDIT, scope: 'audit:read' }));
+    expect(await introspect(server, mcpServer, forAudit.access_token)).toEqual({ active: false });
+    expect((await introspect(server, auditApi, forAudit.access_token)).active).toBe(true);
+    const forMcp = await peopleTokens();
+    expect(await introspect(server, auditApi, forMcp.access_token)).toEqual({ active: false });
+  });
+
+  it('a resource server learns nothing about refresh tokens: active false, whatever the hint', async () => {
+    const tokens = await peopleTokens();
+    expect(await introspect(server, mcpServer, tokens.refresh_token!)).toEqual({ active: false });
+    const hinted = await oauth.introspectionRequest(server.as, mcpServer, clientAuth(mcpServer), tokens.refresh_token!, {
+      additionalParameters: { token_type_hint: 'refresh_token' },
+      ...insecure,
+    });
+    expect(await oauth.processIntrospectionResponse(server.as, mcpServer, hinted)).toEqual({ active: false });
   });
 
   it('introspection of garbage is active false, and without client authentication is invalid_client', async () => {
-    expect(await introspect(server, trusted, 'eyJhbGciOiJub25lIn0.e30.')).toEqual({ active: false });
+    expect(await introspect(server, mcpServer, 'eyJhbGciOiJub25lIn0.e30.')).toEqual({ active: false });
     const tokens = await peopleTokens();
     const res = await oauth.introspectionRequest(server.as, publicClient, oauth.None(), tokens.access_token, insecure);
     const err = await oauthError(res);
     expect(err.status).toBe(401);
     expect(err.error).toBe('invalid_client');
+  });
+
+  it('introspection with a wrong resource server secret is invalid_client (401)', async () => {
+    const tokens = await peopleTokens();
+    const res = await oauth.introspectionRequest(server.as, mcpServer, oauth.ClientSecretBasic('not-the-resource-server-secret'), tokens.access_token, insecure);
+    expect(await oauthError(res)).toMatchObject({ status: 401, error: 'invalid_client' });
   });
 
   it('revoking a refresh token revokes its family: refresh fails, the access token is inactive', async () => {
@@ -133,30 +174,30 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
     const err = await oauthError(await refresh(server, publicClient, rotated.refresh_token!));
     expect(err.status).toBe(400);
     expect(err.error).toBe('invalid_grant');
-    expect((await introspect(server, trusted, rotated.access_token)).active).toBe(false);
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+    expect((await introspect(server, mcpServer, rotated.access_token)).active).toBe(false);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(false);
   });
 
   it('revoking an access token makes introspection say active false', async () => {
     const tokens = await peopleTokens();
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(true);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(true);
     const res = await revoke(server, publicClient, tokens.access_token, 'access_token');
     expect(res.status).toBe(200);
     await oauth.processRevocationResponse(res);
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(false);
   });
 
   it('a wrong token_type_hint does not stop revocation (RFC 7009 §2.1: the server extends its search)', async () => {
     const tokens = await peopleTokens();
     await oauth.processRevocationResponse(await revoke(server, publicClient, tokens.access_token, 'refresh_token'));
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(false);
   });
 
   it('revoking a client_credentials access token works for the confidential client that holds it', async () => {
     const tokens = await oauth.processClientCredentialsResponse(server.as, trusted, await clientCredentials(server, trusted, { resource: MCP, scope: 'sentiment:read' }));
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(true);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(true);
     await oauth.processRevocationResponse(await revoke(server, trusted, tokens.access_token));
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(false);
   });
 
   it('revoking an unknown token answers 200 (RFC 7009 §2.2)', async () => {
@@ -171,6 +212,6 @@ describe.each(BACKENDS)('auth-server black box on %s: client credentials, revoca
     const err = await oauthError(res);
     expect(err.status).toBe(400);
     expect(err.error).toBe('unauthorized_client');
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(true);
+    expect((await introspect(server, mcpServer, tokens.access_token)).active).toBe(true);
   });
 });

@@ -1,15 +1,14 @@
 import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
 import { Browser } from './harness/browser';
-import { codeFlow, introspect, registerPublicClient, RegisteredClient, registerTrustedClient } from './harness/oauth-client';
+import { codeFlow, introspect, registerPublicClient, RegisteredClient, resourceServerClient } from './harness/oauth-client';
 
 /** RFC 7592 §2.3: deleting a client invalidates what was issued to it. */
 describe.each(BACKENDS)('auth-server black box on %s: client deletion', (backend) => {
   let server: AuthServer;
-  let resourceServer: RegisteredClient;
+  const resourceServer = resourceServerClient('mcp');
 
   beforeAll(async () => {
     server = await startAuthServer(backend);
-    resourceServer = await registerTrustedClient(server);
   }, 60_000);
   afterAll(async () => server?.stop());
 

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthServer, BACKENDS, insecure, startAuthServer, USERS } from './harness/auth-server';
-import { exchangeCode, introspect, issueCodes, oauthError, RegisteredClient, registerPublicClient, registerTrustedClient } from './harness/oauth-client';
+import { exchangeCode, introspect, issueCodes, oauthError, RegisteredClient, registerPublicClient, resourceServerClient } from './harness/oauth-client';
 
 /**
  * The code exchange has a fast path and a database path. The process that issued a code
@@ -12,16 +12,15 @@ import { exchangeCode, introspect, issueCodes, oauthError, RegisteredClient, reg
 describe.each(BACKENDS)('auth-server black box on %s: code exchange paths', (backend) => {
   let server: AuthServer;
   let client: RegisteredClient;
-  let trusted: RegisteredClient;
+  const resourceServer = resourceServerClient('mcp');
 
   beforeAll(async () => {
     server = await startAuthServer(backend);
     client = await registerPublicClient(server);
-    trusted = await registerTrustedClient(server);
   }, 60_000);
   afterAll(async () => server?.stop());
 
-  const isActive = async (accessToken: string) => (await introspect(server, trusted, accessToken)).active;
+  const isActive = async (accessToken: string) => (await introspect(server, resourceServer, accessToken)).active;
 
   it('codes exchanged at once: each gets its own live tokens; replayed together, each is refused and its tokens revoked', async () => {
     const issued = await issueCodes(server, client, USERS.alice, 16);

@@ -11,6 +11,7 @@ import {
   refresh,
   registerPublicClient,
   registerTrustedClient,
+  resourceServerClient,
   revoke,
 } from './harness/oauth-client';
 
@@ -68,7 +69,9 @@ describe.each(BACKENDS)('auth-server black box on %s: no secrets in the output',
     })).status).toBe(401);
     secrets.wrong_client_secret = 'wrong-client-secret-9d2f6a';
 
-    expect((await introspect(server, trusted, rotated.access_token)).active).toBe(true);
+    const resourceServer = resourceServerClient('mcp');
+    secrets.resource_server_secret = resourceServer.client_secret!;
+    expect((await introspect(server, resourceServer, rotated.access_token)).active).toBe(true);
     expect((await revoke(server, client, rotated.refresh_token!)).status).toBe(200);
     // A code replay, so that error path is logged too.
     expect((await exchangeCode(server, client, nav.location, prepared)).status).toBe(400);

@@ -9,7 +9,7 @@ import {
   refresh,
   RegisteredClient,
   registerPublicClient,
-  registerTrustedClient,
+  resourceServerClient,
   sleep,
   verifyAccessToken,
 } from './harness/oauth-client';
@@ -26,7 +26,7 @@ describe.each(BACKENDS)('auth-server black box on %s: refresh tokens', (backend)
   beforeAll(async () => {
     server = await startAuthServer(backend, { REFRESH_GRACE_SECONDS: String(GRACE_SECONDS) });
     client = await registerPublicClient(server);
-    resourceServer = await registerTrustedClient(server);
+    resourceServer = resourceServerClient('mcp');
     browser = new Browser(server.issuer);
   }, 60_000);
   afterAll(async () => server?.stop());

@@ -14,6 +14,7 @@ import {
   RegisteredClient,
   registerPublicClient,
   registerTrustedClient,
+  resourceServerClient,
 } from './harness/oauth-client';
 
 /** Every way the token endpoint refuses a request: the precise RFC 6749 §5.2 error, never a 500. */
@@ -65,10 +66,10 @@ describe.each(BACKENDS)('auth-server black box on %s: token endpoint rejections'
   it('code replay: invalid_grant, and the access token the code produced is revoked', async () => {
     const { prepared, callback } = await freshCode();
     const tokens = await oauth.processAuthorizationCodeResponse(server.as, client, await exchangeCode(server, client, callback, prepared));
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(true);
+    expect((await introspect(server, resourceServerClient('mcp'), tokens.access_token)).active).toBe(true);
 
     await expectError(await exchangeCode(server, client, callback, prepared), 400, 'invalid_grant');
-    expect((await introspect(server, trusted, tokens.access_token)).active).toBe(false);
+    expect((await introspect(server, resourceServerClient('mcp'), tokens.access_token)).active).toBe(false);
     // The refresh token of that grant is gone as well.
     const refreshed = await oauth.refreshTokenGrantRequest(server.as, client, oauth.None(), tokens.refresh_token!, insecure);
     await expectError(refreshed, 400, 'invalid_grant');
@@ -90,7 +91,7 @@ describe.each(BACKENDS)('auth-server black box on %s: token endpoint rejections'
       const winner = responses.find((r) => r.status === 200);
       if (!winner) continue;
       const tokens = await oauth.processAuthorizationCodeResponse(server.as, client, winner);
-      const state = await introspect(server, trusted, tokens.access_token);
+      const state = await introspect(server, resourceServerClient('mcp'), tokens.access_token);
       if (state.active) throw new Error(`round ${round}: the access token of a replayed code is still active`);
     }
   });

@@ -10,8 +10,6 @@ const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-be
 export interface ClientAuthenticationInput {
   authorization?: string;
   body: unknown;
-  /** The endpoint URL, the audience a private_key_jwt assertion must name (RFC 7523 §3). */
-  endpointUrl: string;
 }
 
 /**
@@ -42,7 +40,7 @@ export class ClientAuthenticator {
       if (params.client_assertion_type !== JWT_BEARER_ASSERTION) {
         throw new InvalidRequest(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
       }
-      return this.privateKeyJwt.verify(params.client_assertion, params.client_id, input.endpointUrl);
+      return this.privateKeyJwt.verify(params.client_assertion, params.client_id);
     }
     if (!params.client_id) throw new InvalidClient('client authentication is required');
     if (params.client_secret !== undefined) {

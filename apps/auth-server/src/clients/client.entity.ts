@@ -54,6 +54,14 @@ export class ClientEntity {
   @Column({ type: 'varchar', length: 2048, name: 'jwks_uri', nullable: true })
   jwksUri: string | null;
 
+  /**
+   * The protected resource (canonical RFC 8707 identifier) this client is the resource
+   * server of: it may introspect tokens whose audience is that resource (RFC 7662 §4), and
+   * only those. Set by the operator only (CLI, CLIENTS_FILE); null for every other client.
+   */
+  @Column({ type: 'varchar', length: 2048, name: 'resource_server', nullable: true })
+  resourceServer: string | null;
+
   /** Trusted clients may use client_credentials and hold privileged scopes. */
   @Column({ type: 'boolean' })
   trusted: boolean;

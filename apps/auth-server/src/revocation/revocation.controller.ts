@@ -1,8 +1,7 @@
-import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, UnauthorizedClient } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
-import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { requireFormBody } from '../token/form-content-type';
 import { GrantsService } from '../token/grants.service';
@@ -21,7 +20,6 @@ export class RevocationController {
     private readonly inspector: OwnTokenInspector,
     private readonly grants: GrantsService,
     private readonly events: TokenEventsPublisher,
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
   @Post('revoke')
@@ -32,8 +30,8 @@ export class RevocationController {
     const client = await this.clientAuth.authenticate({
       authorization: req.headers.authorization,
       body: req.body,
-      endpointUrl: `${this.config.ISSUER_URL}/revoke`,
     });
+    noteClientId(req, client.clientId);
     const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);
     if (!token) throw new InvalidRequest("missing required parameter 'token'");
     const found = await this.inspector.inspect(token, hint);

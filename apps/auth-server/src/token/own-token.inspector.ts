@@ -37,25 +37,29 @@ export class OwnTokenInspector {
 
   private async asAccessToken(token: string, now: number): Promise<InspectedToken | undefined> {
     if (!JWT_SHAPE.test(token)) return undefined;
+    const keys = createLocalJWKSet(await this.keys.publishedJwks());
+    let payload: JWTPayload;
     try {
-      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.publishedJwks()), {
+      ({ payload } = await jwtVerify(token, keys, {
         issuer: this.config.ISSUER_URL,
         typ: 'at+jwt',
         algorithms: ['EdDSA'],
         // Expired tokens are still ours: recognised, but inactive.
         currentDate: new Date(0),
-      });
-      if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string') return undefined;
-      const expired = (payload.exp ?? 0) * 1000 <= now;
-      const revoked = !expired && (await this.grants.isAccessTokenRevoked(payload.jti));
-      return {
-        kind: 'access_token',
-        claims: payload as JWTPayload & { client_id: string; jti: string; scope?: string },
-        active: !expired && !revoked,
-      };
+      }));
     } catch {
+      // Only a token that fails verification is "not ours"; a database error (above or
+      // below) propagates, so an outage is never mistaken for an unknown token.
       return undefined;
     }
+    if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string') return undefined;
+    const expired = (payload.exp ?? 0) * 1000 <= now;
+    const revoked = !expired && (await this.grants.isAccessTokenRevoked(payload.jti));
+    return {
+      kind: 'access_token',
+      claims: payload as JWTPayload & { client_id: string; jti: string; scope?: string },
+      active: !expired && !revoked,
+    };
   }
 
   private async asRefreshToken(token: string, now: number): Promise<InspectedToken | undefined> {

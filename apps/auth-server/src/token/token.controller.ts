@@ -1,16 +1,16 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
-import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
+import { checkClientGrantType } from './client-grant-type.check';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
 import { requireFormBody } from './form-content-type';
 import { TokenEventsPublisher } from './token-events.publisher';
 
 /**
- * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, then the
- * handler for the `grant_type`. Responses are never cached (RFC 6749 §5.1).
+ * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, the check
+ * that the client registered the `grant_type`, then the handler for it. Responses are never cached (RFC 6749 §5.1).
  */
 @Controller()
 export class TokenController {
@@ -19,7 +19,6 @@ export class TokenController {
   constructor(
     private readonly clientAuth: ClientAuthenticator,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
-    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly events: TokenEventsPublisher,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
@@ -40,9 +39,10 @@ export class TokenController {
       const client = await this.clientAuth.authenticate({
         authorization: req.headers.authorization,
         body: req.body,
-        endpointUrl: `${this.config.ISSUER_URL}/token`,
       });
+      noteClientId(req, client.clientId);
       clientId = client.clientId;
+      checkClientGrantType(client, grantType);
       return await handler.handle(client, req.body as Record<string, unknown>);
     } catch (err) {
       if (err instanceof OAuthError && err.status < 500) {

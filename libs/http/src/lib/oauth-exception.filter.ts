@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { OAuthError } from '@portcullis/oauth';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError, TemporarilyUnavailable } from '@portcullis/oauth';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable, unavailableReason } from './dependency-unavailable';
+import { knownClientId } from './request-client';
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -25,19 +27,35 @@ function fromFastifyError(err: FastifyLikeError): OAuthError | undefined {
   return undefined;
 }
 
+const RETRY_AFTER = { 'Retry-After': String(DEPENDENCY_RETRY_AFTER_SECONDS) };
+
 /**
  * The one place errors become responses. OAuth errors render as RFC 6749 §5.2 JSON with
- * `Cache-Control: no-store`; framework errors become precise 4xx; anything else is a 500
- * with no detail (the detail goes to the log, never to the client).
+ * `Cache-Control: no-store`; framework errors become precise 4xx; a database that cannot be
+ * reached is 503 `temporarily_unavailable` with Retry-After (RFC 9110 §15.6.4), so clients
+ * retry instead of giving up; anything else is a 500 with no detail (the detail goes to the
+ * log, never to the client).
+ *
+ * Every refusal is also one JSON log line with its OAuth `error` code, the route and the
+ * client_id when known, so a person at a terminal can tell why a request failed. Never the
+ * description (it may quote what the client sent) and never a credential.
  */
 @Catch()
 export class OAuthExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('http');
+  private readonly logger = new Logger('oauth');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = this.toOAuthError(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest | undefined>();
     if (reply.sent) return;
+    if (exception instanceof HttpException && exception.getStatus() === 503) {
+      // A health check that is not ready (@nestjs/terminus): its report is the body.
+      reply.code(503).headers({ 'cache-control': 'no-store', ...RETRY_AFTER }).type('application/json').send(exception.getResponse());
+      return;
+    }
+    const error = this.toOAuthError(exception);
+    if (error.status < 500 || error.status === 503) this.logRefusal(error, request);
     reply
       .code(error.status)
       .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
@@ -59,7 +77,32 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     const mapped = fromFastifyError((exception ?? {}) as FastifyLikeError);
     if (mapped) return mapped;
+    if (isDependencyUnavailable(exception)) {
+      this.logger.warn({ event: 'dependency_unavailable', dependency: 'database', reason: unavailableReason(exception) });
+      const unavailable = new TemporarilyUnavailable('the service is temporarily unavailable; retry shortly');
+      return new OAuthError(unavailable.error, unavailable.description, unavailable.status, RETRY_AFTER);
+    }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return new OAuthError('server_error', 'the server could not complete the request', 500);
   }
+
+  private logRefusal(error: OAuthError, request: FastifyRequest | undefined): void {
+    const clientId = request ? knownClientId(request) : undefined;
+    this.logger.warn({
+      event: 'oauth_error',
+      error: error.error,
+      status: error.status,
+      route: request ? `${request.method} ${routeOf(request)}` : undefined,
+      ...(clientId ? { client_id: clientId } : {}),
+    });
+  }
+}
+
+/** The route pattern (`/register/:clientId`), or the path without its query string. */
+function routeOf(request: FastifyRequest): string {
+  const pattern = request.routeOptions?.url;
+  if (pattern) return pattern;
+  const url = request.url ?? '';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
 }

@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
 import { createTestDatabase, freePort, RunningService, startService, TestDatabase } from '@portcullis/testing';
+import { DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
  * Starts the built auth-server (dist/apps/auth-server/main.js) on the embedded SQLite store
@@ -20,6 +21,32 @@ export const USERS = {
 } as const;
 
 export const INITIAL_ACCESS_TOKEN = 'bb-initial-access-token-4f1c9a7e2d';
+
+/**
+ * The resource servers of the MCP server and of the audit API, pre-registered through
+ * CLIENTS_FILE as an operator does: the only clients that may introspect (RFC 7662 §4).
+ */
+export const RESOURCE_SERVERS = {
+  mcp: {
+    client_id: 'bb-mcp-resource-server',
+    client_secret: 'bb-mcp-resource-server-secret-7c41e9a2b5d8',
+    token_endpoint_auth_method: 'client_secret_basic',
+    resource_server: DEFAULT_RESOURCES.mcp,
+  },
+  audit: {
+    client_id: 'bb-audit-resource-server',
+    client_secret: 'bb-audit-resource-server-secret-93d0f6c1a4e7',
+    token_endpoint_auth_method: 'client_secret_basic',
+    resource_server: DEFAULT_RESOURCES.audit,
+  },
+} as const;
+
+function writeClientsFile(dir: string): string {
+  const path = join(dir, 'clients.json');
+  const entries = Object.values(RESOURCE_SERVERS).map((rs) => ({ ...rs, client_name: rs.client_id, grant_types: ['client_credentials'] }));
+  writeFileSync(path, JSON.stringify(entries));
+  return path;
+}
 
 export interface AuthServer {
   backend: Backend;
@@ -43,20 +70,25 @@ export async function discover(issuer: string): Promise<oauth.AuthorizationServe
   return oauth.processDiscoveryResponse(url, res);
 }
 
-export async function startAuthServer(backend: Backend, env: Record<string, string> = {}): Promise<AuthServer> {
+export interface StartOptions {
+  /** Rewrites the PostgreSQL URL the server is given (e.g. through a cuttable TCP proxy). */
+  routeDatabase?: (url: string) => string;
+}
+
+export async function startAuthServer(backend: Backend, env: Record<string, string> = {}, options: StartOptions = {}): Promise<AuthServer> {
   let database: TestDatabase | undefined;
-  let dir: string | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-bb-'));
   const storage: Record<string, string> = {};
   if (backend === 'postgres') {
     database = await createTestDatabase('portcullis_bb');
     storage.DATABASE_URL = database.url;
   } else {
-    dir = mkdtempSync(join(tmpdir(), 'portcullis-bb-'));
     storage.SQLITE_PATH = join(dir, 'auth.sqlite');
   }
+  const clientsFile = writeClientsFile(dir);
   const cleanup = async () => {
     if (database) await database.drop().catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   };
   try {
     // Someone may be rebuilding dist/ at this moment: one retry covers a half-written bundle.
@@ -67,8 +99,10 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
         .map((u) => `${u.username}:${u.password}`)
         .join(','),
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
+      CLIENTS_FILE: clientsFile,
       DATABASE_URL: undefined,
       ...storage,
+      ...(storage.DATABASE_URL && options.routeDatabase ? { DATABASE_URL: options.routeDatabase(storage.DATABASE_URL) } : {}),
       ...env,
     });
     for (let attempt = 0; !service; attempt++) {

@@ -1,7 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { createRemoteJWKSet, JWTPayload, jwtVerify, ProtectedHeaderParameters } from 'jose';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
-import { AuthServer, INITIAL_ACCESS_TOKEN, insecure } from './auth-server';
+import { AuthServer, INITIAL_ACCESS_TOKEN, insecure, RESOURCE_SERVERS } from './auth-server';
 import { Browser, expectPage, expectRedirect, isConsentPage, isLoginPage, Navigation } from './browser';
 
 /**
@@ -57,6 +57,12 @@ export function registerTrustedClient(server: AuthServer, extra: Record<string, 
     },
     true,
   );
+}
+
+/** A resource server the harness pre-registered (CLIENTS_FILE): the clients that may introspect. */
+export function resourceServerClient(kind: keyof typeof RESOURCE_SERVERS): RegisteredClient {
+  const { client_id, client_secret, token_endpoint_auth_method } = RESOURCE_SERVERS[kind];
+  return { client_id, client_secret, token_endpoint_auth_method };
 }
 
 export function clientAuth(client: RegisteredClient): oauth.ClientAuth {

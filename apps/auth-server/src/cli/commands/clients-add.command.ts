@@ -2,6 +2,7 @@ import { OAuthError } from '@portcullis/oauth';
 import { ClientRegistrar } from '../../clients/client-registrar';
 import { clientMetadataResponse } from '../../clients/metadata/client-metadata.mapper';
 import { validateClientMetadata } from '../../clients/metadata/client-metadata.validator';
+import { ResourceRegistry } from '../../resources/resource-registry';
 import { CliCommand, parseFlags } from '../cli-command';
 
 /** Flags that carry one RFC 7591 metadata string each. */
@@ -13,15 +14,16 @@ const SINGLE_FLAGS: Record<string, string> = {
   'client-uri': 'client_uri',
   'logo-uri': 'logo_uri',
   'jwks-uri': 'jwks_uri',
+  'resource-server': 'resource_server',
 };
 const KNOWN_FLAGS = new Set([...Object.keys(SINGLE_FLAGS), 'redirect-uri', 'grant-type', 'trusted', 'client-id']);
 
 export const clientsAddCommand: CliCommand = {
   name: 'clients:add',
   usage:
-    'clients:add --name <name> [--redirect-uri <uri>]... [--grant-type <type>]... [--scope "<scopes>"] [--auth-method <method>] [--application-type web|native] [--jwks-uri <url>] [--trusted] [--client-id <id>]',
+    'clients:add --name <name> [--redirect-uri <uri>]... [--grant-type <type>]... [--scope "<scopes>"] [--auth-method <method>] [--application-type web|native] [--jwks-uri <url>] [--resource-server <resource-url>] [--trusted] [--client-id <id>]',
   description:
-    'Pre-register a client. Prints its metadata as JSON, with the client secret (shown this once). --trusted lets it use client_credentials and hold privileged scopes.',
+    'Pre-register a client. Prints its metadata as JSON, with the client secret (shown this once). --trusted lets it use client_credentials and hold privileged scopes. --resource-server makes it the resource server of that resource: it may introspect tokens issued for it, and only those.',
   async run(app, args) {
     if (!app) throw new Error('clients:add runs inside the application');
     const { positional, flags } = parseFlags(args);
@@ -40,7 +42,8 @@ export const clientsAddCommand: CliCommand = {
 
     let metadata;
     try {
-      metadata = validateClientMetadata(raw, { source: 'preregistered', trusted });
+      const resources = app.get(ResourceRegistry).all().map((r) => r.identifier);
+      metadata = validateClientMetadata(raw, { source: 'preregistered', trusted, resources });
     } catch (err) {
       if (err instanceof OAuthError) throw new Error(`${err.error}: ${err.description}`);
       throw err;

@@ -19,6 +19,7 @@ const run = promisify(execFile);
 const WORKSPACE = join(__dirname, '../../../../..');
 const INITIAL_TOKEN = `iat-${randomBytes(16).toString('hex')}`;
 const FILE_SECRET = randomBytes(32).toString('base64url');
+const FILE_RS_SECRET = randomBytes(32).toString('base64url');
 const MCP = 'http://localhost:3000/mcp';
 const AUDIT = 'http://localhost:3100/audit';
 
@@ -31,8 +32,10 @@ describe.each([['SQLite'], ['PostgreSQL']])('client registration over HTTP on %s
   let documents: Server;
   let documentsOrigin: string;
   let cliClient: Json;
+  let cliResourceServer: Json;
+  let cliUnknownResource: unknown;
   /** Every secret the server handed out: none may appear in its output. */
-  const secrets: string[] = [INITIAL_TOKEN, FILE_SECRET];
+  const secrets: string[] = [INITIAL_TOKEN, FILE_SECRET, FILE_RS_SECRET];
 
   async function register(body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json; headers: Headers }> {
     const res = await fetch(`${server.url}/register`, {
@@ -67,6 +70,7 @@ describe.each([['SQLite'], ['PostgreSQL']])('client registration over HTTP on %s
       clientsFile,
       JSON.stringify([
         { client_id: 'file-robot', client_name: 'File robot', grant_types: ['client_credentials'], scope: 'audit:read', client_secret: FILE_SECRET },
+        { client_id: 'file-mcp-rs', client_name: 'MCP server', grant_types: ['client_credentials'], resource_server: MCP, client_secret: FILE_RS_SECRET },
       ]),
     );
     documents = createServer((req, res) => {
@@ -114,6 +118,14 @@ describe.each([['SQLite'], ['PostgreSQL']])('client registration over HTTP on %s
     );
     cliClient = JSON.parse(cli.stdout) as Json;
     secrets.push(cliClient.client_secret as string);
+    const cliArgs = (...args: string[]) => [join(WORKSPACE, 'dist/apps/auth-server/cli.js'), 'clients:add', '--grant-type', 'client_credentials', '--trusted', ...args];
+    const cliEnv = { cwd: WORKSPACE, env: { ...process.env, ...env, NODE_ENV: 'test' } };
+    const rs = await run(process.execPath, cliArgs('--name', 'Audit API', '--client-id', 'cli-audit-rs', '--resource-server', `${AUDIT}/`), cliEnv);
+    cliResourceServer = JSON.parse(rs.stdout) as Json;
+    secrets.push(cliResourceServer.client_secret as string);
+    cliUnknownResource = await run(process.execPath, cliArgs('--name', 'Elsewhere', '--resource-server', 'https://elsewhere.example/api'), cliEnv).catch(
+      (err: { stderr: string; code: number }) => ({ code: err.code, stderr: err.stderr }),
+    );
     server = await startService('auth-server', port, env, 60_000);
   });
 
@@ -258,6 +270,47 @@ describe.each([['SQLite'], ['PostgreSQL']])('client registration over HTTP on %s
       expect(token.status).toBe(200);
       const wrong = await clientCredentials('file-robot', 'not-the-secret', AUDIT, 'audit:read');
       expect([wrong.status, wrong.body.error]).toEqual([401, 'invalid_client']);
+    });
+  });
+
+  describe('resource servers (introspection, RFC 7662 §4)', () => {
+    async function introspect(clientId: string, secret: string, token: string): Promise<{ status: number; body: Json }> {
+      const res = await fetch(`${server.url}/introspect`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+        },
+        body: new URLSearchParams({ token }),
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    }
+
+    it('clients:add --resource-server designates the resource server of a resource, printed in canonical form', () => {
+      expect(cliResourceServer).toMatchObject({ client_id: 'cli-audit-rs', resource_server: AUDIT });
+    });
+
+    it('clients:add --resource-server refuses a resource this server does not protect', () => {
+      expect(cliUnknownResource).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a resource of this server/) });
+    });
+
+    it('a resource server (CLI or CLIENTS_FILE) introspects the tokens of its own resource only', async () => {
+      const audit = await clientCredentials('file-robot', FILE_SECRET, AUDIT, 'audit:read');
+      const mcp = await clientCredentials('cli-robot', cliClient.client_secret as string, MCP, 'sentiment:read');
+      const auditToken = audit.body.access_token as string;
+      const mcpToken = mcp.body.access_token as string;
+      const byAuditRs = (t: string) => introspect('cli-audit-rs', cliResourceServer.client_secret as string, t);
+      const byMcpRs = (t: string) => introspect('file-mcp-rs', FILE_RS_SECRET, t);
+      expect((await byAuditRs(auditToken)).body).toMatchObject({ active: true, aud: AUDIT, client_id: 'file-robot' });
+      expect((await byAuditRs(mcpToken)).body).toEqual({ active: false });
+      expect((await byMcpRs(mcpToken)).body).toMatchObject({ active: true, aud: MCP });
+      expect((await byMcpRs(auditToken)).body).toEqual({ active: false });
+    });
+
+    it('a trusted client that is not a resource server may not introspect: 403 unauthorized_client', async () => {
+      const audit = await clientCredentials('file-robot', FILE_SECRET, AUDIT, 'audit:read');
+      const res = await introspect('file-robot', FILE_SECRET, audit.body.access_token as string);
+      expect([res.status, res.body.error]).toEqual([403, 'unauthorized_client']);
     });
   });
 

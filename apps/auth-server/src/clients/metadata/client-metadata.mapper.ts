@@ -27,6 +27,7 @@ export function toClientEntity(metadata: ClientMetadata, identity: ClientIdentit
     scope: metadata.scope,
     jwks: metadata.jwks,
     jwksUri: metadata.jwksUri,
+    resourceServer: metadata.resourceServer,
   });
 }
 
@@ -44,6 +45,7 @@ export function metadataOf(client: ClientEntity): ClientMetadata {
     scope: client.scope,
     jwks: client.jwks,
     jwksUri: client.jwksUri,
+    resourceServer: client.resourceServer,
   };
 }
 
@@ -68,5 +70,6 @@ export function clientMetadataResponse(client: ClientEntity): Record<string, unk
   if (client.scope !== null) out.scope = client.scope;
   if (client.jwks !== null) out.jwks = client.jwks;
   if (client.jwksUri !== null) out.jwks_uri = client.jwksUri;
+  if (client.resourceServer) out.resource_server = client.resourceServer;
   return out;
 }

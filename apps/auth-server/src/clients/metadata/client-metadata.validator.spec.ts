@@ -32,6 +32,35 @@ describe('validateClientMetadata', () => {
       scope: null,
       jwks: null,
       jwksUri: null,
+      resourceServer: null,
+    });
+  });
+
+  describe('resource_server (operator only)', () => {
+    const MCP = 'https://mcp.example/mcp';
+    const operator: MetadataPolicy = { source: 'preregistered', trusted: true, resources: [MCP] };
+    const rs = { grant_types: ['client_credentials'], resource_server: `${MCP}/` };
+
+    it('names a known resource, stored in canonical form', () => {
+      expect(validateClientMetadata(rs, operator).resourceServer).toBe(MCP);
+    });
+
+    it.each([
+      ['from a registration request, even a trusted one', rs, trusted, /only be set by the operator/],
+      ['from a metadata document', { ...base, resource_server: MCP }, cimd, /only be set by the operator/],
+      ['for an unknown resource', { ...rs, resource_server: 'https://elsewhere.example/mcp' }, operator, /not a resource of this server/],
+      ['that is not a string', { ...rs, resource_server: true }, operator, /must be a resource URL/],
+      ['longer than 2048 characters', { ...rs, resource_server: `${MCP}?${'a'.repeat(2100)}` }, operator, /longer than 2048/],
+      [
+        'for a public client',
+        { ...base, token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: ['http://127.0.0.1/cb'], resource_server: MCP },
+        operator,
+        /confidential client/,
+      ],
+    ])('is refused %s', (_name, input, policy, message) => {
+      const refused = rejection(input, policy);
+      expect(refused.error).toBe('invalid_client_metadata');
+      expect(refused.description).toMatch(message);
     });
   });
 

@@ -1,4 +1,4 @@
-import { formatScope, InvalidClientMetadata, InvalidRedirectUri, parseScope } from '@portcullis/oauth';
+import { canonicalResource, formatScope, InvalidClientMetadata, InvalidRedirectUri, parseScope } from '@portcullis/oauth';
 import { findScope } from '@portcullis/scopes';
 import { ApplicationType, TokenEndpointAuthMethod } from '../client.entity';
 import { redirectUriProblem } from './redirect-uri.policy';
@@ -12,6 +12,11 @@ export interface MetadataPolicy {
   trusted: boolean;
   /** Development only (CIMD_ALLOW_HTTP): accept an http jwks_uri. */
   allowHttpUris?: boolean;
+  /**
+   * The resources this server protects (canonical identifiers): what `resource_server` may
+   * name. Only the operator's channels (CLI, CLIENTS_FILE) pass them.
+   */
+  resources?: readonly string[];
 }
 
 export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
@@ -30,6 +35,8 @@ export interface ClientMetadata {
   scope: string | null;
   jwks: { keys: Record<string, unknown>[] } | null;
   jwksUri: string | null;
+  /** The resource this client is the resource server of (introspection); null for most. */
+  resourceServer: string | null;
 }
 
 const AUTH_METHODS: readonly TokenEndpointAuthMethod[] = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'];
@@ -68,6 +75,7 @@ export function validateClientMetadata(input: unknown, policy: MetadataPolicy): 
   const redirectUris = readRedirectUris(raw, applicationType, grantTypes);
   const scope = readScope(raw, policy);
   const { jwks, jwksUri } = readKeys(raw, tokenEndpointAuthMethod, policy);
+  const resourceServer = readResourceServer(raw, tokenEndpointAuthMethod, policy);
   return {
     redirectUris,
     tokenEndpointAuthMethod,
@@ -80,6 +88,7 @@ export function validateClientMetadata(input: unknown, policy: MetadataPolicy): 
     scope,
     jwks,
     jwksUri,
+    resourceServer,
   };
 }
 
@@ -283,6 +292,29 @@ function readJwks(value: unknown): { keys: Record<string, unknown>[] } {
     }
   }
   return { keys: keys as Record<string, unknown>[] };
+}
+
+/**
+ * `resource_server` (a Portcullis extension, operator only): the client is the resource
+ * server of that protected resource and may introspect its tokens (RFC 7662 §4: the server
+ * "SHOULD require protected resources to be specifically authorized to call the
+ * introspection endpoint"). A registrant can never make itself one.
+ */
+function readResourceServer(raw: Raw, method: TokenEndpointAuthMethod, policy: MetadataPolicy): string | null {
+  const value = raw.resource_server;
+  if (value === undefined || value === null) return null;
+  if (policy.source !== 'preregistered' || !policy.resources) {
+    throw new InvalidClientMetadata('resource_server can only be set by the operator (CLI or CLIENTS_FILE)');
+  }
+  if (typeof value !== 'string') throw new InvalidClientMetadata('resource_server must be a resource URL');
+  if (value.length > MAX_URI_LENGTH) throw new InvalidClientMetadata(`resource_server is longer than ${MAX_URI_LENGTH} characters`);
+  const canonical = canonicalResource(value);
+  if (!canonical || !policy.resources.includes(canonical)) {
+    throw new InvalidClientMetadata(`resource_server '${clip(value)}' is not a resource of this server; use one of ${policy.resources.join(', ')}`);
+  }
+  // RFC 7662 §2.1: the caller authenticates, so a public client cannot be a resource server.
+  if (method === 'none') throw new InvalidClientMetadata('a resource server needs a confidential client (token_endpoint_auth_method other than none)');
+  return canonical;
 }
 
 function clip(value: string): string {

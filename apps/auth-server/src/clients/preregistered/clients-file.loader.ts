@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { readFileSync } from 'node:fs';
 import { OAuthError, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG } from '../../config/auth-config';
+import { ResourceRegistry } from '../../resources/resource-registry';
 import type { AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../client.entity';
 import { ClientEventsPublisher } from '../client-events.publisher';
@@ -25,7 +26,8 @@ export interface FileClient {
 /**
  * Reads the entries of a CLIENTS_FILE: a JSON array of RFC 7591 client metadata objects, each
  * with its `client_id` and, for secret-based authentication, either `client_secret` (hashed
- * here, never stored) or `client_secret_sha256` (sha256, base64url). Throws one clear error
+ * here, never stored) or `client_secret_sha256` (sha256, base64url); `resource_server`
+ * (a resource URL) makes the client that resource's resource server (introspection). Throws one clear error
  * naming the entry and the problem.
  */
 export function parseClientsFile(text: string, source: string): FileClient[] {
@@ -82,6 +84,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     private readonly clients: ClientsService,
     private readonly events: ClientEventsPublisher,
+    private readonly resources: ResourceRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -105,7 +108,11 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
       const where = `CLIENTS_FILE ${this.config.CLIENTS_FILE}: entry ${index} ('${entry.clientId}')`;
       let client: ClientEntity;
       try {
-        const metadata = validateClientMetadata(entry.raw, { source: 'preregistered', trusted: true });
+        const metadata = validateClientMetadata(entry.raw, {
+          source: 'preregistered',
+          trusted: true,
+          resources: this.resources.all().map((r) => r.identifier),
+        });
         client = toClientEntity(metadata, {
           clientId: entry.clientId,
           trusted: true,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, OAuthError, parseScope, UnauthorizedClient } from '@portcullis/oauth';
+import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, OAuthError, parseScope } from '@portcullis/oauth';
 import { requireParams } from '@portcullis/http';
 import { ClientEntity } from '../../clients/client.entity';
 import { isValidCodeVerifier, verifyS256 } from '../../authorize/pkce';
@@ -27,9 +27,6 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
   async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
     const params = requireParams(raw, ['code', 'redirect_uri', 'code_verifier', 'resource'], ['code']);
-    if (!client.grantTypes.includes(this.grantType)) {
-      throw new UnauthorizedClient('this client is not registered for the authorization_code grant');
-    }
     if (!params.code_verifier) throw new InvalidRequest("missing required parameter 'code_verifier' (PKCE)");
     if (!isValidCodeVerifier(params.code_verifier)) throw new InvalidRequest('code_verifier is malformed');
     const request = { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, resource: params.resource };

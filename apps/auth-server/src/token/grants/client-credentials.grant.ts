@@ -29,7 +29,8 @@ export class ClientCredentialsGrant implements GrantHandler {
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new UnauthorizedClient('client_credentials requires a confidential client');
     }
-    if (!client.trusted || !client.grantTypes.includes(this.grantType)) {
+    // Beyond the registered grant type (checked by the token endpoint): only trusted clients.
+    if (!client.trusted) {
       throw new UnauthorizedClient('this client is not allowed the client_credentials grant');
     }
     const resource = this.resources.resolve(params.resource);
