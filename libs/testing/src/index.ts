@@ -3,3 +3,4 @@ export * from './lib/free-port';
 export * from './lib/start-service';
 export * from './lib/round-robin-proxy';
 export * from './lib/test-issuer';
+export * from './lib/barrier-proxy';
