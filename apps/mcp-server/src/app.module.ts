@@ -28,7 +28,9 @@ export class AppModule {
     const logger = new Logger('mcp-server');
     // Every replica learns revocations on its own queue (or by polling without a broker) and
     // reads the authorization server's current list before it serves: Nest runs the listener's
-    // onModuleInit (start) during app.init(), before listen().
+    // onModuleInit (start) during app.init(), before listen(). It is provided once, as the
+    // resource server's revocation list: Nest runs the lifecycle hooks of every provider, so the
+    // same object under a second token would be started twice (two subscriptions, two polls).
     const revocations = new RevocationListener({
       brokerUrl: config.brokerUrl,
       revocationsUrl: config.revocationsUrl,
@@ -64,7 +66,6 @@ export class AppModule {
       controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath)],
       providers: [
         { provide: MCP_SERVER_CONFIG, useValue: config },
-        { provide: RevocationListener, useValue: revocations },
         HeadlineStore,
         WatchlistService,
         McpServerHost,

@@ -9,3 +9,4 @@ export * from './lib/auth-server-process';
 export * from './lib/cookie-browser';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/ingest-sink';
+export * from './lib/barrier-proxy';

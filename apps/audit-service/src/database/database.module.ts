@@ -1,5 +1,6 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { initializeUnderStartupLock, StartupLockModule } from '@portcullis/database';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
@@ -21,10 +22,22 @@ export function dataSourceOptions(config: Pick<AuditConfig, 'DATABASE_URL' | 'SQ
   return { type: 'better-sqlite3', database: config.SQLITE_PATH, prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('journal_mode = WAL'), ...common };
 }
 
-/** PostgreSQL when DATABASE_URL is set, else a SQLite file; migrations run at start. */
+/**
+ * PostgreSQL when DATABASE_URL is set, else a SQLite file; migrations run at start, under the
+ * start-up lock (libs/database), so replicas may start together on one database.
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(config: AuditConfig): DynamicModule {
-    return { module: DatabaseModule, imports: [TypeOrmModule.forRoot(dataSourceOptions(config))] };
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config),
+          dataSourceFactory: (options) => initializeUnderStartupLock(options as DataSourceOptions, { log: (m) => new Logger('database').log(m) }),
+        }),
+        StartupLockModule,
+      ],
+    };
   }
 }

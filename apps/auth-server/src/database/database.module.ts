@@ -1,16 +1,24 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { initializeUnderStartupLock, StartupLockModule } from '@portcullis/database';
+import type { DataSourceOptions } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AUTH_ENTITIES } from './auth-entities';
 import { authDataSourceOptions } from './data-source-options';
 
+/**
+ * Migrations and start-up seeding (signing keys, BOOTSTRAP_USERS, CLIENTS_FILE) run under the
+ * start-up lock (libs/database), so replicas may start together on one database.
+ */
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [AUTH_CONFIG],
       useFactory: (config: AuthConfig) => authDataSourceOptions(config),
+      dataSourceFactory: (options) => initializeUnderStartupLock(options as DataSourceOptions, { log: (m) => new Logger('database').log(m) }),
     }),
     TypeOrmModule.forFeature(AUTH_ENTITIES),
+    StartupLockModule,
   ],
   exports: [TypeOrmModule],
 })

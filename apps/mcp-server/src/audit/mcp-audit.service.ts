@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
+import { EventContractError, EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents } from '@portcullis/events';
 import type { AccessDenial, Principal } from '@portcullis/resource-server';
+import { isOwnMethod, isOwnTool } from '../mcp/own-names';
 
 type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
 
@@ -21,6 +22,11 @@ function deniedReason(denial: AccessDenial): DeniedReason {
 }
 
 const clip = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
+
+/** The fields of this producer's events that carry what the caller wrote, and when a value is this server's own name. */
+const CALLER_TEXT = { method: isOwnMethod, tool: isOwnTool } as const;
+/** Stands in for caller text the event contract refused (e.g. a value shaped like a JWT). */
+export const WITHHELD = '(withheld)';
 
 /** What the first message of a body asks for: its method and, for tools/call, the tool. */
 function target(body: unknown): { method?: string; tool?: string } {
@@ -50,19 +56,17 @@ export class McpAudit {
     // The contract covers 401 and 403; a 400 (a token in the URL, a malformed header) is a bad request, not an access decision.
     if (denial.status !== 401 && denial.status !== 403) return;
     const principal = denial.principal;
-    await this.record(() =>
-      this.emit(
-        EventType.McpRequestDenied,
-        {
-          status: denial.status as 401 | 403,
-          reason: deniedReason(denial),
-          error_description: clip(denial.description, 512),
-          ...(principal ? { client_id: principal.clientId, subject: principal.subject, jti: principal.jti } : {}),
-          ...target(body),
-          ...(denial.requiredScopes.length ? { required_scopes: [...denial.requiredScopes] } : {}),
-        },
-        principal ? { subject: principal.jti } : {},
-      ),
+    await this.record(
+      EventType.McpRequestDenied,
+      {
+        status: denial.status as 401 | 403,
+        reason: deniedReason(denial),
+        error_description: clip(denial.description, 512),
+        ...(principal ? { client_id: principal.clientId, subject: principal.subject, jti: principal.jti } : {}),
+        ...target(body),
+        ...(denial.requiredScopes.length ? { required_scopes: [...denial.requiredScopes] } : {}),
+      },
+      principal ? { subject: principal.jti } : {},
     );
   }
 
@@ -81,8 +85,8 @@ export class McpAudit {
       const name = (message.params as { name?: unknown } | undefined)?.name;
       if (typeof name !== 'string' || name === '') continue;
       const error = outcomeError(response);
-      recorded.push(this.record(() =>
-        this.emit(
+      recorded.push(
+        this.record(
           EventType.McpToolCalled,
           {
             tool: clip(name, 128),
@@ -95,22 +99,38 @@ export class McpAudit {
           },
           { subject: principal.jti },
         ),
-      ));
+      );
     }
     await Promise.all(recorded);
   }
 
-  /** Builds (and validates against the contract) an event and records it (group-committed by libs/events). */
-  private async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
-    await this.events?.emit(type, data, options);
+  /**
+   * Builds (validated against the contract) and records one event (group-committed by
+   * libs/events). Never throws: the request it describes is answered the same whatever happens
+   * here. When the contract refuses the event, the caller's own text (a method or tool name that
+   * is not this server's) is what it can have refused (e.g. a tool name shaped like a JWT): the
+   * event is recorded once more with that text withheld, so a hostile value cannot suppress the
+   * record of its own request.
+   */
+  private async record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
+    if (!this.events) return;
+    try {
+      await this.events.emit(type, data, options);
+      return;
+    } catch (err) {
+      if (!(err instanceof EventContractError)) return this.failed(type, err);
+    }
+    const withheld: Record<string, unknown> = { ...data };
+    for (const [field, isOwn] of Object.entries(CALLER_TEXT)) if (field in withheld && !isOwn(withheld[field])) withheld[field] = WITHHELD;
+    try {
+      await this.events.emit(type, withheld as EventData<T>, options);
+    } catch (err) {
+      this.failed(type, err);
+    }
   }
 
-  private async record(emit: () => Promise<unknown>): Promise<void> {
-    try {
-      await emit();
-    } catch (err) {
-      this.logger.error(`could not record an audit event: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  private failed(type: EventTypeName, err: unknown): void {
+    this.logger.error(`could not record an audit event ${type}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { decodeJwt } from 'jose';
 import { EventType, parseEvent } from '@portcullis/contracts';
 import { callTool, type McpTestApp, startMcpTestApp } from '../testing/mcp-test-app';
@@ -99,5 +100,61 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
     expect(status).toBe(401);
     const event = await t.sink.waitFor((e) => e.type === EventType.McpRequestDenied && e.data['reason'] === 'revoked');
     expect(event.data).toMatchObject({ status: 401, reason: 'revoked', subject: 'gina', jti });
+  });
+
+  describe('a tool name shaped like a JWT (hostile input)', () => {
+    const JWT_SHAPED = 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.x';
+
+    it('gets the answer any unknown tool gets, and the call is recorded without the value', async () => {
+      const token = await t.token('sentiment:analyze', 'hank');
+      const { jti } = decodeJwt(token);
+      const unknown = await t.rpc(callTool('no_such_tool'), await t.token('sentiment:analyze'));
+      const shaped = await t.rpc(callTool(JWT_SHAPED), token);
+      expect(shaped.statusCode).toBe(unknown.statusCode);
+      expect(shaped.body.replaceAll(JWT_SHAPED, 'no_such_tool')).toBe(unknown.body);
+      const event = await t.sink.waitFor(ofJti(jti as string, EventType.McpToolCalled));
+      expect(event.data).toMatchObject({ outcome: 'error', subject: 'hank', jti });
+      expect(event.data['tool']).toEqual(expect.any(String));
+      expect(JSON.stringify(event)).not.toContain('eyJhbGciOiJub25lIn0');
+    });
+
+    it('without a token is denied with the plain 401 challenge, and recorded', async () => {
+      const before = t.sink.events.length;
+      const res = await t.rpc(callTool(JWT_SHAPED));
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).not.toContain('error=');
+      const event = await t.sink.waitFor((e) => e.type === EventType.McpRequestDenied && t.sink.events.indexOf(e) >= before);
+      expect(event.data).toMatchObject({ status: 401, reason: 'missing_token', method: 'tools/call' });
+      expect(JSON.stringify(event)).not.toContain('eyJhbGciOiJub25lIn0');
+    });
+  });
+
+  describe('the log line of a denied request', () => {
+    let log: jest.SpyInstance;
+    beforeEach(() => (log = jest.spyOn(Logger.prototype, 'log')));
+    afterEach(() => log.mockRestore());
+    const lines = () => log.mock.calls.map(([message]) => message as Record<string, unknown>).filter((m) => typeof m === 'object' && m?.['msg'] === 'mcp request denied');
+
+    it('names the reason code, method and tool of a request without a token', async () => {
+      await t.rpc(callTool('watchlist_list'));
+      expect(lines()).toEqual([{ msg: 'mcp request denied', status: 401, reason: 'missing_token', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] }]);
+    });
+
+    it('names the precise reason and the verified client and subject, never the token', async () => {
+      const token = await t.token('watchlist:read', 'ivy');
+      expect((await t.rpc(callTool('watchlist_add', { ticker: 'ACME' }), token)).statusCode).toBe(403);
+      const forged = `${token.slice(0, -4)}AAAA`;
+      expect((await t.rpc(callTool('watchlist_list'), forged)).statusCode).toBe(401);
+      expect(lines()).toEqual([
+        { msg: 'mcp request denied', status: 403, reason: 'insufficient_scope', method: 'tools/call', tool: 'watchlist_add', client_id: 'client-1', sub: 'ivy', required_scopes: ['watchlist:write'] },
+        { msg: 'mcp request denied', status: 401, reason: 'bad_signature', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] },
+      ]);
+      expect(JSON.stringify(log.mock.calls)).not.toContain(token.split('.')[2]);
+    });
+
+    it('leaves out a tool name that is not one of this server’s tools (caller text)', async () => {
+      await t.rpc(callTool('eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.x'));
+      expect(lines()).toEqual([{ msg: 'mcp request denied', status: 401, reason: 'missing_token', method: 'tools/call' }]);
+    });
   });
 });

@@ -3,6 +3,7 @@ import { accessDenialOf, BearerAuthGuard, type Principal } from '@portcullis/res
 import { scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from '../audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from '../config/mcp-server.config';
+import { DeniedRequestLog } from './denied-request.log';
 
 /** The caller every request is served as when AUTH_DISABLED_FOR_BENCH is on. */
 export const BENCH_PRINCIPAL: Principal = {
@@ -17,8 +18,9 @@ export const BENCH_PRINCIPAL: Principal = {
 /**
  * The bearer guard, unless the bench-only switch is on (refused by the config schema when
  * NODE_ENV=production, and announced in the log at start-up): then it attaches a fixed
- * principal, so a benchmark can measure what authentication costs. Every refusal is recorded
- * as an `mcp.request.denied` event before it is answered.
+ * principal, so a benchmark can measure what authentication costs. Every refusal is logged
+ * (its reason code, one JSON line) and recorded as an `mcp.request.denied` event before it is
+ * answered; neither can change the answer.
  */
 @Injectable()
 export class McpAccessGuard implements CanActivate {
@@ -42,10 +44,19 @@ export class McpAccessGuard implements CanActivate {
     }
   }
 
+  private readonly denials = new DeniedRequestLog();
+
   private async refused(context: ExecutionContext, err: unknown): Promise<never> {
     const request = context.switchToHttp().getRequest<{ body?: unknown }>();
     const denial = accessDenialOf(request);
-    if (denial) await this.audit.requestDenied(denial, request.body);
+    if (denial) {
+      try {
+        this.denials.record(denial, request.body);
+        await this.audit.requestDenied(denial, request.body);
+      } catch {
+        // Recording never replaces the refusal the client is owed (McpAudit logs its own failures).
+      }
+    }
     throw err;
   }
 }

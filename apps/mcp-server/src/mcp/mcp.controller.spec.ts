@@ -183,10 +183,19 @@ describe('POST /mcp (SQLite, local issuer)', () => {
     expect(res.statusCode).toBe(400);
   });
 
-  it('answers GET and DELETE /mcp with 405', async () => {
-    const host = new URL(t.url).host;
-    expect((await t.app.inject({ method: 'GET', url: '/mcp', headers: { host } })).statusCode).toBe(405);
-    expect((await t.app.inject({ method: 'DELETE', url: '/mcp', headers: { host } })).statusCode).toBe(405);
+  it('answers GET and DELETE /mcp with 405 once authenticated', async () => {
+    const headers = { host: new URL(t.url).host, authorization: `Bearer ${await t.token(ALL)}` };
+    expect((await t.app.inject({ method: 'GET', url: '/mcp', headers })).statusCode).toBe(405);
+    expect((await t.app.inject({ method: 'DELETE', url: '/mcp', headers })).statusCode).toBe(405);
+  });
+
+  it.each(['GET', 'DELETE'] as const)('answers %s /mcp without a token with the 401 challenge first, not 405', async (method) => {
+    const res = await t.app.inject({ method, url: '/mcp', headers: { host: new URL(t.url).host } });
+    expect(res.statusCode).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer scope="${Scope.SentimentAnalyze} ${Scope.SentimentRead} ${Scope.WatchlistRead}", resource_metadata="${t.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
+    expect(res.json()).not.toHaveProperty('error');
   });
 });
 

@@ -77,15 +77,21 @@ export class McpEndpoint {
     reply.code(200).header('content-type', 'application/json').send(batch ? responses : responses[0]);
   }
 
-  /** A stateless server offers no server-to-client SSE stream (Streamable HTTP: 405 on GET). */
+  /**
+   * A stateless server offers no server-to-client SSE stream (Streamable HTTP: 405 on GET). The
+   * caller is authenticated first, like on every route of a protected resource: a client without
+   * a token learns where to get one (the 401 challenge), not which methods exist.
+   */
   @Get()
+  @UseGuards(McpAccessGuard)
   get(@Res() reply: FastifyReply): void {
     reply.header('allow', 'POST');
     rpcError(reply, 405, -32000, 'Method not allowed: this server is stateless; use POST');
   }
 
-  /** No sessions, so nothing to terminate. */
+  /** No sessions, so nothing to terminate (after authentication, as GET). */
   @Delete()
+  @UseGuards(McpAccessGuard)
   delete(@Res() reply: FastifyReply): void {
     reply.header('allow', 'POST');
     rpcError(reply, 405, -32000, 'Method not allowed: this server keeps no sessions');

@@ -38,20 +38,23 @@ export class HeadlineStore implements OnApplicationBootstrap {
 
   constructor(@InjectRepository(HeadlineEntity) private readonly headlines: Repository<HeadlineEntity>) {}
 
+  /**
+   * Runs under the start-up lock (libs/database), so replicas started together see one another's
+   * seed; the insert ignores rows that exist anyway (ON CONFLICT DO NOTHING / INSERT OR IGNORE),
+   * so a seed is never a duplicate key, whatever runs it.
+   */
   async onApplicationBootstrap(): Promise<void> {
     if ((await this.headlines.count()) > 0) return;
     const now = Date.now();
-    const rows = (corpus as CorpusRow[]).map((row) =>
-      this.headlines.create({
-        id: row.id,
-        ticker: row.ticker,
-        headline: row.headline,
-        source: row.source,
-        publishedAt: new Date(now - row.daysAgo * DAY_MS),
-        score: scoreSentiment(row.headline).score,
-      }),
-    );
-    await this.headlines.save(rows);
+    const rows = (corpus as CorpusRow[]).map((row) => ({
+      id: row.id,
+      ticker: row.ticker,
+      headline: row.headline,
+      source: row.source,
+      publishedAt: new Date(now - row.daysAgo * DAY_MS),
+      score: scoreSentiment(row.headline).score,
+    }));
+    await this.headlines.createQueryBuilder().insert().values(rows).orIgnore().updateEntity(false).execute();
     this.logger.log(`seeded ${rows.length} sample headlines`);
   }
 

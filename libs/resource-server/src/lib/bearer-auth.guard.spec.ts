@@ -87,6 +87,12 @@ describe('BearerAuthGuard', () => {
     expect(res.headers['www-authenticate']).toBe(`Bearer scope="watchlist:read", resource_metadata="${METADATA}"`);
   });
 
+  it('names no error code in the body of the 401 for a request without credentials (RFC 6750 §3.1)', async () => {
+    const res = await get('/read');
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toEqual({ error_description: 'an access token is required' });
+  });
+
   it('names the baseline scopes in a 401 when the route needs none', async () => {
     const res = await get('/open');
     expect(res.headers['www-authenticate']).toBe(`Bearer scope="sentiment:analyze", resource_metadata="${METADATA}"`);
@@ -96,6 +102,7 @@ describe('BearerAuthGuard', () => {
     const res = await get('/read', { authorization: 'Basic YWxpY2U6cHcx' });
     expect(res.statusCode).toBe(401);
     expect(res.headers['www-authenticate']).not.toContain('error=');
+    expect(res.json()).not.toHaveProperty('error');
   });
 
   it.each(['Bearer', 'Bearer a b', 'Bearer  two-spaces'])('rejects the malformed header %j with 400 invalid_request', async (header) => {

@@ -2,6 +2,23 @@ import { bearerChallenge, InsufficientScope, InvalidToken, OAuthError } from '@p
 import type { TokenRejected } from './principal';
 
 /**
+ * 401 for a request that carried no credentials. RFC 6750 §3.1: "If the request lacks any
+ * authentication information …, the resource server SHOULD NOT include an error code" — the
+ * client has made no mistake, it has yet to authenticate. So the body, like the challenge,
+ * names no `error`; a token that was sent and refused gets `invalid_token` (InvalidToken).
+ */
+export class AuthenticationRequired extends OAuthError {
+  constructor(description: string, headers: Record<string, string>) {
+    super('invalid_token', description, 401, headers);
+  }
+
+  /** The body without an error code (OAuthError's type names one; this 401 deliberately has none). */
+  override toJSON(): ReturnType<OAuthError['toJSON']> {
+    return { error_description: this.description } as ReturnType<OAuthError['toJSON']>;
+  }
+}
+
+/**
  * The one place this resource server's `WWW-Authenticate` challenges are made (RFC 6750 §3,
  * RFC 9728 §5.1). Every challenge names the resource metadata; 401 and 403 name the scopes the
  * operation needs, so a client knows what to ask the authorization server for.
@@ -12,10 +29,10 @@ export class BearerChallenges {
     private readonly baselineScopes: readonly string[] = [],
   ) {}
 
-  /** RFC 6750 §3.1: a request without any credentials gets no `error` attribute. */
+  /** RFC 6750 §3.1: a request without any credentials gets no error code, in the challenge or the body. */
   missingToken(required: readonly string[]): OAuthError {
     const header = bearerChallenge({ resourceMetadata: this.resourceMetadataUrl, scope: this.challengeScopes(required) });
-    return new OAuthError('invalid_token', 'an access token is required', 401, { 'WWW-Authenticate': header });
+    return new AuthenticationRequired('an access token is required', { 'WWW-Authenticate': header });
   }
 
   invalidToken(rejection: TokenRejected, required: readonly string[]): OAuthError {

@@ -1,0 +1,2 @@
+export * from './lib/startup-lock';
+export * from './lib/startup-lock.module';
