@@ -70,4 +70,15 @@ describe('auth-server black box on sqlite: login throttling', () => {
     const next = expectPage(await browser.submit(page, USERS.carol));
     expect(isConsentPage(next)).toBe(true);
   });
+
+  it('refuses an over-long password or username with 400 before any work, and says the limit', async () => {
+    const { browser, page } = await loginPageAt('127.0.0.31');
+    const long = expectPage(await browser.submit(page, { username: USERS.alice.username, password: 'p'.repeat(1025) }));
+    expect(long.status).toBe(400);
+    expect(isLoginPage(long)).toBe(true);
+    expect(long.html).toContain('at most 1024');
+    const name = expectPage(await browser.submit(long, { username: 'u'.repeat(257), password: 'whatever' }));
+    expect(name.status).toBe(400);
+    expect(name.html).toContain('at most 256');
+  });
 });

@@ -81,10 +81,13 @@ export class InteractionService {
     }
     // RFC 8252 §8.6: a client whose identity cannot be assured is asked every time, as if
     // nothing had been approved before; prompt=none then gets consent_required.
-    const automatic = prompt !== 'consent' && (await this.identityAssured(interaction));
-    const remembered = automatic && (await this.hasConsent(interaction));
+    const assured = await this.identityAssured(interaction);
+    const remembered = prompt !== 'consent' && assured && (await this.hasConsent(interaction));
     if (remembered) return { kind: 'redirect', url: await this.approve(interaction, false) };
-    if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'consent_required', 'consent is required') };
+    if (prompt === 'none') {
+      const why = assured ? 'consent is required' : "consent is required: this client's identity cannot be assured (RFC 8252 §8.6)";
+      return { kind: 'redirect', url: await this.finishWithError(interaction, 'consent_required', why) };
+    }
     return { kind: 'consent' };
   }
 
