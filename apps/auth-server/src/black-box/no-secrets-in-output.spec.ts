@@ -4,6 +4,7 @@ import { Browser, expectPage, isConsentPage, readForm } from './harness/browser'
 import {
   authorizationUrl,
   clientCredentials,
+  endpoint,
   exchangeCode,
   introspect,
   MCP,
@@ -85,5 +86,55 @@ describe.each(BACKENDS)('auth-server black box on %s: no secrets in the output',
     }
     // And nothing along the way was a server error.
     expect(output).not.toMatch(/"status":5\d\d/);
+  });
+
+  /** The `oauth_error` lines the server wrote: one JSON object per refused request. */
+  function refusalLines(): { error: string; status: number; route: string; client_id?: string }[] {
+    return server.service
+      .output()
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const entry = JSON.parse(line) as { message?: { event?: string } };
+          return entry.message?.event === 'oauth_error' ? [entry.message as never] : [];
+        } catch {
+          return [];
+        }
+      });
+  }
+
+  it('logs why each request was refused: the OAuth error, the route and the client_id, and no secret', async () => {
+    const wrongSecret = 'wrong-secret-for-the-log-check-5e1d';
+    const trusted = await registerTrustedClient(server);
+    const client = await registerPublicClient(server);
+    const bogusRefresh = 'bogus-refresh-token-for-the-log-check-8c2b';
+
+    const token = endpoint(server, 'token_endpoint');
+    const basic = `Basic ${Buffer.from(`${encodeURIComponent(trusted.client_id)}:${wrongSecret}`).toString('base64')}`;
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect((await fetch(token, { method: 'POST', headers: { ...form, authorization: basic }, body: 'grant_type=client_credentials' })).status).toBe(401);
+    expect((await refresh(server, client, bogusRefresh)).status).toBe(400);
+    const refusedRegistration = await fetch(endpoint(server, 'registration_endpoint'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://evil.example/cb'] }),
+    });
+    expect(refusedRegistration.status).toBe(400);
+    const notAResourceServer = await oauth.introspectionRequest(server.as, trusted, oauth.ClientSecretBasic(trusted.client_secret!), 'x', {
+      [oauth.allowInsecureRequests]: true,
+    });
+    expect(notAResourceServer.status).toBe(403);
+
+    const lines = refusalLines();
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        { event: 'oauth_error', error: 'invalid_client', status: 401, route: 'POST /token', client_id: trusted.client_id },
+        { event: 'oauth_error', error: 'invalid_grant', status: 400, route: 'POST /token', client_id: client.client_id },
+        { event: 'oauth_error', error: 'invalid_redirect_uri', status: 400, route: 'POST /register' },
+        { event: 'oauth_error', error: 'unauthorized_client', status: 403, route: 'POST /introspect', client_id: trusted.client_id },
+      ]),
+    );
+    const output = server.service.output();
+    for (const secret of [wrongSecret, bogusRefresh, trusted.client_secret!, INITIAL_ACCESS_TOKEN]) expect(output).not.toContain(secret);
   });
 });

@@ -1,11 +1,31 @@
 import * as oauth from 'oauth4webapi';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { CryptoKey } from 'jose';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { AuthServer, insecure, startAuthServer } from './harness/auth-server';
 import { endpoint, MCP, oauthError, RegisteredClient, registerTrustedClient } from './harness/oauth-client';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const WORKSPACE = join(__dirname, '../../../..');
+
+/**
+ * The assertion the MCP SDK v2 (`@modelcontextprotocol/client`, whose PrivateKeyJwtProvider
+ * uses createPrivateKeyJwtAuth) makes for the token endpoint, given the discovered metadata.
+ * Run in its own Node process: the SDK loads jose by dynamic import, which Jest cannot.
+ */
+async function sdkAssertion(env: Record<string, string>): Promise<string> {
+  const script = `
+    import { createPrivateKeyJwtAuth } from '@modelcontextprotocol/client';
+    const auth = createPrivateKeyJwtAuth({ issuer: process.env.CID, subject: process.env.CID, privateKey: JSON.parse(process.env.JWK), alg: 'ES256' });
+    const params = new URLSearchParams();
+    await auth(new Headers(), params, new URL(process.env.TOKEN_ENDPOINT), { issuer: process.env.ISSUER });
+    process.stdout.write(params.get('client_assertion'));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { cwd: WORKSPACE, env: { ...process.env, ...env } });
+  return stdout;
+}
 
 /**
  * private_key_jwt client authentication (RFC 7523 §3, draft-ietf-oauth-rfc7523bis): a short
@@ -15,11 +35,13 @@ describe('auth-server black box on sqlite: private_key_jwt client assertions', (
   let server: AuthServer;
   let client: RegisteredClient;
   let privateKey: CryptoKey;
+  let privateJwk: Record<string, unknown>;
 
   beforeAll(async () => {
     server = await startAuthServer('sqlite');
     const pair = await generateKeyPair('ES256', { extractable: true });
     privateKey = pair.privateKey;
+    privateJwk = { ...(await exportJWK(pair.privateKey)) };
     client = await registerTrustedClient(server, {
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: { keys: [{ ...(await exportJWK(pair.publicKey)), alg: 'ES256', use: 'sig' }] },
@@ -59,6 +81,17 @@ describe('auth-server black box on sqlite: private_key_jwt client assertions', (
     const res = await oauth.clientCredentialsGrantRequest(server.as, client, oauth.PrivateKeyJwt(privateKey), { resource: MCP, scope: 'sentiment:read' }, insecure);
     const tokens = await oauth.processClientCredentialsResponse(server.as, client, res);
     expect(tokens.access_token).toBeTruthy();
+  });
+
+  it("accepts the assertion the MCP SDK v2's private_key_jwt helper makes (aud = the discovered issuer, five minutes)", async () => {
+    const assertion = await sdkAssertion({
+      CID: client.client_id,
+      JWK: JSON.stringify(privateJwk),
+      TOKEN_ENDPOINT: endpoint(server, 'token_endpoint'),
+      ISSUER: server.as.issuer,
+    });
+    const res = await tokenRequest(assertion);
+    expect(res.status).toBe(200);
   });
 
   it('accepts a short assertion without iat (RFC 7523 §3: iat is optional)', async () => {

@@ -1,6 +1,9 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { HTML_SECURITY_HEADERS } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { authorizationServerMetadata } from './authorization-server-metadata';
+import { renderServiceDocumentation } from './service-documentation.view';
 
 /**
  * Discovery: RFC 8414 at `/.well-known/oauth-authorization-server`, and the same document at
@@ -10,9 +13,17 @@ import { authorizationServerMetadata } from './authorization-server-metadata';
 @Controller()
 export class MetadataController {
   private readonly document: ReturnType<typeof authorizationServerMetadata>;
+  private readonly documentation: string;
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
     this.document = authorizationServerMetadata(config.ISSUER_URL, true);
+    this.documentation = renderServiceDocumentation(config.ISSUER_URL);
+  }
+
+  /** `service_documentation`: a page for people, at the issuer URL itself. */
+  @Get()
+  serviceDocumentation(@Res() reply: FastifyReply): void {
+    reply.headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(this.documentation);
   }
 
   @Get('.well-known/oauth-authorization-server')

@@ -2,7 +2,8 @@ import type { FastifyRequest } from 'fastify';
 
 /**
  * The client a request is about, for the error log line. An endpoint that authenticated the
- * client notes it; otherwise the `client_id` the request named is used, if it looks like one.
+ * client notes it; otherwise the client_id the request named (HTTP Basic user name, body or
+ * query `client_id`) is used, if it looks like one. Never a password or secret.
  */
 const noted = new WeakMap<object, string>();
 
@@ -18,7 +19,10 @@ export function noteClientId(request: FastifyRequest, clientId: string): void {
 export function knownClientId(request: FastifyRequest): string | undefined {
   const authenticated = noted.get(request);
   if (authenticated) return authenticated;
-  const claimed = firstString((request.body as Record<string, unknown> | undefined)?.client_id) ?? firstString((request.query as Record<string, unknown> | undefined)?.client_id);
+  const claimed =
+    basicUser(request.headers?.authorization) ??
+    firstString((request.body as Record<string, unknown> | undefined)?.client_id) ??
+    firstString((request.query as Record<string, unknown> | undefined)?.client_id);
   if (claimed === undefined || !CLIENT_ID_SHAPE.test(claimed) || JWT_SHAPE.test(claimed)) return undefined;
   return claimed;
 }
@@ -27,4 +31,17 @@ function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
   return undefined;
+}
+
+/** RFC 6749 §2.3.1: the form-urlencoded client_id before the colon; the secret is not read. */
+function basicUser(header: string | undefined): string | undefined {
+  if (!header || !/^basic /i.test(header)) return undefined;
+  const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
 }
