@@ -33,6 +33,10 @@ export const mcpServerConfigSchema = z
     REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
     /** Benchmarks only: record no audit events, to measure what recording costs. Refused in production. */
     AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
+    /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(2000),
+    /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
+    SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
     for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
@@ -78,6 +82,8 @@ export const mcpServerConfigSchema = z
       revocationsUrl: env.REVOCATIONS_URL ?? `${env.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
       revocationsPollMs: env.REVOCATIONS_POLL_MS,
       auditDisabledForBench: env.AUDIT_DISABLED_FOR_BENCH,
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+      shutdownDrainTimeoutMs: Math.max(env.SHUTDOWN_DRAIN_TIMEOUT_MS, env.SHUTDOWN_DELAY_MS),
     };
   });
 
