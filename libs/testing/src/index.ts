@@ -4,3 +4,4 @@ export * from './lib/start-service';
 export * from './lib/round-robin-proxy';
 export * from './lib/test-issuer';
 export * from './lib/barrier-proxy';
+export * from './lib/nginx';
