@@ -102,7 +102,7 @@ describe('a replica stopped with SIGTERM drains', () => {
     await sink.stop();
     await issuer.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it('fails readiness first while still serving, then refuses new connections and closes open ones after their exchange, then exits cleanly', async () => {
     const port = await freePort();

@@ -140,7 +140,7 @@ describe('step-up with the MCP SDK v2 client and the real authorization server',
     await as?.stop();
     await sink?.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it('a tool needing a scope the token lacks: 403 insufficient_scope, the client re-authorizes with the wider scope, the call succeeds', async () => {
     const provider = new BrowserOAuthProvider(as);

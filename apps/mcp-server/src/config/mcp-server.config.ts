@@ -34,7 +34,7 @@ export const mcpServerConfigSchema = z
     /** Benchmarks only: record no audit events, to measure what recording costs. Refused in production. */
     AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
     /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
-    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(2000),
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
     /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
     SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
