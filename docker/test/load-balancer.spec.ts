@@ -1,3 +1,4 @@
+import { nginxVersion, testNginxConfig } from '@portcullis/testing';
 import { portMappings } from './support/compose-file';
 import { defaultOf } from './support/app-config';
 import { type Directive, NGINX_CONF_PATH, parseNginxConf } from './support/nginx-conf';
@@ -85,4 +86,46 @@ describe('mcp-server load balancer', () => {
       expect({ app, published }).toEqual({ app, published: [url.port] });
     }
   });
+
+  // A rolling restart costs no client a request (the replica's side: apps/mcp-server's drain).
+  describe('when a replica stops', () => {
+    const location = (name: string) => find(name, (d) => d.context.at(-1) === 'location /');
+
+    it('retries on another replica only what was never sent (never a POST that reached one)', () => {
+      const [directive] = location('proxy_next_upstream');
+      expect(directive.args).toEqual(expect.arrayContaining(['error', 'timeout']));
+      expect(directive.args).not.toContain('non_idempotent');
+      // A draining replica answers what reaches it; a 502/503 retry would only ever help GETs.
+      expect(directive.args.filter((a) => a.startsWith('http_'))).toEqual([]);
+    });
+
+    it('gives up connecting to a gone replica in seconds, not the default minute', () => {
+      const seconds = (value: string) => Number(/^(\d+)s?$/.exec(value)?.[1] ?? NaN);
+      expect(location('proxy_connect_timeout').map((d) => seconds(d.args[0]))).toEqual([expect.any(Number)]);
+      expect(seconds(location('proxy_connect_timeout')[0].args[0])).toBeLessThanOrEqual(3);
+      expect(seconds(location('proxy_next_upstream_timeout')[0].args[0])).toBeLessThanOrEqual(15);
+    });
+
+    it('forgets a removed replica’s address within a couple of seconds', () => {
+      const [resolver] = find('resolver');
+      const valid = resolver.args.find((a) => a.startsWith('valid='));
+      expect(Number(/^valid=(\d+)s$/.exec(valid ?? '')?.[1])).toBeLessThanOrEqual(2);
+    });
+
+    it('closes idle upstream connections before a replica would (Fastify keeps them 72 s)', () => {
+      const upstream = `upstream ${find('upstream')[0].args[0]}`;
+      const [timeout] = find('keepalive_timeout', (d) => d.context.at(-1) === upstream);
+      expect(Number(/^(\d+)s$/.exec(timeout?.args[0] ?? '')?.[1])).toBeLessThan(72);
+    });
+  });
+
+  const version = nginxVersion();
+  it(`is a valid nginx configuration (nginx -t, nginx ${version ?? 'missing: apt-get install nginx-light'})`, () => {
+    expect(version).toBeDefined();
+    // Debian's nginx predates the upstream `resolve` parameter: the one resolved server line is
+    // replaced by loopback upstreams (libs/testing); every other directive is checked as written.
+    const result = testNginxConfig(NGINX_CONF_PATH, { upstreams: ['127.0.0.1:3001', '127.0.0.1:3002'], listenPort: 3000 });
+    expect(result).toEqual({ ok: true, output: expect.stringContaining('test is successful') });
+  });
 });
+

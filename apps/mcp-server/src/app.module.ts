@@ -6,6 +6,7 @@ import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
+import { GracefulDrain } from './http/graceful-drain';
 import { McpAccessGuard } from './mcp/mcp-access.guard';
 import { McpServerHost } from './mcp/mcp-server.provider';
 import { mcpController } from './mcp/mcp.controller';
@@ -71,6 +72,7 @@ export class AppModule {
         McpServerHost,
         McpAudit,
         McpAccessGuard,
+        GracefulDrain,
       ],
     };
   }

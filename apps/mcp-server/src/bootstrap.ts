@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '@portcullis/http';
 import { AppModule } from './app.module';
 import type { McpServerConfig } from './config/mcp-server.config';
+import { GracefulDrain } from './http/graceful-drain';
 import { hostOriginHook } from './http/host-origin.hook';
 import { McpServerHost } from './mcp/mcp-server.provider';
 
@@ -12,7 +13,10 @@ export async function createMcpServerApp(config: McpServerConfig, options: { req
   @Module({ imports: [AppModule.register(config)] })
   class McpServerRootModule {}
   const app = await createHttpApp(McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy });
-  app.getHttpAdapter().getInstance().addHook('onRequest', hostOriginHook(config));
+  const fastify = app.getHttpAdapter().getInstance();
+  // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
+  app.get(GracefulDrain).attach(fastify);
+  fastify.addHook('onRequest', hostOriginHook(config));
   if (config.authDisabledForBench) {
     const logger = new Logger('mcp-server');
     for (let i = 0; i < 3; i++) logger.warn('AUTH_DISABLED_FOR_BENCH=true: EVERY REQUEST IS SERVED WITHOUT AUTHENTICATION. Benchmarks only.');

@@ -10,3 +10,4 @@ export * from './lib/cookie-browser';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/ingest-sink';
 export * from './lib/barrier-proxy';
+export * from './lib/nginx';

@@ -99,7 +99,7 @@ describe('mcp-server with the real authorization server (SQLite)', () => {
   beforeAll(async () => {
     stack = await startStack('sqlite', 2);
   }, 90_000);
-  afterAll(() => stack?.stop());
+  afterAll(() => stack?.stop(), 30_000);
 
   const mcp = () => stack.replicas[0].url;
 
@@ -168,7 +168,7 @@ describe('mcp-server with the real authorization server (PostgreSQL for both)', 
   beforeAll(async () => {
     stack = await startStack('postgres', 1);
   }, 90_000);
-  afterAll(() => stack?.stop());
+  afterAll(() => stack?.stop(), 30_000);
 
   it('serves client_credentials and code-flow tokens: lists the tools and calls each', async () => {
     const service = await stack.as.registerTrusted(ALL_MCP);

@@ -44,7 +44,7 @@ describe('the revocation list is polled by one listener per replica', () => {
     await replica?.stop();
     await list.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it(`reads the list once at start, then about once per ${POLL_MS} ms`, async () => {
     const port = await freePort();

@@ -73,7 +73,7 @@ describe.each([
     await as?.stop();
     await sink?.stop();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   it('is refused by both running replicas, and by a replica started afterwards', async () => {
     const client = await as.registerTrusted('sentiment:analyze');

@@ -37,6 +37,10 @@ export const mcpServerConfigSchema = z
     AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
     /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
     TRUST_PROXY: trustProxy,
+    /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
+    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
+    /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
+    SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
     for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
@@ -83,6 +87,8 @@ export const mcpServerConfigSchema = z
       revocationsPollMs: env.REVOCATIONS_POLL_MS,
       auditDisabledForBench: env.AUDIT_DISABLED_FOR_BENCH,
       trustProxy: env.TRUST_PROXY,
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
+      shutdownDrainTimeoutMs: Math.max(env.SHUTDOWN_DRAIN_TIMEOUT_MS, env.SHUTDOWN_DELAY_MS),
     };
   });
 

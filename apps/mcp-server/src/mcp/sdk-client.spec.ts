@@ -75,7 +75,7 @@ describe('two mcp-server processes (built dist) accept the same token', () => {
     await Promise.all(servers.map((s) => s.stop()));
     await issuer.stop();
     await sink.stop();
-  });
+  }, 30_000);
 
   it('serves the same token on both replicas without shared state', async () => {
     const token = await issuer.mint({ claims: { scope: 'sentiment:analyze' } });

@@ -47,6 +47,12 @@ export interface RealAuthServer {
   /** A person logs in and consents in a cookie-keeping browser; PKCE S256, `resource` bound. */
   codeFlow(resource: string, scope: string): Promise<TokenResponse>;
   revoke(client: Client, token: string): Promise<Response>;
+  /**
+   * The person (PERSON) in one cookie-keeping browser, for a client that builds its own
+   * authorization request (an SDK's OAuth provider): logs in, approves, and returns the URL the
+   * authorization server redirects to (the client's callback, with `code`, `state` and `iss`).
+   */
+  authorizeInBrowser(authorizationUrl: URL): Promise<URL>;
   stop(): Promise<void>;
 }
 
@@ -112,10 +118,12 @@ export async function startRealAuthServer(backend: Backend, env: Record<string, 
     return (await res.json()) as TokenResponse;
   }
 
+  const browser = new CookieBrowser(issuer);
   return {
     issuer,
     service: running,
     metadata,
+    authorizeInBrowser: (authorizationUrl) => browser.authorize(authorizationUrl, PERSON),
     registerTrusted: (scope) =>
       register({ client_name: 'mcp-server test service', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope }, true),
     clientCredentials: (client, resource, scope) => token({ grant_type: 'client_credentials', resource, scope }, client),

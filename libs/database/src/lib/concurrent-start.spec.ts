@@ -80,7 +80,7 @@ describe.each(CASES)('$app: replicas started together on a fresh PostgreSQL data
     await Promise.all(running.splice(0).map((s) => s.stop()));
     await Promise.all(barriers.splice(0).map((b) => b.close()));
     await Promise.all(databases.splice(0).map((d) => d.drop()));
-  });
+  }, 30_000);
 
   it.each(Array.from({ length: ROUNDS }, (_, i) => i + 1))(`round %i: all ${REPLICAS} become ready; migrations and seeds exist once`, async () => {
     const db = await createTestDatabase('startup_lock');
