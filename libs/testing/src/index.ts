@@ -8,6 +8,5 @@ export * from './lib/ingest-credentials';
 export * from './lib/auth-server-process';
 export * from './lib/cookie-browser';
 export * from './lib/cuttable-tcp-proxy';
-export * from './lib/ingest-sink';
 export * from './lib/barrier-proxy';
 export * from './lib/nginx';

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { EventSink } from './harness/event-sink';
+import { EventSink } from '@portcullis/testing';
 import { authorizationUrl, endpoint, RegisteredClient, registerPublicClient, REDIRECT, sleep } from './harness/oauth-client';
 
 /**
@@ -15,7 +15,7 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization parameter li
   let client: RegisteredClient;
 
   beforeAll(async () => {
-    const ingest = await sink.start();
+    const ingest = (await sink.start()).url;
     server = await startAuthServer(backend, {
       AUDIT_INGEST_URL: ingest,
       AUDIT_INGEST_SECRET: 'bb-ingest-secret-7c1d0e9f42',
@@ -100,7 +100,7 @@ describe.each(BACKENDS)('auth-server black box on %s: authorization parameter li
         .ofType('auth.authorization.denied')
         .slice(before)
         .reduce((sum, e) => sum + (typeof e.data.count === 'number' ? e.data.count : 1), 0);
-    await sink.until(() => counted() >= 200);
+    await sink.waitUntil(() => counted() >= 200);
     await sleep(WINDOW_SECONDS * 1000 + 1500);
     const events = sink.ofType('auth.authorization.denied').slice(before);
     expect(counted()).toBe(200);

@@ -1,4 +1,4 @@
-import { CuttableTcpProxy, IngestSink, startCuttableTcpProxy, TEST_POSTGRES_URL } from '@portcullis/testing';
+import { CuttableTcpProxy, EventSink, startCuttableTcpProxy, TEST_POSTGRES_URL } from '@portcullis/testing';
 import { AuthServer, startAuthServer } from './harness/auth-server';
 import { clientCredentials, MCP, RegisteredClient, registerTrustedClient, sleep } from './harness/oauth-client';
 
@@ -20,14 +20,14 @@ function jtiOf(accessToken: string): string {
  */
 describe('auth-server black box on postgres: the database is away for a while', () => {
   let proxy: CuttableTcpProxy;
-  let sink: IngestSink;
+  let sink: EventSink;
   let server: AuthServer;
   let machine: RegisteredClient;
 
   beforeAll(async () => {
     const postgres = new URL(TEST_POSTGRES_URL);
     proxy = await startCuttableTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) });
-    sink = await new IngestSink().start();
+    sink = await new EventSink().start();
     server = await startAuthServer('postgres', { AUDIT_INGEST_URL: sink.url }, { routeDatabase: (url) => proxy.route(url) });
     machine = await registerTrustedClient(server);
   }, 60_000);

@@ -1,11 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
-import { createTestDatabase, freePort, type RunningService, startService, type TestDatabase } from '@portcullis/testing';
+import { createTestDatabase, EventSink, freePort, type RunningService, startService, type TestDatabase } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestSink } from '../testing/ingest-sink';
 import { type Backend, type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
@@ -57,7 +56,7 @@ async function startStack(backend: Backend, replicas: number): Promise<Stack> {
   const ports = await Promise.all(Array.from({ length: replicas }, () => freePort()));
   const resource = `http://127.0.0.1:${ports[0]}/mcp`;
   const as = await startRealAuthServer(backend, { MCP_RESOURCE_URL: resource });
-  const sink = await new IngestSink().start();
+  const sink = await new EventSink().start();
   let db: TestDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'mcp-real-'));
   const running: RunningService[] = [];

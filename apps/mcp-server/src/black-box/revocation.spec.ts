@@ -1,8 +1,7 @@
-import { freePort, type RunningService, startService } from '@portcullis/testing';
+import { EventSink, freePort, type RunningService, startService } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestSink } from '../testing/ingest-sink';
 import { type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
@@ -43,7 +42,7 @@ describe.each([
   { mode: 'embedded (no broker: polling /revocations every 1 s)', broker: false, timeoutMs: 10_000 },
 ])('revocation at the authorization server reaches every replica — $mode', ({ mode, broker, timeoutMs }) => {
   let as: RealAuthServer;
-  let sink: IngestSink;
+  let sink: EventSink;
   let dir: string;
   let resource: string;
   const replicas: RunningService[] = [];
@@ -62,7 +61,7 @@ describe.each([
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-revocation-'));
-    sink = await new IngestSink().start();
+    sink = await new EventSink().start();
     const ports = [await freePort(), await freePort()];
     resource = `http://127.0.0.1:${ports[0]}/mcp`;
     as = await startRealAuthServer('sqlite', { MCP_RESOURCE_URL: resource, ...(broker ? { BROKER_URL } : { AUDIT_INGEST_URL: sink.url }) });

@@ -1,9 +1,8 @@
-import { freePort, nginxVersion, type RunningNginx, type RunningService, startNginx, startService, TestIssuer } from '@portcullis/testing';
+import { EventSink, freePort, nginxVersion, type RunningNginx, type RunningService, startNginx, startService, TestIssuer } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestSink } from '../testing/ingest-sink';
 
 /*
  * A replica stopped with SIGTERM (a rolling restart, a scale-down) costs no client a failed or
@@ -69,7 +68,7 @@ const CLEAN_EXIT = { code: null, signal: 'SIGTERM' };
 
 describe('a replica stopped with SIGTERM drains', () => {
   let issuer: TestIssuer;
-  let sink: IngestSink;
+  let sink: EventSink;
   let dir: string;
   let lbPort: number;
   const replicas: RunningService[] = [];
@@ -94,7 +93,7 @@ describe('a replica stopped with SIGTERM drains', () => {
     lbPort = await freePort();
     // The public URL is the balancer's: every replica answers to its Host.
     issuer = await new TestIssuer(`http://127.0.0.1:${lbPort}/mcp`).start();
-    sink = await new IngestSink().start();
+    sink = await new EventSink().start();
   });
   afterAll(async () => {
     await nginx?.stop();

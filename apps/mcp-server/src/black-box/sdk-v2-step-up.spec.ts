@@ -8,11 +8,10 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { freePort, type RunningService, startService } from '@portcullis/testing';
+import { EventSink, freePort, type RunningService, startService } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestSink } from '../testing/ingest-sink';
 import { type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
@@ -115,7 +114,7 @@ const scopesOf = (url: URL) => (url.searchParams.get('scope') ?? '').split(' ').
 
 describe('step-up with the MCP SDK v2 client and the real authorization server', () => {
   let as: RealAuthServer;
-  let sink: IngestSink;
+  let sink: EventSink;
   let mcp: RunningService;
   let dir: string;
   let resource: string;
@@ -124,7 +123,7 @@ describe('step-up with the MCP SDK v2 client and the real authorization server',
     dir = mkdtempSync(join(tmpdir(), 'mcp-sdk-v2-'));
     const port = await freePort();
     resource = `http://127.0.0.1:${port}/mcp`;
-    sink = await new IngestSink().start();
+    sink = await new EventSink().start();
     as = await startRealAuthServer('sqlite', { MCP_RESOURCE_URL: resource, AUDIT_INGEST_URL: sink.url });
     mcp = await startService('mcp-server', port, {
       RESOURCE_URL: resource,

@@ -1,11 +1,9 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { freePort, type RunningService, startService } from '@portcullis/testing';
+import { EventSink, freePort, type RunningService, startService, TestIssuer } from '@portcullis/testing';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestIssuer } from '@portcullis/testing';
-import { IngestSink } from '../testing/ingest-sink';
 import { type McpTestApp, startMcpTestApp } from '../testing/mcp-test-app';
 
 async function connect(url: string, token: string): Promise<Client> {
@@ -50,13 +48,13 @@ describe('the official MCP SDK client against the mcp-server', () => {
 
 describe('two mcp-server processes (built dist) accept the same token', () => {
   let issuer: TestIssuer;
-  let sink: IngestSink;
+  let sink: EventSink;
   const servers: RunningService[] = [];
   const resource = 'http://localhost:3000/mcp';
 
   beforeAll(async () => {
     issuer = await new TestIssuer(resource).start();
-    sink = await new IngestSink().start();
+    sink = await new EventSink().start();
     const dir = mkdtempSync(join(tmpdir(), 'mcp-replicas-'));
     for (const name of ['a', 'b']) {
       const port = await freePort();

@@ -1,16 +1,14 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseConfig } from '@portcullis/config';
-import { TestIssuer } from '@portcullis/testing';
-import { freePort } from '@portcullis/testing';
+import { EventSink, freePort, TestIssuer } from '@portcullis/testing';
 import { createMcpServerApp } from '../bootstrap';
 import { mcpServerConfigSchema } from '../config/mcp-server.config';
-import { IngestSink } from './ingest-sink';
 
 export interface McpTestApp {
   app: NestFastifyApplication;
   issuer: TestIssuer;
   /** Receives the audit events the server delivers (embedded mode). */
-  sink: IngestSink;
+  sink: EventSink;
   url: string;
   resource: string;
   /** A valid token for `subject` with exactly `scope`. */
@@ -26,7 +24,7 @@ export async function startMcpTestApp(env: Record<string, string> = {}, options:
   const path = options.path ?? '/mcp';
   const resource = `http://127.0.0.1:${port}${path}`;
   const issuer = await new TestIssuer(resource).start();
-  const sink = await new IngestSink().start();
+  const sink = await new EventSink().start();
   const config = parseConfig(mcpServerConfigSchema, {
     NODE_ENV: 'test',
     PORT: String(port),

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** An event as a producer delivered it (a CloudEvents 1.0 structured event). */
 export interface SunkEvent {
   id: string;
   type: string;
@@ -12,7 +13,8 @@ export interface SunkEvent {
 /**
  * Stands in for the audit service's HTTP ingest (POST a JSON array of CloudEvents, 200 once
  * stored) for a producer started without a broker: point its AUDIT_INGEST_URL at `url` and
- * read what it delivered, parsed (`events`) and as sent on the wire (`bodies`).
+ * read what it delivered, parsed (`events`) and as sent on the wire (`bodies`). It accepts any
+ * credential: what the audit service checks is tested against the audit service itself.
  */
 export class EventSink {
   readonly events: SunkEvent[] = [];
@@ -27,7 +29,8 @@ export class EventSink {
       req.on('end', () => {
         this.bodies.push(body);
         try {
-          this.events.push(...(JSON.parse(body) as SunkEvent[]));
+          const batch = JSON.parse(body) as SunkEvent | SunkEvent[];
+          this.events.push(...(Array.isArray(batch) ? batch : [batch]));
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         } catch {
           res.writeHead(400).end();
@@ -40,13 +43,24 @@ export class EventSink {
     return this;
   }
 
+  ofType(type: string): SunkEvent[] {
+    return this.events.filter((e) => e.type === type);
+  }
+
   /** Waits until an event matches: the producer's outbox relay delivers asynchronously. */
   async waitFor(match: (e: SunkEvent) => boolean, timeoutMs = 10_000): Promise<SunkEvent> {
+    let found: SunkEvent | undefined;
+    await this.waitUntil((events) => (found = events.find(match)) !== undefined, timeoutMs);
+    return found as SunkEvent;
+  }
+
+  /** Waits until `done` holds for the events received so far. */
+  async waitUntil(done: (events: readonly SunkEvent[]) => boolean, timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.events.find(match);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching event among ${this.events.length}: ${JSON.stringify(this.events.map((e) => e.type))}`);
+    while (!done(this.events)) {
+      if (Date.now() > deadline) {
+        throw new Error(`the expected events did not arrive; received ${this.events.length}: ${JSON.stringify(this.events.map((e) => e.type))}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
