@@ -159,7 +159,7 @@ describe('the embedded ingest endpoint (built audit-service, no broker)', () => 
     expect(result.ms).toBeLessThan(500);
   });
 
-  it('refuses a form body from a producer (415) and takes a large JSON batch on the ingest route only', async () => {
+  it('refuses a form body from a producer (415), takes a relay-sized JSON batch, and nothing above 8 MiB (413)', async () => {
     const form = await fetch(`${audit.url}/internal/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...as(creds.secret.authServer) },
@@ -173,6 +173,8 @@ describe('the embedded ingest endpoint (built audit-service, no broker)', () => 
     const big = await ingest(body, as(creds.secret.authServer));
     expect(big.status).toBe(200);
     expect(await big.json()).toEqual({ stored: 3000, rejected: [] });
+    const tooBig = await ingest(`[${' '.repeat(9 * 1024 * 1024)}]`, as(creds.secret.authServer));
+    expect(tooBig.status).toBe(413);
   });
 
   it('never writes a credential to its log', () => {
