@@ -66,5 +66,6 @@ describe.each(BACKENDS)('auth-server black box on %s: code exchange paths', (bac
     // The failed attempt spent the code: the right verifier comes too late.
     const late = await oauthError(await exchangeCode(server, client, wrongVerifier.callback, wrongVerifier.prepared));
     expect(late.error).toBe('invalid_grant');
-  });
+    // A process restart (stop, start, migrations) takes seconds on a loaded machine.
+  }, 30_000);
 });

@@ -1,4 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { markRefusalLogged } from '@portcullis/http';
 import { accessDenialOf, BearerAuthGuard, type Principal } from '@portcullis/resource-server';
 import { scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from '../audit/mcp-audit.service';
@@ -47,11 +49,12 @@ export class McpAccessGuard implements CanActivate {
   private readonly denials = new DeniedRequestLog();
 
   private async refused(context: ExecutionContext, err: unknown): Promise<never> {
-    const request = context.switchToHttp().getRequest<{ body?: unknown }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const denial = accessDenialOf(request);
     if (denial) {
       try {
         this.denials.record(denial, request.body);
+        markRefusalLogged(request);
         await this.audit.requestDenied(denial, request.body);
       } catch {
         // Recording never replaces the refusal the client is owed (McpAudit logs its own failures).

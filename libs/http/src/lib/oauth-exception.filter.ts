@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, TemporarilyUnavailable } from '@portcullis/oauth';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable, unavailableReason } from './dependency-unavailable';
 import { knownClientId } from './request-client';
+import { isRefusalLogged } from './refusal-log';
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -55,7 +56,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return;
     }
     const error = this.toOAuthError(exception);
-    if (error.status < 500 || error.status === 503) this.logRefusal(error, request);
+    if ((error.status < 500 || error.status === 503) && !(request && isRefusalLogged(request))) this.logRefusal(error, request);
     reply
       .code(error.status)
       .headers({ 'cache-control': 'no-store', pragma: 'no-cache', ...error.headers })
