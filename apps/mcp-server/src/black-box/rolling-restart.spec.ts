@@ -150,7 +150,8 @@ describe('a replica stopped with SIGTERM drains', () => {
       while (running) outcomes.push(await call(nginx!.url, token, agent));
     };
     const workers = Array.from({ length: 6 }, worker);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Load first (counted, not timed: this machine may be busy), then the stop.
+    while (outcomes.length <= 20) await new Promise((r) => setTimeout(r, 50));
     const beforeStop = outcomes.length;
     leaving.process.kill('SIGTERM');
     const exitCode = await exitOf(leaving);
