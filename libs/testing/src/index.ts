@@ -5,7 +5,7 @@ export * from './lib/round-robin-proxy';
 export * from './lib/test-issuer';
 export * from './lib/event-sink';
 export * from './lib/ingest-credentials';
-export * from './lib/auth-server-process';
+export * from './lib/real-auth-server';
 export * from './lib/cookie-browser';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/barrier-proxy';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AuthServerProcess, freePort, ingestCredentials, type RunningService, startAuthServerProcess, startService } from '@portcullis/testing';
+import { freePort, ingestCredentials, type RealAuthServer, type RunningService, startRealAuthServer, startService } from '@portcullis/testing';
 import { deleteTestQueue, testQueueName } from '../testing/audit-test-support';
 
 /*
@@ -37,7 +37,7 @@ describe.each([
   { mode: 'RabbitMQ', broker: true, timeoutMs: 5_000 },
   { mode: 'no broker (polling /revocations every 1 s)', broker: false, timeoutMs: 10_000 },
 ])('the audit API applies revocations — $mode', ({ broker, timeoutMs }) => {
-  let as: AuthServerProcess;
+  let as: RealAuthServer;
   let audit: RunningService;
   let dir: string;
   let resource: string;
@@ -48,7 +48,7 @@ describe.each([
     const creds = ingestCredentials();
     const port = await freePort();
     resource = `http://127.0.0.1:${port}/audit`;
-    as = await startAuthServerProcess({
+    as = await startRealAuthServer('sqlite', {
       AUDIT_RESOURCE_URL: resource,
       ...(broker ? { BROKER_URL } : { BROKER_URL: undefined, AUDIT_INGEST_URL: `http://127.0.0.1:${port}/internal/events`, AUDIT_INGEST_SECRET: creds.secret.authServer }),
     });
@@ -68,8 +68,8 @@ describe.each([
   });
 
   it('refuses a revoked audit:read token within seconds', async () => {
-    const client = await as.registerClient('audit:read');
-    const token = await as.accessToken(client, resource, 'audit:read');
+    const client = await as.registerTrusted('audit:read');
+    const { access_token: token } = await as.clientCredentials(client, resource, 'audit:read');
     expect((await read(audit, token)).status).toBe(200); // verified, and cached by the verifier
     expect((await as.revoke(client, token)).status).toBe(200);
     await untilRefused(audit, token, timeoutMs);
@@ -77,7 +77,7 @@ describe.each([
   }, 60_000);
 
   it("refuses a person's token of a client deleted through RFC 7592 within seconds", async () => {
-    const { client, accessToken: token } = await as.codeFlow(resource, 'audit:read');
+    const { client, access_token: token } = await as.codeFlow(resource, 'audit:read', { trusted: true });
     expect((await read(audit, token)).status).toBe(200);
     expect((await as.deleteClient(client)).status).toBe(204);
     await untilRefused(audit, token, timeoutMs);

@@ -1,11 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
-import { createTestDatabase, EventSink, freePort, type RunningService, startService, type TestDatabase } from '@portcullis/testing';
+import { type Backend, createTestDatabase, EventSink, freePort, type RealAuthServer, type RunningService, startRealAuthServer, startService, type TestDatabase } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Backend, type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
  * The built mcp-server against the built authorization server: every token here was issued by

@@ -1,8 +1,7 @@
-import { EventSink, freePort, type RunningService, startService } from '@portcullis/testing';
+import { EventSink, freePort, type RealAuthServer, type RunningService, startRealAuthServer, startService } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
  * A token revoked at the real authorization server (RFC 7009, by its own client) stops working

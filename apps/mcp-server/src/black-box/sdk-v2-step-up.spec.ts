@@ -8,11 +8,10 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { EventSink, freePort, type RunningService, startService } from '@portcullis/testing';
+import { EventSink, freePort, type RealAuthServer, type RunningService, startRealAuthServer, startService } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RealAuthServer, startRealAuthServer } from '../testing/real-auth-server';
 
 /*
  * Step-up authorization (MCP "Scope Challenge Handling", SEP-2350) with the MCP SDK v2 client

@@ -2,13 +2,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, type RunningService, startService, type TestDatabase } from '@portcullis/testing';
+import { CookieBrowser } from './cookie-browser';
+import { freePort } from './free-port';
+import { type RunningService, startService } from './start-service';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 /**
- * The built authorization server (dist/apps/auth-server/main.js) for the mcp-server's tests,
- * and a client of it written with fetch only: registration (RFC 7591), client credentials,
- * the code flow with PKCE through the real login and consent pages, and revocation (RFC 7009).
- * Endpoints come from the RFC 8414 metadata, never from assumed paths.
+ * The built authorization server (dist/apps/auth-server/main.js) for resource servers' tests,
+ * and a client of it written with fetch only: registration (RFC 7591), client credentials with
+ * a resource (RFC 8707), the code flow with PKCE through the real login and consent pages,
+ * revocation (RFC 7009) and client deletion (RFC 7592 §2.3). Endpoints come from the RFC 8414
+ * metadata, never from assumed paths.
  */
 export type Backend = 'sqlite' | 'postgres';
 
@@ -26,7 +30,10 @@ interface Metadata {
 
 export interface Client {
   client_id: string;
+  /** Absent for a public client. */
   client_secret?: string;
+  registration_access_token?: string;
+  registration_client_uri?: string;
 }
 
 export interface TokenResponse {
@@ -37,6 +44,11 @@ export interface TokenResponse {
   refresh_token?: string;
 }
 
+/** The tokens a person's code flow ended with, and the client it registered for it. */
+export interface CodeFlowResult extends TokenResponse {
+  client: Client;
+}
+
 export interface RealAuthServer {
   issuer: string;
   service: RunningService;
@@ -44,9 +56,15 @@ export interface RealAuthServer {
   /** A trusted confidential client registered with the initial access token. */
   registerTrusted(scope: string): Promise<Client>;
   clientCredentials(client: Client, resource: string, scope: string): Promise<TokenResponse>;
-  /** A person logs in and consents in a cookie-keeping browser; PKCE S256, `resource` bound. */
-  codeFlow(resource: string, scope: string): Promise<TokenResponse>;
+  /**
+   * A person logs in and consents in a cookie-keeping browser; PKCE S256, `resource` bound. The
+   * client is a public native one, or with `trusted` a confidential one registered with the
+   * initial access token (only trusted clients may hold privileged scopes such as audit:read).
+   */
+  codeFlow(resource: string, scope: string, options?: { trusted?: boolean }): Promise<CodeFlowResult>;
   revoke(client: Client, token: string): Promise<Response>;
+  /** RFC 7592 §2.3: deletes the client (and so revokes its grants and tokens). */
+  deleteClient(client: Client): Promise<Response>;
   /**
    * The person (PERSON) in one cookie-keeping browser, for a client that builds its own
    * authorization request (an SDK's OAuth provider): logs in, approves, and returns the URL the
@@ -56,7 +74,7 @@ export interface RealAuthServer {
   stop(): Promise<void>;
 }
 
-export async function startRealAuthServer(backend: Backend, env: Record<string, string> = {}): Promise<RealAuthServer> {
+export async function startRealAuthServer(backend: Backend, env: Record<string, string | undefined> = {}): Promise<RealAuthServer> {
   let database: TestDatabase | undefined;
   let dir: string | undefined;
   const storage: Record<string, string | undefined> = { DATABASE_URL: undefined };
@@ -125,19 +143,18 @@ export async function startRealAuthServer(backend: Backend, env: Record<string, 
     metadata,
     authorizeInBrowser: (authorizationUrl) => browser.authorize(authorizationUrl, PERSON),
     registerTrusted: (scope) =>
-      register({ client_name: 'mcp-server test service', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope }, true),
+      register({ client_name: 'resource server test service', grant_types: ['client_credentials'], token_endpoint_auth_method: 'client_secret_basic', scope }, true),
     clientCredentials: (client, resource, scope) => token({ grant_type: 'client_credentials', resource, scope }, client),
-    async codeFlow(resource, scope) {
+    async codeFlow(resource, scope, options = {}) {
       const client = await register(
         {
-          client_name: 'mcp-server test MCP client',
+          client_name: 'resource server test web client',
           redirect_uris: [REDIRECT_URI],
           grant_types: ['authorization_code', 'refresh_token'],
           response_types: ['code'],
-          token_endpoint_auth_method: 'none',
-          application_type: 'native',
+          ...(options.trusted ? { token_endpoint_auth_method: 'client_secret_basic', scope } : { token_endpoint_auth_method: 'none', application_type: 'native' }),
         },
-        false,
+        options.trusted ?? false,
       );
       const verifier = randomBytes(32).toString('base64url');
       const state = randomBytes(16).toString('base64url');
@@ -157,7 +174,9 @@ export async function startRealAuthServer(backend: Backend, env: Record<string, 
       if (callback.searchParams.get('iss') !== issuer) throw new Error(`iss missing or wrong in ${callback.href}`);
       const code = callback.searchParams.get('code');
       if (!code) throw new Error(`no code in ${callback.href}`);
-      return token({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, client_id: client.client_id, resource });
+      const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: verifier, resource };
+      const tokens = await token(client.client_secret ? exchange : { ...exchange, client_id: client.client_id }, client);
+      return { ...tokens, client };
     },
     revoke(client, accessToken) {
       const enc = (s: string) => encodeURIComponent(s);
@@ -170,6 +189,8 @@ export async function startRealAuthServer(backend: Backend, env: Record<string, 
         body: new URLSearchParams({ token: accessToken, token_type_hint: 'access_token' }).toString(),
       });
     },
+    deleteClient: (client) =>
+      fetch(client.registration_client_uri ?? '', { method: 'DELETE', headers: { authorization: `Bearer ${client.registration_access_token ?? ''}` } }),
     async stop() {
       await running.stop();
       await cleanup();
@@ -180,86 +201,4 @@ export async function startRealAuthServer(backend: Backend, env: Record<string, 
 async function json(res: Response): Promise<unknown> {
   if (!res.ok) throw new Error(`${res.url}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-/**
- * Just enough of a browser for the login and consent pages: keeps cookies, follows redirects
- * within the authorization server, submits the first form of a page with its hidden fields.
- */
-class CookieBrowser {
-  private readonly jar = new Map<string, string>();
-
-  constructor(private readonly origin: string) {}
-
-  private async request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.jar.size) headers.set('cookie', [...this.jar].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(url, { ...init, headers, redirect: 'manual' });
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(';')[0];
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.jar.delete(name);
-      else this.jar.set(name, value);
-    }
-    return res;
-  }
-
-  /** Returns the URL the authorization server finally redirects to (the client's callback). */
-  async authorize(start: URL, person: { username: string; password: string }): Promise<URL> {
-    let url = start.href;
-    let res = await this.request(url);
-    for (let step = 0; step < 12; step++) {
-      if (res.status >= 300 && res.status < 400) {
-        const location = new URL(res.headers.get('location') ?? '', url);
-        await res.arrayBuffer();
-        if (location.origin !== this.origin) return location;
-        url = location.href;
-        res = await this.request(url);
-        continue;
-      }
-      const html = await res.text();
-      if (res.status !== 200) throw new Error(`unexpected ${res.status} at ${url}: ${html.slice(0, 500)}`);
-      const fields = hiddenFields(html);
-      if (/name="password"/.test(html)) Object.assign(fields, person);
-      else if (/name="decision"/.test(html)) fields['decision'] = 'approve';
-      else throw new Error(`unknown page at ${url}: ${html.slice(0, 500)}`);
-      const action = new URL(formAction(html), url).href;
-      url = action;
-      res = await this.request(action, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(fields).toString(),
-      });
-    }
-    throw new Error('too many steps in the authorization flow');
-  }
-}
-
-const unescape = (s: string) =>
-  s.replace(/&(#x[0-9a-f]+|#\d+|amp|lt|gt|quot|apos);/gi, (_, ref: string) => {
-    if (ref[0] === '#') return String.fromCodePoint(ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10));
-    return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[ref.toLowerCase()];
-  });
-
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return m ? unescape(m[1]) : undefined;
-}
-
-function formAction(html: string): string {
-  const form = /<form\b[^>]*>/i.exec(html);
-  if (!form) throw new Error('the page has no form');
-  return attr(form[0], 'action') ?? '';
-}
-
-function hiddenFields(html: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [tag] of html.matchAll(/<input\b[^>]*>/gi)) {
-    if (attr(tag, 'type')?.toLowerCase() !== 'hidden') continue;
-    const name = attr(tag, 'name');
-    if (name) fields[name] = attr(tag, 'value') ?? '';
-  }
-  return fields;
 }
