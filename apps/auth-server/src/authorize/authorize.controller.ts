@@ -11,7 +11,7 @@ import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
-import { authorizationResponseUrl } from './authorization-response';
+import { authorizationResponseUrl } from '@portcullis/oauth';
 
 /**
  * The authorization endpoint (OAuth 2.1 §4.1.1). A valid request becomes an interaction and

@@ -1,14 +1,13 @@
 import { Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { htmlSecurityHeaders, singleParams } from '@portcullis/http';
-import { sha256Base64Url } from '@portcullis/oauth';
+import { isLoopbackRedirect, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../audit/audit-trail';
 import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
-import { isLoopbackRedirect } from '../authorize/redirect-uri-matcher';
 import { issuesRefreshToken } from '../scopes/refresh-token-policy';
 import { LoginThrottle } from '../users/login-throttle';
 import { UsersService } from '../users/users.service';
