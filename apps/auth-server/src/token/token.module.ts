@@ -2,9 +2,6 @@ import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
 import { DatabaseModule } from '../database/database.module';
 import { KeysModule } from '../keys/keys.module';
-import { IntrospectionController } from '../introspection/introspection.controller';
-import { RevocationController } from '../revocation/revocation.controller';
-import { RevocationListController } from '../revocation/revocation-list.controller';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { GRANT_HANDLERS } from './grants/grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -18,7 +15,7 @@ import { ClientDeletionRevoker } from './client-deletion.revoker';
 
 @Module({
   imports: [DatabaseModule, KeysModule, ClientsModule],
-  controllers: [TokenController, RevocationController, RevocationListController, IntrospectionController],
+  controllers: [TokenController],
   providers: [
     AccessTokenIssuer,
     GrantsService,
@@ -34,6 +31,7 @@ import { ClientDeletionRevoker } from './client-deletion.revoker';
       useFactory: (...handlers: unknown[]) => handlers,
     },
   ],
-  exports: [GrantsService, AccessTokenIssuer],
+  // Revocation and introspection (their own modules) act on tokens through these.
+  exports: [GrantsService, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
 })
 export class TokenModule {}
