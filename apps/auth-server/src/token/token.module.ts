@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
-import { DatabaseModule } from '../database/database.module';
 import { KeysModule } from '../keys/keys.module';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { GRANT_HANDLERS } from './grants/grant-handler';
@@ -12,9 +12,10 @@ import { OwnTokenInspector } from './own-token.inspector';
 import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
 import { ClientDeletionRevoker } from './client-deletion.revoker';
+import { TOKEN_ENTITIES } from './token.entities';
 
 @Module({
-  imports: [DatabaseModule, KeysModule, ClientsModule],
+  imports: [TypeOrmModule.forFeature(TOKEN_ENTITIES), KeysModule, ClientsModule],
   controllers: [TokenController],
   providers: [
     AccessTokenIssuer,
