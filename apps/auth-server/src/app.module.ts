@@ -10,6 +10,8 @@ import { ClientsModule } from './clients/clients.module';
 import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { TokenModule } from './token/token.module';
+import { RevocationModule } from './revocation/revocation.module';
+import { IntrospectionModule } from './introspection/introspection.module';
 import { DatabaseHealthModule } from '@portcullis/http';
 
 @Module({})
@@ -28,6 +30,8 @@ export class AppModule {
         UsersModule,
         AuthorizeModule,
         TokenModule,
+        RevocationModule,
+        IntrospectionModule,
         DatabaseHealthModule,
       ],
     };

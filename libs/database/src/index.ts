@@ -1,2 +1,3 @@
+export * from './lib/epoch-column';
 export * from './lib/startup-lock';
 export * from './lib/startup-lock.module';

@@ -9,7 +9,7 @@ import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
-import { findRegisteredRedirect } from './redirect-uri-matcher';
+import { findRegisteredRedirect } from '@portcullis/oauth';
 import fc from 'fast-check';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthError } from '@portcullis/oauth';
+import { findRegisteredRedirect, isValidCodeChallenge, OAuthError } from '@portcullis/oauth';
 import { ClientEntity } from '../clients/client.entity';
 import { ClientsService } from '../clients/clients.service';
 import { ResourceRegistry } from '../resources/resource-registry';
@@ -7,8 +7,6 @@ import { resolveRequestedScopes } from '../scopes/scope-policy';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AUTHORIZATION_PARAMETER_LIMITS, exceedsLimit, LimitedParameter, limitMessage } from './authorization-parameter-limits';
-import { isValidCodeChallenge } from './pkce';
-import { findRegisteredRedirect } from './redirect-uri-matcher';
 
 export interface AuthorizationRequest {
   client: ClientEntity;

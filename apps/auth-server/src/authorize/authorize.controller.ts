@@ -4,14 +4,14 @@ import { HTML_SECURITY_HEADERS } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { RepeatedRejections } from '../audit/repeated-rejections';
-import { ensureBrowserId, readCookie, SESSION_COOKIE } from '../interaction/browser-cookies';
-import { InteractionService } from '../interaction/interaction.service';
-import { renderError } from '../interaction/views/error.view';
+import { ensureBrowserId, readCookie, SESSION_COOKIE } from './interaction/browser-cookies';
+import { InteractionService } from './interaction/interaction.service';
+import { renderError } from './interaction/views/error.view';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
-import { authorizationResponseUrl } from './authorization-response';
+import { authorizationResponseUrl } from '@portcullis/oauth';
 
 /**
  * The authorization endpoint (OAuth 2.1 §4.1.1). A valid request becomes an interaction and

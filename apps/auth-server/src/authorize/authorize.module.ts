@@ -1,16 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module';
-import { DatabaseModule } from '../database/database.module';
-import { InteractionController } from '../interaction/interaction.controller';
-import { InteractionService } from '../interaction/interaction.service';
-import { TokenModule } from '../token/token.module';
-import { UsersModule } from '../users/users.module';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AuthorizeController } from './authorize.controller';
+import { InteractionModule } from './interaction/interaction.module';
 
 @Module({
-  imports: [DatabaseModule, ClientsModule, UsersModule, TokenModule],
-  controllers: [AuthorizeController, InteractionController],
-  providers: [AuthorizationRequestValidator, InteractionService],
+  imports: [ClientsModule, InteractionModule],
+  controllers: [AuthorizeController],
+  providers: [AuthorizationRequestValidator],
 })
 export class AuthorizeModule {}

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 export type TokenEndpointAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 export type ApplicationType = 'web' | 'native';

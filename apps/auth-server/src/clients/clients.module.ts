@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AUTH_CONFIG } from '../config/auth-config';
 import type { AuthConfig } from '../config/auth-config';
-import { DatabaseModule } from '../database/database.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientAuthenticator } from './client-authenticator';
 import { ClientEventsPublisher } from './client-events.publisher';
 import { ClientRegistrar } from './client-registrar';
@@ -17,9 +17,10 @@ import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 import { RegistrationFloodGuard } from './registration/registration-flood.guard';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
+import { ClientEntity } from './client.entity';
 
 @Module({
-  imports: [DatabaseModule],
+  imports: [TypeOrmModule.forFeature([ClientEntity])],
   controllers: [RegistrationController],
   providers: [
     ClientsService,

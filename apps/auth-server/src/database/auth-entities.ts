@@ -2,26 +2,20 @@ import { EVENTS_ENTITIES } from '@portcullis/events';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { UserEntity } from '../users/user.entity';
-import { InteractionEntity } from '../interaction/interaction.entity';
-import { SessionEntity } from '../interaction/session.entity';
-import { ConsentEntity } from '../interaction/consent.entity';
-import { GrantEntity } from '../token/grant.entity';
-import { AuthorizationCodeEntity } from '../token/authorization-code.entity';
-import { RefreshTokenEntity } from '../token/refresh-token.entity';
-import { AccessTokenRecordEntity } from '../token/access-token-record.entity';
+import { INTERACTION_ENTITIES } from '../authorize/interaction/interaction.entities';
+import { TOKEN_ENTITIES } from '../token/token.entities';
 
-/** Every table the authorization server owns. */
+/**
+ * Every table the authorization server owns, in one place for the data source (the running
+ * server and the migration CLI alike). Each feature module registers its own entities with
+ * `TypeOrmModule.forFeature`; features never import database/.
+ */
 export const AUTH_ENTITIES = [
   SigningKeyEntity,
   ClientEntity,
   UserEntity,
-  InteractionEntity,
-  SessionEntity,
-  ConsentEntity,
-  GrantEntity,
-  AuthorizationCodeEntity,
-  RefreshTokenEntity,
-  AccessTokenRecordEntity,
+  ...INTERACTION_ENTITIES,
+  ...TOKEN_ENTITIES,
   // The transactional outbox of audit events (libs/events).
   ...EVENTS_ENTITIES,
 ];

@@ -3,12 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { initializeUnderStartupLock, StartupLockModule } from '@portcullis/database';
 import type { DataSourceOptions } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
-import { AUTH_ENTITIES } from './auth-entities';
 import { authDataSourceOptions } from './data-source-options';
 
 /**
  * Migrations and start-up seeding (signing keys, BOOTSTRAP_USERS, CLIENTS_FILE) run under the
- * start-up lock (libs/database), so replicas may start together on one database.
+ * start-up lock (libs/database), so replicas may start together on one database. The data
+ * source sees every entity (auth-entities.ts); each feature module registers its own.
  */
 @Module({
   imports: [
@@ -17,9 +17,7 @@ import { authDataSourceOptions } from './data-source-options';
       useFactory: (config: AuthConfig) => authDataSourceOptions(config),
       dataSourceFactory: (options) => initializeUnderStartupLock(options as DataSourceOptions, { log: (m) => new Logger('database').log(m) }),
     }),
-    TypeOrmModule.forFeature(AUTH_ENTITIES),
     StartupLockModule,
   ],
-  exports: [TypeOrmModule],
 })
 export class DatabaseModule {}

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { JwksController } from './jwks.controller';
 import { SigningKeysService } from './signing-keys.service';
+import { SigningKeyEntity } from './signing-key.entity';
 
 @Module({
-  imports: [DatabaseModule],
+  imports: [TypeOrmModule.forFeature([SigningKeyEntity])],
   controllers: [JwksController],
   providers: [SigningKeysService],
   exports: [SigningKeysService],

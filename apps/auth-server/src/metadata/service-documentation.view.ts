@@ -1,6 +1,6 @@
 import { escapeHtml } from '@portcullis/http';
 import { SCOPE_CATALOGUE } from '@portcullis/scopes';
-import { layout } from '../interaction/views/layout.view';
+import { layout } from '../authorize/interaction/views/layout.view';
 
 /**
  * The page `service_documentation` (RFC 8414 §2) points at, served at the issuer URL: what

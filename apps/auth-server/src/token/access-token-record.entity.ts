@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 /**
  * An access token known by its `jti`: recorded when issued under a grant (so revoking the

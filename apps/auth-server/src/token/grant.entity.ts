@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 /**
  * One person's authorization of one client for one resource: the family that an

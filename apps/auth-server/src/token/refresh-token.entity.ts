@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 /** A refresh token (stored as its sha256), one link in its grant's rotation chain. */
 @Entity('refresh_tokens')

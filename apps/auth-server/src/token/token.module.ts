@@ -1,10 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
-import { DatabaseModule } from '../database/database.module';
 import { KeysModule } from '../keys/keys.module';
-import { IntrospectionController } from '../introspection/introspection.controller';
-import { RevocationController } from '../revocation/revocation.controller';
-import { RevocationListController } from '../revocation/revocation-list.controller';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { GRANT_HANDLERS } from './grants/grant-handler';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
@@ -15,10 +12,11 @@ import { OwnTokenInspector } from './own-token.inspector';
 import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
 import { ClientDeletionRevoker } from './client-deletion.revoker';
+import { TOKEN_ENTITIES } from './token.entities';
 
 @Module({
-  imports: [DatabaseModule, KeysModule, ClientsModule],
-  controllers: [TokenController, RevocationController, RevocationListController, IntrospectionController],
+  imports: [TypeOrmModule.forFeature(TOKEN_ENTITIES), KeysModule, ClientsModule],
+  controllers: [TokenController],
   providers: [
     AccessTokenIssuer,
     GrantsService,
@@ -34,6 +32,7 @@ import { ClientDeletionRevoker } from './client-deletion.revoker';
       useFactory: (...handlers: unknown[]) => handlers,
     },
   ],
-  exports: [GrantsService, AccessTokenIssuer],
+  // Revocation and introspection (their own modules) act on tokens through these.
+  exports: [GrantsService, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
 })
 export class TokenModule {}

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DatabaseModule } from '../database/database.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoginThrottle } from './login-throttle';
 import { UsersService } from './users.service';
+import { UserEntity } from './user.entity';
 
 @Module({
-  imports: [DatabaseModule],
+  imports: [TypeOrmModule.forFeature([UserEntity])],
   providers: [UsersService, LoginThrottle],
   exports: [UsersService, LoginThrottle],
 })

@@ -1,4 +1,4 @@
-import { isLoopbackRedirect } from '../../authorize/redirect-uri-matcher';
+import { isLoopbackRedirect } from '@portcullis/oauth';
 import { ApplicationType } from '../client.entity';
 
 /** Longest redirect URI accepted (the clients table stores them as JSON text). */

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, OAuthError, parseScope } from '@portcullis/oauth';
+import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, isValidCodeVerifier, OAuthError, parseScope, verifyS256 } from '@portcullis/oauth';
 import { requireParams } from '@portcullis/http';
 import { ClientEntity } from '../../clients/client.entity';
-import { isValidCodeVerifier, verifyS256 } from '../../authorize/pkce';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 /** A logged-in browser. The cookie holds a random id; only its sha256 is stored. */
 @Entity('sessions')

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { epochColumn } from '../database/epoch-column';
+import { epochColumn } from '@portcullis/database';
 
 /**
  * A validated authorization request waiting for the person to log in and consent. The

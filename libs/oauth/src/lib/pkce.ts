@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { secretsEqual } from '@portcullis/oauth';
+import { secretsEqual } from './secret-compare';
 
 /** RFC 7636 §4.1 / §4.2: 43–128 characters of the unreserved set. */
 const PKCE_VALUE = /^[A-Za-z0-9\-._~]{43,128}$/;
