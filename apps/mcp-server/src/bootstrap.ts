@@ -1,4 +1,4 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '@portcullis/http';
 import { AppModule } from './app.module';
@@ -17,10 +17,6 @@ export async function createMcpServerApp(config: McpServerConfig, options: { req
   // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
   app.get(GracefulDrain).attach(fastify);
   fastify.addHook('onRequest', hostOriginHook(config));
-  if (config.authDisabledForBench) {
-    const logger = new Logger('mcp-server');
-    for (let i = 0; i < 3; i++) logger.warn('AUTH_DISABLED_FOR_BENCH=true: EVERY REQUEST IS SERVED WITHOUT AUTHENTICATION. Benchmarks only.');
-  }
   await app.init();
   await app.get(McpServerHost).ready();
   return app;
