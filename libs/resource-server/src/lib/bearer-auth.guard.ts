@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { OAuthError } from '@portcullis/oauth';
-import { satisfiesScopes } from '@portcullis/scopes';
+import { expandScopes } from '@portcullis/scopes';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenial, type AccessDenialListener } from './access-denial';
 import { BearerChallenges } from './bearer-challenges';
 import { BEARER_STRATEGY, BearerRequestRejected } from './bearer.strategy';
@@ -39,6 +39,11 @@ class Refusal {
 @Injectable()
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private readonly logger = new Logger('BearerAuthGuard');
+  /**
+   * A principal's scopes with their implications. The verifier hands out the same principal
+   * object for every request with the same token, so this is worked out once per token.
+   */
+  private readonly granted = new WeakMap<Principal, ReadonlySet<string>>();
   /** Per controller class, per handler: one handler may be inherited by several controllers. */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteScopes>>();
 
@@ -57,7 +62,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     try {
       await super.canActivate(context);
       const principal = request.user as Principal;
-      if (required.length > 0 && !satisfiesScopes(principal.scopes, required)) {
+      if (required.length > 0 && !this.satisfies(principal, required)) {
         throw this.refusal(this.challenges.insufficientScope(required), 'insufficient_scope', required, principal);
       }
       return true;
@@ -66,6 +71,12 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
       await this.report(err.denial, request);
       throw err.error;
     }
+  }
+
+  private satisfies(principal: Principal, required: readonly string[]): boolean {
+    let have = this.granted.get(principal);
+    if (!have) this.granted.set(principal, (have = expandScopes(principal.scopes)));
+    return required.every((scope) => have.has(scope));
   }
 
   /** Maps what the strategy reported to the precise refusal; called by passport's callback. */
