@@ -2,23 +2,23 @@ const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { existsSync } = require('node:fs');
 const { join, relative } = require('node:path');
 
+const root = join(__dirname, '..');
+
 /**
- * The one webpack configuration of every service: bundle the app's own code and the libs it
- * imports into dist/apps/<app>/main.js (and cli.js when src/cli.ts exists); node_modules stay
- * external and are required at run time.
+ * How every Node bundle of this repository is built: the entry's own code and the libs it
+ * imports into `outputPath`/main.js; node_modules stay external and are required at run time.
  */
-module.exports = function appWebpackConfig(appDir) {
-  const root = join(__dirname, '..');
+function nodeBundle({ outputPath, main, tsConfig, additionalEntryPoints = [] }) {
   return {
-    output: { path: join(root, 'dist', relative(root, appDir)), clean: true },
+    output: { path: outputPath, clean: true },
     devtool: 'source-map',
     plugins: [
       new NxAppWebpackPlugin({
         target: 'node',
         compiler: 'tsc',
-        main: './src/main.ts',
-        additionalEntryPoints: existsSync(join(appDir, 'src/cli.ts')) ? [{ entryName: 'cli', entryPath: './src/cli.ts' }] : [],
-        tsConfig: './tsconfig.json',
+        main,
+        additionalEntryPoints,
+        tsConfig,
         outputHashing: 'none',
         generatePackageJson: false,
         externalDependencies: 'all',
@@ -29,4 +29,18 @@ module.exports = function appWebpackConfig(appDir) {
       }),
     ],
   };
+}
+
+/**
+ * The one webpack configuration of every service: dist/apps/<app>/main.js (and cli.js when
+ * src/cli.ts exists).
+ */
+module.exports = function appWebpackConfig(appDir) {
+  return nodeBundle({
+    outputPath: join(root, 'dist', relative(root, appDir)),
+    main: './src/main.ts',
+    tsConfig: './tsconfig.json',
+    additionalEntryPoints: existsSync(join(appDir, 'src/cli.ts')) ? [{ entryName: 'cli', entryPath: './src/cli.ts' }] : [],
+  });
 };
+module.exports.nodeBundle = nodeBundle;

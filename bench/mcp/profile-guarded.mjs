@@ -1,6 +1,7 @@
 // CPU profile of the built mcp-server under the tools-call bench load: where the time of an
 // authenticated tools/call goes (guard, passport, verifier, MCP SDK, Fastify, Nest).
-//   npm run build && node bench/mcp/profile-guarded.mjs   (PROFILE_DURATION=10 BENCH_CONNECTIONS=32 AUTH_DISABLED_FOR_BENCH=false AUDIT_DISABLED_FOR_BENCH=false)
+//   node bench/mcp/profile-guarded.mjs   (PROFILE_DURATION=10 BENCH_CONNECTIONS=32 BENCH_VARIANT=guarded|unguarded|without-audit)
+// It runs the bench's own entry (bench/mcp/app, built if missing) in the variant asked for.
 // Writes the .cpuprofile to a temp dir (path printed; open it in Chrome DevTools) and prints a summary.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyseProfile } from '../lib/cpu-profile.mjs';
 import { startLocalIssuer } from './local-issuer.mjs';
+import { ensureBenchApp } from './app/bench-app.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.PROFILE_DURATION ?? 10);
@@ -22,7 +24,7 @@ const issuer = await startLocalIssuer();
 // A stand-in for the audit service's ingest, so the relay delivers somewhere local (never :3100).
 const sink = createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end('{}')));
 await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
-const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'dist/apps/mcp-server/main.js'], {
+const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, ensureBenchApp()], {
   cwd: ROOT,
   env: {
     ...process.env,
@@ -31,8 +33,7 @@ const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, 'd
     RESOURCE_URL: resource,
     ISSUER_URL: issuer.issuer,
     SQLITE_PATH: join(dir, 'mcp.sqlite'),
-    AUTH_DISABLED_FOR_BENCH: process.env.AUTH_DISABLED_FOR_BENCH ?? 'false',
-    AUDIT_DISABLED_FOR_BENCH: process.env.AUDIT_DISABLED_FOR_BENCH ?? 'false',
+    BENCH_VARIANT: process.env.BENCH_VARIANT ?? 'guarded',
     AUDIT_INGEST_URL: process.env.PROFILE_INGEST_URL ?? `http://127.0.0.1:${sink.address().port}/internal/events`,
     BROKER_URL: undefined,
   },

@@ -1,13 +1,13 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DatabaseHealthModule } from '@portcullis/http';
 import { EventsModule, RevocationListener } from '@portcullis/events';
-import { ResourceServerModule } from '@portcullis/resource-server';
+import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
 import { GracefulDrain } from './http/graceful-drain';
-import { McpAccessGuard } from './mcp/mcp-access.guard';
+import { DeniedRequestLog } from './mcp/denied-request.log';
 import { McpServerHost } from './mcp/mcp-server.provider';
 import { mcpController } from './mcp/mcp.controller';
 import { protectedResourceController } from './metadata/protected-resource.controller';
@@ -52,17 +52,13 @@ export class AppModule {
           cacheSize: config.tokenCacheSize,
           revocations,
         }),
-        ...(config.auditDisabledForBench
-          ? []
-          : [
-              EventsModule.forRoot({
-                source: MCP_EVENT_SOURCE,
-                brokerUrl: config.brokerUrl,
-                auditIngestUrl: config.auditIngestUrl,
-                auditIngestSecret: config.auditIngestSecret,
-                onError: (message) => logger.warn(`audit events: ${message}`),
-              }),
-            ]),
+        EventsModule.forRoot({
+          source: MCP_EVENT_SOURCE,
+          brokerUrl: config.brokerUrl,
+          auditIngestUrl: config.auditIngestUrl,
+          auditIngestSecret: config.auditIngestSecret,
+          onError: (message) => logger.warn(`audit events: ${message}`),
+        }),
       ],
       controllers: [mcpController(config.mcpPath), protectedResourceController(config.mcpPath)],
       providers: [
@@ -71,7 +67,13 @@ export class AppModule {
         WatchlistService,
         McpServerHost,
         McpAudit,
-        McpAccessGuard,
+        DeniedRequestLog,
+        // The bearer guard's refusals: first the log line, then the audit event (both before the answer).
+        {
+          provide: ACCESS_DENIAL_LISTENERS,
+          useFactory: (log: DeniedRequestLog, audit: McpAudit): AccessDenialListener[] => [log, audit],
+          inject: [DeniedRequestLog, McpAudit],
+        },
         GracefulDrain,
       ],
     };

@@ -1,26 +1,31 @@
-import { Logger, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp } from '@portcullis/http';
+import { createHttpApp, type NestApplicationSource } from '@portcullis/http';
 import { AppModule } from './app.module';
 import type { McpServerConfig } from './config/mcp-server.config';
 import { GracefulDrain } from './http/graceful-drain';
 import { hostOriginHook } from './http/host-origin.hook';
 import { McpServerHost } from './mcp/mcp-server.provider';
 
-/** Builds the application (not listening yet), for main.ts and for tests. */
-export async function createMcpServerApp(config: McpServerConfig, options: { requestLog?: boolean } = {}): Promise<NestFastifyApplication> {
+export interface McpServerAppOptions {
+  requestLog?: boolean;
+  /**
+   * The compiled `AppModule.register(config)` to serve instead, e.g. a TestingModule whose
+   * providers a benchmark overrode (bench/mcp builds one without the guard).
+   */
+  module?: NestApplicationSource;
+}
+
+/** Builds the application (not listening yet), for main.ts, tests and benchmarks. */
+export async function createMcpServerApp(config: McpServerConfig, options: McpServerAppOptions = {}): Promise<NestFastifyApplication> {
   // createHttpApp takes a module class; the configured AppModule is wrapped in one.
   @Module({ imports: [AppModule.register(config)] })
   class McpServerRootModule {}
-  const app = await createHttpApp(McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy });
+  const app = await createHttpApp(options.module ?? McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy });
   const fastify = app.getHttpAdapter().getInstance();
   // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
   app.get(GracefulDrain).attach(fastify);
   fastify.addHook('onRequest', hostOriginHook(config));
-  if (config.authDisabledForBench) {
-    const logger = new Logger('mcp-server');
-    for (let i = 0; i < 3; i++) logger.warn('AUTH_DISABLED_FOR_BENCH=true: EVERY REQUEST IS SERVED WITHOUT AUTHENTICATION. Benchmarks only.');
-  }
   await app.init();
   await app.get(McpServerHost).ready();
   return app;

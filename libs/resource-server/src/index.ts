@@ -3,6 +3,7 @@ export * from './lib/revocation-list';
 export * from './lib/verified-token-cache';
 export * from './lib/access-token-verifier';
 export * from './lib/bearer-challenges';
+export * from './lib/access-denial';
 export * from './lib/require-scopes.decorator';
 export * from './lib/bearer.strategy';
 export * from './lib/bearer-auth.guard';

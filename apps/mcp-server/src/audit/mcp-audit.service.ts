@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EventContractError, EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents } from '@portcullis/events';
-import type { AccessDenial, Principal } from '@portcullis/resource-server';
+import type { AccessDenial, AccessDenialListener, Principal } from '@portcullis/resource-server';
+import type { FastifyRequest } from 'fastify';
 import { isOwnMethod, isOwnTool } from '../mcp/own-names';
 
 type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
@@ -46,13 +47,14 @@ function target(body: unknown): { method?: string; tool?: string } {
  * and only once verified.
  */
 @Injectable()
-export class McpAudit {
+export class McpAudit implements AccessDenialListener {
   private readonly logger = new Logger('McpAudit');
 
-  /** `events` is absent when AUDIT_DISABLED_FOR_BENCH is on. */
-  constructor(@Optional() @Inject(AuditEvents) private readonly events?: AuditEvents) {}
+  constructor(@Inject(AuditEvents) private readonly events: AuditEvents) {}
 
-  async requestDenied(denial: AccessDenial, body: unknown): Promise<void> {
+  /** The bearer guard's refusals (this is one of its denial listeners). */
+  async accessDenied(denial: AccessDenial, request: FastifyRequest): Promise<void> {
+    const body = request.body;
     // The contract covers 401 and 403; a 400 (a token in the URL, a malformed header) is a bad request, not an access decision.
     if (denial.status !== 401 && denial.status !== 403) return;
     const principal = denial.principal;
@@ -75,7 +77,6 @@ export class McpAudit {
    * requests, in order (what the dispatcher returns).
    */
   async toolsCalled(messages: readonly JSONRPCMessage[], responses: readonly JSONRPCMessage[], principal: Principal, durationMs: number): Promise<void> {
-    if (!this.events) return;
     const recorded: Promise<void>[] = [];
     let i = 0;
     for (const message of messages) {
@@ -113,7 +114,6 @@ export class McpAudit {
    * record of its own request.
    */
   private async record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
-    if (!this.events) return;
     try {
       await this.events.emit(type, data, options);
       return;

@@ -11,7 +11,6 @@ describe('mcp-server configuration', () => {
       issuer: 'http://localhost:9000',
       resourceMetadataUrl: 'http://localhost:3000/.well-known/oauth-protected-resource/mcp',
       allowedHosts: ['localhost:3000', '127.0.0.1:3000', '[::1]:3000'],
-      authDisabledForBench: false,
     });
   });
 
@@ -25,9 +24,9 @@ describe('mcp-server configuration', () => {
     expect(parseConfig(mcpServerConfigSchema, { ALLOWED_HOSTS: 'A.example, b.example:81' }).allowedHosts).toEqual(['a.example', 'b.example:81']);
   });
 
-  it('refuses the bench switch in production', () => {
-    expect(() => parseConfig(mcpServerConfigSchema, { NODE_ENV: 'production', AUTH_DISABLED_FOR_BENCH: 'true' })).toThrow(ConfigError);
-    expect(parseConfig(mcpServerConfigSchema, { AUTH_DISABLED_FOR_BENCH: 'true' }).authDisabledForBench).toBe(true);
+  it('has no setting that turns authentication or auditing off (the bench builds its own app)', () => {
+    const config = parseConfig(mcpServerConfigSchema, { AUTH_DISABLED_FOR_BENCH: 'true', AUDIT_DISABLED_FOR_BENCH: 'true' });
+    expect(Object.keys(config).filter((key) => /disabled|bench/i.test(key))).toEqual([]);
   });
 
   it('reads TRUST_PROXY with the shared schema: false by default, hops or addresses, never true', () => {

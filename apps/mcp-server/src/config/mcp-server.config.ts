@@ -1,4 +1,4 @@
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { amqpUrl, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
@@ -20,8 +20,6 @@ export const mcpServerConfigSchema = z
     ALLOWED_HOSTS: csv,
     /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
     ALLOWED_ORIGINS: csv,
-    /** Benchmarks only: serve every request as a fixed principal. Refused in production. */
-    AUTH_DISABLED_FOR_BENCH: booleanFlag(false),
     TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
     /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
     BROKER_URL: amqpUrl,
@@ -33,8 +31,6 @@ export const mcpServerConfigSchema = z
     REVOCATIONS_URL: httpUrl.optional(),
     /** Poll period of REVOCATIONS_URL when there is no broker. */
     REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
-    /** Benchmarks only: record no audit events, to measure what recording costs. Refused in production. */
-    AUDIT_DISABLED_FOR_BENCH: booleanFlag(false),
     /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
     TRUST_PROXY: trustProxy,
     /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
@@ -43,9 +39,6 @@ export const mcpServerConfigSchema = z
     SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
-    for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
-      if (env[flag] && env.NODE_ENV === 'production') ctx.addIssue({ code: 'custom', path: [flag], message: 'must not be set when NODE_ENV=production' });
-    }
     const resource = canonicalResource(env.RESOURCE_URL);
     if (!resource) {
       ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must be an absolute http(s) URL without fragment' });
@@ -78,14 +71,12 @@ export const mcpServerConfigSchema = z
       sqlitePath: env.SQLITE_PATH,
       allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
       allowedOrigins: env.ALLOWED_ORIGINS.includes('*') ? [] : env.ALLOWED_ORIGINS,
-      authDisabledForBench: env.AUTH_DISABLED_FOR_BENCH,
       tokenCacheSize: env.TOKEN_CACHE_SIZE,
       brokerUrl: env.BROKER_URL,
       auditIngestUrl: env.AUDIT_INGEST_URL,
       auditIngestSecret: env.AUDIT_INGEST_SECRET,
       revocationsUrl: env.REVOCATIONS_URL ?? `${env.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
       revocationsPollMs: env.REVOCATIONS_POLL_MS,
-      auditDisabledForBench: env.AUDIT_DISABLED_FOR_BENCH,
       trustProxy: env.TRUST_PROXY,
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
       shutdownDrainTimeoutMs: Math.max(env.SHUTDOWN_DRAIN_TIMEOUT_MS, env.SHUTDOWN_DELAY_MS),

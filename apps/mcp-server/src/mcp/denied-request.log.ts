@@ -1,5 +1,7 @@
-import { Logger } from '@nestjs/common';
-import type { AccessDenial } from '@portcullis/resource-server';
+import { Injectable, Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { markRefusalLogged } from '@portcullis/http';
+import type { AccessDenial, AccessDenialListener } from '@portcullis/resource-server';
 import { isOwnMethod, isOwnTool } from './own-names';
 
 /** What an operator reads about one refused MCP request. Never the token, never caller free text. */
@@ -36,11 +38,14 @@ export function deniedRequestLine(denial: AccessDenial, body: unknown): DeniedRe
 /**
  * One JSON line per refused request (the app's logger writes JSON), so a person at a terminal
  * can tell why a client was turned away without a debugger — and without a secret in the log.
+ * The line marks the refusal as logged, so the shared error filter does not log it again.
  */
-export class DeniedRequestLog {
+@Injectable()
+export class DeniedRequestLog implements AccessDenialListener {
   private readonly logger = new Logger('McpAccess');
 
-  record(denial: AccessDenial, body: unknown): void {
-    this.logger.log(deniedRequestLine(denial, body));
+  accessDenied(denial: AccessDenial, request: FastifyRequest): void {
+    this.logger.log(deniedRequestLine(denial, request.body));
+    markRefusalLogged(request);
   }
 }

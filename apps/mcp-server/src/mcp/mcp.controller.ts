@@ -1,10 +1,9 @@
 import { Controller, Delete, Get, Inject, Post, Req, Res, type Type, UseGuards } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
-import { CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
+import { BearerAuthGuard, CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { McpAudit } from '../audit/mcp-audit.service';
-import { McpAccessGuard } from './mcp-access.guard';
 import { McpServerHost } from './mcp-server.provider';
 import { requiredScopesForMcpBody } from './tool-scopes';
 
@@ -41,7 +40,7 @@ export class McpEndpoint {
   ) {}
 
   @Post()
-  @UseGuards(McpAccessGuard)
+  @UseGuards(BearerAuthGuard)
   @RequireScopesFor((request) => requiredScopesForMcpBody(request.body))
   async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
     const accept = request.headers.accept;
@@ -83,7 +82,7 @@ export class McpEndpoint {
    * a token learns where to get one (the 401 challenge), not which methods exist.
    */
   @Get()
-  @UseGuards(McpAccessGuard)
+  @UseGuards(BearerAuthGuard)
   get(@Res() reply: FastifyReply): void {
     reply.header('allow', 'POST');
     rpcError(reply, 405, -32000, 'Method not allowed: this server is stateless; use POST');
@@ -91,7 +90,7 @@ export class McpEndpoint {
 
   /** No sessions, so nothing to terminate (after authentication, as GET). */
   @Delete()
-  @UseGuards(McpAccessGuard)
+  @UseGuards(BearerAuthGuard)
   delete(@Res() reply: FastifyReply): void {
     reply.header('allow', 'POST');
     rpcError(reply, 405, -32000, 'Method not allowed: this server keeps no sessions');

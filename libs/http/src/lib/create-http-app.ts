@@ -1,4 +1,4 @@
-import { ConsoleLogger, INestApplication, LogLevel, Type } from '@nestjs/common';
+import { ConsoleLogger, INestApplication, LogLevel, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
@@ -23,6 +23,14 @@ export interface HttpAppOptions {
   trustProxy?: TrustProxy;
 }
 
+/**
+ * A compiled module that makes its own application, e.g. a `TestingModule` whose providers a
+ * test or a benchmark has overridden: served exactly like a module class.
+ */
+export interface NestApplicationSource {
+  createNestApplication<T extends INestApplication = INestApplication>(adapter: FastifyAdapter, options?: NestApplicationOptions): T;
+}
+
 /** Paths under /internal/ are for other services only, never for browsers (no CORS). */
 export const INTERNAL_PATH_PREFIX = '/internal/';
 
@@ -42,7 +50,7 @@ function pathOnly(url: string): string {
  * `WWW-Authenticate` exposed so they can read challenges) on every path but /internal/, one
  * error filter, and request logs that carry a request id and never a query string or body.
  */
-export async function createHttpApp(module: Type<unknown>, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(module: Type<unknown> | NestApplicationSource, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   const adapter = new FastifyAdapter({
@@ -65,7 +73,7 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
         }
       : false,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+  const nestOptions: NestApplicationOptions = {
     // The application's own log lines are JSON too, like the request lines: one object a line.
     logger: new ConsoleLogger({
       json: true,
@@ -74,7 +82,11 @@ export async function createHttpApp(module: Type<unknown>, options: HttpAppOptio
     bufferLogs: false,
     // Form bodies are parsed by our own parser (parseForm): repeated parameters are seen, and capped.
     bodyParser: false,
-  });
+  };
+  const app =
+    'createNestApplication' in module
+      ? module.createNestApplication<NestFastifyApplication>(adapter, nestOptions)
+      : await NestFactory.create<NestFastifyApplication>(module, adapter, nestOptions);
   const fastify = app.getHttpAdapter().getInstance();
   registerParamsParsers(fastify, bodyLimit);
   await fastify.register(cookie);

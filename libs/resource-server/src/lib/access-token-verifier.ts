@@ -90,17 +90,6 @@ export class AccessTokenVerifier {
     }
   }
 
-  /**
-   * The principal of a token this process has already verified, if it is still unexpired (the
-   * cache checks `exp` on every hit) and not revoked (asked on every call); otherwise undefined,
-   * and the caller must run the full `verify`. Synchronous, for the guard's fast path.
-   */
-  peek(token: string): Principal | undefined {
-    const cached = this.cache.get(token);
-    if (!cached || this.revocations.isRevoked(cached.jti)) return undefined;
-    return cached;
-  }
-
   /** Forgets every cached verification (e.g. after the issuer rotated keys out in a hurry). */
   clearCache(): void {
     this.cache.clear();

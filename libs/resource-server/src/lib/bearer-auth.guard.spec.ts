@@ -9,6 +9,7 @@ import type { Principal } from './principal';
 import { ResourceServerModule } from './resource-server.module';
 import { InMemoryRevocationList } from './revocation-list';
 import { TestIssuer } from '@portcullis/testing';
+import { ACCESS_DENIAL_LISTENERS, type AccessDenial } from './access-denial';
 
 const RESOURCE = 'http://localhost:3000/mcp';
 const METADATA = 'http://localhost:3000/.well-known/oauth-protected-resource/mcp';
@@ -43,6 +44,7 @@ describe('BearerAuthGuard', () => {
   let issuer: TestIssuer;
   let app: NestFastifyApplication;
   const revocations = new InMemoryRevocationList();
+  const denials: AccessDenial[] = [];
 
   beforeAll(async () => {
     issuer = await new TestIssuer(RESOURCE).start();
@@ -57,6 +59,19 @@ describe('BearerAuthGuard', () => {
         }),
       ],
       controllers: [ProbeController],
+      providers: [
+        {
+          provide: ACCESS_DENIAL_LISTENERS,
+          useValue: [
+            {
+              accessDenied: () => {
+                throw new Error('a broken listener');
+              },
+            },
+            { accessDenied: (denial: AccessDenial) => void denials.push(denial) },
+          ],
+        },
+      ],
     })
     class ProbeModule {}
     app = await createHttpApp(ProbeModule, { requestLog: false });
@@ -177,5 +192,32 @@ describe('BearerAuthGuard', () => {
   it('exposes WWW-Authenticate to browsers on a 401 (CORS)', async () => {
     const res = await get('/read', { origin: 'http://app.example' });
     expect(res.headers['access-control-expose-headers']).toContain('WWW-Authenticate');
+  });
+
+  describe('denial listeners', () => {
+    beforeEach(() => (denials.length = 0));
+
+    it('are told each refusal with its precise reason, and a failing one changes no answer', async () => {
+      expect((await get('/read')).statusCode).toBe(401);
+      expect((await get('/read', { authorization: 'Bearer a b' })).statusCode).toBe(400);
+      expect((await get('/read', { authorization: 'Bearer not-a-jwt' })).statusCode).toBe(401);
+      expect(denials).toEqual([
+        { status: 401, reason: 'missing_token', description: 'an access token is required', requiredScopes: ['watchlist:read'] },
+        { status: 400, reason: 'invalid_request', description: 'malformed Authorization header', requiredScopes: ['watchlist:read'] },
+        { status: 401, reason: 'malformed', description: 'the access token is not a well-formed JWT', requiredScopes: ['watchlist:read'] },
+      ]);
+    });
+
+    it('learn whose verified token lacked the scope (403), never the token itself', async () => {
+      const token = await issuer.mint({ claims: { scope: 'sentiment:analyze' } });
+      expect((await get('/read', { authorization: `Bearer ${token}` })).statusCode).toBe(403);
+      expect(denials).toEqual([expect.objectContaining({ status: 403, reason: 'insufficient_scope', principal: expect.objectContaining({ subject: 'alice' }) })]);
+      expect(JSON.stringify(denials)).not.toContain(token);
+    });
+
+    it('hear nothing of a request that is let through', async () => {
+      expect((await get('/read', { authorization: `Bearer ${await issuer.mint()}` })).statusCode).toBe(200);
+      expect(denials).toEqual([]);
+    });
   });
 });

@@ -1,17 +1,50 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { Strategy } from 'passport-http-bearer';
+import { Strategy, type VerifyFunction } from 'passport-http-bearer';
 import { AccessTokenVerifier } from './access-token-verifier';
 import { type Principal, TokenRejected } from './principal';
 
 /** Registered with passport under this name (one resource server per process). */
 export const BEARER_STRATEGY = 'portcullis-bearer';
 
-/** passport-http-bearer extracts the token; the verifier decides. */
+/**
+ * The request does not carry its token the one way this resource accepts (RFC 6750 §3.1
+ * `invalid_request`). Raised by the strategy, so the guard learns why from its type.
+ */
+export class BearerRequestRejected extends Error {
+  constructor(readonly description: string) {
+    super(description);
+    this.name = 'BearerRequestRejected';
+  }
+}
+
+type PassportRequest = Parameters<Strategy<VerifyFunction>['authenticate']>[0];
+
+interface BearerRequest {
+  headers: Record<string, unknown>;
+  query?: unknown;
+  body?: unknown;
+}
+
+/**
+ * passport-http-bearer extracts the token; the verifier decides. Before extraction the
+ * strategy refuses, with its reason, the two request shapes passport-http-bearer would either
+ * accept or refuse without one: a token outside the Authorization header, and a header that is
+ * not one scheme and one credential.
+ */
 @Injectable()
 export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
   constructor(@Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier) {
     super();
+  }
+
+  /** Set by passport on the per-request copy of the strategy (passport-strategy's `error` action). */
+  declare error: (err: Error) => void;
+
+  override authenticate(request: PassportRequest, options?: object): void {
+    const problem = requestShapeProblem(request as BearerRequest);
+    if (problem) return this.error(new BearerRequestRejected(problem));
+    super.authenticate(request, options);
   }
 
   async validate(token: string): Promise<Principal> {
@@ -19,4 +52,22 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     if (!result.ok) throw new TokenRejected(result.reason, result.detail, result.principal);
     return result.principal;
   }
+}
+
+function requestShapeProblem(request: BearerRequest): string | undefined {
+  // RFC 9728 bearer_methods_supported is ["header"]: a token in the URI leaks into logs and
+  // histories (RFC 6750 §5.3), and one in a body is not offered. Refused, never used.
+  if (hasParam(request.query, 'access_token') || hasParam(request.body, 'access_token')) {
+    return 'access tokens are accepted only in the Authorization header';
+  }
+  // RFC 6750 §2.1 (credentials = "Bearer" 1*SP b64token, as RFC 7235 §2.1 frames every
+  // scheme): one scheme, one space, one credential. Another scheme in that form is simply no
+  // bearer token (a bare 401 challenge follows); anything else is a malformed request.
+  const header = request.headers['authorization'];
+  if (typeof header === 'string' && header !== '' && header.split(' ').length !== 2) return 'malformed Authorization header';
+  return undefined;
+}
+
+function hasParam(container: unknown, name: string): boolean {
+  return typeof container === 'object' && container !== null && !Array.isArray(container) && Object.hasOwn(container, name);
 }
