@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CookieBrowser } from './cookie-browser';
+import { type Backend, INITIAL_ACCESS_TOKEN } from './oauth/auth-server';
 import { freePort } from './free-port';
 import { type RunningService, startService } from './start-service';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -14,9 +15,6 @@ import { createTestDatabase, type TestDatabase } from './test-database';
  * revocation (RFC 7009) and client deletion (RFC 7592 §2.3). Endpoints come from the RFC 8414
  * metadata, never from assumed paths.
  */
-export type Backend = 'sqlite' | 'postgres';
-
-export const INITIAL_ACCESS_TOKEN = 'mcp-tests-initial-access-token-7d2e';
 export const PERSON = { username: 'alice', password: 'alice-correct-horse-1' };
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 
@@ -45,7 +43,7 @@ export interface TokenResponse {
 }
 
 /** The tokens a person's code flow ended with, and the client it registered for it. */
-export interface CodeFlowResult extends TokenResponse {
+export interface PersonTokens extends TokenResponse {
   client: Client;
 }
 
@@ -61,7 +59,7 @@ export interface RealAuthServer {
    * client is a public native one, or with `trusted` a confidential one registered with the
    * initial access token (only trusted clients may hold privileged scopes such as audit:read).
    */
-  codeFlow(resource: string, scope: string, options?: { trusted?: boolean }): Promise<CodeFlowResult>;
+  codeFlow(resource: string, scope: string, options?: { trusted?: boolean }): Promise<PersonTokens>;
   revoke(client: Client, token: string): Promise<Response>;
   /** RFC 7592 §2.3: deletes the client (and so revokes its grants and tokens). */
   deleteClient(client: Client): Promise<Response>;
