@@ -9,7 +9,6 @@ export * from './lib/oauth/auth-server';
 export * from './lib/oauth/browser';
 export * from './lib/oauth/oauth-client';
 export * from './lib/real-auth-server';
-export * from './lib/cookie-browser';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/barrier-proxy';
 export * from './lib/nginx';
