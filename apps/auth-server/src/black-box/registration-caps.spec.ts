@@ -1,9 +1,4 @@
-import {
-  AuthServer,
-  oauthError,
-  registrationResponse,
-  startAuthServer,
-} from '@portcullis/testing';
+import { AuthServer, oauthError, registrationResponse, startAuthServer } from '@portcullis/testing';
 
 const base = {
   client_name: 'Caps check',

@@ -1,11 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  AuthServer,
-  endpoint,
-  REDIRECT,
-  startAuthServer,
-} from '@portcullis/testing';
+import { AuthServer, endpoint, REDIRECT, startAuthServer } from '@portcullis/testing';
 
 const LIMIT = 3;
 
