@@ -15,18 +15,10 @@ import {
   type McpApp,
   stepUp,
 } from './support/mcp-app';
-import {
-  type AuthorizationServerMetadata,
-  auditStory,
-  callToolDirectly,
-  clientCredentialsToken,
-  type CloudEvent,
-  discover,
-  type RegisteredClient,
-  registerTrusted,
-} from './support/oauth-http';
+import { auditStory, callToolDirectly, type CloudEvent } from './support/oauth-http';
+import { type AuthServer, clientCredentialsTokens, endpoint, type RegisteredClient, registerTrustedClient } from '@portcullis/testing';
 import { ARTIFACTS, Person } from './support/person';
-import { INITIAL_ACCESS_TOKEN, PERSON, startTopology, type Topology } from './support/topology';
+import { PERSON, startTopology, type Topology } from './support/topology';
 
 /*
  * The whole system as a user meets it: the production topology as processes from dist/
@@ -66,7 +58,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
   let topo: Topology;
   let callback: CallbackServer;
   let person: Person;
-  let as: AuthorizationServerMetadata;
+  let as: AuthServer;
   let provider: BrowserClientProvider;
   let app: McpApp;
   let auditor: RegisteredClient;
@@ -79,8 +71,8 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     callback = await new CallbackServer().start();
     person = new Person(PERSON, callback.url);
     await person.open();
-    as = await discover(topo.mcpUrl);
-    auditor = await registerTrusted(as, INITIAL_ACCESS_TOKEN, 'E2E auditor', Scope.AuditRead);
+    as = topo.authServer;
+    auditor = await registerTrustedClient(as, { client_name: 'E2E auditor', scope: Scope.AuditRead });
   }, 180_000);
 
   afterAll(async () => {
@@ -97,7 +89,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
 
   /** One client's events from the audit API, with a fresh audit:read token (lifetimes are short here). */
   async function story(clientId: string): Promise<CloudEvent[]> {
-    const token = await clientCredentialsToken(as, auditor, topo.auditResource, Scope.AuditRead);
+    const { access_token: token } = await clientCredentialsTokens(as, auditor, { resource: topo.auditResource, scope: Scope.AuditRead });
     return auditStory(topo.auditUrl, token, clientId, startedAt, new Date(Date.now() + 60_000));
   }
 
@@ -202,7 +194,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
       expect(ok.status).toBe(200);
     }
 
-    const revoked = await fetch(as.revocation_endpoint, {
+    const revoked = await fetch(endpoint(as, 'revocation_endpoint'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: refresh_token!, token_type_hint: 'refresh_token', client_id: provider.clientId }).toString(),
@@ -235,7 +227,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     console.log(`revocation → refused by every replica: ${latencies.join(' / ')} ms (replicas 1..${REPLICAS})`);
 
     // The refresh token is dead too.
-    const refresh = await fetch(as.token_endpoint, {
+    const refresh = await fetch(endpoint(as, 'token_endpoint'), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refresh_token!, client_id: provider.clientId }).toString(),
@@ -268,9 +260,9 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
 
   it('client credentials: a trusted machine client calls tools with no person involved', async () => {
     const scope = `${Scope.SentimentAnalyze} ${Scope.SentimentRead}`;
-    const machine = await registerTrusted(as, INITIAL_ACCESS_TOKEN, 'E2E nightly job', scope);
+    const machine = await registerTrustedClient(as, { client_name: 'E2E nightly job', scope });
     const visitsBefore = callback.received.length;
-    const machineProvider = new ClientCredentialsProvider({ clientId: machine.client_id, clientSecret: machine.client_secret, scope, expectedIssuer: as.issuer });
+    const machineProvider = new ClientCredentialsProvider({ clientId: machine.client_id, clientSecret: machine.client_secret!, scope, expectedIssuer: as.issuer });
     const client = new Client({ name: 'portcullis-e2e-machine', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(topo.mcpUrl), { authProvider: machineProvider }));
     try {

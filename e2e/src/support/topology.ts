@@ -1,20 +1,22 @@
 import * as amqp from 'amqplib';
 import { randomBytes } from 'node:crypto';
 import {
+  type AuthServer,
   createTestDatabase,
   freePort,
   type RoundRobinProxy,
   type RunningService,
   startRoundRobinProxy,
+  startAuthServer,
   startService,
   type TestDatabase,
+  USERS,
 } from '@portcullis/testing';
 
 /** The broker every test on this machine shares; the exchange `portcullis.events` is shared too. */
 export const BROKER_URL = process.env.TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-export const PERSON = { username: 'erin', password: 'erin-e2e-correct-horse-9' };
-export const INITIAL_ACCESS_TOKEN = `e2e-initial-access-${randomBytes(12).toString('hex')}`;
+export const PERSON = USERS.alice;
 
 export interface TopologyOptions {
   replicas: number;
@@ -34,6 +36,8 @@ export interface Topology {
   auditUrl: string;
   auditResource: string;
   proxy: RoundRobinProxy;
+  /** The authorization server, started and discovered by the shared OAuth test client. */
+  authServer: AuthServer;
   auth: RunningService;
   audit: RunningService;
   replicas: RunningService[];
@@ -80,16 +84,17 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
   const databases: TestDatabase[] = [];
   const services: RunningService[] = [];
   let proxy: RoundRobinProxy | undefined;
+  let authServer: AuthServer | undefined;
   const stop = async () => {
     await proxy?.close();
-    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all([...services.map((s) => s.stop()), authServer?.stop()]);
     await Promise.all(databases.map((d) => d.drop().catch(() => undefined)));
     await deleteQueues(auditQueue).catch(() => undefined);
   };
 
   try {
-    const [authDb, auditDb, mcpDb] = await Promise.all([createTestDatabase('e2e_auth'), createTestDatabase('e2e_audit'), createTestDatabase('e2e_mcp')]);
-    databases.push(authDb, auditDb, mcpDb);
+    const [auditDb, mcpDb] = await Promise.all([createTestDatabase('e2e_audit'), createTestDatabase('e2e_mcp')]);
+    databases.push(auditDb, mcpDb);
 
 
     // The audit service first: its queue must exist before the first event is published.
@@ -102,17 +107,11 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     });
     services.push(audit);
 
-    const auth = await start('auth-server', authPort, {
-      ISSUER_URL: issuer,
-      DATABASE_URL: authDb.url,
-      BROKER_URL,
-      MCP_RESOURCE_URL: mcpUrl,
-      AUDIT_RESOURCE_URL: auditResource,
-      BOOTSTRAP_USERS: `${PERSON.username}:${PERSON.password}`,
-      REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
-      ACCESS_TOKEN_TTL: String(options.accessTokenTtl),
-    });
-    services.push(auth);
+    authServer = await startAuthServer(
+      'postgres',
+      { BROKER_URL, MCP_RESOURCE_URL: mcpUrl, AUDIT_RESOURCE_URL: auditResource, ACCESS_TOKEN_TTL: String(options.accessTokenTtl) },
+      { port: authPort, timeoutMs: 60_000 },
+    );
 
     const replicas: RunningService[] = [];
     for (const port of replicaPorts) {
@@ -129,7 +128,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
       replicas.map((r) => r.url),
       proxyPort,
     );
-    return { issuer, mcpUrl, auditUrl, auditResource, proxy, auth, audit, replicas, auditQueue, stop };
+    return { issuer, mcpUrl, auditUrl, auditResource, proxy, authServer, auth: authServer.service, audit, replicas, auditQueue, stop };
   } catch (err) {
     await stop();
     throw err;

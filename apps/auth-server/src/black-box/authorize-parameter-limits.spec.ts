@@ -1,7 +1,16 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { EventSink } from '@portcullis/testing';
-import { authorizationUrl, endpoint, RegisteredClient, registerPublicClient, REDIRECT, sleep } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  AuthServer,
+  BACKENDS,
+  endpoint,
+  EventSink,
+  REDIRECT,
+  RegisteredClient,
+  registerPublicClient,
+  sleep,
+  startAuthServer,
+} from '@portcullis/testing';
 
 /**
  * Issue 9, "Unbounded storage from unauthenticated requests": every authorization parameter

@@ -1,7 +1,17 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { Browser, expectPage, isLoginPage } from './harness/browser';
-import { AUDIT, authorizationUrl, AuthorizationParams, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import {
+  AUDIT,
+  AuthorizationParams,
+  authorizationUrl,
+  AuthServer,
+  BACKENDS,
+  Browser,
+  expectPage,
+  isLoginPage,
+  RegisteredClient,
+  registerPublicClient,
+  startAuthServer,
+} from '@portcullis/testing';
 
 /**
  * Every way an authorization request is refused (OAuth 2.1 §4.1.2.1): errors about the client

@@ -1,5 +1,14 @@
-import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { authorizationUrl, endpoint, RegisteredClient, registerPublicClient, registerTrustedClient, resourceServerClient } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  AuthServer,
+  BACKENDS,
+  endpoint,
+  RegisteredClient,
+  registerPublicClient,
+  registerTrustedClient,
+  resourceServerClient,
+  startAuthServer,
+} from '@portcullis/testing';
 
 interface Case {
   name: string;

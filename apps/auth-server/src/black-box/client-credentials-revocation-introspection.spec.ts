@@ -1,11 +1,13 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, insecure, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
 import {
   AUDIT,
+  AuthServer,
+  BACKENDS,
+  Browser,
   clientAuth,
   clientCredentials,
   codeFlow,
+  insecure,
   introspect,
   MCP,
   oauthError,
@@ -16,8 +18,10 @@ import {
   registerTrustedClient,
   resourceServerClient,
   revoke,
+  startAuthServer,
+  USERS,
   verifyAccessToken,
-} from './harness/oauth-client';
+} from '@portcullis/testing';
 
 /** Machine clients (OAuth 2.1 §4.2), revocation (RFC 7009) and introspection (RFC 7662). */
 describe.each(BACKENDS)('auth-server black box on %s: client credentials, revocation, introspection', (backend) => {

@@ -1,6 +1,15 @@
-import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
-import { codeFlow, introspect, registerPublicClient, RegisteredClient, resourceServerClient } from './harness/oauth-client';
+import {
+  AuthServer,
+  BACKENDS,
+  Browser,
+  codeFlow,
+  introspect,
+  RegisteredClient,
+  registerPublicClient,
+  resourceServerClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /** RFC 7592 §2.3: deleting a client invalidates what was issued to it. */
 describe.each(BACKENDS)('auth-server black box on %s: client deletion', (backend) => {

@@ -1,6 +1,18 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, insecure, startAuthServer, USERS } from './harness/auth-server';
-import { exchangeCode, introspect, issueCodes, oauthError, RegisteredClient, registerPublicClient, resourceServerClient } from './harness/oauth-client';
+import {
+  AuthServer,
+  BACKENDS,
+  exchangeCode,
+  insecure,
+  introspect,
+  issueCodes,
+  oauthError,
+  RegisteredClient,
+  registerPublicClient,
+  resourceServerClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /**
  * The code exchange has a fast path and a database path. The process that issued a code

@@ -1,17 +1,23 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, expectRedirect, isConsentPage } from './harness/browser';
 import {
   authorizationUrl,
   authorizeInBrowser,
+  AuthServer,
+  BACKENDS,
+  Browser,
   codeFlow,
   exchangeCode,
+  expectPage,
+  expectRedirect,
+  isConsentPage,
   MCP,
   oauthError,
   RegisteredClient,
   registerPublicClient,
+  startAuthServer,
+  USERS,
   verifyAccessToken,
-} from './harness/oauth-client';
+} from '@portcullis/testing';
 
 /** The people's flow: authorization code with PKCE through the real login and consent pages. */
 describe.each(BACKENDS)('auth-server black box on %s: authorization code flow', (backend) => {

@@ -1,6 +1,16 @@
-import { CuttableTcpProxy, EventSink, startCuttableTcpProxy, TEST_POSTGRES_URL } from '@portcullis/testing';
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { clientCredentials, MCP, RegisteredClient, registerTrustedClient, sleep } from './harness/oauth-client';
+import {
+  AuthServer,
+  clientCredentials,
+  CuttableTcpProxy,
+  EventSink,
+  MCP,
+  RegisteredClient,
+  registerTrustedClient,
+  sleep,
+  startAuthServer,
+  startCuttableTcpProxy,
+  TEST_POSTGRES_URL,
+} from '@portcullis/testing';
 
 interface Answer {
   status: number;

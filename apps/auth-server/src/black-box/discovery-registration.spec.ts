@@ -1,6 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer } from './harness/auth-server';
-import { oauthError, REDIRECT, register, registerPublicClient, registrationResponse } from './harness/oauth-client';
+import { AuthServer, BACKENDS, oauthError, REDIRECT, register, registerPublicClient, registrationResponse, startAuthServer } from '@portcullis/testing';
 
 /** Discovery (RFC 8414) and Dynamic Client Registration (RFC 7591), from the issuer URL only. */
 describe.each(BACKENDS)('auth-server black box on %s: discovery and registration', (backend) => {

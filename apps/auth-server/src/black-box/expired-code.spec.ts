@@ -1,6 +1,17 @@
-import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
-import { authorizationUrl, authorizeInBrowser, exchangeCode, oauthError, RegisteredClient, registerPublicClient, sleep } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  authorizeInBrowser,
+  AuthServer,
+  BACKENDS,
+  Browser,
+  exchangeCode,
+  oauthError,
+  RegisteredClient,
+  registerPublicClient,
+  sleep,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /** Authorization codes are short-lived (OAuth 2.1 §4.1.2): a server whose codes live 1 s. */
 describe.each(BACKENDS)('auth-server black box on %s: expired authorization code', (backend) => {

@@ -1,7 +1,16 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
-import { codeFlow, oauthError, refresh, RegisteredClient, registerPublicClient, registerTrustedClient } from './harness/oauth-client';
+import {
+  AuthServer,
+  Browser,
+  codeFlow,
+  oauthError,
+  refresh,
+  RegisteredClient,
+  registerPublicClient,
+  registerTrustedClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 type ManagedClient = RegisteredClient & { registration_access_token: string; registration_client_uri: string };
 

@@ -1,5 +1,4 @@
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { authorizationUrl, endpoint, oauthError, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import { authorizationUrl, AuthServer, endpoint, oauthError, RegisteredClient, registerPublicClient, startAuthServer } from '@portcullis/testing';
 
 /** 64 KB less one byte of `a&a&a…`: under the body limit, 32 768 repeats of one name. */
 const HOSTILE_BODY = `${'a&'.repeat(32 * 1024 - 1)}a`;

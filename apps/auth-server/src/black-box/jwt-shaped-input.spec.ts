@@ -1,7 +1,17 @@
-import { EventSink } from '@portcullis/testing';
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { Browser, expectPage, isLoginPage } from './harness/browser';
-import { authorizationUrl, endpoint, oauthError, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  AuthServer,
+  Browser,
+  endpoint,
+  EventSink,
+  expectPage,
+  isLoginPage,
+  oauthError,
+  openLoginPage,
+  RegisteredClient,
+  registerPublicClient,
+  startAuthServer,
+} from '@portcullis/testing';
 
 /** A compact JWS (`{"alg":"none"}.{"x":1}.x`): the shape the event contract redacts. */
 const JWT = 'eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.x';

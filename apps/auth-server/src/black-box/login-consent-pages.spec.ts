@@ -1,7 +1,22 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, expectRedirect, isConsentPage, isLoginPage, Page, readForm } from './harness/browser';
-import { authorizationUrl, authorizeInBrowser, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  authorizeInBrowser,
+  AuthServer,
+  BACKENDS,
+  Browser,
+  expectPage,
+  expectRedirect,
+  isConsentPage,
+  isLoginPage,
+  openLoginPage,
+  Page,
+  readForm,
+  RegisteredClient,
+  registerPublicClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 const XSS_NAME = '<script>alert(1)</script>';
 

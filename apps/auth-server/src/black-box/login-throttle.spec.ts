@@ -1,7 +1,18 @@
-import { AuthServer, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, isConsentPage, isLoginPage, Page } from './harness/browser';
+import {
+  authorizationUrl,
+  AuthServer,
+  Browser,
+  expectPage,
+  isConsentPage,
+  isLoginPage,
+  openLoginPage,
+  Page,
+  RegisteredClient,
+  registerPublicClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 import { BrowserAtAddress } from './harness/browser-at-address';
-import { authorizationUrl, openLoginPage, RegisteredClient, registerPublicClient } from './harness/oauth-client';
 
 /**
  * Login throttling (issue 9): growing delays per account and address instead of a hard lock.

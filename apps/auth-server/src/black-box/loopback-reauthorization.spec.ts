@@ -1,7 +1,20 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, expectRedirect, isConsentPage, isLoginPage } from './harness/browser';
-import { authorizationUrl, codeFlow, exchangeCode, register, RegisteredClient, registerPublicClient } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  AuthServer,
+  Browser,
+  codeFlow,
+  exchangeCode,
+  expectPage,
+  expectRedirect,
+  isConsentPage,
+  isLoginPage,
+  register,
+  RegisteredClient,
+  registerPublicClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /**
  * RFC 8252 §8.6: when the client's identity cannot be assured — a public client that returns

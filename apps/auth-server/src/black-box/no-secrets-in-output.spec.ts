@@ -1,20 +1,27 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, INITIAL_ACCESS_TOKEN, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, isConsentPage, readForm } from './harness/browser';
 import {
   authorizationUrl,
+  AuthServer,
+  BACKENDS,
+  Browser,
   clientCredentials,
   endpoint,
   exchangeCode,
+  expectPage,
+  INITIAL_ACCESS_TOKEN,
   introspect,
+  isConsentPage,
   MCP,
   openLoginPage,
+  readForm,
   refresh,
   registerPublicClient,
   registerTrustedClient,
   resourceServerClient,
   revoke,
-} from './harness/oauth-client';
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /**
  * Nothing secret ever reaches the server's output: run every flow with request logging on

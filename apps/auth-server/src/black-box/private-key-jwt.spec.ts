@@ -5,8 +5,7 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { AuthServer, insecure, startAuthServer } from './harness/auth-server';
-import { endpoint, MCP, oauthError, RegisteredClient, registerTrustedClient } from './harness/oauth-client';
+import { AuthServer, endpoint, insecure, MCP, oauthError, RegisteredClient, registerTrustedClient, startAuthServer } from '@portcullis/testing';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WORKSPACE = join(__dirname, '../../../..');

@@ -1,7 +1,17 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, startAuthServer, USERS } from './harness/auth-server';
-import { Browser, expectPage, expectRedirect, isConsentPage } from './harness/browser';
-import { authorizationUrl, exchangeCode, openLoginPage, registerPublicClient } from './harness/oauth-client';
+import {
+  authorizationUrl,
+  AuthServer,
+  Browser,
+  exchangeCode,
+  expectPage,
+  expectRedirect,
+  isConsentPage,
+  openLoginPage,
+  registerPublicClient,
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /**
  * The consent page says the application will stay connected exactly when the token response

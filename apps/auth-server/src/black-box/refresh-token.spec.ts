@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
 import {
+  AuthServer,
+  BACKENDS,
+  Browser,
   codeFlow,
   introspect,
   MCP,
@@ -11,8 +12,10 @@ import {
   registerPublicClient,
   resourceServerClient,
   sleep,
+  startAuthServer,
+  USERS,
   verifyAccessToken,
-} from './harness/oauth-client';
+} from '@portcullis/testing';
 
 const GRACE_SECONDS = 1;
 

@@ -1,5 +1,4 @@
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { oauthError, registrationResponse } from './harness/oauth-client';
+import { AuthServer, oauthError, registrationResponse, startAuthServer } from '@portcullis/testing';
 
 const base = {
   client_name: 'Caps check',

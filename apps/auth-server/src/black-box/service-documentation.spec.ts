@@ -1,5 +1,4 @@
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { endpoint } from './harness/oauth-client';
+import { AuthServer, endpoint, startAuthServer } from '@portcullis/testing';
 
 /** RFC 8414 §2 `service_documentation`: the advertised URL is a page that answers. */
 describe('auth-server black box on sqlite: service documentation', () => {

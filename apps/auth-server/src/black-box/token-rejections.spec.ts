@@ -1,12 +1,14 @@
 import * as oauth from 'oauth4webapi';
-import { AuthServer, BACKENDS, insecure, startAuthServer, USERS } from './harness/auth-server';
-import { Browser } from './harness/browser';
 import {
   authorizationUrl,
   authorizeInBrowser,
+  AuthServer,
+  BACKENDS,
+  Browser,
   clientCredentials,
   endpoint,
   exchangeCode,
+  insecure,
   introspect,
   MCP,
   oauthError,
@@ -15,7 +17,9 @@ import {
   registerPublicClient,
   registerTrustedClient,
   resourceServerClient,
-} from './harness/oauth-client';
+  startAuthServer,
+  USERS,
+} from '@portcullis/testing';
 
 /** Every way the token endpoint refuses a request: the precise RFC 6749 §5.2 error, never a 500. */
 describe.each(BACKENDS)('auth-server black box on %s: token endpoint rejections', (backend) => {

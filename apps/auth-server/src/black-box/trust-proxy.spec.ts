@@ -1,7 +1,6 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuthServer, startAuthServer } from './harness/auth-server';
-import { endpoint, REDIRECT } from './harness/oauth-client';
+import { AuthServer, endpoint, REDIRECT, startAuthServer } from '@portcullis/testing';
 
 const LIMIT = 3;
 

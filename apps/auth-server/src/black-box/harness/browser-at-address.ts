@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { Browser } from './browser';
+import { Browser } from '@portcullis/testing';
 
 /**
  * A Browser whose connections leave from a given loopback address (any of 127.0.0.0/8 on

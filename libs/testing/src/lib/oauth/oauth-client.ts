@@ -65,6 +65,14 @@ export function resourceServerClient(kind: keyof typeof RESOURCE_SERVERS): Regis
   return { client_id, client_secret, token_endpoint_auth_method };
 }
 
+/** RFC 7592 §2.3: deletes a registered client with its registration access token. */
+export function deleteClient(client: RegisteredClient): Promise<Response> {
+  return fetch(String(client.registration_client_uri ?? ''), {
+    method: 'DELETE',
+    headers: { authorization: `Bearer ${String(client.registration_access_token ?? '')}` },
+  });
+}
+
 export function clientAuth(client: RegisteredClient): oauth.ClientAuth {
   if (!client.client_secret) return oauth.None();
   return client.token_endpoint_auth_method === 'client_secret_post' ? oauth.ClientSecretPost(client.client_secret) : oauth.ClientSecretBasic(client.client_secret);
@@ -223,6 +231,11 @@ export async function revoke(server: AuthServer, client: RegisteredClient, token
 
 export async function clientCredentials(server: AuthServer, client: RegisteredClient, params: Record<string, string>): Promise<Response> {
   return oauth.clientCredentialsGrantRequest(server.as, client, clientAuth(client), params, insecure);
+}
+
+/** A client-credentials grant that must succeed: its validated token response. */
+export async function clientCredentialsTokens(server: AuthServer, client: RegisteredClient, params: Record<string, string>): Promise<oauth.TokenEndpointResponse> {
+  return oauth.processClientCredentialsResponse(server.as, client, await clientCredentials(server, client, params));
 }
 
 /** Verifies an RFC 9068 access token against the discovered jwks_uri. */

@@ -2,13 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oauth from 'oauth4webapi';
-import { createTestDatabase, freePort, RunningService, startService, TestDatabase } from '@portcullis/testing';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
+import { freePort } from '../free-port';
+import { type RunningService, startService } from '../start-service';
+import { createTestDatabase, type TestDatabase } from '../test-database';
 
 /**
  * Starts the built auth-server (dist/apps/auth-server/main.js) on the embedded SQLite store
  * or on a fresh database of the real PostgreSQL, and discovers it the way any client would:
- * from the issuer URL alone.
+ * from the issuer URL alone. Every suite's tests start it here (the auth-server's own
+ * black-box tests, the resource servers' tests, the whole-system test).
  */
 export type Backend = 'sqlite' | 'postgres';
 export const BACKENDS: Backend[] = ['sqlite', 'postgres'];
@@ -41,9 +44,18 @@ export const RESOURCE_SERVERS = {
   },
 } as const;
 
-function writeClientsFile(dir: string): string {
+export type Environment = Record<string, string | undefined>;
+
+/** The resource servers as CLIENTS_FILE entries, bound to the resources this start serves. */
+function writeClientsFile(dir: string, env: Environment): string {
   const path = join(dir, 'clients.json');
-  const entries = Object.values(RESOURCE_SERVERS).map((rs) => ({ ...rs, client_name: rs.client_id, grant_types: ['client_credentials'] }));
+  const resources = { mcp: env['MCP_RESOURCE_URL'] ?? DEFAULT_RESOURCES.mcp, audit: env['AUDIT_RESOURCE_URL'] ?? DEFAULT_RESOURCES.audit };
+  const entries = (Object.keys(RESOURCE_SERVERS) as (keyof typeof RESOURCE_SERVERS)[]).map((kind) => ({
+    ...RESOURCE_SERVERS[kind],
+    resource_server: resources[kind],
+    client_name: RESOURCE_SERVERS[kind].client_id,
+    grant_types: ['client_credentials'],
+  }));
   writeFileSync(path, JSON.stringify(entries));
   return path;
 }
@@ -73,9 +85,13 @@ export async function discover(issuer: string): Promise<oauth.AuthorizationServe
 export interface StartOptions {
   /** Rewrites the PostgreSQL URL the server is given (e.g. through a cuttable TCP proxy). */
   routeDatabase?: (url: string) => string;
+  /** A port chosen beforehand, when other services must know the issuer before it starts. */
+  port?: number;
+  /** How long to wait for it to become live (a busy machine starting many services needs more). */
+  timeoutMs?: number;
 }
 
-export async function startAuthServer(backend: Backend, env: Record<string, string> = {}, options: StartOptions = {}): Promise<AuthServer> {
+export async function startAuthServer(backend: Backend, env: Environment = {}, options: StartOptions = {}): Promise<AuthServer> {
   let database: TestDatabase | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-bb-'));
   const storage: Record<string, string> = {};
@@ -85,7 +101,7 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
   } else {
     storage.SQLITE_PATH = join(dir, 'auth.sqlite');
   }
-  const clientsFile = writeClientsFile(dir);
+  const clientsFile = writeClientsFile(dir, env);
   const cleanup = async () => {
     if (database) await database.drop().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
@@ -93,7 +109,7 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
   try {
     // Someone may be rebuilding dist/ at this moment: one retry covers a half-written bundle.
     let service: RunningService | undefined;
-    const environment = (port: number) => ({
+    const environment = (port: number): Environment => ({
       ISSUER_URL: `http://127.0.0.1:${port}`,
       BOOTSTRAP_USERS: Object.values(USERS)
         .map((u) => `${u.username}:${u.password}`)
@@ -106,9 +122,9 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
       ...env,
     });
     for (let attempt = 0; !service; attempt++) {
-      const port = await freePort();
+      const port = options.port ?? (await freePort());
       try {
-        service = await startService('auth-server', port, environment(port));
+        service = await startService('auth-server', port, environment(port), options.timeoutMs);
       } catch (err) {
         if (attempt >= 1) throw err;
         await new Promise((r) => setTimeout(r, 2000));
@@ -126,7 +142,7 @@ export async function startAuthServer(backend: Backend, env: Record<string, stri
       as: await discover(issuer),
       async restart() {
         await running.stop();
-        running = await startService('auth-server', running.port, environment(running.port));
+        running = await startService('auth-server', running.port, environment(running.port), options.timeoutMs);
       },
       async stop() {
         await running.stop();
