@@ -1,4 +1,4 @@
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, refuseInProduction, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
@@ -43,9 +43,7 @@ export const mcpServerConfigSchema = z
     SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   })
   .superRefine((env, ctx) => {
-    for (const flag of ['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'] as const) {
-      if (env[flag] && env.NODE_ENV === 'production') ctx.addIssue({ code: 'custom', path: [flag], message: 'must not be set when NODE_ENV=production' });
-    }
+    refuseInProduction(['AUTH_DISABLED_FOR_BENCH', 'AUDIT_DISABLED_FOR_BENCH'])(env, ctx);
     const resource = canonicalResource(env.RESOURCE_URL);
     if (!resource) {
       ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must be an absolute http(s) URL without fragment' });
