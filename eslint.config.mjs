@@ -41,6 +41,17 @@ export default [
     },
   },
   {
+    // Type-aware rules (typescript-eslint's project service: each file is checked with the
+    // types of the nearest tsconfig.json). A promise nobody awaits loses its errors; an async
+    // function where a void callback is expected runs unobserved.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Tests of any layer may use the testing lib (real databases, built services); production
     // code keeps the layering above.
     files: ['**/*.spec.ts', '**/*.e2e.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
