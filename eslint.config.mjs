@@ -31,7 +31,17 @@ function moduleBoundaries(testsMayUseTestingLib) {
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/*.js', '**/*.cjs'] },
+  {
+    // The Node scripts (bench/, scripts/, this file): Nx's JavaScript rules with Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: { ecmaVersion: 'latest' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
   {
     files: ['**/*.ts'],
     rules: {
