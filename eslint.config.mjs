@@ -31,13 +31,34 @@ function moduleBoundaries(testsMayUseTestingLib) {
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/*.js', '**/*.cjs'] },
+  {
+    // The Node scripts (bench/, scripts/, this file): Nx's JavaScript rules with Node's globals.
+    files: ['**/*.mjs'],
+    languageOptions: { ecmaVersion: 'latest' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
   {
     files: ['**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries(false),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Type-aware rules (typescript-eslint's project service: each file is checked with the
+    // types of the nearest tsconfig.json). A promise nobody awaits loses its errors; an async
+    // function where a void callback is expected runs unobserved.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
     },
   },
   {

@@ -59,18 +59,18 @@ const service = spawn(process.execPath, [main], {
 });
 
 let db;
-let conns = [];
+const conns = [];
 async function cleanup() {
   service.kill('SIGTERM');
   await sleep(500);
-  for (const c of conns) await c.close().catch(() => {});
+  for (const c of conns) await c.close().catch(() => undefined);
   const c = await amqp.connect(BROKER);
   const ch = await c.createChannel();
-  await ch.deleteQueue(queue).catch(() => {});
-  await ch.deleteQueue(`${queue}.dead`).catch(() => {});
-  await ch.deleteExchange(`${queue}.dead`).catch(() => {});
+  await ch.deleteQueue(queue).catch(() => undefined);
+  await ch.deleteQueue(`${queue}.dead`).catch(() => undefined);
+  await ch.deleteExchange(`${queue}.dead`).catch(() => undefined);
   await c.close();
-  await db?.end().catch(() => {});
+  await db?.end().catch(() => undefined);
   await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
   await admin.end();
 }

@@ -1,13 +1,13 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RevocationListener } from '@portcullis/events';
+import { DatabaseHealthModule } from '@portcullis/http';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope } from '@portcullis/scopes';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
 import { DatabaseModule } from './database/database.module';
 import { AuditEventStore } from './events/audit-event.store';
-import { BrokerState } from './health/broker-state';
-import { HealthController } from './health/health.controller';
+import { BrokerState, brokerReadiness } from './health/broker-state';
 import { AuditBatcher } from './ingest/audit-batcher';
 import { AuditEventsConsumer } from './ingest/audit-events.consumer';
 import { IngestController } from './ingest/ingest.controller';
@@ -19,6 +19,7 @@ export class AppModule {
   static forRoot(config: AuditConfig): DynamicModule {
     const embedded = !config.BROKER_URL;
     const logger = new Logger('audit-service');
+    const broker = new BrokerState();
     // A resource server applies revocations (RFC 7009 §2, RFC 7592 client deletion): pushed on
     // this process's own queue with a broker, else polled from the authorization server. Given
     // only to the ResourceServerModule, so Nest starts it once (onModuleInit, before listen).
@@ -32,6 +33,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         DatabaseModule.forRoot(config),
+        // Ready while the database answers and, with a broker, while the consumer is connected.
+        DatabaseHealthModule.withReadinessChecks(embedded ? [] : [brokerReadiness(broker)]),
         ResourceServerModule.forRoot({
           issuer: config.ISSUER_URL,
           jwksUri: config.JWKS_URI,
@@ -42,7 +45,6 @@ export class AppModule {
         }),
       ],
       controllers: [
-        HealthController,
         ProtectedResourceMetadataController,
         AuditQueryController,
         // The broker consumer with a broker; the HTTP ingest endpoint without one.
@@ -50,7 +52,7 @@ export class AppModule {
       ],
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
-        { provide: BrokerState, useValue: new BrokerState(embedded ? 'embedded' : 'broker') },
+        { provide: BrokerState, useValue: broker },
         { provide: AuditEventStore, useFactory: (ds: DataSource) => new AuditEventStore(ds), inject: [DataSource] },
         {
           provide: AuditBatcher,

@@ -36,4 +36,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  // The application context failed to start (e.g. the database is unreachable): one line, status 1.
+  (err: unknown) => {
+    process.stderr.write(`${process.argv[2]}: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -11,4 +11,6 @@ async function main(): Promise<void> {
   app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.ISSUER_URL }, 'auth-server listening');
 }
 
+// Not awaited (no top-level await in this bundle): a start failure is an unhandled rejection,
+// which Node prints and exits with status 1.
 void main();

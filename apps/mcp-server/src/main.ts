@@ -10,4 +10,6 @@ async function main() {
   await app.listen(config.port, '0.0.0.0');
   new Logger('mcp-server').log(`serving ${config.resource} (issuer ${config.issuer}) on port ${config.port}`);
 }
+// Not awaited (no top-level await in this bundle): a start failure is an unhandled rejection,
+// which Node prints and exits with status 1.
 void main();

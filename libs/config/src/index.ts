@@ -1,3 +1,4 @@
 export * from './lib/load-config';
 export * from './lib/env-types';
 export * from './lib/trust-proxy';
+export * from './lib/development-only';

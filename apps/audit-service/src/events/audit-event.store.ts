@@ -119,10 +119,6 @@ export class AuditEventStore {
     return this.dataSource.getRepository(AuditEventEntity).count();
   }
 
-  async ping(): Promise<void> {
-    await this.dataSource.query('SELECT 1');
-  }
-
   private filtered(filter: AuditEventFilter): SelectQueryBuilder<AuditEventEntity> {
     const qb = this.dataSource.getRepository(AuditEventEntity).createQueryBuilder('e').select(['e.seq AS seq', 'e.time_ms AS time_ms', 'e.event AS event']);
     qb.where('1 = 1');

@@ -79,6 +79,7 @@ const requireJson: onRequestHookHandler = (request, reply, done) => {
  * was never read: closing the connection spares reading whatever the refused caller sends.
  */
 function send(reply: FastifyReply, error: OAuthError): void {
+  // `send` returns the reply, which is thenable; Fastify writes it and reports its errors.
   void reply
     .code(error.status)
     .headers({ 'cache-control': 'no-store', connection: 'close', ...error.headers })

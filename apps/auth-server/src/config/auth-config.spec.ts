@@ -35,4 +35,12 @@ describe('auth-server configuration', () => {
       expect((err as ConfigError).problems[0]).toMatch(new RegExp(`^config: ${name}: `));
     }
   });
+
+  it('refuses CIMD_ALLOW_HTTP=true when NODE_ENV=production with one line naming it', () => {
+    expect(() => parseConfig(authConfigSchema, { NODE_ENV: 'production', CIMD_ALLOW_HTTP: 'true' })).toThrow(
+      new ConfigError(['config: CIMD_ALLOW_HTTP: must not be set when NODE_ENV=production']),
+    );
+    expect(parseConfig(authConfigSchema, { NODE_ENV: 'production' }).CIMD_ALLOW_HTTP).toBe(false);
+    expect(parseConfig(authConfigSchema, { CIMD_ALLOW_HTTP: 'true' }).CIMD_ALLOW_HTTP).toBe(true);
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, refuseInProduction, seconds, trustProxy } from '@portcullis/config';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
@@ -62,7 +62,7 @@ export const authConfigSchema = z.object({
   CLIENTS_FILE: z.string().optional(),
   /** Client ID Metadata Documents: hosts allowed even if they resolve to private addresses. */
   CIMD_ALLOWED_PRIVATE_HOSTS: csv,
-  /** Development only: allow http:// client_id URLs (never in production). */
+  /** Development only: allow http:// client_id URLs. Refused when NODE_ENV=production. */
   CIMD_ALLOW_HTTP: booleanFlag(false),
   /** Open (anonymous) registrations accepted per client address per minute; 0 = no limit. */
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
@@ -84,7 +84,7 @@ export const authConfigSchema = z.object({
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
-});
+}).superRefine(refuseInProduction(['CIMD_ALLOW_HTTP']));
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 

@@ -16,6 +16,7 @@ export class StartupLockRelease implements OnApplicationBootstrap, OnApplication
     @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
   ) {}
 
+  // The release is not awaited (start-up goes on meanwhile); releaseStartupLock never rejects.
   onApplicationBootstrap(): void {
     const server = this.adapterHost.httpAdapter?.getHttpServer() as { listening?: boolean; once?: (event: 'listening', fn: () => void) => void } | undefined;
     if (server?.once && !server.listening) server.once('listening', () => void releaseStartupLock(this.dataSource));

@@ -1,7 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditEvents, EventsOptions } from './audit-events';
-import { RevocationListener, RevocationListenerOptions } from './revocation/revocation.listener';
 
 export const EVENTS_OPTIONS = Symbol('EVENTS_OPTIONS');
 
@@ -35,30 +34,6 @@ export class EventsModule {
         },
       ],
       exports: [AuditEvents],
-    };
-  }
-}
-
-/** For resource servers: provides a started RevocationListener (started before the app listens). */
-@Module({})
-export class RevocationsModule {
-  static forRoot(options: RevocationListenerOptions): DynamicModule {
-    return RevocationsModule.forRootAsync({ useFactory: () => options });
-  }
-
-  static forRootAsync(options: Pick<ModuleMetadata, 'imports'> & { inject?: unknown[]; useFactory: (...args: never[]) => RevocationListenerOptions | Promise<RevocationListenerOptions> }): DynamicModule {
-    return {
-      module: RevocationsModule,
-      global: true,
-      imports: options.imports ?? [],
-      providers: [
-        {
-          provide: RevocationListener,
-          useFactory: async (...args: never[]) => new RevocationListener(await options.useFactory(...args)),
-          inject: (options.inject ?? []) as never[],
-        },
-      ],
-      exports: [RevocationListener],
     };
   }
 }

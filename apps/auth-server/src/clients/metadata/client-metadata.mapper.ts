@@ -31,24 +31,6 @@ export function toClientEntity(metadata: ClientMetadata, identity: ClientIdentit
   });
 }
 
-/** The metadata part of an entity, for revalidating or updating it. */
-export function metadataOf(client: ClientEntity): ClientMetadata {
-  return {
-    redirectUris: client.redirectUris,
-    tokenEndpointAuthMethod: client.tokenEndpointAuthMethod,
-    grantTypes: client.grantTypes as ClientMetadata['grantTypes'],
-    responseTypes: client.responseTypes,
-    applicationType: client.applicationType,
-    clientName: client.clientName,
-    clientUri: client.clientUri,
-    logoUri: client.logoUri,
-    scope: client.scope,
-    jwks: client.jwks,
-    jwksUri: client.jwksUri,
-    resourceServer: client.resourceServer,
-  };
-}
-
 /**
  * The registered metadata as it goes on the wire (RFC 7591 §3.2.1, RFC 7592 §3): RFC names,
  * absent values left out. Never a secret: a client secret is added by the caller, once.

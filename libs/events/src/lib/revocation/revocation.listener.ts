@@ -145,7 +145,8 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
         const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
         await channel.bindQueue(queue, EVENTS_EXCHANGE, EventType.TokenRevoked);
         await channel.consume(queue, (msg) => this.onMessage(msg), { noAck: true });
-        // Revocations made while this replica was disconnected are only in the list.
+        // Revocations made while this replica was disconnected are only in the list. Not
+        // awaited: setup returns at once, and fetchList never rejects (it logs its failures).
         void this.fetchList().finally(firstSetup);
       },
     });
@@ -173,7 +174,8 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
     const loop = async () => {
       await this.fetchList();
       if (!this.stopped) {
-        this.pollTimer = setTimeout(loop, period);
+        // Not awaited by the timer: loop never rejects (fetchList logs its own failures).
+        this.pollTimer = setTimeout(() => void loop(), period);
         this.pollTimer.unref();
       }
     };
