@@ -1,4 +1,5 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { forwardTcp } from './tcp-forward';
 
 export interface BarrierProxy {
   /** `host:port` to put in a connection URL instead of the real server's. */
@@ -35,21 +36,7 @@ export async function startBarrierProxy(
   let opened = false;
   let held = 0;
 
-  const forward = (client: Socket) => {
-    const upstream = connect(target.port, target.host);
-    open.add(upstream);
-    relay(client, upstream, latencyMs);
-    relay(upstream, client, latencyMs);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.resume();
-  };
+  const forward = (client: Socket) => forwardTcp(client, target, open, { latencyMs });
   const release = () => {
     if (opened) return;
     opened = true;
@@ -80,14 +67,4 @@ export async function startBarrierProxy(
         server.close(() => resolve());
       }),
   };
-}
-
-function relay(from: Socket, to: Socket, latencyMs: number): void {
-  if (latencyMs === 0) {
-    from.pipe(to);
-    return;
-  }
-  // Timers of equal delay fire in the order they were set, so chunks stay in order.
-  from.on('data', (chunk) => void setTimeout(() => to.writable && to.write(chunk), latencyMs));
-  from.on('end', () => void setTimeout(() => to.end(), latencyMs));
 }

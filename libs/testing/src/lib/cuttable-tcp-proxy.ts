@@ -1,4 +1,5 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { forwardTcp } from './tcp-forward';
 import type { AddressInfo } from 'node:net';
 
 export interface CuttableTcpProxy {
@@ -34,19 +35,7 @@ export async function startCuttableTcpProxy(target: { host: string; port: number
       client.destroy();
       return;
     }
-    const upstream = connect(target.port, target.host);
-    open.add(client);
-    open.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      open.delete(client);
-      open.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    forwardTcp(client, target, open);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
