@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+// A token pasted as client_id is never logged: the event contract's one notion of a JWT shape.
+import { containsJwtLike } from '@portcullis/contracts';
 
 /**
  * The client a request is about, for the error log line. An endpoint that authenticated the
@@ -9,8 +11,6 @@ const noted = new WeakMap<object, string>();
 
 /** Visible ASCII, at most 255 characters: a client_id, not pasted text. */
 const CLIENT_ID_SHAPE = /^[\x21-\x7e]{1,255}$/;
-/** Three base64url segments: a JWT (perhaps a token pasted as client_id) is never logged. */
-const JWT_SHAPE = /^eyJ[\w-]*\.[\w-]*\.[\w-]*$/;
 
 export function noteClientId(request: FastifyRequest, clientId: string): void {
   noted.set(request, clientId);
@@ -23,7 +23,7 @@ export function knownClientId(request: FastifyRequest): string | undefined {
     basicUser(request.headers?.authorization) ??
     firstString((request.body as Record<string, unknown> | undefined)?.client_id) ??
     firstString((request.query as Record<string, unknown> | undefined)?.client_id);
-  if (claimed === undefined || !CLIENT_ID_SHAPE.test(claimed) || JWT_SHAPE.test(claimed)) return undefined;
+  if (claimed === undefined || !CLIENT_ID_SHAPE.test(claimed) || containsJwtLike(claimed)) return undefined;
   return claimed;
 }
 
