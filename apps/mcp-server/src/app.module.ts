@@ -49,6 +49,7 @@ export class AppModule {
           jwksUri: config.jwksUri,
           resourceMetadataUrl: config.resourceMetadataUrl,
           baselineScopes: BASELINE_SCOPES.filter((s) => scopesForResource('mcp').includes(s)),
+          cacheBytes: config.tokenCacheBytes,
           cacheSize: config.tokenCacheSize,
           revocations,
         }),

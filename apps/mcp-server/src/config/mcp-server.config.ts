@@ -20,7 +20,10 @@ export const mcpServerConfigSchema = z
     ALLOWED_HOSTS: csv,
     /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
     ALLOWED_ORIGINS: csv,
-    TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
+    /** Memory budget of the verified-token cache, in MiB (bench/mcp/README.md: bytes per cached token); 0 disables it. */
+    TOKEN_CACHE_MB: z.coerce.number().min(0).default(32),
+    /** An optional cap on how many verified tokens are cached as well; 0 disables the cache. */
+    TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
     /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
     BROKER_URL: amqpUrl,
     /** Without a broker, audit events go here (the audit service's embedded ingest). */
@@ -71,6 +74,7 @@ export const mcpServerConfigSchema = z
       sqlitePath: env.SQLITE_PATH,
       allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
       allowedOrigins: env.ALLOWED_ORIGINS.includes('*') ? [] : env.ALLOWED_ORIGINS,
+      tokenCacheBytes: Math.floor(env.TOKEN_CACHE_MB * 1024 * 1024),
       tokenCacheSize: env.TOKEN_CACHE_SIZE,
       brokerUrl: env.BROKER_URL,
       auditIngestUrl: env.AUDIT_INGEST_URL,

@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
-import { canonicalResource, parseScope } from '@portcullis/oauth';
+import { canonicalResource } from '@portcullis/oauth';
+import { InternedScopes } from './interned-scopes';
 import { type Principal, type TokenFailureReason, TokenRejected } from './principal';
 import { InMemoryRevocationList, type RevocationList } from './revocation-list';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -22,7 +23,9 @@ export interface AccessTokenVerifierOptions {
   /** The key set is refetched when older than this even if every `kid` is known. */
   jwksMaxAgeSeconds?: number;
   fetchTimeoutMs?: number;
-  /** How many verified tokens to remember; 0 disables the cache. */
+  /** Memory budget of the verified-token cache in bytes (default 32 MiB); 0 disables the cache. */
+  cacheBytes?: number;
+  /** An optional cap on how many verified tokens to remember as well; 0 disables the cache. */
   cacheSize?: number;
   revocations?: RevocationList;
 }
@@ -35,6 +38,8 @@ export type VerificationResult =
 /** Longer than any JWT our issuer mints by an order of magnitude; bigger is abuse. */
 const MAX_TOKEN_LENGTH = 8192;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
+/** ~90,000 tokens at the measured cost per entry (bench/mcp/README.md). */
+const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**
  * Verifies RFC 9068 JWT access tokens locally against the issuer's JWKS, so any number of
@@ -48,6 +53,7 @@ export class AccessTokenVerifier {
   private readonly algorithms: AccessTokenAlgorithm[];
   private readonly tolerance: number;
   private readonly cache: VerifiedTokenCache;
+  private readonly scopes = new InternedScopes();
   private keys?: Promise<RemoteJWKSet>;
   readonly revocations: RevocationList;
 
@@ -62,7 +68,11 @@ export class AccessTokenVerifier {
     this.audience = audience;
     this.algorithms = algorithms;
     this.tolerance = options.clockToleranceSeconds ?? 5;
-    this.cache = new VerifiedTokenCache(options.cacheSize ?? 10_000, this.tolerance * 1000);
+    this.cache = new VerifiedTokenCache({
+      maxBytes: options.cacheBytes ?? DEFAULT_CACHE_BYTES,
+      maxEntries: options.cacheSize,
+      toleranceMs: this.tolerance * 1000,
+    });
     this.revocations = options.revocations ?? new InMemoryRevocationList();
   }
 
@@ -72,10 +82,22 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<VerificationResult> {
+    return this.verifyCached(token) ?? this.verifyFresh(token);
+  }
+
+  /**
+   * The answer for a token verified before and still cached, synchronously (no promise on the
+   * hot path), or undefined when it has to be verified. Expiry and revocation are checked on
+   * every hit; audience, issuer and signature were checked when it was cached.
+   */
+  verifyCached(token: string): VerificationResult | undefined {
     const cached = this.cache.get(token);
-    if (cached) {
-      return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked', principal: cached } : { ok: true, principal: cached };
-    }
+    if (!cached) return undefined;
+    return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked', principal: cached } : { ok: true, principal: cached };
+  }
+
+  /** Verifies the signature and claims (RFC 9068 §4), then remembers an accepted token. */
+  async verifyFresh(token: string): Promise<VerificationResult> {
     try {
       const principal = await this.verifyUncached(token);
       if (this.revocations.isRevoked(principal.jti)) return { ok: false, reason: 'revoked', principal };
@@ -135,7 +157,7 @@ export class AccessTokenVerifier {
     if (audiences.length !== 1 || canonicalResource(audiences[0]) !== this.audience) throw new TokenRejected('wrong_audience');
     const rawScope = payload['scope'];
     if (rawScope !== undefined && typeof rawScope !== 'string') throw new TokenRejected('malformed', 'scope');
-    const scopes = parseScope(rawScope);
+    const scopes = this.scopes.parse(rawScope);
     if (!scopes) throw new TokenRejected('malformed', 'scope');
     return { subject: sub, clientId, scopes, jti, expiresAt: new Date(exp * 1000), audience: this.audience };
   }

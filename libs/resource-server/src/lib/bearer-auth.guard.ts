@@ -40,10 +40,10 @@ class Refusal {
 export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   private readonly logger = new Logger('BearerAuthGuard');
   /**
-   * A principal's scopes with their implications. The verifier hands out the same principal
-   * object for every request with the same token, so this is worked out once per token.
+   * A token's scopes with their implications. The verifier hands every token with the same
+   * `scope` claim one shared list, so this is worked out once per list, not per token.
    */
-  private readonly granted = new WeakMap<Principal, ReadonlySet<string>>();
+  private readonly granted = new WeakMap<readonly string[], ReadonlySet<string>>();
   /** Per controller class, per handler: one handler may be inherited by several controllers. */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteScopes>>();
 
@@ -74,8 +74,8 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
   }
 
   private satisfies(principal: Principal, required: readonly string[]): boolean {
-    let have = this.granted.get(principal);
-    if (!have) this.granted.set(principal, (have = expandScopes(principal.scopes)));
+    let have = this.granted.get(principal.scopes);
+    if (!have) this.granted.set(principal.scopes, (have = expandScopes(principal.scopes)));
     return required.every((scope) => have.has(scope));
   }
 

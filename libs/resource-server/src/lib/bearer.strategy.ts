@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
+import passport from 'passport';
 import { Strategy, type VerifyFunction } from 'passport-http-bearer';
-import { AccessTokenVerifier } from './access-token-verifier';
-import { type Principal, TokenRejected } from './principal';
+import { AccessTokenVerifier, type VerificationResult } from './access-token-verifier';
+import { TokenRejected } from './principal';
 
 /** Registered with passport under this name (one resource server per process). */
 export const BEARER_STRATEGY = 'portcullis-bearer';
@@ -19,6 +19,7 @@ export class BearerRequestRejected extends Error {
 }
 
 type PassportRequest = Parameters<Strategy<VerifyFunction>['authenticate']>[0];
+type Verified = Parameters<VerifyFunction>[1];
 
 interface BearerRequest {
   headers: Record<string, unknown>;
@@ -31,11 +32,18 @@ interface BearerRequest {
  * strategy refuses, with its reason, the two request shapes passport-http-bearer would either
  * accept or refuse without one: a token outside the Authorization header, and a header that is
  * not one scheme and one credential.
+ *
+ * The verify callback is the strategy's own rather than @nestjs/passport's PassportStrategy
+ * wrapper, which awaits a `validate` promise even when the answer is known at once: a token
+ * verified before is answered from the cache synchronously, inside passport's call, and only
+ * a token seen for the first time waits for its signature check. The guard is still
+ * @nestjs/passport's AuthGuard, running this strategy through passport on every request.
  */
 @Injectable()
-export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) {
-  constructor(@Inject(AccessTokenVerifier) private readonly verifier: AccessTokenVerifier) {
-    super();
+export class BearerStrategy extends Strategy<VerifyFunction> {
+  constructor(@Inject(AccessTokenVerifier) verifier: AccessTokenVerifier) {
+    super(verifyWith(verifier));
+    passport.use(BEARER_STRATEGY, this);
   }
 
   /** Set by passport on the per-request copy of the strategy (passport-strategy's `error` action). */
@@ -46,12 +54,23 @@ export class BearerStrategy extends PassportStrategy(Strategy, BEARER_STRATEGY) 
     if (problem) return this.error(new BearerRequestRejected(problem));
     super.authenticate(request, options);
   }
+}
 
-  async validate(token: string): Promise<Principal> {
-    const result = await this.verifier.verify(token);
-    if (!result.ok) throw new TokenRejected(result.reason, result.detail, result.principal);
-    return result.principal;
-  }
+/** passport-http-bearer's verify callback: the principal, or the precise refusal as an error. */
+function verifyWith(verifier: AccessTokenVerifier): VerifyFunction {
+  return (token, done) => {
+    const cached = verifier.verifyCached(token);
+    if (cached) return answer(cached, done);
+    void verifier.verifyFresh(token).then(
+      (result) => answer(result, done),
+      (err: unknown) => done(err),
+    );
+  };
+}
+
+function answer(result: VerificationResult, done: Verified): void {
+  if (result.ok) done(null, result.principal);
+  else done(new TokenRejected(result.reason, result.detail, result.principal));
 }
 
 function requestShapeProblem(request: BearerRequest): string | undefined {
