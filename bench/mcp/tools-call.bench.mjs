@@ -9,6 +9,8 @@
 // tools/call analyze_sentiment, one bearer token reused by every connection (as an MCP client
 // does). Tokens are minted by the bench with its own Ed25519 key and a JWKS it serves.
 //   node bench/mcp/tools-call.bench.mjs   (BENCH_DURATION=5 BENCH_ROUNDS=5 BENCH_CONNECTIONS=32)
+// BENCH_DISTINCT_TOKENS=20000 runs the distinct-tokens mode instead (distinct-tokens.mjs): the
+// guarded server with one token vs that many tokens in round robin.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -20,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { startLocalIssuer } from './local-issuer.mjs';
 import { emitBenchJson } from '../lib/report.mjs';
 import { BENCH_VARIANTS, ensureBenchApp } from './app/bench-app.mjs';
+import { runDistinctTokens } from './distinct-tokens.mjs';
+import { toolsCallRequest } from './tools-call.request.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -59,26 +63,14 @@ function stop(child) {
   });
 }
 
-const body = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'tools/call',
-  params: { name: 'analyze_sentiment', arguments: { text: 'Acme beats estimates and raises guidance as cloud revenue surges' } },
-});
-
 async function measure(label, port, token) {
-  const headers = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2025-06-18',
-    authorization: `Bearer ${token}`,
-  };
+  const request = toolsCallRequest(port, token);
   // Sanity check: the call must succeed before it is timed.
-  const probe = await fetch(`http://127.0.0.1:${port}/mcp`, { method: 'POST', headers, body });
+  const probe = await fetch(request.url, request);
   const text = await probe.text();
   if (probe.status !== 200 || !text.includes('"label"')) throw new Error(`${label}: probe failed ${probe.status} ${text}`);
-  await autocannon({ url: `http://127.0.0.1:${port}/mcp`, method: 'POST', headers, body, connections: CONNECTIONS, duration: 2 }); // warm-up
-  const r = await autocannon({ url: `http://127.0.0.1:${port}/mcp`, method: 'POST', headers, body, connections: CONNECTIONS, duration: DURATION });
+  await autocannon({ ...request, connections: CONNECTIONS, duration: 2 }); // warm-up
+  const r = await autocannon({ ...request, connections: CONNECTIONS, duration: DURATION });
   return { label, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
 
@@ -100,89 +92,96 @@ async function startIngestSink() {
 }
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const VARIANTS = (process.env.BENCH_ORDER ?? 'guarded,guard disabled,guarded without audit events,SDK requireBearerAuth baseline').split(',');
-const benchApp = ensureBenchApp();
-const issuer = await startLocalIssuer();
-const sink = await startIngestSink();
-const servers = [];
-const rows = [];
-try {
-  // All three run side by side (idle ones cost nothing) and are measured in interleaved rounds,
-  // so load from anything else on the machine falls on each of them alike.
-  for (const variant of VARIANTS) {
-    const port = await freePort();
-    const resource = `http://127.0.0.1:${port}/mcp`;
-    const token = await issuer.mint({ audience: resource, scope: 'sentiment:analyze sentiment:read watchlist:read' });
-    const server =
-      variant === 'SDK requireBearerAuth baseline'
-        ? await start(['bench/mcp/sdk-baseline-server.mjs', String(port), issuer.issuer, resource], {}, port)
-        : await start(
-            [benchApp],
-            {
-              // NODE_ENV=test turns off per-request log lines, which the baseline does not write either.
-              NODE_ENV: 'test',
-              PORT: String(port),
-              RESOURCE_URL: resource,
-              ISSUER_URL: issuer.issuer,
-              SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'bench-mcp-')), 'mcp.sqlite'),
-              BENCH_VARIANT: BENCH_VARIANTS[variant],
-              AUDIT_INGEST_URL: sink.url,
-              BROKER_URL: undefined,
-            },
-            port,
-          );
-    servers.push({ variant, port, token, child: server.child, runs: [] });
-  }
-  // The order flips every round (A B C, C B A, …) so a variant is not always measured right
-  // after the same neighbour; ratios are also taken per round, between runs seconds apart.
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = round % 2 === 0 ? servers : [...servers].reverse();
-    for (const s of order) s.runs.push(await measure(s.variant, s.port, s.token));
-  }
-  for (const s of servers) {
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    rows.push({
-      label: s.variant,
-      rps: median(s.runs.map((r) => r.rps)),
-      p50: median(s.runs.map((r) => r.p50)),
-      p99: median(s.runs.map((r) => r.p99)),
-      non2xx: s.runs.reduce((n, r) => n + r.non2xx, 0),
-      errors: s.runs.reduce((n, r) => n + r.errors, 0),
-    });
-  }
-} finally {
-  await Promise.all(servers.map((s) => stop(s.child)));
-  await issuer.close();
-  await sink.close();
-}
+const DISTINCT_TOKENS = Number(process.env.BENCH_DISTINCT_TOKENS ?? 0);
+if (DISTINCT_TOKENS > 0) await runDistinctTokens({ count: DISTINCT_TOKENS, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS });
+else await compareServers();
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const runsOf = (label) => servers.find((s) => s.variant === label)?.runs ?? [];
-const roundRatio = (a, b) => median(runsOf(a).map((r, i) => r.rps / runsOf(b)[i].rps));
-const pick = (label) => rows.find((r) => r.label === label);
-const [guarded, open, silent, baseline] = ['guarded', 'guard disabled', 'guarded without audit events', 'SDK requireBearerAuth baseline'].map(pick);
-console.log(`\ntools/call analyze_sentiment — ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION} s per server, medians\n`);
-console.log('| server | req/s | p50 ms | p99 ms | non-2xx | errors |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-for (const r of rows) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
-console.log('');
-if (open) console.log(`guarded / guard disabled: ${(guarded.rps / open.rps).toFixed(2)}× throughput (goal ≥ 0.95), p99 ${guarded.p99} vs ${open.p99} ms`);
-if (open) console.log(`per-round ratios guarded / guard disabled: ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guard disabled')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guard disabled').toFixed(2)})`);
-if (silent) console.log(`guarded / guarded without audit events: ${(guarded.rps / silent.rps).toFixed(2)}× (what recording mcp.tool.called costs), per round ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guarded without audit events')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guarded without audit events').toFixed(2)})`);
-console.log(`audit events delivered to the ingest sink: ${sink.received()}`);
-if (baseline) console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 4.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);
-emitBenchJson({
-  benchmark: 'mcp-tools-call',
-  rows,
-  summary: [
-    ...(open
-      ? [{ scenario: 'mcp-server tools/call/s: guarded vs guard disabled (median of per-round ratios)', ours: guarded.rps, peer: open.rps, peerName: 'guard disabled', ratio: roundRatio('guarded', 'guard disabled'), unit: 'req/s', goal: '≥ 0.95×', met: roundRatio('guarded', 'guard disabled') >= 0.95 }]
-      : []),
-    ...(baseline
-      ? [{ scenario: 'mcp-server tools/call/s: guarded vs MCP SDK requireBearerAuth server', ours: guarded.rps, peer: baseline.rps, peerName: 'SDK baseline', ratio: guarded.rps / baseline.rps, unit: 'req/s', goal: '≥ 4.0×', met: guarded.rps / baseline.rps >= 4 }]
-      : []),
-    ...(silent
-      ? [{ scenario: 'mcp-server tools/call/s with audit events vs without (cost of recording)', ours: guarded.rps, peer: silent.rps, peerName: 'events off', ratio: roundRatio('guarded', 'guarded without audit events'), unit: 'req/s' }]
-      : []),
-  ],
-});
+/** Guarded vs guard disabled vs without audit events vs the SDK baseline, one token each. */
+async function compareServers() {
+  const VARIANTS = (process.env.BENCH_ORDER ?? 'guarded,guard disabled,guarded without audit events,SDK requireBearerAuth baseline').split(',');
+  const benchApp = ensureBenchApp();
+  const issuer = await startLocalIssuer();
+  const sink = await startIngestSink();
+  const servers = [];
+  const rows = [];
+  try {
+    // All three run side by side (idle ones cost nothing) and are measured in interleaved rounds,
+    // so load from anything else on the machine falls on each of them alike.
+    for (const variant of VARIANTS) {
+      const port = await freePort();
+      const resource = `http://127.0.0.1:${port}/mcp`;
+      const token = await issuer.mint({ audience: resource, scope: 'sentiment:analyze sentiment:read watchlist:read' });
+      const server =
+        variant === 'SDK requireBearerAuth baseline'
+          ? await start(['bench/mcp/sdk-baseline-server.mjs', String(port), issuer.issuer, resource], {}, port)
+          : await start(
+              [benchApp],
+              {
+                // NODE_ENV=test turns off per-request log lines, which the baseline does not write either.
+                NODE_ENV: 'test',
+                PORT: String(port),
+                RESOURCE_URL: resource,
+                ISSUER_URL: issuer.issuer,
+                SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'bench-mcp-')), 'mcp.sqlite'),
+                BENCH_VARIANT: BENCH_VARIANTS[variant],
+                AUDIT_INGEST_URL: sink.url,
+                BROKER_URL: undefined,
+              },
+              port,
+            );
+      servers.push({ variant, port, token, child: server.child, runs: [] });
+    }
+    // The order flips every round (A B C, C B A, …) so a variant is not always measured right
+    // after the same neighbour; ratios are also taken per round, between runs seconds apart.
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse();
+      for (const s of order) s.runs.push(await measure(s.variant, s.port, s.token));
+    }
+    for (const s of servers) {
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      rows.push({
+        label: s.variant,
+        rps: median(s.runs.map((r) => r.rps)),
+        p50: median(s.runs.map((r) => r.p50)),
+        p99: median(s.runs.map((r) => r.p99)),
+        non2xx: s.runs.reduce((n, r) => n + r.non2xx, 0),
+        errors: s.runs.reduce((n, r) => n + r.errors, 0),
+      });
+    }
+  } finally {
+    await Promise.all(servers.map((s) => stop(s.child)));
+    await issuer.close();
+    await sink.close();
+  }
+
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const runsOf = (label) => servers.find((s) => s.variant === label)?.runs ?? [];
+  const roundRatio = (a, b) => median(runsOf(a).map((r, i) => r.rps / runsOf(b)[i].rps));
+  const pick = (label) => rows.find((r) => r.label === label);
+  const [guarded, open, silent, baseline] = ['guarded', 'guard disabled', 'guarded without audit events', 'SDK requireBearerAuth baseline'].map(pick);
+  console.log(`\ntools/call analyze_sentiment — ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION} s per server, medians\n`);
+  console.log('| server | req/s | p50 ms | p99 ms | non-2xx | errors |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) console.log(`| ${r.label} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`);
+  console.log('');
+  if (open) console.log(`guarded / guard disabled: ${(guarded.rps / open.rps).toFixed(2)}× throughput (goal ≥ 0.95), p99 ${guarded.p99} vs ${open.p99} ms`);
+  if (open) console.log(`per-round ratios guarded / guard disabled: ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guard disabled')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guard disabled').toFixed(2)})`);
+  if (silent) console.log(`guarded / guarded without audit events: ${(guarded.rps / silent.rps).toFixed(2)}× (what recording mcp.tool.called costs), per round ${runsOf('guarded').map((r, i) => (r.rps / runsOf('guarded without audit events')[i].rps).toFixed(2)).join(' ')} (median ${roundRatio('guarded', 'guarded without audit events').toFixed(2)})`);
+  console.log(`audit events delivered to the ingest sink: ${sink.received()}`);
+  if (baseline) console.log(`guarded / SDK baseline:   ${(guarded.rps / baseline.rps).toFixed(2)}× throughput (goal ≥ 4.0), p99 ${guarded.p99} vs ${baseline.p99} ms`);
+  emitBenchJson({
+    benchmark: 'mcp-tools-call',
+    rows,
+    summary: [
+      ...(open
+        ? [{ scenario: 'mcp-server tools/call/s: guarded vs guard disabled (median of per-round ratios)', ours: guarded.rps, peer: open.rps, peerName: 'guard disabled', ratio: roundRatio('guarded', 'guard disabled'), unit: 'req/s', goal: '≥ 0.95×', met: roundRatio('guarded', 'guard disabled') >= 0.95 }]
+        : []),
+      ...(baseline
+        ? [{ scenario: 'mcp-server tools/call/s: guarded vs MCP SDK requireBearerAuth server', ours: guarded.rps, peer: baseline.rps, peerName: 'SDK baseline', ratio: guarded.rps / baseline.rps, unit: 'req/s', goal: '≥ 4.0×', met: guarded.rps / baseline.rps >= 4 }]
+        : []),
+      ...(silent
+        ? [{ scenario: 'mcp-server tools/call/s with audit events vs without (cost of recording)', ours: guarded.rps, peer: silent.rps, peerName: 'events off', ratio: roundRatio('guarded', 'guarded without audit events'), unit: 'req/s' }]
+        : []),
+    ],
+  });
+}

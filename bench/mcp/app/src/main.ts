@@ -46,5 +46,20 @@ async function main() {
   const module = await override(Test.createTestingModule({ imports: [AppModule.register(config)] })).compile();
   const app = await createMcpServerApp(config, { module });
   await app.listen(config.port, '127.0.0.1');
+  reportHeapOnSignal();
+}
+
+/**
+ * The distinct-tokens bench asks (SIGUSR2) for the V8 heap in use after a full collection, to
+ * measure what one cached token costs; it starts the server with --expose-gc.
+ */
+function reportHeapOnSignal(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  process.on('SIGUSR2', () => {
+    gc();
+    gc();
+    process.stdout.write(`HEAP_USED ${process.memoryUsage().heapUsed}\n`);
+  });
 }
 void main();
