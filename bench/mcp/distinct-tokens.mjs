@@ -22,16 +22,16 @@ const SCOPE = 'sentiment:analyze sentiment:read watchlist:read';
 /** Resident set size of a process in MB (Linux /proc). */
 const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-/** The server's V8 heap in use after a full collection: its bench entry prints it on SIGUSR2. */
-async function heapUsed(server) {
-  const before = server.output().length;
+/** The server's process.memoryUsage() after a full collection: its bench entry prints it on SIGUSR2. */
+async function memoryUsage(server) {
+  const seen = server.output().split('MEMORY_USAGE').length;
   process.kill(server.pid, 'SIGUSR2');
   for (let i = 0; i < 100; i++) {
-    const line = /HEAP_USED (\d+)\s*$/.exec(server.output().slice(Math.max(0, before - 64)));
-    if (line) return Number(line[1]);
+    const reports = server.output().split('MEMORY_USAGE');
+    if (reports.length > seen) return JSON.parse(reports.at(-1).split('\n')[0]);
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error('the server did not report its heap');
+  throw new Error('the server did not report its memory');
 }
 
 async function startGuarded(label, issuer, count) {
@@ -89,9 +89,9 @@ export async function runDistinctTokens({ count, rounds, duration, connections }
         s.rss.push(rssMb(s.server.pid));
       }
     }
-    const heap = [];
-    for (const s of servers) heap.push(await heapUsed(s.server));
-    report({ one, many, first, heap, count, rounds, duration, connections });
+    const memory = [];
+    for (const s of servers) memory.push(await memoryUsage(s.server));
+    report({ one, many, first, memory, count, rounds, duration, connections });
   } finally {
     for (const s of servers) {
       await s.server.stop();
@@ -101,11 +101,12 @@ export async function runDistinctTokens({ count, rounds, duration, connections }
   }
 }
 
-function report({ one, many, first, heap, count, rounds, duration, connections }) {
+function report({ one, many, first, memory, count, rounds, duration, connections }) {
   const perRound = many.runs.map((r, i) => r.rps / one.runs[i].rps);
   const ratio = median(perRound);
   const rssDelta = median(many.rss) - median(one.rss);
-  const bytesPerToken = (heap[1] - heap[0]) / count;
+  const bytesPerToken = (memory[1].heapUsed - memory[0].heapUsed) / count;
+  const mb = (bytes) => (bytes / 2 ** 20).toFixed(1);
   const spread = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
   console.log(`\nguarded tools/call, one token vs ${count} distinct tokens in round robin — PostgreSQL + RabbitMQ, ${connections} connections, ${rounds} interleaved rounds of ${duration} s, medians (load ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')})\n`);
   console.log('| server | req/s (spread) | p99 ms | CPU µs/request | RSS MB (spread) | first pass req/s | first pass CPU µs/request |');
@@ -118,7 +119,11 @@ function report({ one, many, first, heap, count, rounds, duration, connections }
   });
   console.log(`\n${count} tokens / one token: per round ${perRound.map((x) => x.toFixed(2)).join(' ')} (median ${ratio.toFixed(2)}, goal ≥ 0.8)`);
   console.log(`RSS: ${count} tokens − one token = ${rssDelta.toFixed(0)} MB (goal ≤ 100 MB)`);
-  console.log(`heap after a full collection: ${(heap[0] / 2 ** 20).toFixed(1)} vs ${(heap[1] / 2 ** 20).toFixed(1)} MB → ${bytesPerToken.toFixed(0)} bytes per cached token`);
+  console.log(`heap used after a full collection: ${mb(memory[0].heapUsed)} vs ${mb(memory[1].heapUsed)} MB → ${bytesPerToken.toFixed(0)} bytes per cached token`);
+  for (const [i, s] of [one, many].entries()) {
+    const m = memory[i];
+    console.log(`  ${s.label}: RSS ${mb(m.rss)} MB = V8 heap reserved ${mb(m.heapTotal)} MB (used ${mb(m.heapUsed)}) + off-heap ${mb(m.external)} MB (buffers ${mb(m.arrayBuffers)}) + code, stacks, malloc`);
+  }
   console.log(`first pass (every token new, a signature check each): ${(first[1].rps / first[0].rps).toFixed(2)}× the one-token rate`);
   emitBenchJson({
     benchmark: 'mcp-tools-call-distinct-tokens',

@@ -36,6 +36,12 @@ describe('mcp-server configuration', () => {
     expect(mcpServerConfigSchema.safeParse({ TRUST_PROXY: 'true' }).success).toBe(false);
   });
 
+  it('sizes the verified-token cache by memory (TOKEN_CACHE_MB), TOKEN_CACHE_SIZE an optional cap', () => {
+    expect(parseConfig(mcpServerConfigSchema, {})).toMatchObject({ tokenCacheBytes: 32 * 1024 * 1024, tokenCacheSize: undefined });
+    expect(parseConfig(mcpServerConfigSchema, { TOKEN_CACHE_MB: '0.5', TOKEN_CACHE_SIZE: '100' })).toMatchObject({ tokenCacheBytes: 512 * 1024, tokenCacheSize: 100 });
+    expect(() => parseConfig(mcpServerConfigSchema, { TOKEN_CACHE_MB: '-1' })).toThrow(ConfigError);
+  });
+
   it('rejects a malformed URL', () => {
     expect(() => parseConfig(mcpServerConfigSchema, { RESOURCE_URL: 'mcp' })).toThrow(ConfigError);
   });

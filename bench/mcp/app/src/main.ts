@@ -50,8 +50,9 @@ async function main() {
 }
 
 /**
- * The distinct-tokens bench asks (SIGUSR2) for the V8 heap in use after a full collection, to
- * measure what one cached token costs; it starts the server with --expose-gc.
+ * The distinct-tokens bench asks (SIGUSR2) for the memory in use after a full collection (V8
+ * heap used and reserved, off-heap buffers, RSS), to measure what one cached token costs and
+ * where the rest of the RSS is; it starts the server with --expose-gc.
  */
 function reportHeapOnSignal(): void {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -59,7 +60,7 @@ function reportHeapOnSignal(): void {
   process.on('SIGUSR2', () => {
     gc();
     gc();
-    process.stdout.write(`HEAP_USED ${process.memoryUsage().heapUsed}\n`);
+    process.stdout.write(`MEMORY_USAGE ${JSON.stringify(process.memoryUsage())}\n`);
   });
 }
 void main();

@@ -172,6 +172,31 @@ describe('AccessTokenVerifier', () => {
     expect(issuer.jwksFetches).toBe(fetches);
   });
 
+  it('answers a token verified before synchronously, and only that token', async () => {
+    const token = await issuer.mint();
+    expect(verifier.verifyCached(token)).toBeUndefined();
+    expect(reasonOf(await verifier.verify(token))).toBe('accepted');
+    const hit = verifier.verifyCached(token);
+    expect(hit && reasonOf(hit)).toBe('accepted');
+    expect(verifier.verifyCached(await issuer.mint())).toBeUndefined();
+    revocations.revoke(decodeJwt(token).jti as string, new Date(Date.now() + 60_000));
+    const revoked = verifier.verifyCached(token);
+    expect(revoked && reasonOf(revoked)).toBe('revoked');
+  });
+
+  it('gives tokens with the same scope claim one shared, frozen scope list', async () => {
+    const [a, b] = await Promise.all([verifier.verify(await issuer.mint()), verifier.verify(await issuer.mint())]);
+    expect(a.ok && b.ok && a.principal.scopes === b.principal.scopes).toBe(true);
+    expect(a.ok && Object.isFrozen(a.principal.scopes)).toBe(true);
+  });
+
+  it('remembers nothing when its memory budget is 0', async () => {
+    const uncached = new AccessTokenVerifier({ issuer: issuer.issuer, resource: RESOURCE, cacheBytes: 0 });
+    const token = await issuer.mint();
+    expect(reasonOf(await uncached.verify(token))).toBe('accepted');
+    expect(uncached.verifyCached(token)).toBeUndefined();
+  });
+
   it('rejects a revoked token on first sight', async () => {
     const token = await issuer.mint();
     revocations.revoke(decodeJwt(token).jti as string);
