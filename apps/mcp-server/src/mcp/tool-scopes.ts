@@ -20,14 +20,20 @@ export const REQUIRED_SCOPES_META = 'portcullis/required_scopes';
  * error. Only `tools/call` needs a scope beyond a valid token. Never throws: a malformed body
  * needs nothing here and is rejected by the endpoint itself.
  */
-export function requiredScopesForMcpBody(body: unknown): string[] {
-  const messages = Array.isArray(body) ? body : [body];
+export function requiredScopesForMcpBody(body: unknown): readonly string[] {
+  if (!Array.isArray(body)) return scopesForMessage(body);
   const scopes = new Set<string>();
-  for (const message of messages) {
-    if (typeof message !== 'object' || message === null) continue;
-    const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
-    if (method !== 'tools/call' || typeof params?.name !== 'string') continue;
-    if (Object.hasOwn(TOOL_SCOPES, params.name)) scopes.add(TOOL_SCOPES[params.name as ToolName]);
-  }
+  for (const message of body) for (const scope of scopesForMessage(message)) scopes.add(scope);
   return [...scopes];
+}
+
+/** One scope list per tool, so the one-message request (nearly every request) allocates nothing here. */
+const TOOL_SCOPE_LISTS = new Map<string, readonly string[]>(Object.entries(TOOL_SCOPES).map(([tool, scope]) => [tool, Object.freeze([scope])]));
+const NO_SCOPES: readonly string[] = Object.freeze([]);
+
+function scopesForMessage(message: unknown): readonly string[] {
+  if (typeof message !== 'object' || message === null) return NO_SCOPES;
+  const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+  if (method !== 'tools/call' || typeof params?.name !== 'string') return NO_SCOPES;
+  return TOOL_SCOPE_LISTS.get(params.name) ?? NO_SCOPES;
 }

@@ -113,7 +113,10 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     const { fixed, resolver } = this.routeScopes(context);
     if (!resolver) return fixed;
     const dynamic = resolver(request);
-    return dynamic.length === 0 ? fixed : [...new Set([...fixed, ...dynamic])];
+    // The common cases without building a merged list on every request.
+    if (dynamic.length === 0) return fixed;
+    if (fixed.length === 0) return dynamic;
+    return [...new Set([...fixed, ...dynamic])];
   }
 
   /** A route's scope metadata never changes, so it is read once per handler, not per request. */

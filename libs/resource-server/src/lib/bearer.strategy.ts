@@ -83,8 +83,14 @@ function requestShapeProblem(request: BearerRequest): string | undefined {
   // scheme): one scheme, one space, one credential. Another scheme in that form is simply no
   // bearer token (a bare 401 challenge follows); anything else is a malformed request.
   const header = request.headers['authorization'];
-  if (typeof header === 'string' && header !== '' && header.split(' ').length !== 2) return 'malformed Authorization header';
+  if (typeof header === 'string' && header !== '' && !hasOneSpace(header)) return 'malformed Authorization header';
   return undefined;
+}
+
+/** Exactly one space, i.e. `header.split(' ')` has two parts (what passport-http-bearer splits on), without splitting. */
+function hasOneSpace(header: string): boolean {
+  const space = header.indexOf(' ');
+  return space !== -1 && header.indexOf(' ', space + 1) === -1;
 }
 
 function hasParam(container: unknown, name: string): boolean {
