@@ -38,7 +38,7 @@ export type VerificationResult =
 /** Longer than any JWT our issuer mints by an order of magnitude; bigger is abuse. */
 const MAX_TOKEN_LENGTH = 8192;
 const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]*$/;
-/** ~70,000 tokens at the measured ~490 bytes per entry (bench/mcp/README.md). */
+/** ~65,000 tokens at the measured ~520 bytes per entry (bench/mcp/README.md). */
 const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 
 /**

@@ -8,7 +8,7 @@ import type { Principal } from './principal';
  * Measured in the running mcp-server (heap after a full collection, 20,000 cached tokens
  * minus one): bench/mcp/README.md, "Bytes per cached token".
  */
-export const ENTRY_OVERHEAD_BYTES = 430;
+export const ENTRY_OVERHEAD_BYTES = 460;
 
 export interface VerifiedTokenCacheOptions {
   /** Memory budget: entries are evicted before their estimated bytes would exceed it. 0 disables the cache. */
