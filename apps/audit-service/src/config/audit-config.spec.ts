@@ -1,4 +1,4 @@
-import { ConfigError, developmentSwitches, parseConfig } from '@portcullis/config';
+import { configProblems, developmentSwitches, parseConfig } from '@portcullis/config';
 import { auditConfigSchema, auditEnvironment } from './audit-config';
 
 describe('audit-service configuration', () => {
@@ -30,13 +30,7 @@ describe('audit-service configuration', () => {
     ['BROKER_URL', 'http://x'],
     ['TRUST_PROXY', 'true'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
-    try {
-      parseConfig(auditConfigSchema, { [name]: value });
-      throw new Error('accepted');
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems).toEqual([expect.stringMatching(new RegExp(`^config: ${name}: `))]);
-    }
+    expect(configProblems(auditConfigSchema, { [name]: value })).toEqual([expect.stringMatching(new RegExp(`^config: ${name}: `))]);
   });
 
   it('has no development-only switch: production accepts every setting it accepts elsewhere', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { configSchema } from './config-schema';
 import { developmentSwitch, developmentSwitches } from './development-only';
 import { port, seconds } from './env-types';
-import { ConfigError, parseConfig } from './load-config';
+import { configProblems, parseConfig } from './load-config';
 
 describe('configSchema', () => {
   const shape = {
@@ -12,15 +12,7 @@ describe('configSchema', () => {
     ALLOW_PLAIN_HTTP: developmentSwitch(),
   };
   const schema = configSchema(shape);
-  const problems = (env: NodeJS.ProcessEnv): string[] => {
-    try {
-      parseConfig(schema, env);
-    } catch (err) {
-      if (err instanceof ConfigError) return err.problems;
-      throw err;
-    }
-    throw new Error('accepted');
-  };
+  const problems = (env: NodeJS.ProcessEnv) => configProblems(schema, env);
 
   it('reads the environment by its variable names and gives the settings in camelCase', () => {
     expect(parseConfig(schema, { PORT: '8080', ACCESS_TOKEN_TTL: '60' })).toEqual({
