@@ -17,16 +17,16 @@ import { ProtectedResourceMetadataController, resourceMetadataUrl } from './quer
 @Module({})
 export class AppModule {
   static forRoot(config: AuditConfig): DynamicModule {
-    const embedded = !config.BROKER_URL;
+    const embedded = !config.brokerUrl;
     const logger = new Logger('audit-service');
     const broker = new BrokerState();
     // A resource server applies revocations (RFC 7009 §2, RFC 7592 client deletion): pushed on
     // this process's own queue with a broker, else polled from the authorization server. Given
     // only to the ResourceServerModule, so Nest starts it once (onModuleInit, before listen).
     const revocations = new RevocationListener({
-      brokerUrl: config.BROKER_URL,
+      brokerUrl: config.brokerUrl,
       revocationsUrl: config.revocationsUrl,
-      pollIntervalMs: config.REVOCATIONS_POLL_MS,
+      pollIntervalMs: config.revocationsPollMs,
       log: (message) => logger.warn(message),
     });
     return {
@@ -36,8 +36,8 @@ export class AppModule {
         // Ready while the database answers and, with a broker, while the consumer is connected.
         DatabaseHealthModule.withReadinessChecks(embedded ? [] : [brokerReadiness(broker)]),
         ResourceServerModule.forRoot({
-          issuer: config.ISSUER_URL,
-          jwksUri: config.JWKS_URI,
+          issuer: config.issuerUrl,
+          jwksUri: config.jwksUri,
           resource: config.resourceUrl,
           resourceMetadataUrl: resourceMetadataUrl(config.resourceUrl),
           baselineScopes: [Scope.AuditRead],
@@ -56,7 +56,7 @@ export class AppModule {
         { provide: AuditEventStore, useFactory: (ds: DataSource) => new AuditEventStore(ds), inject: [DataSource] },
         {
           provide: AuditBatcher,
-          useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.AUDIT_BATCH_MAX, windowMs: config.AUDIT_BATCH_WINDOW_MS }),
+          useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.auditBatchMax, windowMs: config.auditBatchWindowMs }),
           inject: [AuditEventStore],
         },
       ],

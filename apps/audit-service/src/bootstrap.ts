@@ -21,26 +21,26 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   @Module({ imports: [AppModule.forRoot(config)] })
   class ConfiguredAuditModule {}
   // Every route keeps the small default body limit; only the JSON ingest route allows a relay batch.
-  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.TRUST_PROXY });
-  if (!config.BROKER_URL) {
-    hardenIngestRoute(app.getHttpAdapter().getInstance(), config.AUDIT_INGEST_PRODUCERS);
+  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.trustProxy });
+  if (!config.brokerUrl) {
+    hardenIngestRoute(app.getHttpAdapter().getInstance(), config.auditIngestProducers);
     warnAboutIngestCredentials(config);
   }
-  if (config.BROKER_URL) {
-    await assertWithRetry(config.BROKER_URL, config.AUDIT_QUEUE);
+  if (config.brokerUrl) {
+    await assertWithRetry(config.brokerUrl, config.auditQueue);
     const microservice = app.connectMicroservice<MicroserviceOptions>(
       {
         transport: Transport.RMQ,
         options: {
-          urls: [config.BROKER_URL],
-          queue: config.AUDIT_QUEUE,
-          queueOptions: auditQueueOptions(config.AUDIT_QUEUE),
+          urls: [config.brokerUrl],
+          queue: config.auditQueue,
+          queueOptions: auditQueueOptions(config.auditQueue),
           exchange: EVENTS_EXCHANGE,
           exchangeType: 'topic',
           routingKey: AUDIT_BINDING_KEY,
           // Manual acknowledgement after commit; the default (noAck) would lose messages on a crash.
           noAck: false,
-          prefetchCount: config.AUDIT_PREFETCH,
+          prefetchCount: config.auditPrefetch,
           deserializer: new CloudEventDeserializer(AUDIT_EVENT_PATTERN),
         },
       },
@@ -62,10 +62,10 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
 /** Says at start whom the embedded ingest endpoint will accept: nobody is a valid, loud answer. */
 function warnAboutIngestCredentials(config: AuditConfig): void {
   const logger = new Logger('audit-ingest');
-  if (config.AUDIT_INGEST_SECRET !== undefined) {
+  if (config.auditIngestSecret !== undefined) {
     logger.warn('AUDIT_INGEST_SECRET is ignored: give each producer its own credential in AUDIT_INGEST_PRODUCERS (docs/events.md)');
   }
-  const producers = config.AUDIT_INGEST_PRODUCERS;
+  const producers = config.auditIngestProducers;
   if (producers.length === 0) {
     logger.warn('AUDIT_INGEST_PRODUCERS is unset: /internal/events refuses every request, so no producer can deliver events without a broker');
   } else {

@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@portcullis/config';
 import { createAuditApp } from './bootstrap';
-import { auditConfigSchema, resolveAuditConfig } from './config/audit-config';
+import { auditConfigSchema } from './config/audit-config';
 
 async function main() {
-  const config = resolveAuditConfig(loadConfigOrExit(auditConfigSchema));
+  const config = loadConfigOrExit(auditConfigSchema);
   const app = await createAuditApp(config);
   await app.startAllMicroservices();
-  await app.listen(config.PORT, config.HOST);
+  await app.listen(config.port, config.host);
 }
 
 main().catch((err) => {

@@ -6,9 +6,9 @@ import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(authConfigSchema);
-  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.TRUST_PROXY });
-  await app.listen(config.PORT, config.HOST);
-  app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.ISSUER_URL }, 'auth-server listening');
+  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy });
+  await app.listen(config.port, config.host);
+  app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.issuerUrl }, 'auth-server listening');
 }
 
 // Not awaited (no top-level await in this bundle): a start failure is an unhandled rejection,

@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { amqpUrl, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { amqpUrl, configSchema, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
 import { parseIngestProducers } from '../ingest/ingest-producers';
 
-/** Every setting of the audit service, with its default, in one place. */
-export const auditConfigSchema = z.object({
+/**
+ * Every setting of the audit service, by its environment variable name (the public contract),
+ * with its default, in one place.
+ */
+export const auditEnvironment = {
   PORT: port(3100),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: postgresUrl,
@@ -52,17 +55,20 @@ export const auditConfigSchema = z.object({
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
-});
+};
 
-export type AuditConfig = z.infer<typeof auditConfigSchema> & { resourceUrl: string; revocationsUrl: string };
+/**
+ * The parsed settings as the code reads them (`AUDIT_BATCH_MAX` → `config.auditBatchMax`),
+ * with the two URLs that have fallbacks resolved: `resourceUrl` is RESOURCE_URL, else
+ * AUDIT_RESOURCE_URL; `revocationsUrl` is REVOCATIONS_URL, else the issuer's list.
+ */
+export const auditConfigSchema = configSchema(auditEnvironment).transform(({ auditResourceUrl, ...config }) => ({
+  ...config,
+  resourceUrl: config.resourceUrl ?? auditResourceUrl,
+  revocationsUrl: config.revocationsUrl ?? `${config.issuerUrl.replace(/\/+$/, '')}/revocations`,
+}));
 
-export function resolveAuditConfig(parsed: z.infer<typeof auditConfigSchema>): AuditConfig {
-  return {
-    ...parsed,
-    resourceUrl: parsed.RESOURCE_URL ?? parsed.AUDIT_RESOURCE_URL,
-    revocationsUrl: parsed.REVOCATIONS_URL ?? `${parsed.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
-  };
-}
+export type AuditConfig = z.infer<typeof auditConfigSchema>;
 
 /** Nest injection token for the parsed configuration. */
 export const AUDIT_CONFIG = Symbol('AUDIT_CONFIG');

@@ -8,7 +8,7 @@ import type { AuditConfig } from '../config/audit-config';
 import { AuditEventEntity } from '../events/audit-event.entity';
 import { CreateAuditEvents1767000000100 } from './migrations/1767000000100-create-audit-events.migration';
 
-export function dataSourceOptions(config: Pick<AuditConfig, 'DATABASE_URL' | 'SQLITE_PATH'>): DataSourceOptions {
+export function dataSourceOptions(config: Pick<AuditConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
   const common = {
     entities: [AuditEventEntity],
     migrations: [CreateAuditEvents1767000000100],
@@ -16,10 +16,10 @@ export function dataSourceOptions(config: Pick<AuditConfig, 'DATABASE_URL' | 'SQ
     synchronize: false,
     logging: false,
   };
-  if (config.DATABASE_URL) return { type: 'postgres', url: config.DATABASE_URL, extra: { max: 10 }, ...common };
-  if (config.SQLITE_PATH !== ':memory:') mkdirSync(dirname(config.SQLITE_PATH), { recursive: true });
+  if (config.databaseUrl) return { type: 'postgres', url: config.databaseUrl, extra: { max: 10 }, ...common };
+  if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
   // WAL lets the query API read while the consumer writes.
-  return { type: 'better-sqlite3', database: config.SQLITE_PATH, prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('journal_mode = WAL'), ...common };
+  return { type: 'better-sqlite3', database: config.sqlitePath, prepareDatabase: (db: { pragma(s: string): unknown }) => void db.pragma('journal_mode = WAL'), ...common };
 }
 
 /**

@@ -24,7 +24,7 @@ export class ProtectedResourceMetadataController {
   private document() {
     return {
       resource: this.config.resourceUrl,
-      authorization_servers: [this.config.ISSUER_URL],
+      authorization_servers: [this.config.issuerUrl],
       scopes_supported: [Scope.AuditRead],
       bearer_methods_supported: ['header'],
       resource_name: 'Portcullis audit API',

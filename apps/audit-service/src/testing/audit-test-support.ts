@@ -4,13 +4,13 @@ import { DataSource } from 'typeorm';
 import { EventType, type EventData } from '@portcullis/contracts';
 import { AuditEvents, EVENTS_ENTITIES, EVENTS_MIGRATIONS } from '@portcullis/events';
 import { parseConfig } from '@portcullis/config';
-import { auditConfigSchema, resolveAuditConfig, type AuditConfig } from '../config/audit-config';
+import { auditConfigSchema, type AuditConfig } from '../config/audit-config';
 import { deadLetterNameFor } from '../ingest/audit-topology';
 
 export const TEST_BROKER_URL = process.env.TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
 export function auditConfig(env: Record<string, string | undefined>): AuditConfig {
-  return resolveAuditConfig(parseConfig(auditConfigSchema, { NODE_ENV: 'test', ...env }));
+  return parseConfig(auditConfigSchema, { NODE_ENV: 'test', ...env });
 }
 
 /** A queue name of its own per test file: other tests and services share the broker. */

@@ -13,9 +13,9 @@ export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
       inject: [AUTH_CONFIG],
       useFactory: (config: AuthConfig) => ({
         source: AUTH_SERVER_EVENT_SOURCE,
-        brokerUrl: config.BROKER_URL,
-        auditIngestUrl: config.AUDIT_INGEST_URL,
-        auditIngestSecret: config.AUDIT_INGEST_SECRET,
+        brokerUrl: config.brokerUrl,
+        auditIngestUrl: config.auditIngestUrl,
+        auditIngestSecret: config.auditIngestSecret,
       }),
     }),
   ],

@@ -9,7 +9,7 @@ describe('RepeatedRejections: identical unauthenticated rejections become one ev
   beforeEach(() => {
     recorded = [];
     const audit = { record: async (e: AuditRecord) => void recorded.push(e) } as unknown as AuditTrail;
-    rejections = new RepeatedRejections(audit, { AUDIT_REJECTION_WINDOW_SECONDS: 60 });
+    rejections = new RepeatedRejections(audit, { auditRejectionWindowSeconds: 60 });
   });
   afterEach(() => rejections.onModuleDestroy());
 

@@ -47,9 +47,9 @@ export class RepeatedRejections implements BeforeApplicationShutdown, OnModuleDe
 
   constructor(
     private readonly audit: AuditTrail,
-    @Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'AUDIT_REJECTION_WINDOW_SECONDS'>,
+    @Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'auditRejectionWindowSeconds'>,
   ) {
-    this.timer = setInterval(() => void this.flush(), config.AUDIT_REJECTION_WINDOW_SECONDS * 1000);
+    this.timer = setInterval(() => void this.flush(), config.auditRejectionWindowSeconds * 1000);
     this.timer.unref();
   }
 

@@ -32,12 +32,12 @@ export class AuthorizeController {
     const raw = (req.query ?? {}) as Record<string, unknown>;
     try {
       const request = await this.validator.validate(raw);
-      const secure = this.config.ISSUER_URL.startsWith('https:');
+      const secure = this.config.issuerUrl.startsWith('https:');
       const browserId = ensureBrowserId(req, reply, secure);
       const sessionUser = await this.interactions.sessionUser(readCookie(req, SESSION_COOKIE));
       const interaction = await this.interactions.start(request, browserId, sessionUser);
       const next = await this.interactions.next(interaction);
-      const target = next.kind === 'redirect' ? next.url : `${this.config.ISSUER_URL}/interaction/${interaction.id}`;
+      const target = next.kind === 'redirect' ? next.url : `${this.config.issuerUrl}/interaction/${interaction.id}`;
       reply.header('cache-control', 'no-store').redirect(target, 303);
     } catch (err) {
       if (err instanceof AuthorizationPageError) {
@@ -47,7 +47,7 @@ export class AuthorizeController {
       }
       if (err instanceof AuthorizationRedirectError) {
         await this.denied(req, err.error, err.description, err.redirectUri);
-        const url = authorizationResponseUrl(err.redirectUri, this.config.ISSUER_URL, {
+        const url = authorizationResponseUrl(err.redirectUri, this.config.issuerUrl, {
           error: err.error,
           error_description: err.description,
           state: err.state,

@@ -31,8 +31,8 @@ import { ClientEntity } from './client.entity';
       inject: [AUTH_CONFIG],
       useFactory: (config: AuthConfig): MetadataDocumentOptions => ({
         ...DEFAULT_METADATA_DOCUMENT_OPTIONS,
-        allowHttp: config.CIMD_ALLOW_HTTP,
-        allowedPrivateHosts: config.CIMD_ALLOWED_PRIVATE_HOSTS,
+        allowHttp: config.cimdAllowHttp,
+        allowedPrivateHosts: config.cimdAllowedPrivateHosts,
       }),
     },
     {
@@ -47,7 +47,7 @@ import { ClientEntity } from './client.entity';
     {
       provide: RegistrationFloodGuard,
       inject: [AUTH_CONFIG],
-      useFactory: (config: AuthConfig) => new RegistrationFloodGuard({ limit: config.REGISTRATION_RATE_LIMIT, windowMs: 60_000 }),
+      useFactory: (config: AuthConfig) => new RegistrationFloodGuard({ limit: config.registrationRateLimit, windowMs: 60_000 }),
     },
   ],
   exports: [ClientsService, ClientAuthenticator, ClientRegistrar],

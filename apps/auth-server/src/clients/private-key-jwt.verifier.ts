@@ -65,7 +65,7 @@ export class PrivateKeyJwtVerifier {
       const { payload } = await jwtVerify(assertion, keys, {
         issuer: clientId,
         subject: clientId,
-        audience: this.config.ISSUER_URL,
+        audience: this.config.issuerUrl,
         algorithms: ['EdDSA', 'ES256', 'PS256', 'RS256'],
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ['jti', 'exp'],

@@ -1,16 +1,16 @@
-import { ConfigError, parseConfig } from '@portcullis/config';
-import { authConfigSchema } from './auth-config';
+import { ConfigError, developmentSwitches, parseConfig } from '@portcullis/config';
+import { authConfigSchema, authEnvironment } from './auth-config';
 
 describe('auth-server configuration', () => {
   it('has working defaults', () => {
     const config = parseConfig(authConfigSchema, {});
-    expect(config.ISSUER_URL).toBe('http://localhost:9000');
-    expect(config.ACCESS_TOKEN_TTL).toBe(600);
-    expect(config.BOOTSTRAP_USERS).toEqual([]);
+    expect(config.issuerUrl).toBe('http://localhost:9000');
+    expect(config.accessTokenTtl).toBe(600);
+    expect(config.bootstrapUsers).toEqual([]);
   });
 
   it('parses BOOTSTRAP_USERS and keeps colons in passwords', () => {
-    expect(parseConfig(authConfigSchema, { BOOTSTRAP_USERS: 'alice:pw1, bob:a:b' }).BOOTSTRAP_USERS).toEqual([
+    expect(parseConfig(authConfigSchema, { BOOTSTRAP_USERS: 'alice:pw1, bob:a:b' }).bootstrapUsers).toEqual([
       { username: 'alice', password: 'pw1' },
       { username: 'bob', password: 'a:b' },
     ]);
@@ -36,11 +36,21 @@ describe('auth-server configuration', () => {
     }
   });
 
+  it('gives the settings in camelCase, named after their variables', () => {
+    const config = parseConfig(authConfigSchema, { AUTHORIZATION_CODE_TTL: '30', CIMD_ALLOWED_PRIVATE_HOSTS: 'cimd.internal', TRUST_PROXY: '1' });
+    expect(config).toMatchObject({ authorizationCodeTtl: 30, cimdAllowedPrivateHosts: ['cimd.internal'], trustProxy: 1, port: 9000 });
+    expect(Object.keys(config).filter((key) => /[A-Z]{2}|_/.test(key))).toEqual([]);
+  });
+
   it('refuses CIMD_ALLOW_HTTP=true when NODE_ENV=production with one line naming it', () => {
     expect(() => parseConfig(authConfigSchema, { NODE_ENV: 'production', CIMD_ALLOW_HTTP: 'true' })).toThrow(
       new ConfigError(['config: CIMD_ALLOW_HTTP: must not be set when NODE_ENV=production']),
     );
-    expect(parseConfig(authConfigSchema, { NODE_ENV: 'production' }).CIMD_ALLOW_HTTP).toBe(false);
-    expect(parseConfig(authConfigSchema, { CIMD_ALLOW_HTTP: 'true' }).CIMD_ALLOW_HTTP).toBe(true);
+    expect(parseConfig(authConfigSchema, { NODE_ENV: 'production' }).cimdAllowHttp).toBe(false);
+    expect(parseConfig(authConfigSchema, { CIMD_ALLOW_HTTP: 'true' }).cimdAllowHttp).toBe(true);
+  });
+
+  it('declares CIMD_ALLOW_HTTP as its only development switch, so production refuses it', () => {
+    expect(developmentSwitches(authEnvironment)).toEqual(['CIMD_ALLOW_HTTP']);
   });
 });

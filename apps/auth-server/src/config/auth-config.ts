@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { amqpUrl, booleanFlag, csv, httpUrl, port, postgresUrl, refuseInProduction, seconds, trustProxy } from '@portcullis/config';
+import { amqpUrl, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 /**
- * Every setting of the authorization server, with its default, in one place. Durations are
- * in seconds.
+ * Every setting of the authorization server, by its environment variable name (the public
+ * contract), with its default, in one place. Durations are in seconds.
  */
-export const authConfigSchema = z.object({
+export const authEnvironment = {
   PORT: port(9000),
   HOST: z.string().default('0.0.0.0'),
   /** RFC 8414 §2: the issuer identifier, exactly as published and put in `iss`. */
@@ -63,7 +63,7 @@ export const authConfigSchema = z.object({
   /** Client ID Metadata Documents: hosts allowed even if they resolve to private addresses. */
   CIMD_ALLOWED_PRIVATE_HOSTS: csv,
   /** Development only: allow http:// client_id URLs. Refused when NODE_ENV=production. */
-  CIMD_ALLOW_HTTP: booleanFlag(false),
+  CIMD_ALLOW_HTTP: developmentSwitch(),
   /** Open (anonymous) registrations accepted per client address per minute; 0 = no limit. */
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(0).default(30),
   /**
@@ -84,7 +84,10 @@ export const authConfigSchema = z.object({
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
-}).superRefine(refuseInProduction(['CIMD_ALLOW_HTTP']));
+};
+
+/** The parsed settings as the code reads them: `ACCESS_TOKEN_TTL` → `config.accessTokenTtl`. */
+export const authConfigSchema = configSchema(authEnvironment);
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 

@@ -9,11 +9,11 @@ import { AUTH_MIGRATIONS_POSTGRES, AUTH_MIGRATIONS_SQLITE } from './migrations';
  * PostgreSQL when DATABASE_URL is set, else an SQLite file (the embedded default). Schema
  * changes are migrations, run at start, never `synchronize`.
  */
-export function authDataSourceOptions(config: Pick<AuthConfig, 'DATABASE_URL' | 'SQLITE_PATH'>): DataSourceOptions {
-  if (config.DATABASE_URL) {
+export function authDataSourceOptions(config: Pick<AuthConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
+  if (config.databaseUrl) {
     return {
       type: 'postgres',
-      url: config.DATABASE_URL,
+      url: config.databaseUrl,
       entities: AUTH_ENTITIES,
       migrations: AUTH_MIGRATIONS_POSTGRES,
       migrationsRun: true,
@@ -21,10 +21,10 @@ export function authDataSourceOptions(config: Pick<AuthConfig, 'DATABASE_URL' | 
       extra: { max: 20 },
     };
   }
-  if (config.SQLITE_PATH !== ':memory:') mkdirSync(dirname(config.SQLITE_PATH), { recursive: true });
+  if (config.sqlitePath !== ':memory:') mkdirSync(dirname(config.sqlitePath), { recursive: true });
   return {
     type: 'better-sqlite3',
-    database: config.SQLITE_PATH,
+    database: config.sqlitePath,
     entities: AUTH_ENTITIES,
     migrations: AUTH_MIGRATIONS_SQLITE,
     migrationsRun: true,

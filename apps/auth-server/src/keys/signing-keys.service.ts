@@ -72,7 +72,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     const all = await this.keys.find();
     const current = all.find((k) => k.status === 'active');
     const next = all.find((k) => k.status === 'next') ?? (await this.createKey('next', now));
-    const grace = Math.max(this.config.KEY_RETIREMENT_GRACE, this.config.ACCESS_TOKEN_TTL) * 1000;
+    const grace = Math.max(this.config.keyRetirementGrace, this.config.accessTokenTtl) * 1000;
     await this.keys.manager.transaction(async (tx) => {
       if (current) {
         await tx.update(SigningKeyEntity, { kid: current.kid }, { status: 'retired', publishedUntil: now + grace });

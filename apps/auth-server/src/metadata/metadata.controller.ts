@@ -16,8 +16,8 @@ export class MetadataController {
   private readonly documentation: string;
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
-    this.document = authorizationServerMetadata(config.ISSUER_URL, true);
-    this.documentation = renderServiceDocumentation(config.ISSUER_URL);
+    this.document = authorizationServerMetadata(config.issuerUrl, true);
+    this.documentation = renderServiceDocumentation(config.issuerUrl);
   }
 
   /** `service_documentation`: a page for people, at the issuer URL itself. */

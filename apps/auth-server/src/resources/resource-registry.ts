@@ -19,11 +19,11 @@ export class ResourceRegistry {
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
     const entries: ProtectedResource[] = [
-      { identifier: canonicalResource(config.MCP_RESOURCE_URL) as string, kind: 'mcp', scopes: scopesForResource('mcp') },
-      { identifier: canonicalResource(config.AUDIT_RESOURCE_URL) as string, kind: 'audit', scopes: scopesForResource('audit') },
+      { identifier: canonicalResource(config.mcpResourceUrl) as string, kind: 'mcp', scopes: scopesForResource('mcp') },
+      { identifier: canonicalResource(config.auditResourceUrl) as string, kind: 'audit', scopes: scopesForResource('audit') },
     ];
     this.byIdentifier = new Map(entries.map((r) => [r.identifier, r]));
-    const fallback = canonicalResource(config.DEFAULT_RESOURCE ?? config.MCP_RESOURCE_URL);
+    const fallback = canonicalResource(config.defaultResource ?? config.mcpResourceUrl);
     this.defaultResource = this.byIdentifier.get(fallback ?? '') ?? entries[0];
   }
 

@@ -41,12 +41,12 @@ export class AccessTokenIssuer {
     const key = await this.keys.signingKey();
     const jti = randomUUID();
     const iat = Math.floor(now / 1000);
-    const ttl = this.config.ACCESS_TOKEN_TTL;
+    const ttl = this.config.accessTokenTtl;
     const scope = formatScope(resourceScopes(request.scopes));
     // RFC 9068 §2.2 claims, serialised once and signed as they are (SignJWT would rebuild and
     // re-validate the same claims through its builder on every token).
     const claims = {
-      iss: this.config.ISSUER_URL,
+      iss: this.config.issuerUrl,
       sub: request.subject,
       aud: request.resource,
       exp: iat + ttl,

@@ -77,7 +77,7 @@ export class GrantsService {
   ): Promise<{ code: string; grantId: string }> {
     const code = newOpaqueToken();
     const grantId = randomUUID();
-    const expiresAt = now + this.config.AUTHORIZATION_CODE_TTL * 1000;
+    const expiresAt = now + this.config.authorizationCodeTtl * 1000;
     const codeRow = Object.assign(new AuthorizationCodeEntity(), {
       codeHash: sha256Base64Url(code),
       grantId,
@@ -222,7 +222,7 @@ export class GrantsService {
   private newRefreshToken(issuance: Issuance, now: number) {
     if (!issuance.refreshScope) return undefined;
     const token = newOpaqueToken();
-    const stored = { tokenHash: sha256Base64Url(token), scope: formatScope(issuance.refreshScope), expiresAt: now + this.config.REFRESH_TOKEN_TTL * 1000 };
+    const stored = { tokenHash: sha256Base64Url(token), scope: formatScope(issuance.refreshScope), expiresAt: now + this.config.refreshTokenTtl * 1000 };
     return { token, stored };
   }
 

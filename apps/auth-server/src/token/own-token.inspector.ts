@@ -41,7 +41,7 @@ export class OwnTokenInspector {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
-        issuer: this.config.ISSUER_URL,
+        issuer: this.config.issuerUrl,
         typ: 'at+jwt',
         algorithms: ['EdDSA'],
         // Expired tokens are still ours: recognised, but inactive.
@@ -67,7 +67,7 @@ export class OwnTokenInspector {
     if (!row) return undefined;
     const grant = await this.grants.findGrant(row.grantId);
     if (!grant) return undefined;
-    const rotatedOut = row.rotatedAt !== null && now - row.rotatedAt > this.config.REFRESH_GRACE_SECONDS * 1000;
+    const rotatedOut = row.rotatedAt !== null && now - row.rotatedAt > this.config.refreshGraceSeconds * 1000;
     const active = !row.revokedAt && !grant.revokedAt && row.expiresAt > now && !rotatedOut;
     return { kind: 'refresh_token', row, grant, active };
   }

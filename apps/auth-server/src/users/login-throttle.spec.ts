@@ -1,7 +1,7 @@
 import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle: growing delays, never a lock', () => {
-  const config = { LOGIN_MAX_FAILURES: 3, LOGIN_DELAY_SECONDS: 2, LOGIN_LOCKOUT_SECONDS: 10 };
+  const config = { loginMaxFailures: 3, loginDelaySeconds: 2, loginLockoutSeconds: 10 };
   const t0 = 1_000_000;
 
   function failTimes(throttle: LoginThrottle, n: number, username = 'alice', address = '198.51.100.1', at = t0) {
@@ -35,7 +35,7 @@ describe('LoginThrottle: growing delays, never a lock', () => {
     // Many addresses on one account: 4 × 3 failures are free, then the account waits everywhere.
     for (let i = 0; i < 12; i++) throttle.recordFailure('alice', `192.0.2.${i}`, t0);
     expect(throttle.waitSeconds('alice', '203.0.113.9', t0)).toBeGreaterThan(0);
-    expect(throttle.waitSeconds('alice', '203.0.113.9', t0)).toBeLessThanOrEqual(config.LOGIN_LOCKOUT_SECONDS);
+    expect(throttle.waitSeconds('alice', '203.0.113.9', t0)).toBeLessThanOrEqual(config.loginLockoutSeconds);
   });
 
   it('slows one address spraying many accounts', () => {

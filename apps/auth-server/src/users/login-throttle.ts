@@ -43,13 +43,13 @@ export class LoginThrottle {
   private readonly settings: LoginThrottleSettings;
   private readonly forgetAfterMs: number;
 
-  constructor(@Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'LOGIN_MAX_FAILURES' | 'LOGIN_DELAY_SECONDS' | 'LOGIN_LOCKOUT_SECONDS'>) {
+  constructor(@Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'loginMaxFailures' | 'loginDelaySeconds' | 'loginLockoutSeconds'>) {
     this.settings = {
-      freeFailures: config.LOGIN_MAX_FAILURES,
-      firstDelaySeconds: config.LOGIN_DELAY_SECONDS,
-      maxDelaySeconds: config.LOGIN_LOCKOUT_SECONDS,
+      freeFailures: config.loginMaxFailures,
+      firstDelaySeconds: config.loginDelaySeconds,
+      maxDelaySeconds: config.loginLockoutSeconds,
     };
-    this.forgetAfterMs = Math.max(FORGET_AFTER_MS, 2 * config.LOGIN_LOCKOUT_SECONDS * 1000);
+    this.forgetAfterMs = Math.max(FORGET_AFTER_MS, 2 * config.loginLockoutSeconds * 1000);
   }
 
   /** Whole seconds to wait before this username may be tried from this address; 0 = now. */

@@ -24,7 +24,7 @@ export class UsersService implements OnApplicationBootstrap {
 
   /** BOOTSTRAP_USERS creates users that do not exist yet; existing ones are left alone. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const { username, password } of this.config.BOOTSTRAP_USERS) {
+    for (const { username, password } of this.config.bootstrapUsers) {
       if (!(await this.users.findOne({ where: { username } }))) {
         await this.create(username, password);
         this.logger.log(`created bootstrap user ${username}`);

@@ -1,5 +1,5 @@
-import { ConfigError, parseConfig } from '@portcullis/config';
-import { mcpServerConfigSchema } from './mcp-server.config';
+import { ConfigError, developmentSwitches, parseConfig } from '@portcullis/config';
+import { mcpServerConfigSchema, mcpServerEnvironment } from './mcp-server.config';
 
 describe('mcp-server configuration', () => {
   it('has the public-contract defaults', () => {
@@ -27,6 +27,17 @@ describe('mcp-server configuration', () => {
   it('has no setting that turns authentication or auditing off (the bench builds its own app)', () => {
     const config = parseConfig(mcpServerConfigSchema, { AUTH_DISABLED_FOR_BENCH: 'true', AUDIT_DISABLED_FOR_BENCH: 'true' });
     expect(Object.keys(config).filter((key) => /disabled|bench/i.test(key))).toEqual([]);
+  });
+
+  it('has no development-only switch: production accepts every setting it accepts elsewhere', () => {
+    expect(developmentSwitches(mcpServerEnvironment)).toEqual([]);
+    expect(parseConfig(mcpServerConfigSchema, { NODE_ENV: 'production' }).nodeEnv).toBe('production');
+  });
+
+  it('gives every setting in camelCase', () => {
+    const config = parseConfig(mcpServerConfigSchema, { TOKEN_CACHE_SIZE: '5', SHUTDOWN_DELAY_MS: '30000' });
+    expect(config).toMatchObject({ tokenCacheSize: 5, shutdownDelayMs: 30_000, shutdownDrainTimeoutMs: 30_000, revocationsUrl: 'http://localhost:9000/revocations' });
+    expect(Object.keys(config).filter((key) => /[A-Z]{2}|_/.test(key))).toEqual([]);
   });
 
   it('reads TRUST_PROXY with the shared schema: false by default, hops or addresses, never true', () => {

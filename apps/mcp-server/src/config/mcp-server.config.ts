@@ -1,48 +1,57 @@
-import { amqpUrl, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
 
-/** Configuration of the MCP server, read once from the environment at start-up. */
-export const mcpServerConfigSchema = z
-  .object({
-    NODE_ENV: z.string().optional(),
-    PORT: port(3000),
-    /** The resource identifier (RFC 8707) tokens must name in `aud`; also this server's public URL. */
-    RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
-    ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
-    /** Skips RFC 8414 discovery of the issuer's keys. */
-    JWKS_URI: httpUrl.optional(),
-    DATABASE_URL: postgresUrl,
-    SQLITE_PATH: z.string().min(1).default('data/mcp-server.sqlite'),
-    /** Host header values accepted (DNS-rebinding protection); defaults derived from RESOURCE_URL and PORT. */
-    ALLOWED_HOSTS: csv,
-    /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
-    ALLOWED_ORIGINS: csv,
-    /** Memory budget of the verified-token cache, in MiB (bench/mcp/README.md: bytes per cached token); 0 disables it. */
-    TOKEN_CACHE_MB: z.coerce.number().min(0).default(32),
-    /** An optional cap on how many verified tokens are cached as well; 0 disables the cache. */
-    TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
-    /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
-    BROKER_URL: amqpUrl,
-    /** Without a broker, audit events go here (the audit service's embedded ingest). */
-    AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-    /** This producer's own credential there, bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
-    AUDIT_INGEST_SECRET: auditIngestSecretSetting,
-    /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
-    REVOCATIONS_URL: httpUrl.optional(),
-    /** Poll period of REVOCATIONS_URL when there is no broker. */
-    REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
-    /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
-    TRUST_PROXY: trustProxy,
-    /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
-    SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
-    /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
-    SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
-  })
-  .superRefine((env, ctx) => {
-    const resource = canonicalResource(env.RESOURCE_URL);
+/**
+ * Every setting of the MCP server, by its environment variable name (the public contract),
+ * with its default, read once at start-up.
+ */
+export const mcpServerEnvironment = {
+  NODE_ENV: z.string().optional(),
+  PORT: port(3000),
+  /** The resource identifier (RFC 8707) tokens must name in `aud`; also this server's public URL. */
+  RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
+  ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  /** Skips RFC 8414 discovery of the issuer's keys. */
+  JWKS_URI: httpUrl.optional(),
+  DATABASE_URL: postgresUrl,
+  SQLITE_PATH: z.string().min(1).default('data/mcp-server.sqlite'),
+  /** Host header values accepted (DNS-rebinding protection); defaults derived from RESOURCE_URL and PORT. */
+  ALLOWED_HOSTS: csv,
+  /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
+  ALLOWED_ORIGINS: csv,
+  /** Memory budget of the verified-token cache, in MiB (bench/mcp/README.md: bytes per cached token); 0 disables it. */
+  TOKEN_CACHE_MB: z.coerce.number().min(0).default(32),
+  /** An optional cap on how many verified tokens are cached as well; 0 disables the cache. */
+  TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
+  /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
+  BROKER_URL: amqpUrl,
+  /** Without a broker, audit events go here (the audit service's embedded ingest). */
+  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
+  /** This producer's own credential there, bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
+  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
+  /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
+  REVOCATIONS_URL: httpUrl.optional(),
+  /** Poll period of REVOCATIONS_URL when there is no broker. */
+  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
+  TRUST_PROXY: trustProxy,
+  /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
+  /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
+  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+};
+
+/**
+ * The parsed settings as the code reads them, in camelCase, plus what follows from
+ * RESOURCE_URL: the canonical `resource` (RFC 8707), where MCP is served and the RFC 9728
+ * metadata URL; and the defaults that depend on other settings.
+ */
+export const mcpServerConfigSchema = configSchema(mcpServerEnvironment)
+  .superRefine((config, ctx) => {
+    const resource = canonicalResource(config.resourceUrl);
     if (!resource) {
       ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: 'must be an absolute http(s) URL without fragment' });
       return;
@@ -52,38 +61,28 @@ export const mcpServerConfigSchema = z
     const problem = mcpPathProblem(url.pathname);
     if (problem) ctx.addIssue({ code: 'custom', path: ['RESOURCE_URL'], message: problem });
   })
-  .transform((env) => {
-    const resource = canonicalResource(env.RESOURCE_URL) as string;
+  .transform(({ resourceUrl, issuerUrl, ...config }) => {
+    const resource = canonicalResource(resourceUrl) as string;
     const url = new URL(resource);
     const path = url.pathname === '/' ? '' : url.pathname;
     const allowedHosts =
-      env.ALLOWED_HOSTS.length > 0
-        ? env.ALLOWED_HOSTS
-        : [url.host, `localhost:${env.PORT}`, `127.0.0.1:${env.PORT}`, `[::1]:${env.PORT}`];
+      config.allowedHosts.length > 0
+        ? config.allowedHosts
+        : [url.host, `localhost:${config.port}`, `127.0.0.1:${config.port}`, `[::1]:${config.port}`];
     return {
-      port: env.PORT,
+      ...config,
       resource,
       /** Where MCP is served, and the suffix of its RFC 9728 well-known URL: the resource's path. */
       mcpPath: path,
       origin: url.origin,
-      issuer: env.ISSUER_URL,
-      jwksUri: env.JWKS_URI,
+      issuer: issuerUrl,
       // RFC 9728 §3.1: the well-known segment goes between the host and the resource's path.
       resourceMetadataUrl: `${url.origin}/.well-known/oauth-protected-resource${path}`,
-      databaseUrl: env.DATABASE_URL,
-      sqlitePath: env.SQLITE_PATH,
       allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
-      allowedOrigins: env.ALLOWED_ORIGINS.includes('*') ? [] : env.ALLOWED_ORIGINS,
-      tokenCacheBytes: Math.floor(env.TOKEN_CACHE_MB * 1024 * 1024),
-      tokenCacheSize: env.TOKEN_CACHE_SIZE,
-      brokerUrl: env.BROKER_URL,
-      auditIngestUrl: env.AUDIT_INGEST_URL,
-      auditIngestSecret: env.AUDIT_INGEST_SECRET,
-      revocationsUrl: env.REVOCATIONS_URL ?? `${env.ISSUER_URL.replace(/\/+$/, '')}/revocations`,
-      revocationsPollMs: env.REVOCATIONS_POLL_MS,
-      trustProxy: env.TRUST_PROXY,
-      shutdownDelayMs: env.SHUTDOWN_DELAY_MS,
-      shutdownDrainTimeoutMs: Math.max(env.SHUTDOWN_DRAIN_TIMEOUT_MS, env.SHUTDOWN_DELAY_MS),
+      allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
+      tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
+      revocationsUrl: config.revocationsUrl ?? `${issuerUrl.replace(/\/+$/, '')}/revocations`,
+      shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
     };
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, parseConfig } from './load-config';
 import { booleanFlag } from './env-types';
-import { refuseInProduction } from './development-only';
+import { developmentSwitch, developmentSwitches, refuseInProduction } from './development-only';
 
 describe('refuseInProduction', () => {
   const schema = z
@@ -28,5 +28,11 @@ describe('refuseInProduction', () => {
         'config: DEV_B: must not be set when NODE_ENV=production',
       ]);
     }
+  });
+});
+
+describe('developmentSwitches', () => {
+  it('lists the settings declared with developmentSwitch(), not other on/off settings', () => {
+    expect(developmentSwitches({ FEATURE: booleanFlag(false), DEV_A: developmentSwitch(), PORT: z.string(), DEV_B: developmentSwitch() })).toEqual(['DEV_A', 'DEV_B']);
   });
 });

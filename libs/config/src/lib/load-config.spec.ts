@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, parseConfig } from './load-config';
+import { ConfigError, configProblems, parseConfig } from './load-config';
 import { httpUrl, port } from './env-types';
 
 describe('parseConfig', () => {
@@ -20,5 +20,10 @@ describe('parseConfig', () => {
       expect(problems[0]).toMatch(/^config: PORT: /);
       expect(problems[1]).toMatch(/^config: ISSUER_URL: /);
     }
+  });
+
+  it('lists the same lines without throwing, and none for a valid environment', () => {
+    expect(configProblems(schema, { PORT: 'x' })).toEqual([expect.stringMatching(/^config: PORT: /)]);
+    expect(configProblems(schema, {})).toEqual([]);
   });
 });

@@ -13,11 +13,17 @@ export class ConfigError extends Error {
 export function parseConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || '(environment)';
-    return `config: ${name}: ${issue.message}`;
-  });
-  throw new ConfigError(problems);
+  throw new ConfigError(problemLines(result.error));
+}
+
+/** The lines parseConfig would refuse `env` with, one per bad variable; none when it is valid. */
+export function configProblems(schema: z.ZodType, env: NodeJS.ProcessEnv): string[] {
+  const result = schema.safeParse(env);
+  return result.success ? [] : problemLines(result.error);
+}
+
+function problemLines(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `config: ${issue.path.join('.') || '(environment)'}: ${issue.message}`);
 }
 
 /** parseConfig for a process entry point: prints the problems and exits with status 78 (EX_CONFIG). */

@@ -99,7 +99,7 @@ export class InteractionController {
       data: { subject: result.user.id, username: result.user.username, client_id: interaction.clientId },
     });
     const sessionId = await this.interactions.createSession(result.user.id);
-    setCookie(reply, SESSION_COOKIE, sessionId, this.secure, this.config.SESSION_TTL);
+    setCookie(reply, SESSION_COOKIE, sessionId, this.secure, this.config.sessionTtl);
     await this.interactions.attachUser(interaction, result.user.id);
     await this.respond(interaction, await this.interactions.next(interaction), reply, true);
   }
@@ -128,7 +128,7 @@ export class InteractionController {
   }
 
   private get secure(): boolean {
-    return this.config.ISSUER_URL.startsWith('https:');
+    return this.config.issuerUrl.startsWith('https:');
   }
 
   private form<K extends string>(req: FastifyRequest, names: readonly K[]): Partial<Record<K, string>> | undefined {
@@ -142,7 +142,7 @@ export class InteractionController {
   /** After a POST, the next page is reached by a 303 so a reload never re-submits the form. */
   private async respond(interaction: InteractionEntity, next: NextStep, reply: FastifyReply, afterPost = false): Promise<void> {
     if (next.kind === 'redirect') return this.redirect(reply, next.url);
-    if (afterPost) return this.redirect(reply, `${this.config.ISSUER_URL}/interaction/${interaction.id}`);
+    if (afterPost) return this.redirect(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
     if (next.kind === 'login') return this.page(reply, 200, await this.loginPage(interaction), interaction.redirectUri);
     const client = await this.clients.find(interaction.clientId);
     const user = await this.users.findById(interaction.userId as string);
@@ -151,7 +151,7 @@ export class InteractionController {
       reply,
       200,
       renderConsent({
-        action: `${this.config.ISSUER_URL}/interaction/${interaction.id}/consent`,
+        action: `${this.config.issuerUrl}/interaction/${interaction.id}/consent`,
         csrfToken: interaction.csrfToken,
         clientName: client.clientName ?? client.clientId,
         clientId: client.clientId,
@@ -170,7 +170,7 @@ export class InteractionController {
   private async loginPage(interaction: InteractionEntity, username?: string, error?: string): Promise<string> {
     const client = await this.clients.find(interaction.clientId);
     return renderLogin({
-      action: `${this.config.ISSUER_URL}/interaction/${interaction.id}/login`,
+      action: `${this.config.issuerUrl}/interaction/${interaction.id}/login`,
       csrfToken: interaction.csrfToken,
       clientName: client?.clientName ?? interaction.clientId,
       username,

@@ -53,7 +53,7 @@ export class InteractionService {
       browserBindingHash: sha256Base64Url(browserId),
       // prompt=login (OIDC Core §3.1.2.1) asks for a fresh login even with a session.
       userId: request.prompt === 'login' ? null : (sessionUserId ?? null),
-      expiresAt: now + this.config.INTERACTION_TTL * 1000,
+      expiresAt: now + this.config.interactionTtl * 1000,
     });
     return this.interactions.save(interaction);
   }
@@ -127,7 +127,7 @@ export class InteractionService {
         });
       },
     );
-    return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, { code, state: interaction.state ?? undefined });
+    return authorizationResponseUrl(interaction.redirectUri, this.config.issuerUrl, { code, state: interaction.state ?? undefined });
   }
 
   async deny(interaction: InteractionEntity): Promise<string> {
@@ -154,7 +154,7 @@ export class InteractionService {
         resource: interaction.resource,
       },
     });
-    return authorizationResponseUrl(interaction.redirectUri, this.config.ISSUER_URL, {
+    return authorizationResponseUrl(interaction.redirectUri, this.config.issuerUrl, {
       error,
       error_description: description,
       state: interaction.state ?? undefined,
@@ -187,7 +187,7 @@ export class InteractionService {
 
   async createSession(userId: string): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.sessions.insert({ idHash: sha256Base64Url(id), userId, expiresAt: Date.now() + this.config.SESSION_TTL * 1000 });
+    await this.sessions.insert({ idHash: sha256Base64Url(id), userId, expiresAt: Date.now() + this.config.sessionTtl * 1000 });
     return id;
   }
 

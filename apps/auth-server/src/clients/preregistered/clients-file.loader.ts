@@ -88,7 +88,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const path = this.config.CLIENTS_FILE;
+    const path = this.config.clientsFile;
     if (!path) return;
     let text: string;
     try {
@@ -105,7 +105,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
   /** Everything is checked before anything is written: a bad file changes nothing. */
   private validate(entries: FileClient[]): ClientEntity[] {
     return entries.map((entry, index) => {
-      const where = `CLIENTS_FILE ${this.config.CLIENTS_FILE}: entry ${index} ('${entry.clientId}')`;
+      const where = `CLIENTS_FILE ${this.config.clientsFile}: entry ${index} ('${entry.clientId}')`;
       let client: ClientEntity;
       try {
         const metadata = validateClientMetadata(entry.raw, {

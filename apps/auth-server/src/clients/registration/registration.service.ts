@@ -128,7 +128,7 @@ export class RegistrationService {
   private checkInitialAccessToken(authorization: string | undefined): boolean {
     const token = bearerToken(authorization);
     if (token === undefined) return false;
-    const expected = this.config.REGISTRATION_INITIAL_ACCESS_TOKEN;
+    const expected = this.config.registrationInitialAccessToken;
     if (!expected) throw invalidToken('this server issues no initial access tokens; register without an Authorization header');
     if (!secretsEqual(token, expected)) throw invalidToken('the initial access token is invalid');
     return true;
@@ -160,6 +160,6 @@ export class RegistrationService {
   }
 
   private clientUri(clientId: string): string {
-    return `${this.config.ISSUER_URL}/register/${encodeURIComponent(clientId)}`;
+    return `${this.config.issuerUrl}/register/${encodeURIComponent(clientId)}`;
   }
 }

@@ -35,7 +35,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (!grant || grant.clientId !== client.clientId) throw new InvalidGrant('refresh token is invalid');
     if (token.revokedAt || grant.revokedAt) throw new InvalidGrant('refresh token was revoked');
     if (token.expiresAt <= now) throw new InvalidGrant('refresh token has expired');
-    if (token.rotatedAt !== null && now - token.rotatedAt > this.config.REFRESH_GRACE_SECONDS * 1000) {
+    if (token.rotatedAt !== null && now - token.rotatedAt > this.config.refreshGraceSeconds * 1000) {
       await this.grants.revokeFamily(grant.id, this.events.familyRevoked(client.clientId, grant.userId, 'refresh_reuse'), now);
       throw new InvalidGrant('refresh token was already used');
     }
