@@ -48,7 +48,9 @@ describe('mcp-server configuration', () => {
   });
 
   it('sizes the verified-token cache by memory (TOKEN_CACHE_MB), TOKEN_CACHE_SIZE an optional cap', () => {
-    expect(parseConfig(mcpServerConfigSchema, {})).toMatchObject({ tokenCacheBytes: 32 * 1024 * 1024, tokenCacheSize: undefined });
+    const defaults = parseConfig(mcpServerConfigSchema, {});
+    expect(defaults.tokenCacheBytes).toBe(32 * 1024 * 1024);
+    expect(defaults.tokenCacheSize).toBeUndefined();
     expect(parseConfig(mcpServerConfigSchema, { TOKEN_CACHE_MB: '0.5', TOKEN_CACHE_SIZE: '100' })).toMatchObject({ tokenCacheBytes: 512 * 1024, tokenCacheSize: 100 });
     expect(() => parseConfig(mcpServerConfigSchema, { TOKEN_CACHE_MB: '-1' })).toThrow(ConfigError);
   });
