@@ -68,7 +68,10 @@ export const authorizationParametersSchema = z
     // OAuth 2.1 §4.1.1 and the MCP spec: PKCE is required, and only S256 is accepted.
     code_challenge: capped('code_challenge', requiredParameter('code_challenge', 'code_challenge is required (PKCE)')),
     // RFC 7636 §4.3: an absent method means "plain", which is not accepted.
-    code_challenge_method: optional('code_challenge_method').refine((method) => method === 'S256', 'code_challenge_method must be S256'),
+    code_challenge_method: capped('code_challenge_method', requiredParameter('code_challenge_method', 'code_challenge_method must be S256')).refine(
+      (method) => method === 'S256',
+      'code_challenge_method must be S256',
+    ),
     scope: optional('scope'),
     resource: optional('resource'),
     prompt: oneOf('prompt', ['none', 'login', 'consent'], 'prompt must be none, login or consent').transform(
