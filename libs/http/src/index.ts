@@ -1,5 +1,6 @@
 export * from './lib/create-http-app';
 export * from './lib/form-body';
+export * from './lib/form-content-type';
 export * from './lib/oauth-exception.filter';
 export * from './lib/dependency-unavailable';
 export * from './lib/request-client';

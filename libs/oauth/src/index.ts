@@ -6,3 +6,6 @@ export * from './lib/resource-indicator';
 export * from './lib/scope-string';
 export * from './lib/secret-compare';
 export * from './lib/www-authenticate';
+export * from './lib/request/schema-errors';
+export * from './lib/request/form-parameter';
+export * from './lib/request/token-reference-request';

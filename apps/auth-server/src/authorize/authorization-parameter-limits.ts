@@ -23,12 +23,6 @@ export const AUTHORIZATION_PARAMETER_LIMITS = {
 
 export type LimitedParameter = keyof typeof AUTHORIZATION_PARAMETER_LIMITS;
 
-/** Whether `raw[name]` is a string longer than its limit. */
-export function exceedsLimit(raw: Record<string, unknown>, name: LimitedParameter): boolean {
-  const value = raw[name];
-  return typeof value === 'string' && value.length > AUTHORIZATION_PARAMETER_LIMITS[name];
-}
-
 export function limitMessage(name: LimitedParameter): string {
   return `parameter '${name}' is longer than ${AUTHORIZATION_PARAMETER_LIMITS[name]} characters`;
 }

@@ -112,6 +112,13 @@ describe('AuthorizationRequestValidator (SQLite)', () => {
     expect(await outcome({ ...valid, ...override })).toBe(`redirect:${error}:s1`);
   });
 
+  it('refuses a request that leaves a required parameter out altogether, not only empty', async () => {
+    for (const name of ['code_challenge_method', 'code_challenge', 'response_type'] as const) {
+      const { [name]: _left, ...rest } = valid;
+      expect(await outcome(rest)).toBe('redirect:invalid_request:s1');
+    }
+  });
+
   it('refuses a client not registered for the code grant', async () => {
     expect(await outcome({ ...valid, client_id: 'machine', redirect_uri: 'https://m.example/cb' })).toBe('redirect:unauthorized_client:s1');
   });

@@ -9,6 +9,7 @@ import { InteractionService } from './interaction/interaction.service';
 import { renderError } from './interaction/views/error.view';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
+import { givenClientId } from './authorization-request.schema';
 import { AuthorizationRequestValidator } from './authorization-request.validator';
 import { AUTHORIZATION_PARAMETER_LIMITS } from './authorization-parameter-limits';
 import { authorizationResponseUrl } from '@portcullis/oauth';
@@ -62,7 +63,7 @@ export class AuthorizeController {
   /** Anyone can repeat a refused request at will: identical ones are aggregated (audit/repeated-rejections.ts). */
   private denied(req: FastifyRequest, error: string, description: string, redirectUri?: string): Promise<void> {
     const raw = (req.query ?? {}) as Record<string, unknown>;
-    const given = typeof raw.client_id === 'string' ? raw.client_id : undefined;
+    const given = givenClientId.parse(raw.client_id);
     // An over-long client_id is not recorded; its digest still tells repeats apart.
     const clientId = given && given.length <= AUTHORIZATION_PARAMETER_LIMITS.client_id ? given : undefined;
     const errorDescription = description.slice(0, 512);

@@ -1,11 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidClient, InvalidRequest, matchesDigest } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
+import { z } from 'zod';
+import { InvalidClient, InvalidRequest, matchesDigest, optionalParameter, parseRequest } from '@portcullis/oauth';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 
 const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** The body's client authentication parameters: RFC 6749 §2.3.1 and RFC 7523 §2.2. */
+const clientAuthenticationSchema = z.object({
+  client_id: optionalParameter('client_id'),
+  client_secret: optionalParameter('client_secret'),
+  client_assertion: optionalParameter('client_assertion'),
+  client_assertion_type: optionalParameter('client_assertion_type'),
+});
 
 export interface ClientAuthenticationInput {
   authorization?: string;
@@ -25,7 +33,7 @@ export class ClientAuthenticator {
   ) {}
 
   async authenticate(input: ClientAuthenticationInput): Promise<ClientEntity> {
-    const params = singleParams(input.body, ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type']);
+    const params = parseRequest(clientAuthenticationSchema, input.body ?? {}, { fallback: 'invalid_request' });
     const basic = this.parseBasic(input.authorization);
     const methods = [basic, params.client_secret, params.client_assertion].filter((m) => m !== undefined);
     if (methods.length > 1) throw new InvalidRequest('use exactly one client authentication method');

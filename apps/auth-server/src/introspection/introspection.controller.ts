@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { canonicalResource, InvalidClient, InvalidRequest, OAuthError } from '@portcullis/oauth';
-import { noteClientId, singleParams } from '@portcullis/http';
+import { canonicalResource, InvalidClient, OAuthError, parseRequest, TOKEN_REFERENCE_ERRORS, tokenReferenceRequestSchema } from '@portcullis/oauth';
+import { noteClientId, requireFormBody } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
-import { requireFormBody } from '../token/form-content-type';
 import { OwnTokenInspector } from '../token/own-token.inspector';
 import { TokenEventsPublisher } from '../token/token-events.publisher';
 
@@ -42,8 +41,7 @@ export class IntrospectionController {
     noteClientId(req, client.clientId);
     if (client.tokenEndpointAuthMethod === 'none') throw new InvalidClient('introspection requires client authentication');
     if (!client.resourceServer) throw new OAuthError('unauthorized_client', 'only resource servers may introspect tokens', 403);
-    const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);
-    if (!token) throw new InvalidRequest("missing required parameter 'token'");
+    const { token, token_type_hint: hint } = parseRequest(tokenReferenceRequestSchema, req.body, TOKEN_REFERENCE_ERRORS);
 
     const found = await this.inspector.inspect(token, hint);
     const owner = found?.kind === 'access_token' ? found.claims.client_id : found?.grant.clientId;

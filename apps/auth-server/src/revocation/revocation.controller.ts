@@ -1,9 +1,8 @@
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, UnauthorizedClient } from '@portcullis/oauth';
-import { noteClientId, singleParams } from '@portcullis/http';
+import { parseRequest, TOKEN_REFERENCE_ERRORS, tokenReferenceRequestSchema, UnauthorizedClient } from '@portcullis/oauth';
+import { noteClientId, requireFormBody } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
-import { requireFormBody } from '../token/form-content-type';
 import { GrantsService } from '../token/grants.service';
 import { OwnTokenInspector } from '../token/own-token.inspector';
 import { TokenEventsPublisher } from '../token/token-events.publisher';
@@ -32,8 +31,7 @@ export class RevocationController {
       body: req.body,
     });
     noteClientId(req, client.clientId);
-    const { token, token_type_hint: hint } = singleParams(req.body, ['token', 'token_type_hint']);
-    if (!token) throw new InvalidRequest("missing required parameter 'token'");
+    const { token, token_type_hint: hint } = parseRequest(tokenReferenceRequestSchema, req.body, TOKEN_REFERENCE_ERRORS);
     const found = await this.inspector.inspect(token, hint);
     if (!found) return;
     if (found.kind === 'access_token') {

@@ -1,12 +1,12 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oauth';
-import { noteClientId, singleParams } from '@portcullis/http';
+import { OAuthError, parseRequest, UnsupportedGrantType } from '@portcullis/oauth';
+import { noteClientId, requireFormBody } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { checkClientGrantType } from './client-grant-type.check';
 import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
-import { requireFormBody } from './form-content-type';
 import { TokenEventsPublisher } from './token-events.publisher';
+import { grantTypeRequestSchema, TOKEN_REQUEST_ERRORS } from './token-request.schemas';
 
 /**
  * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, the check
@@ -32,8 +32,8 @@ export class TokenController {
     let clientId: string | undefined;
     try {
       requireFormBody(req);
-      grantType = singleParams(req.body, ['grant_type']).grant_type;
-      if (!grantType) throw new InvalidRequest("missing required parameter 'grant_type'");
+      // Read before the client authenticates, so a refusal names the grant type as given.
+      grantType = parseRequest(grantTypeRequestSchema, req.body, TOKEN_REQUEST_ERRORS).grant_type;
       const handler = this.handlers.get(grantType);
       if (!handler) throw new UnsupportedGrantType(`grant_type '${grantType}' is not supported`);
       const client = await this.clientAuth.authenticate({
@@ -43,7 +43,8 @@ export class TokenController {
       noteClientId(req, client.clientId);
       clientId = client.clientId;
       checkClientGrantType(client, grantType);
-      return await handler.handle(client, req.body as Record<string, unknown>);
+      const request = parseRequest(handler.requestSchema, req.body, TOKEN_REQUEST_ERRORS);
+      return await handler.handle(client, request);
     } catch (err) {
       if (err instanceof OAuthError && err.status < 500) {
         await this.events.tokenRejected(err.error, err.description, grantType, clientId);

@@ -54,33 +54,3 @@ export function parseForm(text: string): RawParams {
   }
   return out;
 }
-
-/**
- * Reads parameters that must appear at most once. RFC 6749 §3.1 and §3.2: "Request and
- * response parameters MUST NOT be included more than once." Empty values count as absent
- * (RFC 6749 §3.1: "Parameters sent without a value MUST be treated as if they were omitted").
- */
-export function singleParams<K extends string>(source: unknown, names: readonly K[]): Partial<Record<K, string>> {
-  const params = (source && typeof source === 'object' ? source : {}) as Record<string, unknown>;
-  const out: Partial<Record<K, string>> = {};
-  for (const name of names) {
-    const value = params[name];
-    if (value === undefined || value === '') continue;
-    if (typeof value !== 'string') throw new InvalidRequest(`parameter '${name}' must be given once, as a string`);
-    out[name] = value;
-  }
-  return out;
-}
-
-/** Like singleParams, and every name in `required` must be present. */
-export function requireParams<K extends string, R extends K>(
-  source: unknown,
-  names: readonly K[],
-  required: readonly R[],
-): Partial<Record<K, string>> & Record<R, string> {
-  const out = singleParams(source, names);
-  for (const name of required) {
-    if (out[name] === undefined) throw new InvalidRequest(`missing required parameter '${name}'`);
-  }
-  return out as Partial<Record<K, string>> & Record<R, string>;
-}

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { htmlSecurityHeaders, singleParams } from '@portcullis/http';
-import { isLoopbackRedirect, sha256Base64Url } from '@portcullis/oauth';
+import { z } from 'zod';
+import { htmlSecurityHeaders } from '@portcullis/http';
+import { isLoopbackRedirect, optionalParameter, parseRequest, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../../audit/audit-trail';
@@ -32,6 +33,10 @@ type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malfo
 
 /** Longest accepted form fields (characters); longer ones are refused before any work. */
 export const FORM_LIMITS = { username: 256, password: 1024 } as const;
+
+/** The login and consent forms, each field given at most once (RFC 6749 §3.1 applies by analogy). */
+const loginFormSchema = z.object({ csrf_token: optionalParameter('csrf_token'), username: optionalParameter('username'), password: optionalParameter('password') });
+const consentFormSchema = z.object({ csrf_token: optionalParameter('csrf_token'), decision: optionalParameter('decision') });
 
 /** "30 seconds", "2 minutes": how long the person must wait, said plainly. */
 function duration(seconds: number): string {
@@ -68,7 +73,7 @@ export class InteractionController {
   async login(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
     if (!interaction) return this.expired(reply);
-    const form = this.form(req, ['csrf_token', 'username', 'password']);
+    const form = this.form(req, loginFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     const username = (form.username ?? '').trim();
     const password = form.password ?? '';
@@ -108,7 +113,7 @@ export class InteractionController {
   async consent(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
     if (!interaction || !interaction.userId) return this.expired(reply);
-    const form = this.form(req, ['csrf_token', 'decision']);
+    const form = this.form(req, consentFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
     if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
@@ -131,9 +136,9 @@ export class InteractionController {
     return this.config.issuerUrl.startsWith('https:');
   }
 
-  private form<K extends string>(req: FastifyRequest, names: readonly K[]): Partial<Record<K, string>> | undefined {
+  private form<T>(req: FastifyRequest, schema: z.ZodType<T>): T | undefined {
     try {
-      return singleParams(req.body, names);
+      return parseRequest(schema, req.body ?? {}, { fallback: 'invalid_request' });
     } catch {
       return undefined;
     }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { canonicalResource, InvalidGrant, InvalidRequest, InvalidTarget, isValidCodeVerifier, OAuthError, parseScope, verifyS256 } from '@portcullis/oauth';
-import { requireParams } from '@portcullis/http';
+import { canonicalResource, InvalidGrant, InvalidTarget, OAuthError, parseScope, verifyS256 } from '@portcullis/oauth';
 import { ClientEntity } from '../../clients/client.entity';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantsService, Issuance } from '../grants.service';
 import { TokenEventsPublisher } from '../token-events.publisher';
+import { AuthorizationCodeRequest, authorizationCodeRequestSchema } from '../token-request.schemas';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
 /**
@@ -15,8 +15,9 @@ import { GrantHandler, TokenResponse } from './grant-handler';
  * authorization request.
  */
 @Injectable()
-export class AuthorizationCodeGrant implements GrantHandler {
+export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodeRequest> {
   readonly grantType = 'authorization_code';
+  readonly requestSchema = authorizationCodeRequestSchema;
 
   constructor(
     private readonly grants: GrantsService,
@@ -24,10 +25,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly events: TokenEventsPublisher,
   ) {}
 
-  async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
-    const params = requireParams(raw, ['code', 'redirect_uri', 'code_verifier', 'resource'], ['code']);
-    if (!params.code_verifier) throw new InvalidRequest("missing required parameter 'code_verifier' (PKCE)");
-    if (!isValidCodeVerifier(params.code_verifier)) throw new InvalidRequest('code_verifier is malformed');
+  async handle(client: ClientEntity, params: AuthorizationCodeRequest): Promise<TokenResponse> {
     const request = { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, resource: params.resource };
 
     // Fast path: a code this process issued, every check passed on its row, is consumed and

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthError, parseScope, UnauthorizedClient } from '@portcullis/oauth';
-import { singleParams } from '@portcullis/http';
+import { parseScope, UnauthorizedClient } from '@portcullis/oauth';
 import { ClientEntity } from '../../clients/client.entity';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { resolveRequestedScopes } from '../../scopes/scope-policy';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { TokenEventsPublisher } from '../token-events.publisher';
+import { ClientCredentialsRequest, clientCredentialsRequestSchema } from '../token-request.schemas';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
 /**
@@ -14,8 +14,9 @@ import { GrantHandler, TokenResponse } from './grant-handler';
  * (RFC 6749 §4.4.3). The subject is the client itself.
  */
 @Injectable()
-export class ClientCredentialsGrant implements GrantHandler {
+export class ClientCredentialsGrant implements GrantHandler<ClientCredentialsRequest> {
   readonly grantType = 'client_credentials';
+  readonly requestSchema = clientCredentialsRequestSchema;
 
   constructor(
     private readonly resources: ResourceRegistry,
@@ -23,9 +24,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly events: TokenEventsPublisher,
   ) {}
 
-  async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
-    if (Array.isArray(raw.resource)) throw new OAuthError('invalid_target', 'exactly one resource may be requested per token');
-    const params = singleParams(raw, ['scope', 'resource']);
+  async handle(client: ClientEntity, params: ClientCredentialsRequest): Promise<TokenResponse> {
     if (client.tokenEndpointAuthMethod === 'none') {
       throw new UnauthorizedClient('client_credentials requires a confidential client');
     }

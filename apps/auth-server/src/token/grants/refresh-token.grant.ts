@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalResource, formatScope, InvalidGrant, InvalidScope, InvalidTarget, parseScope } from '@portcullis/oauth';
-import { requireParams } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../../clients/client.entity';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { GrantsService } from '../grants.service';
 import { TokenEventsPublisher } from '../token-events.publisher';
+import { RefreshTokenRequest, refreshTokenRequestSchema } from '../token-request.schemas';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
 /**
@@ -15,8 +15,9 @@ import { GrantHandler, TokenResponse } from './grant-handler';
  * is treated as theft and revokes the whole family. Every failure is `invalid_grant`.
  */
 @Injectable()
-export class RefreshTokenGrant implements GrantHandler {
+export class RefreshTokenGrant implements GrantHandler<RefreshTokenRequest> {
   readonly grantType = 'refresh_token';
+  readonly requestSchema = refreshTokenRequestSchema;
 
   constructor(
     private readonly grants: GrantsService,
@@ -25,8 +26,7 @@ export class RefreshTokenGrant implements GrantHandler {
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
-  async handle(client: ClientEntity, raw: Record<string, unknown>): Promise<TokenResponse> {
-    const params = requireParams(raw, ['refresh_token', 'scope', 'resource'], ['refresh_token']);
+  async handle(client: ClientEntity, params: RefreshTokenRequest): Promise<TokenResponse> {
     const now = Date.now();
     const token = await this.grants.findRefreshToken(params.refresh_token);
     if (!token) throw new InvalidGrant('refresh token is invalid');
