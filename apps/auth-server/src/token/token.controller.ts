@@ -4,7 +4,7 @@ import { InvalidRequest, OAuthError, UnsupportedGrantType } from '@portcullis/oa
 import { noteClientId, singleParams } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { checkClientGrantType } from './client-grant-type.check';
-import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
+import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
 import { requireFormBody } from './form-content-type';
 import { TokenEventsPublisher } from './token-events.publisher';
 
