@@ -9,11 +9,26 @@ import { TypeOrmTokenStore } from './typeorm-token.store';
 /**
  * The embedded engine (SQLite, in process): each change is one TypeORM transaction. SQLite
  * runs one write transaction at a time, so what PostgreSQL gets from row locks holds here by
- * construction; the grant is still "locked" by the same update, so the code reads the same.
+ * construction (and in this process by running its transactions one at a time); the grant is
+ * still "locked" by the same update, so the code reads the same.
  */
 export class SqliteTokenStore extends TypeOrmTokenStore {
+  /** The tail of the queue of this store's transactions. */
+  private last: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One transaction at a time: TypeORM gives better-sqlite3 a single connection, on which two
+   * overlapping transactions would not be isolated (the second would start inside the first,
+   * or fail to start at all). SQLite runs one writer at a time anyway.
+   */
+  protected override transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    const run = this.last.then(() => this.db.transaction(work));
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
   async redeemCode(code: AuthorizationCodeEntity, issuance?: Issuance, now = Date.now()): Promise<Redemption> {
-    return this.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const spent = await tx.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: now });
       if ((spent.affected ?? 0) !== 1) return { outcome: 'replayed' };
       if (!issuance) return { outcome: 'spent' };
@@ -23,7 +38,7 @@ export class SqliteTokenStore extends TypeOrmTokenStore {
   }
 
   issue(issuance: Issuance, now = Date.now()): Promise<{ refreshToken?: string } | undefined> {
-    return this.db.transaction((tx) => this.recordIn(tx, issuance, now));
+    return this.transaction((tx) => this.recordIn(tx, issuance, now));
   }
 
   /** The issuance as steps of the caller's transaction, under the grant's row lock. */

@@ -1,4 +1,4 @@
-import { DataSource, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { formatScope, sha256Base64Url } from '@portcullis/oauth';
 import type { AuditEvent, AuditTrail } from '../../audit/audit-trail';
@@ -41,13 +41,18 @@ export abstract class TypeOrmTokenStore extends TokenStore {
       expiresAt: auth.expiresAt,
       consumedAt: null,
     });
-    await this.db.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       await tx.insert(GrantEntity, { id: grantId, userId: auth.userId, clientId: auth.clientId, resource: auth.resource, scope, createdAt: now, revokedAt: null });
       await tx.insert(AuthorizationCodeEntity, { ...row });
       await this.audit.recordIn(tx, events);
     });
     this.codeIssued(row);
     return { code, grantId };
+  }
+
+  /** Runs `work` as one transaction of this store. */
+  protected transaction<T>(work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
   /** After a code's grant and row were committed (the PostgreSQL store remembers it). */
@@ -75,7 +80,7 @@ export abstract class TypeOrmTokenStore extends TokenStore {
    * can be told).
    */
   async revokeGrant(grantId: string, cause: RevocationCause, now = Date.now()): Promise<void> {
-    await this.db.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
       await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
       const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter((t) => t.expiresAt > now);
@@ -93,7 +98,7 @@ export abstract class TypeOrmTokenStore extends TokenStore {
 
   async revokeAccessToken(token: AccessTokenRevocation, now = Date.now()): Promise<void> {
     const { jti, clientId, expiresAt } = token;
-    await this.db.transaction(async (tx) => {
+    await this.transaction(async (tx) => {
       const existing = await tx.findOne(AccessTokenRecordEntity, { where: { jti } });
       if (existing?.revokedAt) return;
       if (existing) await tx.update(AccessTokenRecordEntity, { jti }, { revokedAt: now });
