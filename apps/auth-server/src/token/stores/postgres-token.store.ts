@@ -4,9 +4,11 @@ import { HotPathSql, outboxEventParams, outboxInsertPerRow } from '@portcullis/e
 import type { AuditTrail } from '../../audit/audit-trail';
 import type { AuthConfig } from '../../config/auth-config';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
+import { GrantEntity } from '../grant.entity';
+import { RefreshTokenEntity } from '../refresh-token.entity';
 import { CodeExchangeBatch } from './code-exchange.batch';
 import { RecentCodes } from './recent-codes';
-import { Issuance, Redemption } from './token-store';
+import { Issuance, Redemption, StoredRefreshToken } from './token-store';
 import { TypeOrmTokenStore } from './typeorm-token.store';
 
 /**
@@ -15,7 +17,8 @@ import { TypeOrmTokenStore } from './typeorm-token.store';
  * (HotPathSql), each writing its event with it (libs/events outbox-statement):
  * - a code this process issued is found in memory (RecentCodes), not read back;
  * - code exchanges arriving together share one statement and one commit (CodeExchangeBatch);
- * - an issuance on a refresh is one statement (RECORD_ISSUANCE).
+ * - a refresh reads its token and grant with one statement (FIND_REFRESH_TOKEN), and records
+ *   its issuance with one (RECORD_ISSUANCE).
  * Row locks give what SQLite gets by running one writer: `FOR UPDATE` on the grant row, the
  * lock revokeGrant's update takes first.
  */
@@ -42,6 +45,29 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
   override async findCode(code: string): Promise<AuthorizationCodeEntity | undefined> {
     const codeHash = sha256Base64Url(code);
     return this.recentCodes.take(codeHash) ?? (await this.findCodeByDigest(codeHash));
+  }
+
+  override async findRefreshToken(value: string): Promise<StoredRefreshToken | undefined> {
+    const [row] = await this.sql.rows<RefreshTokenRow>(FIND_REFRESH_TOKEN, [sha256Base64Url(value)]);
+    if (!row) return undefined;
+    const token = Object.assign(new RefreshTokenEntity(), {
+      tokenHash: row.token_hash,
+      grantId: row.grant_id,
+      scope: row.scope,
+      expiresAt: Number(row.expires_at),
+      rotatedAt: epochOrNull(row.rotated_at),
+      revokedAt: epochOrNull(row.revoked_at),
+    });
+    const grant = Object.assign(new GrantEntity(), {
+      id: row.grant_id,
+      userId: row.user_id,
+      clientId: row.client_id,
+      resource: row.resource,
+      scope: row.grant_scope,
+      createdAt: Number(row.created_at),
+      revokedAt: epochOrNull(row.grant_revoked_at),
+    });
+    return { token, grant };
   }
 
   async redeemCode(code: AuthorizationCodeEntity, issuance?: Issuance, now = Date.now()): Promise<Redemption> {
@@ -83,6 +109,35 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
     return { refreshToken: refresh?.token };
   }
 }
+
+/** bigint columns arrive from pg as strings. */
+function epochOrNull(value: string | null): number | null {
+  return value === null ? null : Number(value);
+}
+
+/** A refresh token and its grant as FIND_REFRESH_TOKEN returns them. */
+interface RefreshTokenRow {
+  token_hash: string;
+  grant_id: string;
+  scope: string;
+  expires_at: string;
+  rotated_at: string | null;
+  revoked_at: string | null;
+  user_id: string;
+  client_id: string;
+  resource: string;
+  grant_scope: string;
+  created_at: string;
+  grant_revoked_at: string | null;
+}
+
+const FIND_REFRESH_TOKEN = {
+  name: 'portcullis_find_refresh_token',
+  text:
+    'SELECT t."token_hash", t."grant_id", t."scope", t."expires_at", t."rotated_at", t."revoked_at", ' +
+    'g."user_id", g."client_id", g."resource", g."scope" AS "grant_scope", g."created_at", g."revoked_at" AS "grant_revoked_at" ' +
+    'FROM "refresh_tokens" t JOIN "grants" g ON g."id" = t."grant_id" WHERE t."token_hash" = $1',
+};
 
 /** A code presented that failed its checks is spent all the same (one try per code). */
 const SPEND_CODE = {

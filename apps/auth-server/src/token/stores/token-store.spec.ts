@@ -8,6 +8,7 @@ import { createTestDatabase, TestDatabase } from '@portcullis/testing';
 import { AuditTrail } from '../../audit/audit-trail';
 import { authDataSourceOptions } from '../../database/data-source-options';
 import { AccessTokenRecordEntity } from '../access-token-record.entity';
+import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
 import { tokenIssued } from '../token-events';
 import { PostgresTokenStore } from './postgres-token.store';
@@ -123,5 +124,14 @@ describe.each(ENGINES)('TokenStore on %s', (engine) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await store.issue(issuance(grantId, { rotates: presented }));
     expect((await db.getRepository(RefreshTokenEntity).findOneByOrFail({ tokenHash: presented.tokenHash })).rotatedAt).toBe(rotatedAt);
+  });
+
+  it('finds a refresh token with its grant, as stored; an unknown one not at all', async () => {
+    const { grantId } = await newCode();
+    const issued = await store.issue(issuance(grantId));
+    const found = await store.findRefreshToken(issued!.refreshToken!);
+    const token = await db.getRepository(RefreshTokenEntity).findOneByOrFail({ grantId });
+    expect(found).toEqual({ token, grant: await db.getRepository(GrantEntity).findOneByOrFail({ id: grantId }) });
+    expect(await store.findRefreshToken('not-a-token')).toBeUndefined();
   });
 });
