@@ -2,6 +2,7 @@ export * from './lib/outbox/outbox-event.entity';
 export * from './lib/outbox/create-event-outbox.migration';
 export * from './lib/outbox/event-outbox-id-not-unique.migration';
 export * from './lib/outbox/outbox.store';
+export * from './lib/outbox/outbox-statement';
 export * from './lib/sql/hot-path-sql';
 export * from './lib/group/group-writer';
 export * from './lib/relay/outbox.relay';

@@ -4,39 +4,44 @@ import { EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts
 import { AuditEvents } from '@portcullis/events';
 
 /** One event of the contract (libs/contracts): its type, typed data, and what it is about. */
-export type AuditRecord = {
-  [T in EventTypeName]: { type: T; subject?: string; data: EventData<T>; manager?: EntityManager };
+export type AuditEvent = {
+  [T in EventTypeName]: { type: T; subject?: string; data: EventData<T> };
 }[EventTypeName];
 
+/** An event to record; with `manager`, inside that transaction. */
+export type AuditRecord = AuditEvent & { manager?: EntityManager };
+
 /**
- * The authorization server's producer of audit events. Each record is one outbox row,
- * written inside the transaction of the change it records when a `manager` is given
- * (libs/events); the relay delivers it to the broker, or to the audit service when there is
- * no broker. Callers never pass secrets: tokens are named by `jti`.
+ * The authorization server's one recorder of audit events. Each event is one outbox row
+ * (libs/events), written inside the transaction of the change it records — so it exists if
+ * and only if the change was committed — or, for an event that records no change of its own,
+ * group-committed on its own. The relay delivers it to the broker, or to the audit service
+ * when there is no broker. Callers never pass secrets: tokens are named by `jti`.
  */
 @Injectable()
 export class AuditTrail {
   constructor(private readonly events: AuditEvents) {}
 
+  /** On its own, or in the transaction of `manager` when given. */
   async record(event: AuditRecord): Promise<void> {
-    await this.events.emit(event.type, event.data as never, { subject: event.subject, manager: event.manager });
+    await this.events.record(this.build(event), event.manager);
+  }
+
+  /** The events of a change, written in the change's transaction. */
+  async recordIn(manager: EntityManager, events: readonly AuditEvent[]): Promise<void> {
+    for (const event of events) await this.events.record(this.build(event), manager);
   }
 
   /**
-   * Builds and validates an event without writing it, for a change that writes its own event
-   * in the same statement (GrantsService.recordIssuance).
+   * The event built and validated, for a store whose own statement writes it with the change
+   * (libs/events outbox-statement); call {@link written} once that statement committed.
    */
-  prepare(event: Omit<AuditRecord, 'manager'>): PortcullisEvent {
+  build(event: AuditEvent): PortcullisEvent {
     return this.events.create(event.type, event.data as never, event.subject);
   }
 
-  /** Writes a prepared event: in the transaction of `manager` when given, else group-committed. */
-  async recordPrepared(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
-    await this.events.record(event, manager);
-  }
-
-  /** After a statement of the caller's own wrote outbox rows and committed. */
-  outboxWritten(): void {
+  /** After a store's own statement wrote outbox rows and committed: the relay delivers them. */
+  written(): void {
     this.events.outboxWritten();
   }
 }

@@ -52,7 +52,7 @@ export class ClientsService {
   /**
    * Deletes a client after running the removal hooks: what was issued to it must die with it
    * (RFC 7592 §2.3: the server "MUST ... invalidate" its credentials; the token side
-   * registers a hook, see GrantsService). Hooks keep this module free of token storage.
+   * registers a hook, see ClientDeletionRevoker). Hooks keep this module free of token storage.
    */
   async remove(clientId: string): Promise<void> {
     for (const hook of this.removalHooks) await hook(clientId);

@@ -1,5 +1,5 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { GrantsService } from '../token/grants.service';
+import { AccessTokenRecords } from '../token/stores/access-token-records';
 
 /**
  * Every access token revoked and not yet expired, by `jti`: what a resource server replica
@@ -9,12 +9,12 @@ import { GrantsService } from '../token/grants.service';
  */
 @Controller()
 export class RevocationListController {
-  constructor(private readonly grants: GrantsService) {}
+  constructor(private readonly revocations: AccessTokenRecords) {}
 
   @Get('revocations')
   @Header('cache-control', 'no-store')
   async list() {
-    const revoked = await this.grants.currentRevocations();
+    const revoked = await this.revocations.currentRevocations();
     return { revocations: revoked.map((r) => ({ jti: r.jti, expires_at: Math.floor(r.expiresAt / 1000) })) };
   }
 }

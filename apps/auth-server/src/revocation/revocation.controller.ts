@@ -3,9 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { parseRequest, TOKEN_REFERENCE_ERRORS, tokenReferenceRequestSchema, UnauthorizedClient } from '@portcullis/oauth';
 import { noteClientId, requireFormBody } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
-import { GrantsService } from '../token/grants.service';
 import { OwnTokenInspector } from '../token/own-token.inspector';
-import { TokenEventsPublisher } from '../token/token-events.publisher';
+import { TokenStore } from '../token/stores/token-store';
 
 /**
  * Token revocation (RFC 7009). A refresh token revokes its whole family (grant, refresh
@@ -17,8 +16,7 @@ export class RevocationController {
   constructor(
     private readonly clientAuth: ClientAuthenticator,
     private readonly inspector: OwnTokenInspector,
-    private readonly grants: GrantsService,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: TokenStore,
   ) {}
 
   @Post('revoke')
@@ -39,16 +37,11 @@ export class RevocationController {
       if (found.claims.client_id !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
       if (!found.active) return;
       const expiresAt = (found.claims.exp ?? 0) * 1000;
-      await this.grants.revokeAccessToken(
-        found.claims.jti,
-        client.clientId,
-        expiresAt,
-        this.events.accessTokenRevoked(found.claims.jti, expiresAt, client.clientId, found.claims.sub),
-      );
+      await this.tokens.revokeAccessToken({ jti: found.claims.jti, clientId: client.clientId, expiresAt, subject: found.claims.sub });
       return;
     }
     if (found.grant.clientId !== client.clientId) throw new UnauthorizedClient('the token was not issued to this client');
     if (found.grant.revokedAt) return;
-    await this.grants.revokeFamily(found.grant.id, this.events.familyRevoked(client.clientId, found.grant.userId, 'client_request'));
+    await this.tokens.revokeGrant(found.grant.id, { clientId: client.clientId, subject: found.grant.userId, reason: 'client_request' });
   }
 }

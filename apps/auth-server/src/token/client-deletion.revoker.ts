@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ClientsService } from '../clients/clients.service';
-import { GrantsService } from './grants.service';
-import { TokenEventsPublisher } from './token-events.publisher';
+import { TokenStore } from './stores/token-store';
 
 /**
  * When a client is deleted (RFC 7592 §2.3), every grant it holds is revoked with its refresh
@@ -13,17 +12,10 @@ import { TokenEventsPublisher } from './token-events.publisher';
 export class ClientDeletionRevoker implements OnModuleInit {
   constructor(
     private readonly clients: ClientsService,
-    private readonly grants: GrantsService,
-    private readonly events: TokenEventsPublisher,
+    private readonly tokens: TokenStore,
   ) {}
 
   onModuleInit(): void {
-    this.clients.onRemove((clientId) => this.revokeAll(clientId));
-  }
-
-  async revokeAll(clientId: string): Promise<void> {
-    for (const grant of await this.grants.liveGrantsOf(clientId)) {
-      await this.grants.revokeFamily(grant.id, this.events.familyRevoked(clientId, grant.userId, 'client_deleted'));
-    }
+    this.clients.onRemove((clientId) => this.tokens.revokeGrantsOfClient(clientId));
   }
 }

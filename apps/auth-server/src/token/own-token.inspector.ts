@@ -3,7 +3,8 @@ import { createLocalJWKSet, JWTPayload, jwtVerify } from 'jose';
 import { parseScope } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { SigningKeysService } from '../keys/signing-keys.service';
-import { GrantsService } from './grants.service';
+import { AccessTokenRecords } from './stores/access-token-records';
+import { TokenStore } from './stores/token-store';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { GrantEntity } from './grant.entity';
 
@@ -22,7 +23,8 @@ const JWT_SHAPE = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 export class OwnTokenInspector {
   constructor(
     private readonly keys: SigningKeysService,
-    private readonly grants: GrantsService,
+    private readonly tokens: TokenStore,
+    private readonly revocations: AccessTokenRecords,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -54,7 +56,7 @@ export class OwnTokenInspector {
     }
     if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string') return undefined;
     const expired = (payload.exp ?? 0) * 1000 <= now;
-    const revoked = !expired && (await this.grants.isAccessTokenRevoked(payload.jti));
+    const revoked = !expired && (await this.revocations.isRevoked(payload.jti));
     return {
       kind: 'access_token',
       claims: payload as JWTPayload & { client_id: string; jti: string; scope?: string },
@@ -63,10 +65,9 @@ export class OwnTokenInspector {
   }
 
   private async asRefreshToken(token: string, now: number): Promise<InspectedToken | undefined> {
-    const row = await this.grants.findRefreshToken(token);
-    if (!row) return undefined;
-    const grant = await this.grants.findGrant(row.grantId);
-    if (!grant) return undefined;
+    const stored = await this.tokens.findRefreshToken(token);
+    if (!stored) return undefined;
+    const { token: row, grant } = stored;
     const rotatedOut = row.rotatedAt !== null && now - row.rotatedAt > this.config.refreshGraceSeconds * 1000;
     const active = !row.revokedAt && !grant.revokedAt && row.expiresAt > now && !rotatedOut;
     return { kind: 'refresh_token', row, grant, active };

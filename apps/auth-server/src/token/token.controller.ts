@@ -4,7 +4,7 @@ import { OAuthError, parseRequest, UnsupportedGrantType } from '@portcullis/oaut
 import { noteClientId, requireFormBody } from '@portcullis/http';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { checkClientGrantType } from './client-grant-type.check';
-import { GRANT_HANDLERS, GrantHandler } from './grants/grant-handler';
+import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
 import { TokenEventsPublisher } from './token-events.publisher';
 import { grantTypeRequestSchema, TOKEN_REQUEST_ERRORS } from './token-request.schemas';
 

@@ -3,11 +3,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ClientsModule } from '../clients/clients.module';
 import { KeysModule } from '../keys/keys.module';
 import { AccessTokenIssuer } from './access-token.issuer';
-import { GRANT_HANDLERS } from './grants/grant-handler';
-import { AuthorizationCodeGrant } from './grants/authorization-code.grant';
-import { ClientCredentialsGrant } from './grants/client-credentials.grant';
-import { RefreshTokenGrant } from './grants/refresh-token.grant';
-import { GrantsService } from './grants.service';
+import { GRANT_HANDLERS } from './grant-types/grant-handler';
+import { AuthorizationCodeGrant } from './grant-types/authorization-code.grant';
+import { ClientCredentialsGrant } from './grant-types/client-credentials.grant';
+import { RefreshTokenGrant } from './grant-types/refresh-token.grant';
+import { AccessTokenRecords } from './stores/access-token-records';
+import { TokenStore } from './stores/token-store';
+import { TOKEN_STORE_PROVIDER } from './stores/token-store.provider';
 import { OwnTokenInspector } from './own-token.inspector';
 import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
@@ -19,7 +21,8 @@ import { TOKEN_ENTITIES } from './token.entities';
   controllers: [TokenController],
   providers: [
     AccessTokenIssuer,
-    GrantsService,
+    TOKEN_STORE_PROVIDER,
+    AccessTokenRecords,
     OwnTokenInspector,
     TokenEventsPublisher,
     ClientDeletionRevoker,
@@ -33,6 +36,6 @@ import { TOKEN_ENTITIES } from './token.entities';
     },
   ],
   // Revocation and introspection (their own modules) act on tokens through these.
-  exports: [GrantsService, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
+  exports: [TokenStore, AccessTokenRecords, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
 })
 export class TokenModule {}

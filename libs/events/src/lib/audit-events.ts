@@ -129,7 +129,7 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * For a producer that wrote outbox rows with its own statement (outboxInsertFrom, on the
+   * For a producer that wrote outbox rows with its own statement (outbox-statement.ts, on the
    * hot path): call after it committed, so the relay delivers them.
    */
   outboxWritten(): void {

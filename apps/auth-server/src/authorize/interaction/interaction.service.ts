@@ -7,9 +7,9 @@ import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { AuthorizationRequest } from '../authorization-request.validator';
 import { isClientIdentityAssured } from '../client-identity';
 import { ClientsService } from '../../clients/clients.service';
-import { GrantsService } from '../../token/grants.service';
+import { TokenStore } from '../../token/stores/token-store';
 import { EventType } from '@portcullis/contracts';
-import { AuditTrail, numericDate } from '../../audit/audit-trail';
+import { AuditEvent, AuditTrail, numericDate } from '../../audit/audit-trail';
 import { InteractionEntity } from './interaction.entity';
 import { SessionEntity } from './session.entity';
 import { ConsentEntity } from './consent.entity';
@@ -30,7 +30,7 @@ export class InteractionService {
     @InjectRepository(InteractionEntity) private readonly interactions: Repository<InteractionEntity>,
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
-    private readonly grants: GrantsService,
+    private readonly tokens: TokenStore,
     private readonly clients: ClientsService,
     private readonly audit: AuditTrail,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
@@ -106,7 +106,18 @@ export class InteractionService {
     const scopes = parseScope(interaction.scope) ?? [];
     if (consentGiven) await this.rememberConsent(userId, interaction.clientId, interaction.resource, scopes);
     await this.interactions.delete({ id: interaction.id });
-    const { code } = await this.grants.createWithCode(
+    const expiresAt = Date.now() + this.config.authorizationCodeTtl * 1000;
+    // Recorded with the code, in its transaction: the consent (when just given) and the code.
+    const about = { subject: userId, client_id: interaction.clientId, scopes, resource: interaction.resource };
+    const events: AuditEvent[] = [
+      ...(consentGiven ? [{ type: EventType.ConsentGranted, subject: userId, data: about } as const] : []),
+      {
+        type: EventType.CodeIssued,
+        subject: userId,
+        data: { ...about, redirect_uri: interaction.redirectUri, pkce_method: 'S256', expires_at: numericDate(expiresAt) },
+      },
+    ];
+    const { code } = await this.tokens.issueCode(
       {
         userId,
         clientId: interaction.clientId,
@@ -115,17 +126,9 @@ export class InteractionService {
         redirectUri: interaction.redirectUri,
         redirectUriGiven: interaction.redirectUriGiven,
         codeChallenge: interaction.codeChallenge,
+        expiresAt,
       },
-      async (manager, expiresAt) => {
-        const about = { subject: userId, client_id: interaction.clientId, scopes, resource: interaction.resource };
-        if (consentGiven) await this.audit.record({ type: EventType.ConsentGranted, subject: userId, manager, data: about });
-        await this.audit.record({
-          type: EventType.CodeIssued,
-          subject: userId,
-          manager,
-          data: { ...about, redirect_uri: interaction.redirectUri, pkce_method: 'S256', expires_at: numericDate(expiresAt) },
-        });
-      },
+      events,
     );
     return authorizationResponseUrl(interaction.redirectUri, this.config.issuerUrl, { code, state: interaction.state ?? undefined });
   }

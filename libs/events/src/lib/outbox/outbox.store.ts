@@ -2,6 +2,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEventEnvelope } from '@portcullis/contracts';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { HotPathSql } from '../sql/hot-path-sql';
+import { outboxEventParams } from './outbox-statement';
 
 export interface OutboxRow {
   seq: number;
@@ -23,32 +24,6 @@ const INSERT_UNNESTED = {
     'INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") ' +
     'SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::text[], $4::bigint[])',
 };
-
-/**
- * For a PostgreSQL statement that records a change and its event together (a data-modifying
- * WITH): the outbox INSERT of one row per row of `from` (a CTE that yields rows only for the
- * changes that happened), the four columns given as SQL expressions over it.
- */
-export function outboxInsertSelect(from: string, columns: { id: string; type: string; payload: string; createdAt: string }): string {
-  return (
-    `INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") ` +
-    `SELECT ${columns.id}, ${columns.type}, ${columns.payload}, ${columns.createdAt} FROM ${from}`
-  );
-}
-
-/**
- * outboxInsertSelect for one event whose values ({@link outboxValues}) are the parameters
- * `$first…$first+3`.
- */
-export function outboxInsertFrom(from: string, first: number): string {
-  const p = (i: number, type: string) => `$${first + i}::${type}`;
-  return outboxInsertSelect(from, { id: p(0, 'varchar'), type: p(1, 'varchar'), payload: p(2, 'text'), createdAt: p(3, 'bigint') });
-}
-
-/** The parameters {@link outboxInsertFrom} expects for `event`. */
-export function outboxValues(event: CloudEventEnvelope, now = Date.now()): [string, string, string, number] {
-  return [event.id, event.type, JSON.stringify(event), now];
-}
 
 /** Reads and writes the outbox table; the only code that knows its SQL. */
 export class OutboxStore {
@@ -75,13 +50,13 @@ export class OutboxStore {
     if (events.length === 0) return;
     const now = Date.now();
     if (this.isPostgres) {
-      const rows = events.map((event) => outboxValues(event, now));
+      const rows = events.map((event) => outboxEventParams(event, now));
       await this.sql.rows(INSERT_UNNESTED, [0, 1, 2, 3].map((c) => rows.map((r) => r[c])));
       return;
     }
     const values: unknown[] = [];
     const tuples = events.map((event) => {
-      values.push(...outboxValues(event, now));
+      values.push(...outboxEventParams(event, now));
       return '(?, ?, ?, ?)';
     });
     await this.dataSource.query(`INSERT INTO "event_outbox" ("id", "type", "payload", "created_at") VALUES ${tuples.join(', ')}`, values);

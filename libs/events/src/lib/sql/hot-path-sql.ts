@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
-/** What the pg driver's pool answers (the subset used here). */
-interface PgPool {
+/** What a pg client answers (the subset used here). */
+interface PgClient {
   query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
@@ -17,37 +17,42 @@ export interface HotStatement {
  * Runs the few statements that every token or every event pays for (a code consumed, a token
  * recorded, a group of events written) with as little client work as possible.
  *
- * PostgreSQL: straight on the pg pool TypeORM created, as named prepared statements — parsed
- * and planned once per connection rather than on every call, and without TypeORM's query
- * runner round (pool checkout, logger, subscriber broadcast), which on these paths cost more
- * CPU than the statements themselves. Elsewhere (SQLite, in process): through TypeORM, with
- * the `$n` placeholders rewritten to positional `?`.
+ * PostgreSQL: on a connection of TypeORM's own pool, checked out through the public query
+ * runner API (`QueryRunner.connect()` hands back the driver's connection), and sent as a
+ * named prepared statement — parsed and planned once per connection rather than on every
+ * call, and without TypeORM's per-query work (logger, subscriber broadcast, result mapping),
+ * which on these paths cost more CPU than the statements themselves. Elsewhere (SQLite, in
+ * process): through TypeORM, with the `$n` placeholders rewritten to positional `?`.
  */
 export class HotPathSql {
-  private readonly pool: PgPool | undefined;
   private readonly sqliteForms = new Map<string, { text: string; order: number[] }>();
 
-  constructor(private readonly dataSource: DataSource) {
-    // TypeORM's PostgresDriver keeps its pg.Pool as `master` (no read replicas are configured).
-    this.pool = dataSource.options.type === 'postgres' ? (dataSource.driver as unknown as { master: PgPool }).master : undefined;
-  }
+  constructor(private readonly dataSource: DataSource) {}
 
   get isPostgres(): boolean {
-    return this.pool !== undefined;
+    return this.dataSource.options.type === 'postgres';
   }
 
   /** Runs the statement (its own transaction) and returns the rows it returned. */
   async rows<T = Record<string, unknown>>(statement: HotStatement, values: readonly unknown[]): Promise<T[]> {
-    if (this.pool) {
-      const result = await this.pool.query({ name: statement.name, text: statement.text, values: [...values] });
-      return result.rows as T[];
-    }
+    if (this.isPostgres) return this.onPgConnection<T>(statement, values);
     const form = this.sqliteForm(statement);
     const rows: unknown = await this.dataSource.query(
       form.text,
       form.order.map((n) => toSqlite(values[n - 1])),
     );
     return Array.isArray(rows) ? (rows as T[]) : [];
+  }
+
+  private async onPgConnection<T>(statement: HotStatement, values: readonly unknown[]): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const client = (await runner.connect()) as PgClient;
+      const result = await client.query({ name: statement.name, text: statement.text, values: [...values] });
+      return result.rows as T[];
+    } finally {
+      await runner.release();
+    }
   }
 
   private sqliteForm(statement: HotStatement): { text: string; order: number[] } {

@@ -1,4 +1,4 @@
-import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { RecentCodes } from './recent-codes';
 
 function code(hash: string, expiresAt: number): AuthorizationCodeEntity {

@@ -4,8 +4,8 @@ import { ClientEntity } from '../../clients/client.entity';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { AccessTokenIssuer } from '../access-token.issuer';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
-import { GrantsService, Issuance } from '../grants.service';
-import { TokenEventsPublisher } from '../token-events.publisher';
+import { Issuance, TokenStore } from '../stores/token-store';
+import { tokenIssued } from '../token-events';
 import { AuthorizationCodeRequest, authorizationCodeRequestSchema } from '../token-request.schemas';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
@@ -20,40 +20,31 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodeReq
   readonly requestSchema = authorizationCodeRequestSchema;
 
   constructor(
-    private readonly grants: GrantsService,
+    private readonly tokens: TokenStore,
     private readonly accessTokens: AccessTokenIssuer,
-    private readonly events: TokenEventsPublisher,
   ) {}
 
   async handle(client: ClientEntity, params: AuthorizationCodeRequest): Promise<TokenResponse> {
     const request = { code: params.code, redirectUri: params.redirect_uri, codeVerifier: params.code_verifier, resource: params.resource };
 
-    // Fast path: a code this process issued, every check passed on its row, is consumed and
-    // its tokens recorded by one statement. Anything else takes the general path below, which
-    // consumes the code first and then says precisely what is wrong.
-    const recent = this.grants.takeRecentCode(request.code);
-    if (recent && !this.problemWith(recent, client, request)) {
-      const prepared = await this.prepare(client, recent);
-      const result = await this.grants.exchangeCode(recent, prepared.issuance);
-      if (result.live) return prepared.response(result.refreshToken);
-      if (result.consumed) throw new InvalidGrant('the authorization was revoked');
-    }
-
-    const consumed = await this.grants.consumeCode(request.code);
-    if (!consumed) throw new InvalidGrant('authorization code is invalid');
-    const { row, firstUse } = consumed;
-    if (!firstUse) {
+    const code = await this.tokens.findCode(request.code);
+    if (!code) throw new InvalidGrant('authorization code is invalid');
+    const problem = this.problemWith(code, client, request);
+    // Tokens are signed only for a code that passed every check and that no one spent yet.
+    const prepared = problem || code.consumedAt !== null ? undefined : await this.prepare(client, code);
+    // OAuth 2.1 §4.1.3: a code is used once. This presentation spends it whatever follows — a
+    // failed check too, so a guessed code_verifier gets one try — and, when every check
+    // passed, records what it issues in the same commit.
+    const redemption = await this.tokens.redeemCode(code, prepared?.issuance);
+    if (redemption.outcome === 'replayed') {
       // RFC 6749 §4.1.2 / OAuth 2.1 §4.1.3: a replayed code may be stolen; revoke what it produced.
-      await this.grants.revokeFamily(row.grantId, this.events.familyRevoked(row.clientId, row.userId, 'code_replay'));
+      await this.tokens.revokeGrant(code.grantId, { clientId: code.clientId, subject: code.userId, reason: 'code_replay' });
       throw new InvalidGrant('authorization code was already used');
     }
-    const problem = this.problemWith(row, client, request);
     if (problem) throw problem;
-    // Whether the grant is still live is checked under its row lock when the token is recorded.
-    const prepared = await this.prepare(client, row);
-    const recorded = await this.grants.recordIssuance(prepared.issuance);
-    if (!recorded) throw new InvalidGrant('the authorization was revoked');
-    return prepared.response(recorded.refreshToken);
+    // Whether the grant is still live was checked under its row lock as the tokens were recorded.
+    if (redemption.outcome !== 'issued' || !prepared) throw new InvalidGrant('the authorization was revoked');
+    return prepared.response(redemption.refreshToken);
   }
 
   /** What is wrong with exchanging this (unused) code in this request, if anything. */
@@ -82,7 +73,7 @@ export class AuthorizationCodeGrant implements GrantHandler<AuthorizationCodeReq
       clientId: client.clientId,
       accessToken: access,
       refreshScope: wantsRefresh ? scopes : undefined,
-      event: this.events.tokenIssued({
+      event: tokenIssued({
         grantType: this.grantType,
         clientId: client.clientId,
         subject: row.userId,

@@ -3,8 +3,8 @@ import { canonicalResource, formatScope, InvalidGrant, InvalidScope, InvalidTarg
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../../clients/client.entity';
 import { AccessTokenIssuer } from '../access-token.issuer';
-import { GrantsService } from '../grants.service';
-import { TokenEventsPublisher } from '../token-events.publisher';
+import { TokenStore } from '../stores/token-store';
+import { tokenRefreshed } from '../token-events';
 import { RefreshTokenRequest, refreshTokenRequestSchema } from '../token-request.schemas';
 import { GrantHandler, TokenResponse } from './grant-handler';
 
@@ -20,23 +20,22 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenRequest> {
   readonly requestSchema = refreshTokenRequestSchema;
 
   constructor(
-    private readonly grants: GrantsService,
+    private readonly tokens: TokenStore,
     private readonly accessTokens: AccessTokenIssuer,
-    private readonly events: TokenEventsPublisher,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
   async handle(client: ClientEntity, params: RefreshTokenRequest): Promise<TokenResponse> {
     const now = Date.now();
-    const token = await this.grants.findRefreshToken(params.refresh_token);
-    if (!token) throw new InvalidGrant('refresh token is invalid');
-    const grant = await this.grants.findGrant(token.grantId);
+    const stored = await this.tokens.findRefreshToken(params.refresh_token);
     // RFC 6749 §6: the token must have been issued to the authenticated client.
-    if (!grant || grant.clientId !== client.clientId) throw new InvalidGrant('refresh token is invalid');
+    if (!stored || stored.grant.clientId !== client.clientId) throw new InvalidGrant('refresh token is invalid');
+    const { token, grant } = stored;
     if (token.revokedAt || grant.revokedAt) throw new InvalidGrant('refresh token was revoked');
     if (token.expiresAt <= now) throw new InvalidGrant('refresh token has expired');
     if (token.rotatedAt !== null && now - token.rotatedAt > this.config.refreshGraceSeconds * 1000) {
-      await this.grants.revokeFamily(grant.id, this.events.familyRevoked(client.clientId, grant.userId, 'refresh_reuse'), now);
+      // OAuth 2.1 §4.3.1: a rotated-out token used again may be stolen; the family ends.
+      await this.tokens.revokeGrant(grant.id, { clientId: client.clientId, subject: grant.userId, reason: 'refresh_reuse' });
       throw new InvalidGrant('refresh token was already used');
     }
 
@@ -52,26 +51,24 @@ export class RefreshTokenGrant implements GrantHandler<RefreshTokenRequest> {
     }
 
     const access = await this.accessTokens.issue({ subject: grant.userId, clientId: client.clientId, resource: grant.resource, scopes });
-    const recorded = await this.grants.recordIssuance(
-      {
-        grantId: grant.id,
+    // Recorded under the grant's row lock: a family revoked meanwhile issues nothing.
+    const recorded = await this.tokens.issue({
+      grantId: grant.id,
+      clientId: client.clientId,
+      accessToken: access,
+      // The successor keeps the full granted scope, so narrowing one access token loses nothing.
+      refreshScope: granted,
+      rotates: token,
+      event: tokenRefreshed({
         clientId: client.clientId,
-        accessToken: access,
-        // The successor keeps the full granted scope, so narrowing one access token loses nothing.
-        refreshScope: granted,
-        rotates: token.tokenHash,
-        event: this.events.tokenRefreshed({
-          clientId: client.clientId,
-          subject: grant.userId,
-          resource: grant.resource,
-          scopes: parseScope(access.scope) ?? [],
-          jti: access.jti,
-          expiresAt: access.expiresAt,
-          refreshFamilyId: grant.id,
-        }),
-      },
-      now,
-    );
+        subject: grant.userId,
+        resource: grant.resource,
+        scopes: parseScope(access.scope) ?? [],
+        jti: access.jti,
+        expiresAt: access.expiresAt,
+        refreshFamilyId: grant.id,
+      }),
+    });
     if (!recorded?.refreshToken) throw new InvalidGrant('refresh token was revoked');
     const refreshToken = recorded.refreshToken;
     return {

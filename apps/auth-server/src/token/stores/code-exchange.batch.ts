@@ -1,14 +1,15 @@
 import type { PortcullisEvent } from '@portcullis/contracts';
-import { GroupWriter, HotPathSql, outboxInsertSelect, outboxValues } from '@portcullis/events';
+import { GroupWriter, HotPathSql, outboxInsertKeyed, outboxKeyedEventParams } from '@portcullis/events';
+import type { NewRefreshToken } from './typeorm-token.store';
 
-/** One checked code exchange, ready to be written: the code to consume and what it issues. */
+/** One checked code exchange, ready to be written: the code to spend and what it issues. */
 export interface PendingExchange {
   codeHash: string;
   grantId: string;
   clientId: string;
   accessToken: { jti: string; expiresAt: number };
   /** A new refresh token of the family (its digest), when one is issued. */
-  refreshToken?: { tokenHash: string; scope: string; expiresAt: number };
+  refreshToken?: NewRefreshToken;
   event: PortcullisEvent;
 }
 
@@ -18,7 +19,7 @@ export interface ExchangeOutcome {
   live: boolean;
 }
 
-/** Exchanges per statement: 11 array parameters, however many rows. */
+/** Exchanges per statement: a fixed number of array parameters, however many rows. */
 const MAX_BATCH = 256;
 
 /**
@@ -28,10 +29,10 @@ const MAX_BATCH = 256;
  * statement is in flight gather and go together in the next one: one statement, one commit,
  * and each caller still answers only after its own rows are committed.
  *
- * Per row the statement does exactly what the single exchange does (GrantsService): the code
- * is consumed only if unused and unexpired, the grant is locked (FOR UPDATE, in id order, so
- * two batches never wait on each other in a cycle) and counts only if not revoked, and every
- * write reads from the rows that passed both. A code appears at most once per statement.
+ * Per row the statement does exactly what the single exchange does (SqliteTokenStore): the
+ * code is spent only if unused, the grant is locked (FOR UPDATE, in id order, so two batches
+ * never wait on each other in a cycle) and counts only if not revoked, and every write reads
+ * from the rows that passed both. A code appears at most once per statement.
  */
 export class CodeExchangeBatch {
   private readonly writer = new GroupWriter<PendingExchange, ExchangeOutcome>((exchanges) => this.writeGroup(exchanges), MAX_BATCH);
@@ -44,7 +45,7 @@ export class CodeExchangeBatch {
 
   private async writeGroup(exchanges: PendingExchange[]): Promise<ExchangeOutcome[]> {
     // The same code twice (a replay racing the first use): only the first goes in; the other
-    // is reported unconsumed, and the caller's database path then sees the replay.
+    // is reported unspent — a replay.
     const seen = new Set<string>();
     const unique = exchanges.filter((e) => !seen.has(e.codeHash) && seen.add(e.codeHash));
     const outcomes = await this.write(unique);
@@ -55,7 +56,6 @@ export class CodeExchangeBatch {
   private async write(exchanges: PendingExchange[]): Promise<Map<string, ExchangeOutcome>> {
     const now = Date.now();
     const column = <T>(pick: (e: PendingExchange) => T) => exchanges.map(pick);
-    const events = exchanges.map((e) => outboxValues(e.event, now));
     const rows = await this.sql.rows<{ code_hash: string; consumed: boolean; live: boolean }>(EXCHANGE_CODES, [
       column((e) => e.codeHash),
       column((e) => e.grantId),
@@ -65,28 +65,24 @@ export class CodeExchangeBatch {
       column((e) => e.refreshToken?.tokenHash ?? null),
       column((e) => e.refreshToken?.scope ?? null),
       column((e) => e.refreshToken?.expiresAt ?? null),
-      events.map((v) => v[0]),
-      events.map((v) => v[1]),
-      events.map((v) => v[2]),
       now,
+      ...outboxKeyedEventParams(exchanges.map((e) => ({ key: e.codeHash, event: e.event })), now),
     ]);
     return new Map(rows.map((r) => [r.code_hash, { consumed: r.consumed, live: r.live }]));
   }
 }
 
+/** $1–$8 the exchanges as arrays, $9 now, $10–$14 their events (keyed by code digest). */
 const EXCHANGE_CODES = {
   name: 'portcullis_exchange_codes',
   text: `WITH input AS (
     SELECT * FROM unnest(
-      $1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[],
-      $6::varchar[], $7::text[], $8::bigint[], $9::varchar[], $10::varchar[], $11::text[]
-    ) AS i("code_hash", "grant_id", "jti", "client_id", "access_expires_at",
-           "refresh_hash", "refresh_scope", "refresh_expires_at", "event_id", "event_type", "event_payload")
+      $1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[], $6::varchar[], $7::text[], $8::bigint[]
+    ) AS i("code_hash", "grant_id", "jti", "client_id", "access_expires_at", "refresh_hash", "refresh_scope", "refresh_expires_at")
   ), code AS (
-    UPDATE "authorization_codes" c SET "consumed_at" = $12::bigint
+    UPDATE "authorization_codes" c SET "consumed_at" = $9::bigint
     FROM input i
-    WHERE c."code_hash" = i."code_hash" AND c."grant_id" = i."grant_id"
-      AND c."consumed_at" IS NULL AND c."expires_at" > $12::bigint
+    WHERE c."code_hash" = i."code_hash" AND c."grant_id" = i."grant_id" AND c."consumed_at" IS NULL
     RETURNING c."code_hash"
   ), live AS (
     SELECT i.* FROM "grants" g
@@ -102,7 +98,7 @@ const EXCHANGE_CODES = {
     INSERT INTO "refresh_tokens" ("token_hash", "grant_id", "scope", "expires_at")
     SELECT "refresh_hash", "grant_id", "refresh_scope", "refresh_expires_at" FROM live WHERE "refresh_hash" IS NOT NULL
   ), event AS (
-    ${outboxInsertSelect('live', { id: '"event_id"', type: '"event_type"', payload: '"event_payload"', createdAt: '$12::bigint' })}
+    ${outboxInsertKeyed('live', '"code_hash"', 10)}
   )
   SELECT i."code_hash", code."code_hash" IS NOT NULL AS "consumed", live."code_hash" IS NOT NULL AS "live"
   FROM input i

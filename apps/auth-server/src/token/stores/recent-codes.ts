@@ -1,4 +1,4 @@
-import { AuthorizationCodeEntity } from './authorization-code.entity';
+import { AuthorizationCodeEntity } from '../authorization-code.entity';
 
 /** Enough for every code issued in a busy code lifetime; beyond it the oldest are forgotten. */
 const DEFAULT_CAPACITY = 20_000;
