@@ -14,7 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 const BENCHMARKS = [
-  { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '2', '--duration', '8'] },
+  // The three grants (client_credentials, code exchange, refresh), median of 3 rounds each.
+  { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '3', '--duration', '8'] },
   { name: 'mcp-server tools/call: guard vs no guard vs SDK baseline', script: 'mcp/tools-call.bench.mjs', args: [] },
   { name: 'audit pipeline: RabbitMQ → PostgreSQL', script: 'audit/pipeline.mjs', args: [], env: { BENCH_RATE: '5500', BENCH_SECONDS: '15' } },
   { name: 'end to end: tool calls across three replicas vs one', script: 'e2e/replicas.bench.mjs', args: [] },
