@@ -5,7 +5,7 @@
 //   NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build
 //   node bench/auth/token-bench.mjs [--duration 10] [--warmup 2] [--connections 16]
 //        [--scenario client_credentials|authorization_code|refresh_token]... [--max-codes 15000]
-//        [--rounds 3] [--only ours] [--logs] [--cpu-prof-dir DIR] [--db-stats]
+//        [--rounds 3] [--only ours] [--logs] [--cpu-prof-dir DIR] [--perf-map] [--db-stats]
 //        [--ours-main candidate/main.js] [--json]
 //
 // Grants: client_credentials token issuance; the authorization code exchange, each request
@@ -52,7 +52,9 @@ export async function runTokenBench(options = {}) {
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build it first with\n  NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build`);
   }
-  const nodeArgs = [];
+  // --perf-map: JIT symbol map for Linux perf (`perf record -g -p <pid>`), which samples only
+  // while the process is on a core: CPU time, where --cpu-prof samples wall-clock time.
+  const nodeArgs = opts.perfMap ? ['--perf-basic-prof'] : [];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`);
@@ -135,6 +137,7 @@ async function cli() {
       logs: { type: 'boolean' },
       'cpu-prof-dir': { type: 'string' },
       'db-stats': { type: 'boolean' },
+      'perf-map': { type: 'boolean' },
       'ours-main': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -156,6 +159,7 @@ async function cli() {
     logs: values.logs ?? false,
     cpuProfDir: values['cpu-prof-dir'],
     dbStats: values['db-stats'] ?? false,
+    perfMap: values['perf-map'] ?? false,
     oursMain: values['ours-main'],
     log: values.json ? () => undefined : DEFAULTS.log,
   });
@@ -175,7 +179,7 @@ async function cli() {
 }
 
 function readHeader() {
-  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code|refresh_token]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--db-stats] [--ours-main path/to/main.js] [--json]';
+  return 'usage: node bench/auth/token-bench.mjs [--duration s] [--warmup s] [--connections n] [--scenario client_credentials|authorization_code|refresh_token]... [--max-codes n] [--rounds n] [--only ours] [--logs] [--cpu-prof-dir dir] [--perf-map] [--db-stats] [--ours-main path/to/main.js] [--json]';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
