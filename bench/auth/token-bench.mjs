@@ -15,6 +15,7 @@
 // result: its row says INVALID. The last line of output is `BENCH_JSON {...}` for
 // bench/run.mjs. Figures are printed, never asserted.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,7 +55,8 @@ export async function runTokenBench(options = {}) {
   }
   // --perf-map: JIT symbol map for Linux perf (`perf record -g -p <pid>`), which samples only
   // while the process is on a core: CPU time, where --cpu-prof samples wall-clock time.
-  const nodeArgs = opts.perfMap ? ['--perf-basic-prof'] : [];
+  // (It also makes V8 write a log, sent to the temp directory rather than the workspace.)
+  const nodeArgs = opts.perfMap ? ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(tmpdir(), 'token-bench-v8.log')}`] : [];
   if (opts.cpuProfDir) {
     mkdirSync(opts.cpuProfDir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${resolve(opts.cpuProfDir)}`);
