@@ -14,7 +14,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 
 const BENCHMARKS = [
-  { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '2', '--duration', '8'] },
+  // The three grants (client_credentials, code exchange, refresh), median of 3 rounds each.
+  { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '3', '--duration', '8'] },
   { name: 'mcp-server tools/call: guard vs no guard vs SDK baseline', script: 'mcp/tools-call.bench.mjs', args: [] },
   { name: 'mcp-server tools/call: 20,000 distinct tokens vs one', script: 'mcp/tools-call.bench.mjs', args: [], env: { BENCH_DISTINCT_TOKENS: '20000', BENCH_ROUNDS: '3' } },
   { name: 'audit pipeline: RabbitMQ → PostgreSQL', script: 'audit/pipeline.mjs', args: [], env: { BENCH_RATE: '5500', BENCH_SECONDS: '15' } },

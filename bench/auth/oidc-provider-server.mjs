@@ -1,5 +1,5 @@
 // The comparison server for token-bench.mjs: panva's oidc-provider configured like our
-// auth-server for the two measured grants. Run as a child process (so it has its own event
+// auth-server for the three measured grants. Run as a child process (so it has its own event
 // loop, like ours), configured by environment:
 //   PORT, ISSUER_URL, RESOURCE_URL, RESOURCE_SCOPES, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI,
 //   ACCESS_TOKEN_TTL (seconds).
@@ -10,7 +10,8 @@
 // - RFC 8707 resource indicators with one resource; access tokens for it are RFC 9068 JWTs
 //   signed with EdDSA (an Ed25519 key generated here with jose), 600 s;
 // - the code exchange also issues a refresh token (ours does for clients holding the
-//   refresh_token grant; oidc-provider's default would require offline_access);
+//   refresh_token grant; oidc-provider's default would require offline_access), and every
+//   refresh rotates it (rotateRefreshToken);
 // - storage: oidc-provider's own in-memory adapter (MemoryAdapter). Its default store is an
 //   LRU of ~1,000–2,000 entries, which would evict codes minted ahead of the measured run, so
 //   the same adapter class is given the same LRU class with a larger bound.
@@ -82,6 +83,9 @@ const provider = new Provider(issuer, {
   pkce: { required: () => true },
   findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
   issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+  // Every refresh returns a new refresh token and spends the old one, as ours does (OAuth 2.1
+  // §4.3.1); the default rotates only public clients' tokens or ones past 70 % of their life.
+  rotateRefreshToken: () => true,
   ttl: {
     AccessToken: accessTokenTtl,
     ClientCredentials: accessTokenTtl,

@@ -4,7 +4,7 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
-  backendPids,
+  backendLister,
   BENCH_POSTGRES_URL,
   CookieJar,
   createDatabase,
@@ -27,6 +27,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
   const db = await createDatabase('portcullis_bench');
   let server;
   let sink;
+  let backends;
   try {
     // Every token writes an audit event to the outbox; the relay delivers it, with no broker,
     // to AUDIT_INGEST_URL. A sink of our own takes them, so the whole durable path runs as in
@@ -59,6 +60,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       },
     });
     const client = await registerTrustedClient(issuer, initialAccessToken, db.url);
+    backends = await backendLister(BENCH_POSTGRES_URL, db.name);
     return {
       name: 'ours',
       baseUrl: issuer,
@@ -67,14 +69,15 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       registration: client.via,
       pid: server.pid,
       mintCodes: (n, onProgress) => mintCodes(issuer, client.clientId, n, onProgress),
-      /** Processes whose CPU is this server's cost: itself, and its PostgreSQL backends. */
-      cpuPids: async () => ({ server: [server.pid], database: await backendPids(BENCH_POSTGRES_URL, db.name) }),
+      /** Processes whose CPU is this server's cost: itself, and its PostgreSQL backends (as they come and go). */
+      cpuSources: { server: async () => [server.pid], database: backends.list },
       /** pg_stat_database counters of its database, after letting backends publish them. */
       dbCounters: () => databaseCounters(BENCH_POSTGRES_URL, db.name, 11_000),
       /** Audit events the server's relay has delivered so far. */
       deliveredEvents: async () => (await sink.stats()).items,
       async stop() {
         try {
+          await backends.close();
           await server.stop();
           await sink.stop();
         } finally {
@@ -83,6 +86,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       },
     };
   } catch (err) {
+    await backends?.close().catch(() => undefined);
     await server?.stop().catch(() => undefined);
     await sink?.stop().catch(() => undefined);
     await db.drop().catch(() => undefined);

@@ -38,6 +38,11 @@ export function codeExchangeBody(code) {
   }).toString();
 }
 
+/** OAuth 2.1 §4.3.1: a refresh request for the same resource (each refresh token is used once). */
+export function refreshBody(refreshToken) {
+  return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, resource: RESOURCE }).toString();
+}
+
 /** Reads header and claims of a JWT without verifying it (for the equivalence check only). */
 export function peekJwt(token) {
   const [header, payload] = String(token).split('.');

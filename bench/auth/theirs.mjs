@@ -37,7 +37,7 @@ export async function startTheirs({ root, nodeArgs = [], logFile }) {
     clientSecret,
     registration: 'static client in the provider configuration',
     pid: server.pid,
-    cpuPids: async () => ({ server: [server.pid], database: [] }),
+    cpuSources: { server: async () => [server.pid] },
     async mintCodes(n) {
       const codes = [];
       // Batches keep each response small and the provider responsive.

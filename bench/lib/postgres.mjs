@@ -59,10 +59,19 @@ export function countersPerRequest(before, after, requests) {
   return Object.fromEntries(Object.keys(after).map((k) => [k, Math.round(((after[k] - (before[k] ?? 0)) / requests) * 100) / 100]));
 }
 
-/** Process ids of the PostgreSQL backends currently connected to a database (same host only). */
-export async function backendPids(adminUrl, name) {
-  return withClient(adminUrl, async (c) => {
-    const { rows } = await c.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-    return rows.map((r) => Number(r.pid));
-  });
+/**
+ * Lists the process ids of the PostgreSQL backends connected to a database (same host only),
+ * on one connection kept open for repeated calls (to another database, so it is never listed
+ * itself). Returns `{ list(), close() }`.
+ */
+export async function backendLister(adminUrl, name) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  return {
+    async list() {
+      const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+      return rows.map((r) => Number(r.pid));
+    },
+    close: () => client.end(),
+  };
 }

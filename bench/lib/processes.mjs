@@ -84,31 +84,6 @@ export async function startNode({ script, args = [], env = {}, inheritEnv = true
 }
 
 /**
- * CPU time (user + system, ms) consumed so far by the given processes, from /proc (Linux).
- * Processes that have gone are skipped; returns undefined where /proc is unavailable.
- * Take it before and after a run to get CPU per request, a figure less sensitive to a busy
- * machine than requests per second.
- */
-export async function processCpuMs(pids) {
-  const { readFile } = await import('node:fs/promises');
-  const ticksPerSecond = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of pids) {
-    let stat;
-    try {
-      stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    } catch (err) {
-      if (err.code === 'ENOENT' && pid !== process.pid) continue;
-      return undefined;
-    }
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    total += ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-  }
-  return total;
-}
-
-/**
  * Starts bench/lib/ingest-sink.mjs on a free port: an endpoint that accepts everything. Returns
  * `{ url, stats(), stop() }`; stats() → `{ requests, bytes, items }`.
  */
