@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createDatabase, emitBenchJson, freePort, measure, median, processCpuMs, startNode } from '../lib/index.mjs';
+import { createDatabase, emitBenchJson, freePort, measure, median, startCpuMeter, startNode } from '../lib/index.mjs';
 import { ensureBenchApp } from './app/bench-app.mjs';
 import { startLocalIssuer } from './local-issuer.mjs';
 import { toolsCallRequest } from './tools-call.request.mjs';
@@ -65,8 +65,8 @@ async function run(s, options) {
   const r = await measure({
     ...toolsCallRequest(s.port),
     requests: s.requests,
-    beforeMeasured: () => processCpuMs([s.server.pid]),
-    afterMeasured: async (before) => (await processCpuMs([s.server.pid])) - before,
+    beforeMeasured: () => startCpuMeter(() => [s.server.pid]),
+    afterMeasured: (meter) => meter.stop(),
     ...options,
   });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${s.label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
