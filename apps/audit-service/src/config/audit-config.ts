@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { amqpUrl, configSchema, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
+import { issuerRevocationsUrl } from '@portcullis/events';
 import { parseIngestProducers } from '../ingest/ingest-producers';
 
 /**
@@ -65,7 +66,7 @@ export const auditEnvironment = {
 export const auditConfigSchema = configSchema(auditEnvironment).transform(({ auditResourceUrl, ...config }) => ({
   ...config,
   resourceUrl: config.resourceUrl ?? auditResourceUrl,
-  revocationsUrl: config.revocationsUrl ?? `${config.issuerUrl.replace(/\/+$/, '')}/revocations`,
+  revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(config.issuerUrl),
 }));
 
 export type AuditConfig = z.infer<typeof auditConfigSchema>;

@@ -1,6 +1,6 @@
 import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { canonicalResource } from '@portcullis/oauth';
-import { auditIngestSecretSetting } from '@portcullis/events';
+import { auditIngestSecretSetting, issuerRevocationsUrl } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
 
@@ -81,7 +81,7 @@ export const mcpServerConfigSchema = configSchema(mcpServerEnvironment)
       allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
       allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
       tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
-      revocationsUrl: config.revocationsUrl ?? `${issuerUrl.replace(/\/+$/, '')}/revocations`,
+      revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(issuerUrl),
       shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
     };
   });

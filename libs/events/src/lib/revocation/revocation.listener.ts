@@ -25,6 +25,11 @@ export interface RevocationListenerOptions {
   onRevoked?: (jtis: string[], eventTime: string) => void;
 }
 
+/** Where an issuer serves its current revocations, unless a resource server is told otherwise (docs/events.md). */
+export function issuerRevocationsUrl(issuer: string): string {
+  return `${issuer.replace(/\/+$/, '')}/revocations`;
+}
+
 /** The body `GET ${issuer}/revocations` returns (see docs/events.md). */
 export const revocationListSchema = z.object({
   revocations: z.array(z.object({ jti: z.string().min(1), expires_at: z.number().int() })),
