@@ -5,6 +5,9 @@ const path = require('node:path');
 
 module.exports = {
   testEnvironment: 'node',
+  // Many suites talk to the real PostgreSQL and RabbitMQ on a shared 2-core machine: Jest's 5 s
+  // default failed healthy tests under load. A hung test still fails, after 30 s.
+  testTimeout: 30_000,
   transform: {
     '^.+\\.(t|j|mj)s$': [
       '@swc/jest',
