@@ -66,6 +66,13 @@ describe.each(BACKENDS)('auth-server black box on %s: jwt-bearer with an ID-JAG'
     for (const body of t.sink.bodies) expect(body).not.toContain(assertion.split('.')[2]);
   });
 
+  it('accepts one of several concurrent uses of the same ID-JAG: the ledger insert is the atomic check', async () => {
+    const assertion = await idJag();
+    const statuses = await Promise.all(Array.from({ length: 6 }, async () => (await exchange(assertion)).status));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+  });
+
   it('accepts the issuer with a trailing slash as aud, as the profile example writes it', async () => {
     expect((await exchange(await idJag({ aud: `${t.server.issuer}/` }))).status).toBe(200);
   });
