@@ -31,7 +31,7 @@ const enterpriseIdp = z.strictObject({
   /** The clients (client_id here) that may present this IdP's grants; the ID-JAG's client_id must be one. */
   clients: z.array(clientId).min(1, 'must name at least one client').max(256),
   /** Resources its grants may name; absent = every resource this server protects. */
-  resources: z.array(z.string().max(2048)).max(64).optional(),
+  resources: z.array(z.string().max(2048).refine((v) => /^https?:\/\/[^/]/.test(v) && URL.canParse(v), 'must be a resource URL')).max(64).optional(),
   /** Scopes its grants may carry; absent = no limit beyond the client's own. */
   scopes: scopes.optional(),
   /** ID-JAGs are short-lived (the MCP profile's §7.4.2); five minutes is the drafts' example. */
