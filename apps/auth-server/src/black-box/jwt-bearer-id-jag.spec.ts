@@ -77,6 +77,10 @@ describe.each(BACKENDS)('auth-server black box on %s: jwt-bearer with an ID-JAG'
     expect((await exchange(await idJag({ aud: `${t.server.issuer}/` }))).status).toBe(200);
   });
 
+  it('reads typ as a media type: application/oauth-id-jag+jwt is the same type (RFC 7515 §4.1.9)', async () => {
+    expect((await exchange(await idJag({}, { typ: 'application/OAuth-ID-JAG+JWT' }))).status).toBe(200);
+  });
+
   it('grants the intersection of the requested and the asserted scopes', async () => {
     const res = await exchange(await idJag(), { scope: 'sentiment:read sentiment:analyze' });
     expect(((await res.json()) as { scope: string }).scope).toBe('sentiment:read');

@@ -3,8 +3,19 @@ import { InvalidGrant } from '@portcullis/oauth';
 
 /** What the grant reads of an assertion before trusting anything in it: enough to route it. */
 export interface AssertionPeek {
-  typ: unknown;
+  /** The `typ` header, normalized (mediaTyp); undefined when absent. */
+  typ: string | undefined;
   iss: unknown;
+}
+
+/**
+ * RFC 7515 §4.1.9: `typ` is a media type compared case-insensitively, and `application/` may be
+ * left out; so `application/oauth-id-jag+jwt` and `oauth-id-jag+jwt` are the same type.
+ */
+export function mediaTyp(typ: unknown): string | undefined {
+  if (typeof typ !== 'string') return undefined;
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
 }
 
 /**
@@ -15,7 +26,7 @@ export function peekAssertion(assertion: string): AssertionPeek {
   try {
     const { typ } = decodeProtectedHeader(assertion);
     const { iss } = decodeJwt(assertion);
-    return { typ, iss };
+    return { typ: mediaTyp(typ), iss };
   } catch {
     throw new InvalidGrant('assertion is not a signed JWT');
   }

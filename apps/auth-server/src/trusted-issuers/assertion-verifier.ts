@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, JWTPayload } from 'jose';
 import { InvalidGrant } from '@portcullis/oauth';
+import { mediaTyp } from './assertion-peek';
 import { IssuerKeySets } from './issuer-key-sets';
 
 /** Allowed clock difference between an issuer and this server (RFC 7523 §3 items 4-5 "reasonable"). */
@@ -22,7 +23,7 @@ export interface TrustedSource {
 export interface AssertionExpectations {
   /** Accepted `aud` values; any one of them in the claim will do (RFC 7523 §3 item 3). */
   audiences: string[];
-  /** Explicit typing (RFC 8725 §3.11): the `typ` header values accepted; undefined in the list = absent. */
+  /** Explicit typing (RFC 8725 §3.11): the `typ` values accepted (lower case, without `application/`); undefined = absent. */
   types: (string | undefined)[];
   /** Refuse an `aud` array (the ID-JAG names one authorization server). */
   singleAudience?: boolean;
@@ -58,7 +59,7 @@ export class AssertionVerifier {
     } catch (err) {
       throw new InvalidGrant(`assertion from '${source.name}' rejected: ${reason(err)}`);
     }
-    if (!expect.types.includes(typ)) throw new InvalidGrant(`assertion from '${source.name}' has the wrong type (typ ${typ === undefined ? 'absent' : `'${String(typ).slice(0, 40)}'`})`);
+    if (!expect.types.includes(mediaTyp(typ))) throw new InvalidGrant(`assertion from '${source.name}' has the wrong type (typ)`);
     if (expect.singleAudience && typeof payload.aud !== 'string') throw new InvalidGrant(`assertion from '${source.name}' must name this server as its only audience`);
     const { sub, jti, exp, iat } = payload as VerifiedAssertion['claims'];
     if (typeof sub !== 'string' || sub.length === 0 || sub.length > MAX_SUBJECT) throw new InvalidGrant(`assertion from '${source.name}' has an unusable sub`);

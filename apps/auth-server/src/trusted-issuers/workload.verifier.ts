@@ -40,7 +40,7 @@ export class WorkloadVerifier {
   async verify(assertion: string, iss: unknown): Promise<WorkloadIdentity> {
     const source = this.directory.workloadIssuer(iss);
     if (!source) throw new InvalidGrant('the assertion issuer is not trusted');
-    const { claims } = await this.verifier.verify(assertion, source, { audiences: this.audiences, types: [undefined, 'JWT', 'jwt'] });
+    const { claims } = await this.verifier.verify(assertion, source, { audiences: this.audiences, types: [undefined, 'jwt'] });
     const rule = matchWorkloadRule(source.rules, claims);
     if (!rule) throw new InvalidGrant(`no rule of '${source.name}' authorizes this workload`);
     return { source, rule, subject: claims.sub, jti: claims.jti, exp: claims.exp };
