@@ -9,3 +9,4 @@ export * from './lib/www-authenticate';
 export * from './lib/request/schema-errors';
 export * from './lib/request/form-parameter';
 export * from './lib/request/token-reference-request';
+export * from './lib/jwt-bearer';

@@ -38,6 +38,18 @@ describe.each(BACKENDS)('auth-server black box on %s: discovery and registration
     // RFC 8414 §2: no implicit flow, and the metadata never lists the password grant.
     expect(md.grant_types_supported).not.toContain('implicit');
     expect(md.grant_types_supported).not.toContain('password');
+    // No TRUSTED_ISSUERS_FILE: no jwt-bearer grant, no ID-JAG profile.
+    expect(md.grant_types_supported).not.toContain('urn:ietf:params:oauth:grant-type:jwt-bearer');
+    expect(md).not.toHaveProperty('authorization_grant_profiles_supported');
+  });
+
+  it('answers the jwt-bearer grant with unsupported_grant_type while no issuer is trusted', async () => {
+    const res = await fetch(server.as.token_endpoint!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion: 'a.b.c' }),
+    });
+    expect(await oauthError(res)).toMatchObject({ status: 400, error: 'unsupported_grant_type' });
   });
 
   it('publishes an Ed25519 JWKS with key ids at jwks_uri', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { amqpUrl, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
+import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
 
 /**
  * Every setting of the authorization server, by its environment variable name (the public
@@ -60,6 +61,13 @@ export const authEnvironment = {
   REGISTRATION_INITIAL_ACCESS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** JSON file of pre-registered clients, loaded at start. */
   CLIENTS_FILE: z.string().optional(),
+  /**
+   * JSON file of the issuers the jwt-bearer grant trusts: enterprise IdPs (ID-JAG) and workload
+   * platforms (config/trusted-issuers-file.ts). Read and validated at start; unset → the grant is off.
+   */
+  TRUSTED_ISSUERS_FILE: trustedIssuersFile,
+  /** Development only: allow http:// jwks_uri in TRUSTED_ISSUERS_FILE. Refused when NODE_ENV=production. */
+  TRUSTED_ISSUERS_ALLOW_HTTP: developmentSwitch(),
   /** Client ID Metadata Documents: hosts allowed even if they resolve to private addresses. */
   CIMD_ALLOWED_PRIVATE_HOSTS: csv,
   /** Development only: allow http:// client_id URLs. Refused when NODE_ENV=production. */
@@ -87,7 +95,13 @@ export const authEnvironment = {
 };
 
 /** The parsed settings as the code reads them: `ACCESS_TOKEN_TTL` → `config.accessTokenTtl`. */
-export const authConfigSchema = configSchema(authEnvironment);
+export const authConfigSchema = configSchema(authEnvironment).superRefine((config, ctx) => {
+  // The MCP WIF extension and the ID-JAG profile (§7.3): issuer keys only over TLS.
+  if (config.trustedIssuersAllowHttp) return;
+  for (const uri of plainHttpJwksUris(config.trustedIssuersFile)) {
+    ctx.addIssue({ code: 'custom', path: ['TRUSTED_ISSUERS_FILE'], message: `jwks_uri ${uri} must be https (TRUSTED_ISSUERS_ALLOW_HTTP=true allows http outside production)` });
+  }
+});
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 

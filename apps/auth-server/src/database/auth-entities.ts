@@ -4,6 +4,7 @@ import { ClientEntity } from '../clients/client.entity';
 import { UserEntity } from '../users/user.entity';
 import { INTERACTION_ENTITIES } from '../authorize/interaction/interaction.entities';
 import { TOKEN_ENTITIES } from '../token/token.entities';
+import { AssertionJtiEntity } from '../trusted-issuers/assertion-jti.entity';
 
 /**
  * Every table the authorization server owns, in one place for the data source (the running
@@ -16,6 +17,7 @@ export const AUTH_ENTITIES = [
   UserEntity,
   ...INTERACTION_ENTITIES,
   ...TOKEN_ENTITIES,
+  AssertionJtiEntity,
   // The transactional outbox of audit events (libs/events).
   ...EVENTS_ENTITIES,
 ];

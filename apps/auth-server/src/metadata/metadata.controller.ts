@@ -16,7 +16,8 @@ export class MetadataController {
   private readonly documentation: string;
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
-    this.document = authorizationServerMetadata(config.issuerUrl, true);
+    const { enterprise_idps: idps, workload_issuers: workloads } = config.trustedIssuersFile;
+    this.document = authorizationServerMetadata(config.issuerUrl, true, { jwtBearer: idps.length + workloads.length > 0, idJag: idps.length > 0 });
     this.documentation = renderServiceDocumentation(config.issuerUrl);
   }
 

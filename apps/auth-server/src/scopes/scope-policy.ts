@@ -4,7 +4,8 @@ import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
 import { issuesRefreshToken } from './refresh-token-policy';
 
-export type Flow = 'authorization_code' | 'client_credentials';
+/** jwt_bearer: RFC 7523 §2.1, where an asserting issuer (not a person here) vouches for the subject. */
+export type Flow = 'authorization_code' | 'client_credentials' | 'jwt_bearer';
 
 /**
  * What a client may hold at a resource: the resource's scopes, without privileged scopes
@@ -13,13 +14,13 @@ export type Flow = 'authorization_code' | 'client_credentials';
  * (refresh-token-policy.ts).
  *
  * A registered `scope` (RFC 7591 §2) is a hard limit for trusted clients and for
- * client_credentials, where no person approves. For an openly registered client in the
+ * client_credentials and jwt_bearer, where no person approves here. For an openly registered client in the
  * people's flow it is not: MCP clients register with the scopes of the first challenge and
  * later step up to more (MCP authorization, "Step-Up Authorization Flow"); the person's
  * consent is what grants them, and privileged scopes stay out of reach either way.
  */
 export function allowedScopes(client: ClientEntity, resource: ProtectedResource, flow: Flow): Set<string> {
-  const capped = client.scope && (client.trusted || flow === 'client_credentials');
+  const capped = client.scope && (client.trusted || flow !== 'authorization_code');
   const registered = capped ? new Set(parseScope(client.scope as string) ?? []) : undefined;
   const out = new Set<string>();
   const offline = flow === 'authorization_code' && issuesRefreshToken(client);
@@ -70,4 +71,28 @@ export function resolveRequestedScopes(
 /** The scopes that go into an access token: never offline_access (it is not for resources). */
 export function resourceScopes(scopes: readonly string[]): string[] {
   return scopes.filter((s) => s !== Scope.OfflineAccess);
+}
+
+/**
+ * The scopes of a jwt-bearer grant: the intersection of what is requested (absent → all the
+ * client may hold), what the client may hold at the resource, and each limit the trusted
+ * issuer's configuration or assertion sets (MCP Enterprise-Managed Authorization §7.2.1:
+ * "the intersection of the requested scopes and the scopes present in the ID-JAG"). A scope
+ * the resource does not know is `invalid_scope`, naming it; an empty intersection is too.
+ */
+export function intersectScopes(
+  requested: string | undefined,
+  client: ClientEntity,
+  resource: ProtectedResource,
+  limits: readonly (readonly string[] | undefined)[],
+): string[] {
+  const given = parseScope(requested);
+  if (given === undefined) throw new InvalidScope('scope is malformed');
+  const unknown = given.find((s) => !resource.scopes.includes(s));
+  if (unknown) throw new InvalidScope(`scope '${unknown}' is not accepted by resource ${resource.identifier}`);
+  const allowed = allowedScopes(client, resource, 'jwt_bearer');
+  const candidates = given.length > 0 ? given : [...allowed];
+  const granted = candidates.filter((s) => allowed.has(s) && limits.every((limit) => !limit || limit.includes(s)));
+  if (granted.length === 0) throw new InvalidScope('none of the requested scopes may be granted to this client by this assertion');
+  return granted;
 }

@@ -1,4 +1,5 @@
 import { EventType } from '@portcullis/contracts';
+import type { JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
 import { AuditEvent, numericDate } from '../audit/audit-trail';
 
 /**
@@ -7,8 +8,16 @@ import { AuditEvent, numericDate } from '../audit/audit-trail';
  * are named by `jti`, never by value; the refresh family is named by its grant id.
  */
 
+/** Who vouched for a jwt-bearer grant's subject (never the assertion itself). */
+export interface VouchedBy {
+  profile: 'id-jag' | 'workload';
+  /** The operator's name for the trusted issuer (TRUSTED_ISSUERS_FILE). */
+  connection: string;
+  issuer: string;
+}
+
 export interface TokenIssuedEvent {
-  grantType: 'authorization_code' | 'client_credentials' | 'refresh_token';
+  grantType: 'authorization_code' | 'client_credentials' | 'refresh_token' | typeof JWT_BEARER_GRANT_TYPE;
   clientId: string;
   subject: string;
   resource: string;
@@ -17,6 +26,9 @@ export interface TokenIssuedEvent {
   expiresAt: number;
   /** The grant id: the refresh token family, when a refresh token was issued. */
   refreshFamilyId?: string;
+  vouchedBy?: VouchedBy;
+  /** ID-JAG: the enterprise IdP's policy stood in for a consent page. */
+  consent?: 'idp_policy';
 }
 
 /** Why a grant (token family) is revoked, and whose it is: what its events say. */
@@ -36,7 +48,13 @@ export function tokenIssued(e: TokenIssuedEvent): AuditEvent {
   return {
     type: EventType.TokenIssued,
     subject: e.jti,
-    data: { grant_type: e.grantType, ...tokenFields(e), ...(e.refreshFamilyId ? { refresh_family_id: e.refreshFamilyId } : {}) },
+    data: {
+      grant_type: e.grantType,
+      ...tokenFields(e),
+      ...(e.refreshFamilyId ? { refresh_family_id: e.refreshFamilyId } : {}),
+      ...(e.vouchedBy ? { vouched_by: { ...e.vouchedBy } } : {}),
+      ...(e.consent ? { consent: e.consent } : {}),
+    },
   };
 }
 
@@ -86,7 +104,7 @@ export function accessTokenRevoked(t: AccessTokenRevocation): AuditEvent {
 }
 
 /** What token.issued and token.refreshed both say of the access token: named by jti, never by value. */
-function tokenFields(e: Omit<TokenIssuedEvent, 'grantType' | 'refreshFamilyId'>) {
+function tokenFields(e: Omit<TokenIssuedEvent, 'grantType' | 'refreshFamilyId' | 'vouchedBy' | 'consent'>) {
   return {
     client_id: e.clientId,
     subject: e.subject,

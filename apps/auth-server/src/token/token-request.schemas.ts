@@ -35,9 +35,25 @@ export const clientCredentialsRequestSchema = z.object({
   }).transform((value) => (value === '' ? undefined : (value as string | undefined))),
 });
 
+/** A JWT is a few hundred bytes to a few KiB; anything longer is refused before it is decoded. */
+export const MAX_ASSERTION_LENGTH = 8192;
+
+/**
+ * RFC 7523 §2.1 (grant_type jwt-bearer): the `assertion`, and `scope` and `resource` as for
+ * client_credentials. `client_id` is read too: a workload (MCP WIF) may name the client its
+ * assertion maps to, and then it must be that one.
+ */
+export const jwtBearerRequestSchema = z.object({
+  assertion: requiredParameter('assertion').refine((a) => a.length <= MAX_ASSERTION_LENGTH, `assertion must be at most ${MAX_ASSERTION_LENGTH} characters`),
+  scope: clientCredentialsRequestSchema.shape.scope,
+  resource: clientCredentialsRequestSchema.shape.resource,
+  client_id: optionalParameter('client_id'),
+});
+
 export type AuthorizationCodeRequest = z.output<typeof authorizationCodeRequestSchema>;
 export type RefreshTokenRequest = z.output<typeof refreshTokenRequestSchema>;
 export type ClientCredentialsRequest = z.output<typeof clientCredentialsRequestSchema>;
+export type JwtBearerParameters = z.output<typeof jwtBearerRequestSchema>;
 
 /** Every refusal of a token request's own parameters is `invalid_request` unless a rule says otherwise. */
 export const TOKEN_REQUEST_ERRORS: IssueMapping = { fallback: 'invalid_request' };

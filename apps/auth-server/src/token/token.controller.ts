@@ -9,7 +9,8 @@ import { TokenEventsPublisher } from './token-events.publisher';
 import { grantTypeRequestSchema, TOKEN_REQUEST_ERRORS } from './token-request.schemas';
 
 /**
- * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication, the check
+ * The token endpoint (OAuth 2.1 §3.2): form-encoded POST, client authentication (or, for a
+ * workload assertion, the client its grant identifies), the check
  * that the client registered the `grant_type`, then the handler for it. Responses are never cached (RFC 6749 §5.1).
  */
 @Controller()
@@ -36,14 +37,13 @@ export class TokenController {
       grantType = parseRequest(grantTypeRequestSchema, req.body, TOKEN_REQUEST_ERRORS).grant_type;
       const handler = this.handlers.get(grantType);
       if (!handler) throw new UnsupportedGrantType(`grant_type '${grantType}' is not supported`);
-      const client = await this.clientAuth.authenticate({
-        authorization: req.headers.authorization,
-        body: req.body,
-      });
+      // A workload's assertion identifies its client (MCP WIF); every other request authenticates one.
+      const byGrant = await handler.identifyClient?.(req.body, req.headers.authorization);
+      const client = byGrant?.client ?? (await this.clientAuth.authenticate({ authorization: req.headers.authorization, body: req.body }));
       noteClientId(req, client.clientId);
       clientId = client.clientId;
       checkClientGrantType(client, grantType);
-      const request = parseRequest(handler.requestSchema, req.body, TOKEN_REQUEST_ERRORS);
+      const request = byGrant?.request ?? parseRequest(handler.requestSchema, req.body, TOKEN_REQUEST_ERRORS);
       return await handler.handle(client, request);
     } catch (err) {
       if (err instanceof OAuthError && err.status < 500) {

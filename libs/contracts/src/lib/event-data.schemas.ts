@@ -26,7 +26,7 @@ const description = z.string().max(512);
  */
 const count = z.number().int().min(1);
 
-export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials', 'refresh_token']);
+export const grantTypeSchema = z.enum(['authorization_code', 'client_credentials', 'refresh_token', 'urn:ietf:params:oauth:grant-type:jwt-bearer']);
 
 export const clientRegisteredData = z.strictObject({
   client_id: clientId,
@@ -107,6 +107,19 @@ export const tokenIssuedData = z.strictObject({
   expires_at: numericDate,
   /** A refresh token was issued alongside; it belongs to this rotation family. */
   refresh_family_id: z.string().max(256).optional(),
+  /**
+   * jwt-bearer grant (RFC 7523 §2.1): who vouched for the subject — the trusted issuer and the
+   * operator's name for it — and by which profile. Never the assertion itself.
+   */
+  vouched_by: z
+    .strictObject({
+      profile: z.enum(['id-jag', 'workload']),
+      connection: z.string().min(1).max(64),
+      issuer: z.string().min(1).max(2048),
+    })
+    .optional(),
+  /** How the subject's consent was given: `idp_policy` = an enterprise IdP's policy (ID-JAG), no consent page. */
+  consent: z.enum(['idp_policy']).optional(),
 });
 
 export const tokenRefreshedData = z.strictObject({

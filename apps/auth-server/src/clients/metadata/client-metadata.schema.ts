@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { addOAuthIssue, IssueMapping } from '@portcullis/oauth';
+import { addOAuthIssue, IssueMapping, JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
 import type { ClientMetadata, GrantType, MetadataPolicy } from './client-metadata';
 import { clientName, everyMember, jwks, MAX_REDIRECT_URIS, resourceServer, scope, stringSet, webUri } from './client-metadata-fields';
 import { redirectUriProblem } from './redirect-uri.policy';
 
 const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const;
-const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials', JWT_BEARER_GRANT_TYPE];
 const SHARED_SECRET_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post'];
 const TRUST_HINT = 'register with the initial access token (RFC 7591 §3) or ask the operator';
 
@@ -74,6 +74,12 @@ function checkTogether(m: Fields, policy: MetadataPolicy, ctx: z.RefinementCtx):
     else if (m.token_endpoint_auth_method === 'none') {
       addOAuthIssue(ctx, 'grant type client_credentials needs a confidential client (token_endpoint_auth_method other than none)', ['grant_types']);
     }
+  }
+  // Open registration cannot ask for it: a trusted issuer's configuration names the clients
+  // that may present its assertions, so only the operator's clients (and client ID metadata
+  // documents, which the MCP ID-JAG profile §5 names) can be among them.
+  if (grantTypes.includes(JWT_BEARER_GRANT_TYPE) && policy.source === 'registration' && !policy.trusted) {
+    addOAuthIssue(ctx, `grant type ${JWT_BEARER_GRANT_TYPE} is only for trusted clients; ${TRUST_HINT}`, ['grant_types']);
   }
   const uris = m.redirect_uris ?? [];
   if (usesCode && uris.length === 0) addOAuthIssue(ctx, 'redirect_uris is required for the authorization_code grant', ['redirect_uris']);

@@ -1,3 +1,4 @@
+import type { JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
 import { ApplicationType, TokenEndpointAuthMethod } from '../client.entity';
 
 /** Where the metadata comes from; it decides defaults and what may be asked for. */
@@ -16,7 +17,8 @@ export interface MetadataPolicy {
   resources?: readonly string[];
 }
 
-export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+/** RFC 7591 §2 grant types; the last is RFC 7523 §2.1 jwt-bearer (ID-JAG and workload identity). */
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials' | typeof JWT_BEARER_GRANT_TYPE;
 
 /** Client metadata (RFC 7591 §2) after validation, in the server's own camelCase. */
 export interface ClientMetadata {

@@ -174,6 +174,14 @@ describe('validateClientMetadata', () => {
       );
       expect(validateClientMetadata({ grant_types: ['client_credentials'] }, trusted).grantTypes).toEqual(['client_credentials']);
     });
+
+    it('keeps the jwt-bearer grant from open registration; the operator, trusted registration and metadata documents may list it', () => {
+      const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+      expect(rejection({ grant_types: [jwtBearer] })).toMatchObject({ error: 'invalid_client_metadata', description: expect.stringMatching(/only for trusted clients/) });
+      expect(validateClientMetadata({ grant_types: [jwtBearer], token_endpoint_auth_method: 'none' }, trusted).grantTypes).toEqual([jwtBearer]);
+      expect(validateClientMetadata({ grant_types: [jwtBearer], token_endpoint_auth_method: 'none' }, { source: 'preregistered', trusted: true }).responseTypes).toEqual([]);
+      expect(validateClientMetadata({ ...base, grant_types: ['authorization_code', jwtBearer] }, cimd).grantTypes).toEqual(['authorization_code', jwtBearer]);
+    });
   });
 
   describe('scope', () => {
