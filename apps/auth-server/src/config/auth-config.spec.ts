@@ -51,6 +51,6 @@ describe('auth-server configuration', () => {
   });
 
   it('declares CIMD_ALLOW_HTTP as its only development switch, so production refuses it', () => {
-    expect(developmentSwitches(authEnvironment)).toEqual(['CIMD_ALLOW_HTTP']);
+    expect(developmentSwitches(authEnvironment)).toEqual(['CIMD_ALLOW_HTTP', 'OIDC_ALLOW_HTTP']);
   });
 });

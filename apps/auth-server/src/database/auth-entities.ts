@@ -2,6 +2,8 @@ import { EVENTS_ENTITIES } from '@portcullis/events';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { UserEntity } from '../users/user.entity';
+import { FederatedIdentityEntity } from '../users/federated-identity.entity';
+import { FederatedLoginAttemptEntity } from '../federation/federated-login-attempt.entity';
 import { INTERACTION_ENTITIES } from '../authorize/interaction/interaction.entities';
 import { TOKEN_ENTITIES } from '../token/token.entities';
 
@@ -14,6 +16,8 @@ export const AUTH_ENTITIES = [
   SigningKeyEntity,
   ClientEntity,
   UserEntity,
+  FederatedIdentityEntity,
+  FederatedLoginAttemptEntity,
   ...INTERACTION_ENTITIES,
   ...TOKEN_ENTITIES,
   // The transactional outbox of audit events (libs/events).

@@ -5,11 +5,13 @@ import { RevokedTokensIndexPostgres1795696697495 } from './postgres/179569669749
 import { RevokedTokensIndexSqlite1795696698066 } from './sqlite/1795696698066-revoked-tokens-index';
 import { ClientResourceServerPostgres1795796990624 } from './postgres/1795796990624-client-resource-server';
 import { ClientResourceServerSqlite1795796984127 } from './sqlite/1795796984127-client-resource-server';
+import { FederationPostgres1795900000000 } from './postgres/1795900000000-federation';
+import { FederationSqlite1795900000001 } from './sqlite/1795900000001-federation';
 
 /**
  * Schema migrations, one list per engine, in order. They run at start (migrationsRun).
  * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
  * against an up-to-date database of each engine (see README, "Migrations").
  */
-export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, ...EVENTS_MIGRATIONS];
-export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, FederationPostgres1795900000000, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, FederationSqlite1795900000001, ...EVENTS_MIGRATIONS];
