@@ -9,14 +9,17 @@ import {
   exchangeCode,
   freePort,
   MCP,
+  Browser as HttpBrowser,
+  expectPage,
   RegisteredClient,
   registerPublicClient,
+  USERS,
   startAuthServer,
   startUpstreamIdp,
   UpstreamIdp,
   verifyAccessToken,
 } from '@portcullis/testing';
-import { UPSTREAM_CLIENT, upstreamClient, writeConnectionsFile } from './harness/upstream-sign-in';
+import { providerLink, UPSTREAM_CLIENT, upstreamClient, writeConnectionsFile } from './harness/upstream-sign-in';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -98,5 +101,14 @@ describe.each([
     } finally {
       await context.close();
     }
+  });
+
+  it(`answers a password posted by hand (as a script would) ${passwordLogin === 'true' ? 'as usual' : 'with 403: the switch is enforced, not only hidden'}`, async () => {
+    const http = new HttpBrowser(server.issuer);
+    const login = expectPage(await http.navigate((await authorizationUrl(server, { client, scope: 'sentiment:read' })).url));
+    const start = new URL(providerLink(login.html, 'Acme SSO'));
+    const action = `${server.issuer}/interaction/${start.searchParams.get('interaction')}/login`;
+    const res = await http.postForm(action, { csrf_token: start.searchParams.get('csrf_token') ?? '', ...USERS.alice });
+    expect(res.status).toBe(passwordLogin === 'true' ? 303 : 403);
   });
 });
