@@ -73,9 +73,9 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
   });
 
   /** A fresh browser on our login page, then off to the IdP through `connection`; the IdP's authorization URL. */
-  async function toIdp(name = 'Acme SSO'): Promise<{ browser: Browser; prepared: PreparedAuthorization; authorize: URL }> {
+  async function toIdp(name = 'Acme SSO', prompt?: string): Promise<{ browser: Browser; prepared: PreparedAuthorization; authorize: URL }> {
     const browser = new Browser(server.issuer);
-    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read' });
+    const prepared = await authorizationUrl(server, { client, scope: 'sentiment:read', prompt });
     const login = await openLoginPage(browser, prepared.url);
     const authorize = expectRedirect(await browser.navigate(providerLink(login.html, name)));
     return { browser, prepared, authorize };
@@ -100,6 +100,7 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     expect(sent.get('redirect_uri')).toBe(`${server.issuer}/federation/acme/callback`);
     expect(sent.get('scope')).toBe('openid email profile');
     for (const p of ['state', 'nonce', 'code_challenge']) expect(sent.get(p)?.length).toBeGreaterThanOrEqual(43);
+    expect(sent.has('prompt')).toBe(false);
     const callback = await throughIdp(browser, authorize, 'alice@acme.test');
     // RFC 9207: the IdP names itself in its response; we check it.
     expect(callback.searchParams.get('iss')).toBe(idp.issuer);
@@ -126,6 +127,11 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     expect(await rowCount(server, 'users')).toBe(before);
     const again = sink.ofType('auth.login.succeeded').filter((e) => e.data['username'] === 'acme/alice@acme.test');
     expect(again.at(-1)?.data).toMatchObject({ connection_id: 'acme-staff', provisioned: false });
+  });
+
+  it('passes prompt=login upstream: a client asking for a fresh login gets one at the IdP too', async () => {
+    const { authorize } = await toIdp('Acme SSO', 'login');
+    expect(authorize.searchParams.get('prompt')).toBe('login');
   });
 
   it('a federated user has no password: the password form refuses their name whatever is typed', async () => {

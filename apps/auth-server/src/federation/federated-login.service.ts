@@ -62,6 +62,8 @@ export class FederatedLoginService {
       nonce,
       code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
+      // OIDC Core §3.1.2.1: a client asking us for a fresh login gets a fresh login upstream too.
+      ...(interaction.prompt === 'login' ? { prompt: 'login' } : {}),
     }).toString();
     return url.toString();
   }
