@@ -16,10 +16,13 @@ import {
   USERS,
   startAuthServer,
   startUpstreamIdp,
+  UPSTREAM_CLIENT,
+  upstreamClient,
   UpstreamIdp,
+  writeConnectionsFile,
   verifyAccessToken,
 } from '@portcullis/testing';
-import { providerLink, UPSTREAM_CLIENT, upstreamClient, writeConnectionsFile } from './harness/upstream-sign-in';
+import { providerLink } from './harness/upstream-sign-in';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];

@@ -18,10 +18,13 @@ import {
   registerPublicClient,
   startAuthServer,
   startUpstreamIdp,
+  UPSTREAM_CLIENT,
+  upstreamClient,
   UpstreamIdp,
+  writeConnectionsFile,
   verifyAccessToken,
 } from '@portcullis/testing';
-import { providerLink, rowCount, throughIdp, UPSTREAM_CLIENT, upstreamClient, writeConnectionsFile } from './harness/upstream-sign-in';
+import { providerLink, rowCount, throughIdp } from './harness/upstream-sign-in';
 
 /**
  * Issue 12: sign in with an upstream OpenID Provider. A real one (panva's oidc-provider, its

@@ -1,31 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import { AuthServer, Browser, readForm, unescapeHtml } from '@portcullis/testing';
-
-/** The client our auth-server is at the test IdP, and its secret (given through the environment). */
-export const UPSTREAM_CLIENT = { id: 'portcullis-test', secret: 'upstream-client-secret-5e0b7a1c9d42' } as const;
-
-/** The IdP's client registration for our connections' callbacks at `issuer`. */
-export function upstreamClient(issuer: string, connectionIds: string[]): Record<string, unknown> {
-  return {
-    client_id: UPSTREAM_CLIENT.id,
-    client_secret: UPSTREAM_CLIENT.secret,
-    redirect_uris: connectionIds.map((id) => `${issuer}/federation/${id}/callback`),
-    grant_types: ['authorization_code'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'client_secret_basic',
-  };
-}
-
-/** Writes an OIDC_CONNECTIONS_FILE; returns its path. */
-export function writeConnectionsFile(entries: Record<string, unknown>[]): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'portcullis-oidc-')), 'connections.json');
-  writeFileSync(path, JSON.stringify(entries));
-  return path;
-}
 
 /** The "Continue with <name>" link of a login page. */
 export function providerLink(html: string, name: string): string {
