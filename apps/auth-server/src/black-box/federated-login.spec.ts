@@ -59,7 +59,7 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     ]);
     server = await startAuthServer(
       backend,
-      { AUDIT_INGEST_URL: sink.url, OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret },
+      { AUDIT_INGEST_URL: sink.url, AUDIT_REJECTION_WINDOW_SECONDS: '1', OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret },
       { port },
     );
     client = await registerPublicClient(server);
@@ -207,6 +207,19 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     const res = await fetch(`${server.issuer}/federation/acme/callback?code=x&state=${'A'.repeat(43)}&iss=${encodeURIComponent(idp.issuer)}`);
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('already used or expired');
+  });
+
+  it('a flood of forged callbacks is counted in the audit trail, not stored one event each', async () => {
+    const failures = () => sink.ofType('auth.federated_login.failed').filter((e) => e.data['reason'] === 'unknown_state');
+    const weight = () => failures().reduce((n, e) => n + Number(e.data['count'] ?? 1), 0);
+    await new Promise((r) => setTimeout(r, 1500)); // the earlier tests' window ends
+    const [before, eventsBefore] = [weight(), failures().length];
+    for (let i = 0; i < 20; i++) {
+      expect((await fetch(`${server.issuer}/federation/acme/callback?code=x&state=forged-${i}`)).status).toBe(400);
+    }
+    await sink.waitUntil(() => weight() >= before + 20);
+    expect(weight()).toBe(before + 20);
+    expect(failures().length - eventsBefore).toBeLessThanOrEqual(3);
   });
 
   it('allowed_email_domains: another domain is refused, an unverified email is refused, a verified one of the domain passes', async () => {

@@ -22,6 +22,8 @@ export class FederatedLoginFailure extends Error {
     readonly upstreamError?: string,
     /** The interaction to go back to for another try, when it still exists. */
     readonly interactionId?: string,
+    /** The client the person was signing in for, when known (for the event). */
+    readonly clientId?: string,
   ) {
     super(reason);
   }

@@ -36,8 +36,8 @@ export class FederatedLoginService {
 
   /** The URL of the provider's authorization endpoint for this interaction. */
   async start(connection: OidcConnection, interaction: InteractionEntity, browserId: string): Promise<string> {
-    const provider = await this.reach(connection);
-    if (!provider.as.authorization_endpoint) throw new FederatedLoginFailure('idp_unreachable', undefined, interaction.id);
+    const provider = await this.reach(connection, interaction);
+    if (!provider.as.authorization_endpoint) throw new FederatedLoginFailure('idp_unreachable', undefined, interaction.id, interaction.clientId);
     const state = oauth.generateRandomState();
     const nonce = oauth.generateRandomNonce();
     const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -81,8 +81,8 @@ export class FederatedLoginService {
     if (!browserId || !secretsEqual(sha256Base64Url(browserId), attempt.browserBindingHash)) throw new FederatedLoginFailure('browser_mismatch');
     const interaction = await this.interactions.load(attempt.interactionId, browserId);
     if (!interaction) throw new FederatedLoginFailure('interaction_expired');
-    const fail = (reason: ConstructorParameters<typeof FederatedLoginFailure>[0], error?: string) => new FederatedLoginFailure(reason, error, interaction.id);
-    const provider = await this.reach(connection, interaction.id);
+    const fail = (reason: ConstructorParameters<typeof FederatedLoginFailure>[0], error?: string) => new FederatedLoginFailure(reason, error, interaction.id, interaction.clientId);
+    const provider = await this.reach(connection, interaction);
     let parameters: URLSearchParams;
     try {
       // RFC 9207: `iss` must be the provider's when it advertises the parameter (and when sent).
@@ -92,7 +92,7 @@ export class FederatedLoginService {
       this.logger.warn(`${connection.id}: authorization response refused: ${(err as Error).message}`);
       throw fail('invalid_response');
     }
-    const claims = await this.exchange(provider, parameters, attempt, interaction.id);
+    const claims = await this.exchange(provider, parameters, attempt, interaction);
     const person = vouchedPerson(connection, provider.as.issuer, claims);
     if ('refused' in person) throw fail(person.refused);
     const { user, created } = await this.users.signIn(person);
@@ -100,14 +100,14 @@ export class FederatedLoginService {
   }
 
   /** Token request and ID token checks (OIDC Core §3.1.3.5–3.1.3.7): nonce, aud, iss, exp, signature. */
-  private async exchange(provider: UpstreamProvider, parameters: URLSearchParams, attempt: FederatedLoginAttemptEntity, interactionId: string): Promise<oauth.IDToken> {
+  private async exchange(provider: UpstreamProvider, parameters: URLSearchParams, attempt: FederatedLoginAttemptEntity, interaction: InteractionEntity): Promise<oauth.IDToken> {
     const { as, client, clientAuth, redirectUri, connection } = provider;
     let response: Response;
     try {
       response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, parameters, redirectUri, attempt.codeVerifier, provider.requestOptions());
     } catch (err) {
       this.logger.warn(`${connection.id}: token endpoint unreachable: ${(err as Error).message}`);
-      throw new FederatedLoginFailure('idp_unreachable', undefined, interactionId);
+      throw new FederatedLoginFailure('idp_unreachable', undefined, interaction.id, interaction.clientId);
     }
     try {
       const result = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: attempt.nonce, requireIdToken: true });
@@ -119,17 +119,17 @@ export class FederatedLoginService {
     } catch (err) {
       const error = err instanceof oauth.ResponseBodyError ? err.error.slice(0, 64) : undefined;
       this.logger.warn(`${connection.id}: token response refused: ${error ?? (err as Error).message}`);
-      throw new FederatedLoginFailure('invalid_response', error, interactionId);
+      throw new FederatedLoginFailure('invalid_response', error, interaction.id, interaction.clientId);
     }
   }
 
-  private async reach(connection: OidcConnection, interactionId?: string): Promise<UpstreamProvider> {
+  private async reach(connection: OidcConnection, interaction?: InteractionEntity): Promise<UpstreamProvider> {
     try {
       return await this.providers.provider(connection);
     } catch (err) {
       if (!(err instanceof UpstreamUnreachable)) throw err;
       this.logger.warn(`${connection.id}: ${err.message}`);
-      throw new FederatedLoginFailure('idp_unreachable', undefined, interactionId);
+      throw new FederatedLoginFailure('idp_unreachable', undefined, interaction?.id, interaction?.clientId);
     }
   }
 

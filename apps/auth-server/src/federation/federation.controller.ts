@@ -4,6 +4,7 @@ import { htmlSecurityHeaders } from '@portcullis/http';
 import { EventType } from '@portcullis/contracts';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from '../audit/audit-trail';
+import { RepeatedRejections } from '../audit/repeated-rejections';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
 import { renderError } from '../authorize/interaction/views/error.view';
@@ -23,6 +24,7 @@ export class FederationController {
     private readonly providers: UpstreamProviders,
     private readonly interactions: InteractionService,
     private readonly audit: AuditTrail,
+    private readonly rejections: RepeatedRejections,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -45,7 +47,7 @@ export class FederationController {
     try {
       return this.redirect(reply, await this.federation.start(connection, interaction, browserId));
     } catch (err) {
-      if (err instanceof FederatedLoginFailure) return this.refuse(reply, connection.id, err, interaction.clientId);
+      if (err instanceof FederatedLoginFailure) return this.refuse(req, reply, connection.id, err);
       throw err;
     }
   }
@@ -70,13 +72,16 @@ export class FederationController {
       // On to consent (or straight back to the client), exactly as after a password login.
       return this.redirect(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
     } catch (err) {
-      if (err instanceof FederatedLoginFailure) return this.refuse(reply, connection.id, err);
+      if (err instanceof FederatedLoginFailure) return this.refuse(req, reply, connection.id, err);
       throw err;
     }
   }
 
-  private async refuse(reply: FastifyReply, connectionId: string, failure: FederatedLoginFailure, clientId?: string): Promise<void> {
-    await this.audit.record({
+  /** Anyone can send a callback: repeats are aggregated like other unauthenticated rejections. */
+  private async refuse(req: FastifyRequest, reply: FastifyReply, connectionId: string, failure: FederatedLoginFailure): Promise<void> {
+    const clientId = failure.clientId;
+    const key = { reason: `${failure.reason}\n${failure.upstreamError ?? ''}`, names: `${connectionId}\n${clientId ?? ''}`, address: req.ip };
+    await this.rejections.record(key, {
       type: EventType.FederatedLoginFailed,
       data: {
         connection_id: connectionId,

@@ -92,6 +92,7 @@ export const federatedLoginFailedData = z.strictObject({
   /** The IdP's own error code when it sent one (e.g. `access_denied`). */
   error: oauthError.optional(),
   client_id: clientId.optional(),
+  count: count.optional(),
 });
 
 export const consentGrantedData = z.strictObject({
