@@ -181,6 +181,19 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     expect(expectPage(await browser.navigate(retry)).html).toContain('Continue with Acme SSO');
   });
 
+  it('a hostile error in the callback: never echoed on the page, capped in the event', async () => {
+    const { browser, authorize } = await toIdp();
+    const callback = await throughIdp(browser, authorize, 'hostile@acme.test');
+    const hostile = `<script>alert(1)</script>${'x'.repeat(300)}`;
+    const forged = new URL(callback.pathname, callback);
+    forged.search = new URLSearchParams({ error: hostile, error_description: hostile, state: callback.searchParams.get('state') ?? '', iss: idp.issuer }).toString();
+    const page = expectPage(await browser.navigate(forged));
+    expect(page.status).toBe(400);
+    expect(page.html).not.toContain('<script>alert');
+    const event = await sink.waitFor((e) => e.type === 'auth.federated_login.failed' && String(e.data['error'] ?? '').startsWith('<script>'));
+    expect(String(event.data['error'])).toHaveLength(64);
+  });
+
   it('a response naming another issuer (RFC 9207 mix-up): refused before any code exchange, no user created', async () => {
     const { browser, authorize } = await toIdp();
     const callback = await throughIdp(browser, authorize, 'mixup@acme.test');

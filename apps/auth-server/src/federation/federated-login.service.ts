@@ -88,7 +88,7 @@ export class FederatedLoginService {
       // RFC 9207: `iss` must be the provider's when it advertises the parameter (and when sent).
       parameters = oauth.validateAuthResponse(provider.as, provider.client, callback.searchParams, state);
     } catch (err) {
-      if (err instanceof oauth.AuthorizationResponseError) throw fail('idp_error', err.error.slice(0, 64));
+      if (err instanceof oauth.AuthorizationResponseError) throw fail('idp_error', err.error.slice(0, 64) || undefined);
       this.logger.warn(`${connection.id}: authorization response refused: ${(err as Error).message}`);
       throw fail('invalid_response');
     }
@@ -117,7 +117,7 @@ export class FederatedLoginService {
       if (!claims) throw new Error('no ID token');
       return claims;
     } catch (err) {
-      const error = err instanceof oauth.ResponseBodyError ? err.error.slice(0, 64) : undefined;
+      const error = err instanceof oauth.ResponseBodyError ? err.error.slice(0, 64) || undefined : undefined;
       this.logger.warn(`${connection.id}: token response refused: ${error ?? (err as Error).message}`);
       throw new FederatedLoginFailure('invalid_response', error, interaction.id, interaction.clientId);
     }
