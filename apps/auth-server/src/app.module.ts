@@ -9,6 +9,7 @@ import { KeysModule } from './keys/keys.module';
 import { ClientsModule } from './clients/clients.module';
 import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './authorize/authorize.module';
+import { FederationModule } from './federation/federation.module';
 import { TokenModule } from './token/token.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
@@ -29,6 +30,7 @@ export class AppModule {
         ClientsModule,
         UsersModule,
         AuthorizeModule,
+        FederationModule,
         TokenModule,
         RevocationModule,
         IntrospectionModule,

@@ -21,8 +21,8 @@ export type Decision = 'approve' | 'deny';
 
 /** What the person's browser did on the authorization server's pages. */
 export interface Visit {
-  /** The pages shown, in order: 'login' and/or 'consent'. */
-  pages: ('login' | 'consent')[];
+  /** The pages shown, in order: 'login' and/or 'consent', and the upstream IdP's own between them. */
+  pages: ('login' | 'consent' | 'idp-login' | 'idp-consent')[];
   /** The URL the browser finally landed on (the client's redirect URI with its parameters). */
   landedOn: URL;
 }
@@ -41,6 +41,11 @@ export class Person {
   constructor(
     private readonly credentials: { username: string; password: string },
     private readonly redirectPrefix: string,
+    /**
+     * Sign in with "Continue with <provider>" instead of the password form, as `login` at the
+     * upstream IdP (the test IdP of libs/testing: its own login and consent pages).
+     */
+    private readonly upstream?: { provider: string; login: string },
   ) {}
 
   async open(): Promise<void> {
@@ -71,8 +76,21 @@ export class Person {
     });
     try {
       await page.goto(url.href, { waitUntil: 'load' });
-      for (let step = 0; step < 4 && !page.url().startsWith(this.redirectPrefix); step++) {
-        if ((await page.locator('input[name="username"]').count()) > 0) {
+      for (let step = 0; step < 6 && !page.url().startsWith(this.redirectPrefix); step++) {
+        const provider = this.upstream ? page.locator(`a.provider:has-text("Continue with ${this.upstream.provider}")`) : undefined;
+        if (this.upstream && provider && (await provider.count()) > 0) {
+          pages.push('login');
+          await this.shoot(page, `${shotPrefix}-login`);
+          await this.submit(page, provider, complaints);
+        } else if (this.upstream && (await page.locator('input[name="login"]').count()) > 0) {
+          pages.push('idp-login');
+          await page.fill('input[name="login"]', this.upstream.login);
+          await page.fill('input[name="password"]', 'the IdP checks its own');
+          await this.submit(page, page.locator('form button[type="submit"]'), complaints);
+        } else if (this.upstream && (await page.locator('input[name="prompt"][value="consent"]').count()) > 0) {
+          pages.push('idp-consent');
+          await this.submit(page, page.locator('form button[type="submit"]'), complaints);
+        } else if ((await page.locator('input[name="username"]').count()) > 0) {
           pages.push('login');
           await this.shoot(page, `${shotPrefix}-login`);
           await page.fill('input[name="username"]', this.credentials.username);
@@ -96,7 +114,7 @@ export class Person {
     }
   }
 
-  /** Clicks a submit button and waits until the page it leads to (after redirects) has loaded. */
+  /** Clicks a submit button (or link) and waits until the page it leads to (after redirects) has loaded. */
   private async submit(page: Page, button: ReturnType<Page['locator']>, complaints: string[]): Promise<void> {
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 10_000 });
     await button.click();

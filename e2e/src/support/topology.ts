@@ -22,6 +22,10 @@ export interface TopologyOptions {
   replicas: number;
   /** Access token lifetime in seconds: short, so the refresh scenario need not wait long. */
   accessTokenTtl: number;
+  /** The auth-server's port, when something (an upstream IdP) must know the issuer beforehand. */
+  authPort?: number;
+  /** More auth-server settings (e.g. OIDC_CONNECTIONS_FILE). */
+  authEnv?: Record<string, string>;
 }
 
 /**
@@ -72,9 +76,10 @@ async function deleteQueues(queue: string): Promise<void> {
 export async function startTopology(options: TopologyOptions): Promise<Topology> {
   const runId = randomBytes(5).toString('hex');
   const auditQueue = `portcullis.audit.e2e_${runId}`;
-  const [authPort, auditPort, proxyPort, ...replicaPorts] = await Promise.all(
+  const [freeAuthPort, auditPort, proxyPort, ...replicaPorts] = await Promise.all(
     Array.from({ length: 3 + options.replicas }, () => freePort()),
   );
+  const authPort = options.authPort ?? freeAuthPort;
   const issuer = `http://127.0.0.1:${authPort}`;
   const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
   const mcpUrl = `${proxyOrigin}/mcp`;
@@ -109,7 +114,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
 
     authServer = await startAuthServer(
       'postgres',
-      { BROKER_URL, MCP_RESOURCE_URL: mcpUrl, AUDIT_RESOURCE_URL: auditResource, ACCESS_TOKEN_TTL: String(options.accessTokenTtl) },
+      { BROKER_URL, MCP_RESOURCE_URL: mcpUrl, AUDIT_RESOURCE_URL: auditResource, ACCESS_TOKEN_TTL: String(options.accessTokenTtl), ...options.authEnv },
       { port: authPort, timeoutMs: 60_000 },
     );
 

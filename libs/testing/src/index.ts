@@ -13,3 +13,4 @@ export * from './lib/cuttable-tcp-proxy';
 export * from './lib/barrier-proxy';
 export * from './lib/nginx';
 export * from './lib/test-identity-provider';
+export * from './lib/upstream-idp/upstream-idp';

@@ -5,7 +5,10 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditRecord, AuditTrail } from './audit-trail';
 
 /** Rejections that may come from anyone, unauthenticated, as fast as they can send them. */
-export type RepeatableRejection = Extract<AuditRecord, { type: typeof EventType.AuthorizationDenied | typeof EventType.LoginFailed }>;
+export type RepeatableRejection = Extract<
+  AuditRecord,
+  { type: typeof EventType.AuthorizationDenied | typeof EventType.LoginFailed | typeof EventType.FederatedLoginFailed }
+>;
 
 /** What makes two rejections "the same": the reason, who it names (as a digest), and from where. */
 export interface RejectionKey {
@@ -103,6 +106,12 @@ export class RepeatedRejections implements BeforeApplicationShutdown, OnModuleDe
 /** The same event without the name that was rotated (client_id or username). */
 function withoutName(event: RepeatableRejection): RepeatableRejection {
   if (event.type === EventType.LoginFailed) return { ...event, data: { ...event.data, username: '' } };
-  const { client_id: _omitted, ...data } = event.data;
-  return { ...event, data };
+  // Two branches only so the compiler keeps each event's own data type.
+  if (event.type === EventType.FederatedLoginFailed) return { ...event, data: withoutClientId(event.data) };
+  return { ...event, data: withoutClientId(event.data) };
+}
+
+function withoutClientId<T extends { client_id?: string }>(data: T): Omit<T, 'client_id'> {
+  const { client_id: _omitted, ...rest } = data;
+  return rest;
 }

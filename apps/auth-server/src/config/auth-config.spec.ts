@@ -50,7 +50,7 @@ describe('auth-server configuration', () => {
     expect(parseConfig(authConfigSchema, { CIMD_ALLOW_HTTP: 'true' }).cimdAllowHttp).toBe(true);
   });
 
-  it('declares TRUSTED_ISSUERS_ALLOW_HTTP and CIMD_ALLOW_HTTP as its only development switches, so production refuses them', () => {
-    expect(developmentSwitches(authEnvironment)).toEqual(['TRUSTED_ISSUERS_ALLOW_HTTP', 'CIMD_ALLOW_HTTP']);
+  it('declares TRUSTED_ISSUERS_ALLOW_HTTP, CIMD_ALLOW_HTTP and OIDC_ALLOW_HTTP as its only development switches, so production refuses them', () => {
+    expect(developmentSwitches(authEnvironment)).toEqual(['TRUSTED_ISSUERS_ALLOW_HTTP', 'CIMD_ALLOW_HTTP', 'OIDC_ALLOW_HTTP']);
   });
 });

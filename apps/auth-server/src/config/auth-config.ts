@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { amqpUrl, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { amqpUrl, booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { auditIngestSecretSetting } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
+import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
 
 /**
@@ -89,19 +90,36 @@ export const authEnvironment = {
    * are stored as one event with `count` (audit/repeated-rejections.ts).
    */
   AUDIT_REJECTION_WINDOW_SECONDS: seconds(60),
+  /** Upstream OpenID Providers people may sign in with (config/oidc-connections.ts); unset → none. */
+  OIDC_CONNECTIONS_FILE: oidcConnectionsSetting,
+  /** Development only: allow an upstream issuer over http://. Refused when NODE_ENV=production. */
+  OIDC_ALLOW_HTTP: developmentSwitch(),
+  /** false → the login page offers only the OIDC connections (at least one is then required). */
+  PASSWORD_LOGIN: booleanFlag(true),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),
 };
 
 /** The parsed settings as the code reads them: `ACCESS_TOKEN_TTL` → `config.accessTokenTtl`. */
-export const authConfigSchema = configSchema(authEnvironment).superRefine((config, ctx) => {
-  // The MCP WIF extension and the ID-JAG profile (§7.3): issuer keys only over TLS.
-  if (config.trustedIssuersAllowHttp) return;
-  for (const uri of plainHttpJwksUris(config.trustedIssuersFile)) {
-    ctx.addIssue({ code: 'custom', path: ['TRUSTED_ISSUERS_FILE'], message: `jwks_uri ${uri} must be https (TRUSTED_ISSUERS_ALLOW_HTTP=true allows http outside production)` });
-  }
-});
+export const authConfigSchema = configSchema(authEnvironment)
+  .superRefine((config, ctx) => {
+    if (!config.passwordLogin && config.oidcConnectionsFile.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['PASSWORD_LOGIN'], message: 'false needs at least one connection in OIDC_CONNECTIONS_FILE (nobody could sign in)' });
+    }
+    for (const connection of config.oidcConnectionsFile) {
+      if (connection.issuer.startsWith('http:') && !config.oidcAllowHttp) {
+        ctx.addIssue({ code: 'custom', path: ['OIDC_CONNECTIONS_FILE'], message: `connection '${connection.id}': issuer must be https (OIDC_ALLOW_HTTP=true allows http in development)` });
+      }
+    }
+    // The MCP WIF extension and the ID-JAG profile (§7.3): issuer keys only over TLS.
+    if (config.trustedIssuersAllowHttp) return;
+    for (const uri of plainHttpJwksUris(config.trustedIssuersFile)) {
+      ctx.addIssue({ code: 'custom', path: ['TRUSTED_ISSUERS_FILE'], message: `jwks_uri ${uri} must be https (TRUSTED_ISSUERS_ALLOW_HTTP=true allows http outside production)` });
+    }
+  })
+  // The setting names a file; the code reads the connections it declares.
+  .transform(({ oidcConnectionsFile, ...config }) => ({ ...config, oidcConnections: oidcConnectionsFile }));
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 

@@ -2,6 +2,8 @@ import { EVENTS_ENTITIES } from '@portcullis/events';
 import { SigningKeyEntity } from '../keys/signing-key.entity';
 import { ClientEntity } from '../clients/client.entity';
 import { UserEntity } from '../users/user.entity';
+import { FederatedIdentityEntity } from '../users/federated-identity.entity';
+import { FederatedLoginAttemptEntity } from '../federation/federated-login-attempt.entity';
 import { INTERACTION_ENTITIES } from '../authorize/interaction/interaction.entities';
 import { TOKEN_ENTITIES } from '../token/token.entities';
 import { AssertionJtiEntity } from '../trusted-issuers/assertion-jti.entity';
@@ -15,6 +17,8 @@ export const AUTH_ENTITIES = [
   SigningKeyEntity,
   ClientEntity,
   UserEntity,
+  FederatedIdentityEntity,
+  FederatedLoginAttemptEntity,
   ...INTERACTION_ENTITIES,
   ...TOKEN_ENTITIES,
   AssertionJtiEntity,

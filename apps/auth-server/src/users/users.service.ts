@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { UserEntity } from './user.entity';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { NO_PASSWORD } from './federated-users.service';
 
 export type LoginResult =
   | { ok: true; user: UserEntity }
@@ -61,7 +62,9 @@ export class UsersService implements OnApplicationBootstrap {
       await verifyPassword(password, await decoyHash());
       return { ok: false, reason: 'unknown_user', username };
     }
-    if (!(await verifyPassword(password, user.passwordHash))) return { ok: false, reason: 'bad_password', username };
+    // A federated user (NO_PASSWORD) is checked against the decoy: no password opens it.
+    const hash = user.passwordHash === NO_PASSWORD ? await decoyHash() : user.passwordHash;
+    if (!(await verifyPassword(password, hash)) || user.passwordHash === NO_PASSWORD) return { ok: false, reason: 'bad_password', username };
     return { ok: true, user };
   }
 }

@@ -53,6 +53,10 @@ export const loginSucceededData = z.strictObject({
   subject,
   username: z.string().max(256),
   client_id: clientId.optional(),
+  /** The upstream OpenID Provider connection that vouched for the person (absent: a password). */
+  connection_id: z.string().min(1).max(32).optional(),
+  /** true when this sign-in created the local user (first sign-in through the connection). */
+  provisioned: z.boolean().optional(),
 });
 
 export const loginFailedData = z.strictObject({
@@ -60,6 +64,33 @@ export const loginFailedData = z.strictObject({
   username: z.string().max(256),
   /** `throttled`: refused unchecked, within a login delay; `locked_out` is no longer produced (kept for stored events). */
   reason: z.enum(['unknown_user', 'bad_password', 'throttled', 'locked_out', 'malformed']),
+  client_id: clientId.optional(),
+  count: count.optional(),
+});
+
+/** Why a sign-in through an upstream OpenID Provider was refused; never its code or tokens. */
+export const federatedLoginFailureReason = z.enum([
+  /** Its discovery, token endpoint or key set could not be reached or read. */
+  'idp_unreachable',
+  /** The IdP answered the authorization request with an error (`error` says which). */
+  'idp_error',
+  /** No pending sign-in for this `state`: unknown, already used or expired (a replay). */
+  'unknown_state',
+  /** The callback came to another browser than the one that started the sign-in. */
+  'browser_mismatch',
+  /** The sign-in request it was part of has expired meanwhile. */
+  'interaction_expired',
+  /** `iss`, the code exchange or the ID token failed validation (RFC 9207, OIDC Core §3.1.3.7). */
+  'invalid_response',
+  'email_not_verified',
+  'email_domain_not_allowed',
+]);
+
+export const federatedLoginFailedData = z.strictObject({
+  connection_id: z.string().min(1).max(32),
+  reason: federatedLoginFailureReason,
+  /** The IdP's own error code when it sent one (e.g. `access_denied`). */
+  error: oauthError.optional(),
   client_id: clientId.optional(),
   count: count.optional(),
 });
@@ -217,6 +248,7 @@ export const EVENT_DATA_SCHEMAS = {
   [EventType.ClientRegistrationRejected]: clientRegistrationRejectedData,
   [EventType.LoginSucceeded]: loginSucceededData,
   [EventType.LoginFailed]: loginFailedData,
+  [EventType.FederatedLoginFailed]: federatedLoginFailedData,
   [EventType.ConsentGranted]: consentGrantedData,
   [EventType.ConsentDenied]: consentDeniedData,
   [EventType.AuthorizationDenied]: authorizationDeniedData,

@@ -8,6 +8,7 @@ export const EventType = {
   ClientRegistrationRejected: 'auth.client.registration_rejected',
   LoginSucceeded: 'auth.login.succeeded',
   LoginFailed: 'auth.login.failed',
+  FederatedLoginFailed: 'auth.federated_login.failed',
   ConsentGranted: 'auth.consent.granted',
   ConsentDenied: 'auth.consent.denied',
   AuthorizationDenied: 'auth.authorization.denied',

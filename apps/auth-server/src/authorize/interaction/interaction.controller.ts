@@ -75,6 +75,8 @@ export class InteractionController {
     if (!interaction) return this.expired(reply);
     const form = this.form(req, loginFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
+    // PASSWORD_LOGIN=false: the page has no form, and a hand-made POST is refused the same way.
+    if (!this.config.passwordLogin) return this.page(reply, 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
     const username = (form.username ?? '').trim();
     const password = form.password ?? '';
     const address = req.ip;
@@ -180,6 +182,12 @@ export class InteractionController {
       clientName: client?.clientName ?? interaction.clientId,
       username,
       error,
+      passwordForm: this.config.passwordLogin,
+      providers: this.config.oidcConnections.map((c) => {
+        const start = new URL(`${this.config.issuerUrl}/federation/${c.id}/start`);
+        start.search = new URLSearchParams({ interaction: interaction.id, csrf_token: interaction.csrfToken }).toString();
+        return { name: c.displayName, url: start.toString() };
+      }),
     });
   }
 

@@ -7,11 +7,13 @@ import { ClientResourceServerPostgres1795796990624 } from './postgres/1795796990
 import { ClientResourceServerSqlite1795796984127 } from './sqlite/1795796984127-client-resource-server';
 import { AssertionJtisPostgres1795818537337 } from './postgres/1795818537337-assertion-jtis';
 import { AssertionJtisSqlite1795818537338 } from './sqlite/1795818537338-assertion-jtis';
+import { FederationPostgres1795900000000 } from './postgres/1795900000000-federation';
+import { FederationSqlite1795900000001 } from './sqlite/1795900000001-federation';
 
 /**
  * Schema migrations, one list per engine, in order. They run at start (migrationsRun).
  * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
  * against an up-to-date database of each engine (see README, "Migrations").
  */
-export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, ...EVENTS_MIGRATIONS];
-export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, FederationPostgres1795900000000, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, FederationSqlite1795900000001, ...EVENTS_MIGRATIONS];

@@ -30,6 +30,11 @@ button{font:inherit;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:
 .facts .label{display:block;font-size:.8rem;color:var(--muted)}
 .scope code,code.id{font-size:.8rem;color:var(--muted);word-break:break-all}
 .client{word-break:break-all}
+main a{color:var(--accent)}
+.providers{display:flex;flex-direction:column;gap:.6rem;margin:1.25rem 0}
+.provider{display:block;text-align:center;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
+.provider:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.or{text-align:center;font-size:.9rem;margin-top:1.5rem}
 `;
 
 const LOGO = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 3h16v2H4zm1 4h2v14H5zm4 0h2v14H9zm4 0h2v14h-2zm4 0h2v14h-2z"/></svg>`;
