@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { DataSourceOptions, MixedList } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
+
+type Entities = NonNullable<DataSourceOptions['entities']>;
+type Migrations = NonNullable<DataSourceOptions['migrations']>;
 
 export interface ServiceDataSource {
   /** `postgres://…`; unset → the SQLite file (the embedded default). */
   databaseUrl?: string;
   sqlitePath: string;
-  entities: MixedList<Function>;
+  entities: Entities;
   /** Per engine, in order; they run at start (migrationsRun). */
-  migrations: { postgres: MixedList<Function>; sqlite: MixedList<Function> };
+  migrations: { postgres: Migrations; sqlite: Migrations };
 }
 
 /**
