@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { request } from 'node:http';
 import { type GatewayStack, startGatewayStack, UPSTREAM_KEY } from '../testing/gateway-stack';
 
 /*
@@ -172,6 +173,53 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({ jsonrpc: '2.0', id: 4, error: { code: -32010, message: 'upstream down is unreachable' } });
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('answers for an upstream that never answers with a JSON-RPC error (504) after its timeout, not a hang', async () => {
+    const service = await stack.as.registerTrusted('silent:use');
+    const { access_token } = await stack.as.clientCredentials(service, stack.resource('silent'), 'silent:use');
+    const started = Date.now();
+    const res = await post(stack.resource('silent'), access_token, { jsonrpc: '2.0', id: 'x', method: 'initialize', params: {} });
+    expect(res.status).toBe(504);
+    expect(await res.json()).toEqual({ jsonrpc: '2.0', id: 'x', error: { code: -32011, message: 'upstream silent did not answer within 800 ms' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('passes GET streams and DELETE through: a session ended through one replica is gone at the other', async () => {
+    const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+    const started = await post(stack.resource('everything'), person, initialize);
+    expect(started.status).toBe(200);
+    await started.text();
+    // The session the upstream created comes back through the gateway.
+    const sessionHeaders = { 'mcp-session-id': started.headers.get('mcp-session-id') as string, 'mcp-protocol-version': '2025-06-18' };
+    expect(sessionHeaders['mcp-session-id']).toMatch(/^[\w-]{8,}$/);
+    const session = { ...sessionHeaders, authorization: `Bearer ${person}` };
+    const stream = await fetch(stack.resource('everything'), { headers: { accept: 'text/event-stream', ...session }, signal: AbortSignal.timeout(5000) });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toContain('text/event-stream');
+    await stream.body?.cancel();
+    const other = `http://127.0.0.1:${stack.gateways[1].port}/everything/mcp`;
+    expect((await fetch(other, { method: 'DELETE', headers: session })).status).toBe(200);
+    // The upstream's own answer to a session it no longer has reaches the client as it is.
+    const direct = await post(stack.everything.url, undefined, call('echo', { message: 'x' }), sessionHeaders);
+    const through = await post(stack.resource('everything'), person, call('echo', { message: 'x' }), session);
+    expect(direct.status).toBeGreaterThanOrEqual(400);
+    expect(through.status).toBe(direct.status);
+    expect(await through.text()).toBe(await direct.text());
+  }, 30_000);
+
+  it('refuses a Host it does not serve (DNS rebinding) before anything else', async () => {
+    // fetch will not send another Host; node:http will.
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request(stack.resource('everything'), { method: 'POST', headers: { host: 'evil.example', 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(403);
   });
 
   it('audits tool calls and refusals with the upstream named, and never a token', async () => {

@@ -2,6 +2,7 @@ import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } fr
 import { auditIngestSecretSetting, issuerRevocationsUrl } from '@portcullis/events';
 import { gatewayFileSetting, type GatewayUpstream } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER } from '@portcullis/scopes';
+import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
@@ -45,12 +46,24 @@ export const gatewayEnvironment = {
 
 function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | undefined {
   if (path === undefined) return undefined;
+  let pem: string;
   try {
-    return readFileSync(path, 'utf8');
+    pem = readFileSync(path, 'utf8');
   } catch (err) {
     ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_FILE'], message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
     return undefined;
   }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType;
+  } catch {
+    type = undefined;
+  }
+  if (type !== 'ed25519') {
+    ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_FILE'], message: `${path} must hold an Ed25519 private key in PKCS#8 PEM` });
+    return undefined;
+  }
+  return pem;
 }
 
 /**

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RecordingUpstream, startEverything, startStatelessUpstream, type TestUpstream } from './upstreams';
+import { type RecordingUpstream, startEverything, startSilentUpstream, startStatelessUpstream, type TestUpstream } from './upstreams';
 
 export const UPSTREAM_KEY = 'gw-test-upstream-key-1f4c';
 
@@ -14,6 +14,8 @@ export const UPSTREAM_KEY = 'gw-test-upstream-key-1f4c';
  * nobody here wrote — server-everything (stateful), a stateless MCP SDK server, and one that is
  * down.
  */
+export type UpstreamName = 'everything' | 'plain' | 'down' | 'silent';
+
 export interface GatewayStack {
   as: RealAuthServer;
   gateways: RunningService[];
@@ -21,11 +23,11 @@ export interface GatewayStack {
   everything: TestUpstream;
   plain: RecordingUpstream;
   sink: EventSink;
-  resource(name: 'everything' | 'plain' | 'down'): string;
+  resource(name: UpstreamName): string;
   stop(): Promise<void>;
 }
 
-function gatewayFile(publicUrl: string, everything: string, plain: string, down: string) {
+function gatewayFile(publicUrl: string, everything: string, plain: string, down: string, silent: string) {
   return {
     publicUrl,
     upstreams: [
@@ -59,7 +61,8 @@ function gatewayFile(publicUrl: string, everything: string, plain: string, down:
           { tool: '*', scopes: [] },
         ],
       },
-      { name: 'down', url: down, scopes: [{ name: 'down:use', description: 'Use a server that is down' }], connectScopes: ['down:use'], uncoveredTools: 'allow', timeoutMs: 2000 },
+      { name: 'down', url: down, scopes: [{ name: 'down:use', description: 'Use a server that is down' }], connectScopes: ['down:use'], uncoveredTools: 'allow' },
+      { name: 'silent', url: silent, scopes: [{ name: 'silent:use', description: 'Use a server that never answers' }], connectScopes: ['silent:use'], timeoutMs: 800 },
     ],
   };
 }
@@ -70,9 +73,10 @@ export async function startGatewayStack(): Promise<GatewayStack> {
   const publicUrl = `http://127.0.0.1:${portA}`;
   const everything = await startEverything();
   const plain = await startStatelessUpstream();
+  const silent = await startSilentUpstream();
   const sink = await new EventSink().start();
   const file = join(dir, 'gateway.json');
-  writeFileSync(file, JSON.stringify(gatewayFile(publicUrl, everything.url, plain.url, `http://127.0.0.1:${downPort}/mcp`)));
+  writeFileSync(file, JSON.stringify(gatewayFile(publicUrl, everything.url, plain.url, `http://127.0.0.1:${downPort}/mcp`, silent.url)));
   const keyFile = join(dir, 'identity.pem');
   writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const as = await startRealAuthServer('sqlite', { GATEWAY_CONFIG_FILE: file });
@@ -85,7 +89,7 @@ export async function startGatewayStack(): Promise<GatewayStack> {
     gateways.push(await startService('mcp-gateway', portB, { ...common, DATABASE_URL: db.url }));
   } catch (err) {
     await Promise.all(gateways.map((g) => g.stop()));
-    await Promise.all([as.stop(), everything.stop(), plain.stop(), sink.stop(), db?.drop()]);
+    await Promise.all([as.stop(), everything.stop(), plain.stop(), silent.stop(), sink.stop(), db?.drop()]);
     throw err;
   }
   return {
@@ -98,7 +102,7 @@ export async function startGatewayStack(): Promise<GatewayStack> {
     resource: (name) => `${publicUrl}/${name}/mcp`,
     async stop() {
       await Promise.all(gateways.map((g) => g.stop()));
-      await Promise.all([as.stop(), everything.stop(), plain.stop(), sink.stop()]);
+      await Promise.all([as.stop(), everything.stop(), plain.stop(), silent.stop(), sink.stop()]);
       await db?.drop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -80,3 +80,17 @@ export async function startStatelessUpstream(): Promise<RecordingUpstream> {
     stop: () => new Promise<void>((resolve) => http.close(() => resolve())),
   };
 }
+
+/** Accepts connections and requests, and never answers: the upstream that would hang a naive proxy. */
+export async function startSilentUpstream(): Promise<TestUpstream> {
+  const http: Server = createServer(() => undefined);
+  const port = await freePort();
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    async stop() {
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
