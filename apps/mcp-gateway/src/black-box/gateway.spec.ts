@@ -209,6 +209,24 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     expect(await through.text()).toBe(await direct.text());
   }, 30_000);
 
+  it('applies revocations at every replica: a revoked token is refused as invalid_token', async () => {
+    const tokens = await stack.as.codeFlow(stack.resource('everything'), 'everything:use');
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    const urls = stack.gateways.map((g) => `http://127.0.0.1:${g.port}/everything/mcp`);
+    for (const url of urls) expect((await post(url, tokens.access_token, list)).status).not.toBe(401);
+    expect((await stack.as.revoke(tokens.client, tokens.access_token)).status).toBe(200);
+    for (const url of urls) {
+      const deadline = Date.now() + 5000;
+      let res = await post(url, tokens.access_token, list);
+      while (res.status !== 401 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        res = await post(url, tokens.access_token, list);
+      }
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error_description="the access token has been revoked"');
+    }
+  }, 30_000);
+
   it('refuses a Host it does not serve (DNS rebinding) before anything else', async () => {
     // fetch will not send another Host; node:http will.
     const status = await new Promise<number | undefined>((resolve, reject) => {

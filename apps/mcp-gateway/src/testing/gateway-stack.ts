@@ -84,7 +84,14 @@ export async function startGatewayStack(): Promise<GatewayStack> {
   const gateways: RunningService[] = [];
   try {
     db = await createTestDatabase('gateway');
-    const common = { GATEWAY_CONFIG_FILE: file, ISSUER_URL: as.issuer, AUDIT_INGEST_URL: sink.url, IDENTITY_KEY_FILE: keyFile, PLAIN_UPSTREAM_KEY: UPSTREAM_KEY };
+    const common = {
+      GATEWAY_CONFIG_FILE: file,
+      ISSUER_URL: as.issuer,
+      AUDIT_INGEST_URL: sink.url,
+      IDENTITY_KEY_FILE: keyFile,
+      PLAIN_UPSTREAM_KEY: UPSTREAM_KEY,
+      REVOCATIONS_POLL_MS: '200',
+    };
     gateways.push(await startService('mcp-gateway', portA, { ...common, DATABASE_URL: undefined, SQLITE_PATH: join(dir, 'gateway-a.sqlite') }));
     gateways.push(await startService('mcp-gateway', portB, { ...common, DATABASE_URL: db.url }));
   } catch (err) {
