@@ -11,6 +11,9 @@ export const IDENTITY_TOKEN_TYPE = 'portcullis-identity+jwt';
 /** Short: it is minted per request and only has to outlive the request's trip upstream. */
 export const IDENTITY_TTL_SECONDS = 60;
 
+/** Tokens remembered for reuse; past this many the memory is simply cleared (each is re-signed once). */
+const MAX_CACHED = 10_000;
+
 interface SigningKey {
   privateKey: CryptoKey;
   jwk: JWK;
@@ -27,6 +30,7 @@ interface SigningKey {
 @Injectable()
 export class IdentitySigner implements OnModuleInit {
   private key?: SigningKey;
+  private readonly issued = new Map<string, { token: string; reuseUntil: number }>();
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {}
 
@@ -48,6 +52,22 @@ export class IdentitySigner implements OnModuleInit {
   /** RFC 7517 key set of the public key, for `/.well-known/jwks.json`. */
   jwks(): { keys: JWK[] } {
     return { keys: [this.signingKey().jwk] };
+  }
+
+  /**
+   * The identity token for this principal at this upstream. One token serves every request of
+   * the same access token to the same upstream while it has more than half its life left:
+   * signing on every request would cost each one a signature for the same claims.
+   */
+  async identityToken(principal: Principal, audience: string): Promise<string> {
+    const key = `${principal.jti}\n${audience}`;
+    const now = Date.now();
+    const cached = this.issued.get(key);
+    if (cached && cached.reuseUntil > now) return cached.token;
+    const token = await this.sign(principal, audience);
+    if (this.issued.size >= MAX_CACHED) this.issued.clear();
+    this.issued.set(key, { token, reuseUntil: now + (IDENTITY_TTL_SECONDS * 1000) / 2 });
+    return token;
   }
 
   sign(principal: Principal, audience: string): Promise<string> {

@@ -47,7 +47,7 @@ export class UpstreamProxy {
       if (typeof value === 'string') headers[name] = value;
     }
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
-    headers[IDENTITY_HEADER] = await this.identity.sign(principal, declaration.url);
+    headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
 
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new UpstreamTimedOut()), declaration.timeoutMs);
