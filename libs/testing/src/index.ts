@@ -12,3 +12,4 @@ export * from './lib/real-auth-server';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/barrier-proxy';
 export * from './lib/nginx';
+export * from './lib/oauth/sdk-v2-client';
