@@ -1,3 +1,3 @@
 export * from './lib/gateway-file.schema';
 export * from './lib/gateway-file';
-export * from './lib/tool-policy';
+export * from './lib/upstream-policy';

@@ -14,7 +14,7 @@ export const GatewayErrorCode = {
   UpstreamRefused: -32012,
 } as const;
 
-/** Invalid params (JSON-RPC 2.0 §5.1), as MCP SDK servers answer a call to a tool they do not have. */
+/** Invalid params (JSON-RPC 2.0 §5.1), as MCP SDK servers answer a call to a tool (or prompt) they do not have. */
 export const UNKNOWN_TOOL = -32602;
 /** Invalid Request (JSON-RPC 2.0 §5.1). */
 export const INVALID_REQUEST = -32600;
@@ -26,7 +26,7 @@ export function jsonRpcError(code: number, message: string, id: JsonRpcId | null
 /**
  * A refusal whose body is a JSON-RPC error rather than an OAuth error object, thrown like any
  * OAuthError so the one exception filter renders it (status, no-store). Used where no token
- * would change the answer: a tool the policy denies (403, no challenge: step-up cannot help),
+ * would change the answer: what the policy denies (403, no challenge: step-up cannot help),
  * or a body no MCP server could answer (400).
  */
 export class JsonRpcRefusal extends OAuthError {

@@ -18,9 +18,10 @@ export interface GatewayRequest extends FastifyRequest {
 /**
  * Each upstream is its own protected resource: the bearer token must be a valid RFC 9068 token
  * for that upstream's resource identifier (RFC 8707, RFC 9068 §4), with the connect scopes and
- * the scopes of every tool the body calls. Refusals are the libs/resource-server challenges
- * (RFC 6750 §3, RFC 9728 §5.1) naming that upstream's metadata, and each is audited before it
- * is answered. A tool the policy denies is refused without a challenge: no scope would help.
+ * the scopes of every tool, resource and prompt the body uses. Refusals are the
+ * libs/resource-server challenges (RFC 6750 §3, RFC 9728 §5.1) naming that upstream's metadata,
+ * and each is audited before it is answered. What the policy denies is refused without a
+ * challenge: no scope would help.
  */
 @Injectable()
 export class UpstreamAccessGuard implements CanActivate {
@@ -53,10 +54,10 @@ export class UpstreamAccessGuard implements CanActivate {
     }
     const principal = result.principal;
     if (read instanceof JsonRpcRefusal) throw read;
-    const denied = body?.calls.find((call) => upstream.policy.decide(call.tool).kind === 'denied');
+    const denied = body?.uses.find((use) => upstream.policy.decide(use.capability, use.name).kind === 'denied');
     if (denied) {
-      // Named like a tool the server does not have: tools/list never shows it either.
-      const refusal = new JsonRpcRefusal(403, UNKNOWN_TOOL, `Unknown tool: ${denied.tool}`, denied.id ?? null);
+      // Named like something the server does not have: its listing never shows it either.
+      const refusal = new JsonRpcRefusal(403, UNKNOWN_TOOL, `Unknown ${denied.capability}: ${denied.name}`, denied.id ?? null);
       return this.refuse(request, refusal, 'denied_by_policy', [], principal);
     }
     if (!satisfiesScopes(principal.scopes, required)) {
@@ -75,11 +76,11 @@ export class UpstreamAccessGuard implements CanActivate {
     }
   }
 
-  /** The connect scopes, and the scopes of every tool the body calls (MCP: all of them in one challenge). */
+  /** The connect scopes, and the scopes of everything the body uses (MCP: all of them in one challenge). */
   private requiredScopes(upstream: Upstream, body: McpBody | undefined): readonly string[] {
     const scopes = new Set(upstream.declaration.connectScopes);
-    for (const call of body?.calls ?? []) {
-      const decision = upstream.policy.decide(call.tool);
+    for (const use of body?.uses ?? []) {
+      const decision = upstream.policy.decide(use.capability, use.name);
       if (decision.kind === 'scopes') for (const scope of decision.scopes) scopes.add(scope);
     }
     return [...scopes];

@@ -51,7 +51,7 @@ export class GatewayAudit {
     // The contract covers 401 and 403; a 400 is a bad request, not an access decision.
     if (denial.status !== 401 && denial.status !== 403) return;
     const principal = denial.principal;
-    const tool = request.mcp?.calls[0]?.tool;
+    const tool = request.mcp?.uses.find((use) => use.capability === 'tool')?.name;
     await this.record(
       EventType.McpRequestDenied,
       {

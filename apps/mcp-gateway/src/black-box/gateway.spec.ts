@@ -72,6 +72,22 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     await client.close();
   }, 30_000);
 
+  it('applies the same policy to resources (by URI pattern) and prompts (by name)', async () => {
+    const client = await connect(stack, 'everything', person);
+    const { resources } = await client.listResources();
+    expect(resources.length).toBeGreaterThan(0);
+    expect(resources.every((r) => r.uri.startsWith('demo://resource/static/document/'))).toBe(true);
+    expect((await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(['demo://resource/dynamic/text/{resourceId}']);
+    expect((await client.readResource({ uri: resources[0].uri })).contents[0].uri).toBe(resources[0].uri);
+    await expect(client.readResource({ uri: 'demo://resource/dynamic/blob/1' })).rejects.toThrow(/Unknown resource: demo:\/\/resource\/dynamic\/blob\/1/);
+    expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(['args-prompt', 'simple-prompt']);
+    expect((await client.getPrompt({ name: 'simple-prompt' })).messages.length).toBeGreaterThan(0);
+    await client.close();
+    const refused = await post(stack.resource('everything'), person, { jsonrpc: '2.0', id: 3, method: 'prompts/get', params: { name: 'args-prompt', arguments: { city: 'x' } } });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toContain('scope="everything:use everything:env"');
+  }, 30_000);
+
   it('lists to a machine client only what it can call now (no person can widen its scope)', async () => {
     const service = await stack.as.registerTrusted('everything:use');
     const { access_token } = await stack.as.clientCredentials(service, stack.resource('everything'), 'everything:use');
@@ -246,10 +262,12 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     expect(called.data).toMatchObject({ upstream: 'everything', outcome: 'success', client_id: expect.any(String), subject: expect.any(String) });
     const failed = await stack.sink.waitFor((e) => e.type === 'mcp.tool.called' && e.data['tool'] === 'fail');
     expect(failed.data).toMatchObject({ upstream: 'plain', outcome: 'error', error: 'tool_error' });
-    const stepUp = await stack.sink.waitFor((e) => e.type === 'mcp.request.denied' && e.data['reason'] === 'insufficient_scope');
+    const stepUp = await stack.sink.waitFor((e) => e.type === 'mcp.request.denied' && e.data['reason'] === 'insufficient_scope' && e.data['tool'] === 'get-env');
     expect(stepUp.data).toMatchObject({ status: 403, upstream: 'everything', tool: 'get-env', required_scopes: ['everything:use', 'everything:env'] });
-    const policy = await stack.sink.waitFor((e) => e.type === 'mcp.request.denied' && e.data['reason'] === 'denied_by_policy');
+    const policy = await stack.sink.waitFor((e) => e.type === 'mcp.request.denied' && e.data['reason'] === 'denied_by_policy' && e.data['method'] === 'tools/call');
     expect(policy.data).toMatchObject({ status: 403, upstream: 'everything', tool: 'gzip-file-as-resource' });
+    const resource = await stack.sink.waitFor((e) => e.type === 'mcp.request.denied' && e.data['method'] === 'resources/read');
+    expect(resource.data).toMatchObject({ status: 403, reason: 'denied_by_policy', upstream: 'everything' });
     expect(stack.sink.bodies.join('\n')).not.toContain(person);
   }, 30_000);
 });

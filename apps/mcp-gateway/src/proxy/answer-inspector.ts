@@ -1,3 +1,4 @@
+import type { Capability } from '@portcullis/gateway-config';
 import type { JsonRpcId, McpBody } from '../access/mcp-body';
 import type { MessageTap } from './json-rpc-tap';
 
@@ -12,23 +13,34 @@ export interface CallOutcome {
 
 const key = (id: JsonRpcId) => `${typeof id}:${id}`;
 
+/** Where each listing's answer holds its items, and the field each item is known by. */
+const LISTED: Record<Capability, { items: string; name: string }[]> = {
+  tool: [{ items: 'tools', name: 'name' }],
+  resource: [
+    { items: 'resources', name: 'uri' },
+    // resources/templates/list: a template is matched by its URI template text.
+    { items: 'resourceTemplates', name: 'uriTemplate' },
+  ],
+  prompt: [{ items: 'prompts', name: 'name' }],
+};
+
 /**
- * Reads the upstream's answers to the one request it was built for: filters the tools of each
- * tools/list answer through `listable`, and reports how each tools/call ended (once; a call left
+ * Reads the upstream's answers to the one request it was built for: filters the items of each
+ * listing's answer through `listable`, and reports how each tools/call ended (once; a call left
  * unanswered when the stream ends is reported by `finish`). Everything else passes untouched.
  */
 export class AnswerInspector {
-  private readonly lists: Set<string>;
+  private readonly lists: Map<string, Capability>;
   private readonly calls = new Map<string, string>();
   private readonly started = performance.now();
 
   constructor(
     body: McpBody,
-    private readonly listable: (tool: string) => boolean,
+    private readonly listable: (capability: Capability, name: string) => boolean,
     private readonly report: (outcome: CallOutcome) => void,
   ) {
-    this.lists = new Set(body.listIds.map(key));
-    for (const call of body.calls) if (call.id !== undefined) this.calls.set(key(call.id), call.tool);
+    this.lists = new Map(body.lists.map((l) => [key(l.id), l.capability]));
+    for (const use of body.uses) if (use.capability === 'tool' && use.id !== undefined) this.calls.set(key(use.id), use.name);
   }
 
   /** Whether the answer needs reading at all. */
@@ -46,8 +58,8 @@ export class AnswerInspector {
       this.calls.delete(k);
       this.report({ tool, error: outcomeError(message), durationMs: performance.now() - this.started });
     }
-    if (this.lists.has(k)) return this.filterList(message);
-    return message;
+    const listed = this.lists.get(k);
+    return listed ? this.filterList(message, listed) : message;
   };
 
   /** Calls that got no answer: the stream ended or broke first (`reason`). */
@@ -56,15 +68,20 @@ export class AnswerInspector {
     this.calls.clear();
   }
 
-  private filterList(message: Record<string, unknown>): Record<string, unknown> {
-    const result = message['result'] as { tools?: unknown } | undefined;
-    if (typeof result !== 'object' || result === null || !Array.isArray(result.tools)) return message;
-    const tools = result.tools.filter((tool: unknown) => {
-      const name = (tool as { name?: unknown } | null)?.name;
-      return typeof name === 'string' && this.listable(name);
-    });
-    if (tools.length === result.tools.length) return message;
-    return { ...message, result: { ...result, tools } };
+  private filterList(message: Record<string, unknown>, capability: Capability): Record<string, unknown> {
+    const result = message['result'] as Record<string, unknown> | undefined;
+    if (typeof result !== 'object' || result === null) return message;
+    let filtered: Record<string, unknown> | undefined;
+    for (const { items, name } of LISTED[capability]) {
+      const list = result[items];
+      if (!Array.isArray(list)) continue;
+      const kept = list.filter((item: unknown) => {
+        const value = (item as Record<string, unknown> | null)?.[name];
+        return typeof value === 'string' && this.listable(capability, value);
+      });
+      if (kept.length !== list.length) filtered = { ...(filtered ?? result), [items]: kept };
+    }
+    return filtered ? { ...message, result: filtered } : message;
   }
 }
 

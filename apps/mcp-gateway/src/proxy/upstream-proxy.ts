@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Capability } from '@portcullis/gateway-config';
 import type { FastifyReply } from 'fastify';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,8 +23,8 @@ class UpstreamTimedOut extends Error {}
 /**
  * Passes one MCP request to its upstream and streams the answer back as it arrives: JSON and
  * SSE answers, GET streams and DELETE alike, with the session and protocol headers both ways.
- * Only an answer to tools/list or tools/call is read on its way (to filter the tools, and to
- * audit each call's outcome), event by event. Failures before the answer starts become JSON-RPC
+ * Only an answer to a listing or a tools/call is read on its way (to filter what is listed, and
+ * to audit each call's outcome), event by event. Failures before the answer starts become JSON-RPC
  * errors with 502/504, never a hang: the upstream's timeoutMs bounds the wait for its headers.
  */
 @Injectable()
@@ -36,8 +37,8 @@ export class UpstreamProxy {
   async forward(request: GatewayRequest, reply: FastifyReply): Promise<void> {
     const { upstream, user: principal } = request;
     const declaration = upstream.declaration;
-    const listable = (tool: string) =>
-      upstream.policy.listable(tool, { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId }, declaration.stepUpTools);
+    const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
+    const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
     const inspector = request.mcp
       ? new AnswerInspector(request.mcp, listable, (outcome) => void this.audit.toolCalled({ upstream, principal, ...outcome }))
       : undefined;

@@ -49,6 +49,14 @@ function gatewayFile(publicUrl: string, everything: string, plain: string, down:
           { tool: 'gzip-*', deny: true },
           { tool: 'trigger-long-*', scopes: [] },
         ],
+        resources: [
+          { uri: 'demo://resource/static/document/*', scopes: [] },
+          { uri: 'demo://resource/dynamic/text/*', scopes: [] },
+        ],
+        prompts: [
+          { prompt: 'simple-prompt', scopes: [] },
+          { prompt: 'args-*', scopes: ['everything:env'] },
+        ],
       },
       {
         name: 'plain',

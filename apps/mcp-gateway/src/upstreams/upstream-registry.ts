@@ -1,18 +1,18 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { type GatewayUpstream, ToolPolicy } from '@portcullis/gateway-config';
+import { type GatewayUpstream, UpstreamPolicy } from '@portcullis/gateway-config';
 import { AccessTokenVerifier, BearerChallenges, REVOCATION_LIST, type RevocationList } from '@portcullis/resource-server';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
 
 /**
  * One upstream as the request path uses it: its declaration, and the resource server it is at
  * the gateway (RFC 9728): a verifier whose only audience is the upstream's resource identifier,
- * the challenges that name its metadata, its compiled tool policy.
+ * the challenges that name its metadata, its compiled policy.
  */
 export interface Upstream {
   declaration: GatewayUpstream;
   verifier: AccessTokenVerifier;
   challenges: BearerChallenges;
-  policy: ToolPolicy;
+  policy: UpstreamPolicy;
   /** The credential header the gateway sends upstream (auth type `header`), never a client's token. */
   credential?: { header: string; value: string };
 }
@@ -35,7 +35,7 @@ export class UpstreamRegistry {
           revocations,
         }),
         challenges: new BearerChallenges(declaration.resourceMetadataUrl, declaration.connectScopes),
-        policy: new ToolPolicy(declaration),
+        policy: new UpstreamPolicy(declaration),
         ...(declaration.auth.type === 'header' && secret ? { credential: { header: declaration.auth.header, value: secret } } : {}),
       });
     }

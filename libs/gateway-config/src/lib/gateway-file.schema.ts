@@ -59,10 +59,18 @@ const scopeDeclaration = z.strictObject({
 /** `*` any run of characters, `?` one; everything else literal. Exact names are patterns without either. */
 const namePattern = z.string().min(1).max(128);
 
-const toolRule = z.union([
-  z.strictObject({ tool: namePattern, scopes: z.array(scopeName).max(16) }),
-  z.strictObject({ tool: namePattern, deny: z.literal(true) }),
-]);
+/** A rule on one kind of name: the scopes it needs beyond the connect scopes, or a denial. */
+const rule = <K extends string>(key: K) =>
+  z.union([
+    z.strictObject({ [key]: namePattern, scopes: z.array(scopeName).max(16) } as { [P in K]: typeof namePattern } & { scopes: z.ZodArray<typeof scopeName> }),
+    z.strictObject({ [key]: namePattern, deny: z.literal(true) } as { [P in K]: typeof namePattern } & { deny: z.ZodLiteral<true> }),
+  ]);
+
+const toolRule = rule('tool');
+/** Matched against a resource's `uri` (and a template's `uriTemplate` in listings). */
+const resourceRule = rule('uri');
+const promptRule = rule('prompt');
+const uncovered = z.enum(['deny', 'allow']).default('deny');
 
 export const upstreamSchema = z
   .strictObject({
@@ -78,7 +86,13 @@ export const upstreamSchema = z
     /** Per-tool rules; the first whose pattern matches the tool's name decides. */
     tools: z.array(toolRule).max(256).default([]),
     /** A tool no rule matches: hidden and refused (default), or allowed with the connect scopes. */
-    uncoveredTools: z.enum(['deny', 'allow']).default('deny'),
+    uncoveredTools: uncovered,
+    /** Per-resource rules (resources/read, subscribe; resources/list filtered), by URI pattern. */
+    resources: z.array(resourceRule).max(256).default([]),
+    uncoveredResources: uncovered,
+    /** Per-prompt rules (prompts/get; prompts/list filtered), by name pattern. */
+    prompts: z.array(promptRule).max(256).default([]),
+    uncoveredPrompts: uncovered,
     /**
      * tools/list shows tools that need a scope the caller lacks but could get by consent (so a
      * client has something to step up for); `hide` lists only tools callable right now.
@@ -94,9 +108,11 @@ export const upstreamSchema = z
       if (!declared.has(scope)) ctx.addIssue({ code: 'custom', path, message: `scope '${scope}' is not declared in this upstream's scopes` });
     };
     u.connectScopes.forEach((s, i) => check(s, ['connectScopes', i]));
-    u.tools.forEach((rule, i) => {
-      if ('scopes' in rule) rule.scopes.forEach((s, j) => check(s, ['tools', i, 'scopes', j]));
-    });
+    for (const kind of ['tools', 'resources', 'prompts'] as const) {
+      u[kind].forEach((r, i) => {
+        if ('scopes' in r) r.scopes.forEach((s, j) => check(s, [kind, i, 'scopes', j]));
+      });
+    }
   });
 
 export const gatewayFileSchema = z
