@@ -243,6 +243,14 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     }
   }, 30_000);
 
+  it('answers an unknown upstream with 404, and refuses an oversized session header without passing it on', async () => {
+    expect((await post(`${stack.publicUrl}/nowhere/mcp`, person, { jsonrpc: '2.0', id: 1, method: 'ping' })).status).toBe(404);
+    expect((await fetch(`${stack.publicUrl}/.well-known/oauth-protected-resource/nowhere/mcp`)).status).toBe(404);
+    const res = await post(stack.resource('everything'), person, { jsonrpc: '2.0', id: 1, method: 'ping' }, { 'mcp-session-id': 'x'.repeat(257) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringContaining('mcp-session-id') } });
+  });
+
   it('refuses a Host it does not serve (DNS rebinding) before anything else', async () => {
     // fetch will not send another Host; node:http will.
     const status = await new Promise<number | undefined>((resolve, reject) => {

@@ -4,17 +4,26 @@ import type { FastifyReply } from 'fastify';
 import { Readable, type Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { GatewayRequest } from '../access/upstream-access.guard';
-import { GatewayErrorCode, jsonRpcError } from '../access/json-rpc-refusal';
+import { GatewayErrorCode, INVALID_REQUEST, jsonRpcError } from '../access/json-rpc-refusal';
 import { GatewayAudit } from '../audit/gateway-audit.service';
 import { IDENTITY_HEADER, IdentitySigner } from '../identity/identity-signer';
 import { AnswerInspector } from './answer-inspector';
 import { jsonTap, sseTap } from './json-rpc-tap';
 
 /**
- * Request headers the upstream gets from the client (MCP Streamable HTTP): nothing else, so
- * never `Authorization` (the MCP authorization spec forbids token passthrough) nor a cookie.
+ * Request headers the upstream gets from the client (MCP Streamable HTTP), each with the
+ * longest value passed on: nothing else, so never `Authorization` (the MCP authorization spec
+ * forbids token passthrough) nor a cookie. A session id is visible ASCII (Streamable HTTP,
+ * "Session Management"); the caps are far above what any client sends.
  */
-const FORWARDED_REQUEST = ['accept', 'content-type', 'mcp-session-id', 'mcp-protocol-version', 'last-event-id'];
+const FORWARDED_REQUEST: Record<string, number> = {
+  accept: 512,
+  'content-type': 256,
+  'mcp-session-id': 256,
+  'mcp-protocol-version': 64,
+  'last-event-id': 256,
+};
+const VISIBLE_ASCII = /^[\x20-\x7E]*$/;
 /** Response headers the client gets from the upstream; hop-by-hop and encoding headers stay behind (fetch decodes). */
 const FORWARDED_RESPONSE = ['content-type', 'mcp-session-id', 'mcp-protocol-version', 'cache-control', 'allow', 'retry-after'];
 
@@ -37,16 +46,21 @@ export class UpstreamProxy {
   async forward(request: GatewayRequest, reply: FastifyReply): Promise<void> {
     const { upstream, user: principal } = request;
     const declaration = upstream.declaration;
+    const headers: Record<string, string> = {};
+    for (const [name, max] of Object.entries(FORWARDED_REQUEST)) {
+      const value = request.headers[name];
+      if (typeof value !== 'string') continue;
+      if (value.length > max || !VISIBLE_ASCII.test(value)) {
+        reply.code(400).header('cache-control', 'no-store').type('application/json').send(jsonRpcError(INVALID_REQUEST, `Bad Request: the ${name} header is malformed or longer than ${max} characters`));
+        return;
+      }
+      headers[name] = value;
+    }
     const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
     const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
     const inspector = request.mcp
       ? new AnswerInspector(request.mcp, listable, (outcome) => void this.audit.toolCalled({ upstream, principal, ...outcome }))
       : undefined;
-    const headers: Record<string, string> = {};
-    for (const name of FORWARDED_REQUEST) {
-      const value = request.headers[name];
-      if (typeof value === 'string') headers[name] = value;
-    }
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
     headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
 
