@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { EventsModule, RevocationListener } from '@portcullis/events';
-import { DatabaseHealthModule } from '@portcullis/http';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
 import { GatewayAudit } from './audit/gateway-audit.service';
@@ -50,6 +50,8 @@ export class AppModule {
         GatewayAudit,
         UpstreamAccessGuard,
         UpstreamProxy,
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        GracefulDrain,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, hostOriginHook } from '@portcullis/http';
+import { createHttpApp, GracefulDrain, hostOriginHook } from '@portcullis/http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config/gateway.config';
 
@@ -13,8 +13,11 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   @Module({ imports: [AppModule.register(config)] })
   class GatewayRootModule {}
   const app = await createHttpApp(GatewayRootModule, { requestLog: options.requestLog, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
+  app.get(GracefulDrain).attach(fastify);
   // DNS-rebinding protection (MCP Streamable HTTP, "Security Warning"), as on the mcp-server.
-  app.getHttpAdapter().getInstance().addHook('onRequest', hostOriginHook(config));
+  fastify.addHook('onRequest', hostOriginHook(config));
   await app.init();
   return app;
 }

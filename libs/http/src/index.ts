@@ -8,3 +8,4 @@ export * from './lib/refusal-log';
 export * from './lib/html-security-headers';
 export * from './lib/health/database-health.controller';
 export * from './lib/host-origin.hook';
+export * from './lib/graceful-drain';

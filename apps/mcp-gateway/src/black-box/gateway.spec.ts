@@ -278,4 +278,21 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     expect(resource.data).toMatchObject({ status: 403, reason: 'denied_by_policy', upstream: 'everything' });
     expect(stack.sink.bodies.join('\n')).not.toContain(person);
   }, 30_000);
+  // Last: it stops replica B.
+  it('drains on SIGTERM: a streamed call in flight finishes, readiness fails first, then the replica exits', async () => {
+    const replica = stack.gateways[1];
+    const url = `http://127.0.0.1:${replica.port}/everything/mcp`;
+    const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+    const started = await post(url, person, initialize);
+    await started.text();
+    const session = { 'mcp-session-id': started.headers.get('mcp-session-id') as string, 'mcp-protocol-version': '2025-06-18' };
+    const long = await post(url, person, call('trigger-long-running-operation', { duration: 2, steps: 2 }), session);
+    expect(long.status).toBe(200);
+    const exited = replica.stop('SIGTERM');
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await fetch(`http://127.0.0.1:${replica.port}/health/ready`)).status).toBe(503);
+    expect(await long.text()).toContain('Long running operation completed');
+    await exited;
+    await expect(fetch(`http://127.0.0.1:${replica.port}/health/live`)).rejects.toThrow();
+  }, 30_000);
 });

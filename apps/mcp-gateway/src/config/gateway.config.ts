@@ -42,6 +42,10 @@ export const gatewayEnvironment = {
   REVOCATIONS_URL: httpUrl.optional(),
   REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
   TRUST_PROXY: trustProxy,
+  /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes (as on the mcp-server). */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
+  /** On SIGTERM: the most the whole drain may take; open streams are cut when it ends. */
+  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
 };
 
 function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | undefined {
@@ -111,6 +115,7 @@ export const gatewayConfigSchema = configSchema(gatewayEnvironment).transform(({
     allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
     tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
     revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(issuerUrl),
+    shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
   };
 });
 
