@@ -181,6 +181,44 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
     }
   }, 30_000);
 
+  it('passes batches, notifications and unknown methods untouched: the client gets what the upstream answers directly', async () => {
+    const service = await stack.as.registerTrusted('plain:use');
+    const { access_token } = await stack.as.clientCredentials(service, stack.resource('plain'), 'plain:use');
+    const v = { 'mcp-protocol-version': '2025-03-26' };
+    const bodies = [
+      [
+        { jsonrpc: '2.0', id: 1, method: 'ping' },
+        { jsonrpc: '2.0', id: 2, method: 'some/future-method', params: { x: 1 } },
+      ],
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'whoami', arguments: { name: 42 } } },
+    ];
+    for (const body of bodies) {
+      const direct = await post(stack.plain.url, undefined, body, v);
+      const through = await post(stack.resource('plain'), access_token, body, v);
+      expect(through.status).toBe(direct.status);
+      expect(through.headers.get('content-type')).toBe(direct.headers.get('content-type'));
+      expect(await through.text()).toBe(await direct.text());
+    }
+  });
+
+  it('answers browsers with CORS on streamed answers and preflights, exposing the MCP and challenge headers', async () => {
+    const origin = 'https://inspector.example';
+    const preflight = await fetch(stack.resource('everything'), {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, mcp-session-id' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    const res = await post(stack.resource('everything'), person, { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'b', version: '1' } } }, { origin });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-expose-headers')).toContain('Mcp-Session-Id');
+    await res.text();
+    const refused = await post(stack.resource('everything'), undefined, { jsonrpc: '2.0', id: 1, method: 'ping' }, { origin });
+    expect(refused.headers.get('access-control-expose-headers')).toContain('WWW-Authenticate');
+  });
+
   it('answers for an upstream that is down with a JSON-RPC error (502), promptly', async () => {
     const service = await stack.as.registerTrusted('down:use');
     const { access_token } = await stack.as.clientCredentials(service, stack.resource('down'), 'down:use');
