@@ -1,12 +1,11 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { DatabaseHealthModule } from '@portcullis/http';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
 import { EventsModule, RevocationListener } from '@portcullis/events';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
-import { GracefulDrain } from './http/graceful-drain';
 import { DeniedRequestLog } from './mcp/denied-request.log';
 import { McpServerHost } from './mcp/mcp-server.provider';
 import { mcpController } from './mcp/mcp.controller';
@@ -75,6 +74,7 @@ export class AppModule {
           useFactory: (log: DeniedRequestLog, audit: McpAudit): AccessDenialListener[] => [log, audit],
           inject: [DeniedRequestLog, McpAudit],
         },
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
         GracefulDrain,
       ],
     };

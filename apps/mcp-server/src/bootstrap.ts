@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp, type NestApplicationSource } from '@portcullis/http';
+import { createHttpApp, GracefulDrain, hostOriginHook, type NestApplicationSource } from '@portcullis/http';
 import { AppModule } from './app.module';
 import type { McpServerConfig } from './config/mcp-server.config';
-import { GracefulDrain } from './http/graceful-drain';
-import { hostOriginHook } from './http/host-origin.hook';
 import { McpServerHost } from './mcp/mcp-server.provider';
 
 export interface McpServerAppOptions {

@@ -7,3 +7,5 @@ export * from './lib/request-client';
 export * from './lib/refusal-log';
 export * from './lib/html-security-headers';
 export * from './lib/health/database-health.controller';
+export * from './lib/host-origin.hook';
+export * from './lib/graceful-drain';

@@ -14,3 +14,4 @@ export * from './lib/barrier-proxy';
 export * from './lib/nginx';
 export * from './lib/test-identity-provider';
 export * from './lib/upstream-idp/upstream-idp';
+export * from './lib/oauth/sdk-v2-client';

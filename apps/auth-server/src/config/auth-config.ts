@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { amqpUrl, booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { auditIngestSecretSetting } from '@portcullis/events';
+import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
@@ -32,6 +33,11 @@ export const authEnvironment = {
   AUDIT_INGEST_SECRET: auditIngestSecretSetting,
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
+  /**
+   * The MCP gateway's file (libs/gateway-config), the same one the gateway reads: each upstream
+   * becomes a resource (`<publicUrl>/<name>/mcp`) with its declared scopes. Unset → no gateway.
+   */
+  GATEWAY_CONFIG_FILE: gatewayFileSetting,
   /** Resource used when an authorization request names none (clients of MCP 2025-03-26). */
   DEFAULT_RESOURCE: httpUrl.optional(),
   ACCESS_TOKEN_TTL: seconds(600),

@@ -1,14 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayFile } from '@portcullis/gateway-config';
 import { canonicalResource, InvalidRequest, InvalidTarget } from '@portcullis/oauth';
-import { ResourceKind, scopesForResource } from '@portcullis/scopes';
+import { declareScopes, ResourceKind, scopesForResource } from '@portcullis/scopes';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 
 export interface ProtectedResource {
   /** Canonical resource identifier (RFC 8707 §2); the `aud` of its access tokens. */
   identifier: string;
-  kind: Exclude<ResourceKind, 'authorization-server'>;
-  /** Scopes this resource accepts (from the shared scope catalogue). */
+  /** `gateway`: an upstream MCP server behind the MCP gateway, declared in its file. */
+  kind: Exclude<ResourceKind, 'authorization-server'> | 'gateway';
+  /** Scopes this resource accepts (from the shared scope catalogue, or the gateway file). */
   scopes: readonly string[];
+}
+
+/**
+ * Each upstream of the gateway file as a resource. Its scopes join the scope catalogue, so the
+ * consent page describes them and registration accepts them like the built-in ones.
+ */
+function gatewayResources(file: GatewayFile | undefined): ProtectedResource[] {
+  if (!file) return [];
+  declareScopes(file.upstreams.flatMap((u) => u.scopes));
+  return file.upstreams.map((u) => ({ identifier: u.resource, kind: 'gateway', scopes: u.scopes.map((s) => s.name) }));
 }
 
 /** The protected resources this server issues tokens for. A token is for exactly one. */
@@ -21,6 +33,7 @@ export class ResourceRegistry {
     const entries: ProtectedResource[] = [
       { identifier: canonicalResource(config.mcpResourceUrl) as string, kind: 'mcp', scopes: scopesForResource('mcp') },
       { identifier: canonicalResource(config.auditResourceUrl) as string, kind: 'audit', scopes: scopesForResource('audit') },
+      ...gatewayResources(config.gatewayConfigFile),
     ];
     this.byIdentifier = new Map(entries.map((r) => [r.identifier, r]));
     const fallback = canonicalResource(config.defaultResource ?? config.mcpResourceUrl);

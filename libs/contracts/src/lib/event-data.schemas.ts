@@ -217,10 +217,14 @@ export const signingKeyRotatedData = z.strictObject({
   retired_kid: z.string().max(256).optional(),
 });
 
+/** An upstream of the MCP gateway, by name (libs/gateway-config). */
+const upstream = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+
 /** A request the MCP server turned away (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope). */
 export const mcpRequestDeniedData = z.strictObject({
   status: z.union([z.literal(401), z.literal(403)]),
-  reason: z.enum(['missing_token', 'invalid_token', 'expired', 'revoked', 'wrong_audience', 'insufficient_scope', 'invalid_request']),
+  /** `denied_by_policy`: the MCP gateway's policy refuses the tool whatever the token holds. */
+  reason: z.enum(['missing_token', 'invalid_token', 'expired', 'revoked', 'wrong_audience', 'insufficient_scope', 'invalid_request', 'denied_by_policy']),
   error_description: description.optional(),
   client_id: clientId.optional(),
   subject: subject.optional(),
@@ -229,6 +233,8 @@ export const mcpRequestDeniedData = z.strictObject({
   method: z.string().max(128).optional(),
   tool: z.string().max(128).optional(),
   required_scopes: scopes.optional(),
+  /** The MCP gateway's upstream (`<name>` of `/<name>/mcp`); absent from the mcp-server's events. */
+  upstream: upstream.optional(),
 });
 
 export const mcpToolCalledData = z.strictObject({
@@ -240,6 +246,8 @@ export const mcpToolCalledData = z.strictObject({
   jti,
   /** Short machine-readable error when outcome is `error`. */
   error: z.string().max(128).optional(),
+  /** The MCP gateway's upstream that ran the tool; absent from the mcp-server's events. */
+  upstream: upstream.optional(),
 });
 
 /** The data schema of each type. `satisfies` makes a missing type a compile error. */

@@ -21,7 +21,7 @@ export class BearerRequestRejected extends Error {
 type PassportRequest = Parameters<Strategy<VerifyFunction>['authenticate']>[0];
 type Verified = Parameters<VerifyFunction>[1];
 
-interface BearerRequest {
+export interface BearerRequest {
   headers: Record<string, unknown>;
   query?: unknown;
   body?: unknown;
@@ -50,7 +50,7 @@ export class BearerStrategy extends Strategy<VerifyFunction> {
   declare error: (err: Error) => void;
 
   override authenticate(request: PassportRequest, options?: object): void {
-    const problem = requestShapeProblem(request as BearerRequest);
+    const problem = bearerRequestProblem(request as BearerRequest);
     if (problem) return this.error(new BearerRequestRejected(problem));
     super.authenticate(request, options);
   }
@@ -73,7 +73,12 @@ function answer(result: VerificationResult, done: Verified): void {
   else done(new TokenRejected(result.reason, result.detail, result.principal));
 }
 
-function requestShapeProblem(request: BearerRequest): string | undefined {
+/**
+ * Why a request does not carry its token the one way a resource accepts, or undefined when it
+ * does (or carries none). Exported for resource servers that verify without passport, e.g. the
+ * MCP gateway, which has one audience per upstream.
+ */
+export function bearerRequestProblem(request: BearerRequest): string | undefined {
   // RFC 9728 bearer_methods_supported is ["header"]: a token in the URI leaks into logs and
   // histories (RFC 6750 §5.3), and one in a body is not offered. Refused, never used.
   if (hasParam(request.query, 'access_token') || hasParam(request.body, 'access_token')) {

@@ -1,4 +1,4 @@
-import { expandScopes, isPrivilegedScope, satisfiesScopes, Scope, scopesForResource } from './scope-catalogue';
+import { declareScopes, expandScopes, findScope, isPrivilegedScope, satisfiesScopes, Scope, scopesForResource } from './scope-catalogue';
 
 describe('scope catalogue', () => {
   it('expands watchlist:write to include watchlist:read', () => {
@@ -21,5 +21,22 @@ describe('scope catalogue', () => {
     expect(isPrivilegedScope(Scope.AuditRead)).toBe(true);
     expect(isPrivilegedScope(Scope.WatchlistWrite)).toBe(false);
     expect(isPrivilegedScope('nonsense')).toBe(false);
+  });
+});
+
+describe('declared scopes', () => {
+  it('joins the catalogue with its description and privilege, implying nothing', () => {
+    declareScopes([
+      { name: 'everything:use', description: 'Use the everything server', privileged: false },
+      { name: 'everything:admin', description: 'Administer it', privileged: true },
+    ]);
+    expect(findScope('everything:use')?.description).toBe('Use the everything server');
+    expect(isPrivilegedScope('everything:admin')).toBe(true);
+    expect([...expandScopes(['everything:use'])]).toEqual(['everything:use']);
+  });
+
+  it('refuses a built-in name and a second, different meaning', () => {
+    expect(() => declareScopes([{ name: Scope.SentimentRead, description: 'x', privileged: false }])).toThrow(/built in/);
+    expect(() => declareScopes([{ name: 'everything:use', description: 'another', privileged: false }])).toThrow(/declared twice/);
   });
 });

@@ -79,8 +79,35 @@ export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
 
 const BY_NAME = new Map<string, ScopeDefinition>(SCOPE_CATALOGUE.map((s) => [s.name, s]));
 
-export function findScope(name: string): ScopeDefinition | undefined {
-  return BY_NAME.get(name);
+/** What the consent page and registration need to know of any scope, built in or declared. */
+export interface ScopeDescription {
+  name: string;
+  description: string;
+  privileged: boolean;
+}
+
+/**
+ * Scopes declared at start by configuration rather than built in: each gateway upstream's own
+ * (the gateway file, libs/gateway-config). They imply nothing and belong to their upstream's
+ * resource, which the authorization server's resource registry knows.
+ */
+const DECLARED = new Map<string, ScopeDescription>();
+
+/**
+ * Adds configured scopes to the catalogue, once at start-up. A name the catalogue already has
+ * is refused: one name, one meaning, one description.
+ */
+export function declareScopes(scopes: readonly ScopeDescription[]): void {
+  for (const scope of scopes) {
+    if (BY_NAME.has(scope.name)) throw new Error(`scope '${scope.name}' is built in and cannot be declared again`);
+    const known = DECLARED.get(scope.name);
+    if (known && known.description !== scope.description) throw new Error(`scope '${scope.name}' is declared twice`);
+    DECLARED.set(scope.name, { name: scope.name, description: scope.description, privileged: scope.privileged });
+  }
+}
+
+export function findScope(name: string): ScopeDescription | undefined {
+  return BY_NAME.get(name) ?? DECLARED.get(name);
 }
 
 export function scopesForResource(kind: ResourceKind): ScopeName[] {
@@ -88,7 +115,7 @@ export function scopesForResource(kind: ResourceKind): ScopeName[] {
 }
 
 export function isPrivilegedScope(name: string): boolean {
-  return BY_NAME.get(name)?.privileged ?? false;
+  return findScope(name)?.privileged ?? false;
 }
 
 /** The scopes granted plus every scope they imply (transitively). */

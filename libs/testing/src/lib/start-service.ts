@@ -18,7 +18,7 @@ const WORKSPACE = join(__dirname, '../../../..');
  * `npm test` runs first) on the given port and waits until `/health/live` answers.
  */
 export async function startService(
-  app: 'auth-server' | 'mcp-server' | 'audit-service',
+  app: 'auth-server' | 'mcp-server' | 'audit-service' | 'mcp-gateway',
   port: number,
   env: Record<string, string | undefined> = {},
   timeoutMs = 30_000,

@@ -2,13 +2,21 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import { MCP_SERVER_CONFIG, type McpServerConfig } from '../config/mcp-server.config';
 
 /** A connection that carried no request for this long is closed: no balancer is still using it. */
 const QUIET_MS = 1_000;
 const POLL_MS = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A service's SHUTDOWN_DELAY_MS and SHUTDOWN_DRAIN_TIMEOUT_MS. */
+export interface GracefulDrainOptions {
+  shutdownDelayMs: number;
+  shutdownDrainTimeoutMs: number;
+}
+
+/** Injection token of the GracefulDrainOptions; provide it beside GracefulDrain. */
+export const GRACEFUL_DRAIN_OPTIONS = Symbol('GRACEFUL_DRAIN_OPTIONS');
 
 /**
  * How a replica leaves a load-balanced pool without failing or stalling a client (a rolling
@@ -36,7 +44,7 @@ export class GracefulDrain implements BeforeApplicationShutdown {
   private inFlight = 0;
   private lastRequestAt = 0;
 
-  constructor(@Inject(MCP_SERVER_CONFIG) private readonly config: McpServerConfig) {}
+  constructor(@Inject(GRACEFUL_DRAIN_OPTIONS) private readonly config: GracefulDrainOptions) {}
 
   /** Hooks into the application's Fastify instance (before it listens). */
   attach(fastify: FastifyInstance): void {

@@ -1,0 +1,45 @@
+import { OAuthError } from '@portcullis/oauth';
+import type { JsonRpcId } from './mcp-body';
+
+/**
+ * JSON-RPC error codes of the gateway's own answers (the -32000 to -32099 range is the
+ * implementation's, JSON-RPC 2.0 §5.1).
+ */
+export const GatewayErrorCode = {
+  /** The upstream could not be reached, or answered with a server error. */
+  UpstreamUnavailable: -32010,
+  /** The upstream did not answer within the upstream's timeoutMs. */
+  UpstreamTimeout: -32011,
+  /** The upstream refused the gateway's own credentials (a configuration problem). */
+  UpstreamRefused: -32012,
+} as const;
+
+/** Invalid params (JSON-RPC 2.0 §5.1), as MCP SDK servers answer a call to a tool (or prompt) they do not have. */
+export const UNKNOWN_TOOL = -32602;
+/** Invalid Request (JSON-RPC 2.0 §5.1). */
+export const INVALID_REQUEST = -32600;
+
+export function jsonRpcError(code: number, message: string, id: JsonRpcId | null = null) {
+  return { jsonrpc: '2.0' as const, id, error: { code, message } };
+}
+
+/**
+ * A refusal whose body is a JSON-RPC error rather than an OAuth error object, thrown like any
+ * OAuthError so the one exception filter renders it (status, no-store). Used where no token
+ * would change the answer: what the policy denies (403, no challenge: step-up cannot help),
+ * or a body no MCP server could answer (400).
+ */
+export class JsonRpcRefusal extends OAuthError {
+  constructor(
+    status: 400 | 403,
+    readonly rpcCode: number,
+    message: string,
+    readonly id: JsonRpcId | null = null,
+  ) {
+    super(status === 403 ? 'access_denied' : 'invalid_request', message, status);
+  }
+
+  override toJSON(): ReturnType<OAuthError['toJSON']> {
+    return jsonRpcError(this.rpcCode, this.description, this.id) as unknown as ReturnType<OAuthError['toJSON']>;
+  }
+}

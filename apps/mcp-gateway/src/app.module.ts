@@ -1,0 +1,58 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { EventsModule, RevocationListener } from '@portcullis/events';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
+import { REVOCATION_LIST } from '@portcullis/resource-server';
+import { UpstreamAccessGuard } from './access/upstream-access.guard';
+import { GatewayAudit } from './audit/gateway-audit.service';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
+import { DatabaseModule } from './database/database.module';
+import { IdentityKeysController } from './identity/identity-keys.controller';
+import { IdentitySigner } from './identity/identity-signer';
+import { GatewayController } from './mcp/gateway.controller';
+import { ProtectedResourceController } from './metadata/protected-resource.controller';
+import { UpstreamProxy } from './proxy/upstream-proxy';
+import { UpstreamRegistry } from './upstreams/upstream-registry';
+
+/** CloudEvents `source` of this producer (docs/events.md). */
+export const GATEWAY_EVENT_SOURCE = '/portcullis/mcp-gateway';
+
+@Module({})
+export class AppModule {
+  static register(config: GatewayConfig): DynamicModule {
+    const logger = new Logger('mcp-gateway');
+    // One revocation list for every upstream, read before the gateway serves (the listener's
+    // onModuleInit runs during app.init()), fed by the broker or by polling, as in the mcp-server.
+    const revocations = new RevocationListener({
+      brokerUrl: config.brokerUrl,
+      revocationsUrl: config.revocationsUrl,
+      pollIntervalMs: config.revocationsPollMs,
+      log: (message) => logger.warn(message),
+    });
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forRoot(config),
+        DatabaseHealthModule,
+        EventsModule.forRoot({
+          source: GATEWAY_EVENT_SOURCE,
+          brokerUrl: config.brokerUrl,
+          auditIngestUrl: config.auditIngestUrl,
+          auditIngestSecret: config.auditIngestSecret,
+          onError: (message) => logger.warn(`audit events: ${message}`),
+        }),
+      ],
+      controllers: [ProtectedResourceController, IdentityKeysController, GatewayController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: REVOCATION_LIST, useValue: revocations },
+        UpstreamRegistry,
+        IdentitySigner,
+        GatewayAudit,
+        UpstreamAccessGuard,
+        UpstreamProxy,
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        GracefulDrain,
+      ],
+    };
+  }
+}

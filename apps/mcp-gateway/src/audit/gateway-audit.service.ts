@@ -1,0 +1,114 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EventContractError, EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
+import { AuditEvents } from '@portcullis/events';
+import type { Principal } from '@portcullis/resource-server';
+import type { FastifyRequest } from 'fastify';
+import type { GatewayDenial } from '../access/upstream-access.guard';
+import type { McpBody } from '../access/mcp-body';
+import type { Upstream } from '../upstreams/upstream-registry';
+
+/** The contract's reasons are coarser than the verifier's: the rest is `invalid_token`. */
+function deniedReason(reason: GatewayDenial['reason']): EventData<typeof EventType.McpRequestDenied>['reason'] {
+  switch (reason) {
+    case 'missing_token':
+    case 'insufficient_scope':
+    case 'expired':
+    case 'revoked':
+    case 'wrong_audience':
+    case 'invalid_request':
+    case 'denied_by_policy':
+      return reason;
+    default:
+      return 'invalid_token';
+  }
+}
+
+/** Stands in for a caller's text the event contract refused (e.g. a tool name shaped like a JWT). */
+export const WITHHELD = '(withheld)';
+
+export interface ToolCallRecord {
+  upstream: Upstream;
+  principal: Principal;
+  tool: string;
+  /** undefined: success; else a short machine-readable code (never a message, which may echo input). */
+  error?: string;
+  durationMs: number;
+}
+
+/**
+ * The gateway's audit events (docs/events.md), in the same contract as the mcp-server's, with
+ * the upstream named: `mcp.request.denied` for each refusal, `mcp.tool.called` for each tool
+ * call once its answer has passed through. Recording is one outbox row (libs/events); a failure
+ * to record is logged and never changes an answer. Tokens never appear, only their `jti`.
+ */
+@Injectable()
+export class GatewayAudit {
+  private readonly logger = new Logger('GatewayAudit');
+
+  constructor(@Inject(AuditEvents) private readonly events: AuditEvents) {}
+
+  async accessDenied(denial: GatewayDenial, request: FastifyRequest & { upstream?: Upstream; mcp?: McpBody }): Promise<void> {
+    // The contract covers 401 and 403; a 400 is a bad request, not an access decision.
+    if (denial.status !== 401 && denial.status !== 403) return;
+    const principal = denial.principal;
+    const tool = request.mcp?.uses.find((use) => use.capability === 'tool')?.name;
+    await this.record(
+      EventType.McpRequestDenied,
+      {
+        status: denial.status,
+        reason: deniedReason(denial.reason),
+        error_description: denial.description.slice(0, 512),
+        ...(principal ? { client_id: principal.clientId, subject: principal.subject, jti: principal.jti } : {}),
+        ...(request.mcp?.method ? { method: request.mcp.method } : {}),
+        ...(tool ? { tool: tool.slice(0, 128) } : {}),
+        ...(denial.requiredScopes.length ? { required_scopes: [...denial.requiredScopes] } : {}),
+        ...(request.upstream ? { upstream: request.upstream.declaration.name } : {}),
+      },
+      principal?.jti,
+    );
+  }
+
+  async toolCalled(call: ToolCallRecord): Promise<void> {
+    const { principal } = call;
+    await this.record(
+      EventType.McpToolCalled,
+      {
+        tool: call.tool.slice(0, 128),
+        outcome: call.error ? 'error' : 'success',
+        duration_ms: Math.round(call.durationMs * 1000) / 1000,
+        client_id: principal.clientId,
+        subject: principal.subject,
+        jti: principal.jti,
+        upstream: call.upstream.declaration.name,
+        ...(call.error ? { error: call.error } : {}),
+      },
+      principal.jti,
+    );
+  }
+
+  /**
+   * Records one event, never throwing. When the contract refuses it, the caller's own text (a
+   * method or tool name) is what it can have refused: the event is recorded once more with that
+   * text withheld, so a hostile value cannot suppress the record of its own request.
+   */
+  private async record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined): Promise<void> {
+    const options = subject ? { subject } : {};
+    try {
+      await this.events.emit(type, data, options);
+      return;
+    } catch (err) {
+      if (!(err instanceof EventContractError)) return this.failed(type, err);
+    }
+    const withheld: Record<string, unknown> = { ...data };
+    for (const field of ['method', 'tool']) if (field in withheld) withheld[field] = WITHHELD;
+    try {
+      await this.events.emit(type, withheld as EventData<T>, options);
+    } catch (err) {
+      this.failed(type, err);
+    }
+  }
+
+  private failed(type: EventTypeName, err: unknown): void {
+    this.logger.error(`could not record an audit event ${type}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

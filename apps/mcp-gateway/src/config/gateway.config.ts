@@ -1,0 +1,123 @@
+import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { auditIngestSecretSetting, issuerRevocationsUrl } from '@portcullis/events';
+import { gatewayFileSetting, type GatewayUpstream } from '@portcullis/gateway-config';
+import { DEFAULT_ISSUER } from '@portcullis/scopes';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * Every setting of the MCP gateway, by its environment variable name (the public contract),
+ * with its default, read once at start-up. The upstreams themselves are in the gateway file.
+ */
+export const gatewayEnvironment = {
+  NODE_ENV: z.string().optional(),
+  PORT: port(3300),
+  /** The upstreams, their credentials and policy (libs/gateway-config); the auth-server reads the same file. */
+  GATEWAY_CONFIG_FILE: gatewayFileSetting.refine((file) => file !== undefined, 'is required: the file that declares the upstreams'),
+  ISSUER_URL: httpUrl.default(DEFAULT_ISSUER),
+  /** Skips RFC 8414 discovery of the issuer's keys. */
+  JWKS_URI: httpUrl.optional(),
+  /**
+   * PKCS#8 PEM file of the Ed25519 key the gateway signs upstream identity tokens with. Unset →
+   * a key generated at start: fine for one process, but replicas must share one key (or an
+   * upstream would trust only the replica whose JWKS it fetched last).
+   */
+  IDENTITY_KEY_FILE: z.string().min(1).optional(),
+  /** Largest accepted MCP request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  /** The outbox of audit events (the gateway keeps no other state). */
+  DATABASE_URL: postgresUrl,
+  SQLITE_PATH: z.string().min(1).default('data/mcp-gateway.sqlite'),
+  /** Host header values accepted (DNS-rebinding protection); defaults derived from the file's publicUrl and PORT. */
+  ALLOWED_HOSTS: csv,
+  /** Origins accepted from browsers; empty (default) or "*" accepts any well-formed origin. */
+  ALLOWED_ORIGINS: csv,
+  /** Memory budget of each upstream's verified-token cache, in MiB; 0 disables it. */
+  TOKEN_CACHE_MB: z.coerce.number().min(0).default(8),
+  BROKER_URL: amqpUrl,
+  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
+  /** This producer's own credential there, bound to /portcullis/mcp-gateway in AUDIT_INGEST_PRODUCERS. */
+  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
+  REVOCATIONS_URL: httpUrl.optional(),
+  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  TRUST_PROXY: trustProxy,
+  /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes (as on the mcp-server). */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
+  /** On SIGTERM: the most the whole drain may take; open streams are cut when it ends. */
+  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+};
+
+function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | undefined {
+  if (path === undefined) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, 'utf8');
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_FILE'], message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+    return undefined;
+  }
+  let type: string | undefined;
+  try {
+    type = createPrivateKey({ key: pem, format: 'pem' }).asymmetricKeyType;
+  } catch {
+    type = undefined;
+  }
+  if (type !== 'ed25519') {
+    ctx.addIssue({ code: 'custom', path: ['IDENTITY_KEY_FILE'], message: `${path} must hold an Ed25519 private key in PKCS#8 PEM` });
+    return undefined;
+  }
+  return pem;
+}
+
+/**
+ * The value of each upstream's static credential header, read now so that a missing secret
+ * stops the start with its line. Read from the process environment (or a file) rather than
+ * from the file, which holds no secret; a value is never logged.
+ */
+function upstreamSecrets(upstreams: readonly GatewayUpstream[], ctx: z.RefinementCtx): Map<string, string> {
+  const secrets = new Map<string, string>();
+  upstreams.forEach((u, i) => {
+    if (u.auth.type !== 'header') return;
+    const where = ['GATEWAY_CONFIG_FILE'];
+    let value: string | undefined;
+    if (u.auth.valueFromEnv) {
+      value = process.env[u.auth.valueFromEnv];
+      if (!value) ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: environment variable ${u.auth.valueFromEnv} is not set` });
+    } else if (u.auth.valueFromFile) {
+      try {
+        value = readFileSync(u.auth.valueFromFile, 'utf8').trim();
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: cannot read ${u.auth.valueFromFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+      }
+    }
+    if (value !== undefined && !/^[\x20-\x7E]{1,4096}$/.test(value)) {
+      ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: the header value must be 1-4096 printable ASCII characters` });
+    } else if (value) secrets.set(u.name, value);
+  });
+  return secrets;
+}
+
+export const gatewayConfigSchema = configSchema(gatewayEnvironment).transform(({ gatewayConfigFile, issuerUrl, identityKeyFile, ...config }, ctx) => {
+  const file = gatewayConfigFile as NonNullable<typeof gatewayConfigFile>;
+  const publicHost = new URL(file.publicUrl).host;
+  const allowedHosts =
+    config.allowedHosts.length > 0 ? config.allowedHosts : [publicHost, `localhost:${config.port}`, `127.0.0.1:${config.port}`, `[::1]:${config.port}`];
+  return {
+    ...config,
+    publicUrl: file.publicUrl,
+    upstreams: file.upstreams,
+    /** Upstream name → the value of its credential header (auth type `header`). */
+    upstreamSecrets: upstreamSecrets(file.upstreams, ctx),
+    issuer: issuerUrl,
+    identityKeyPem: readKeyFile(identityKeyFile, ctx),
+    allowedHosts: [...new Set(allowedHosts.map((h) => h.toLowerCase()))],
+    allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
+    tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
+    revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(issuerUrl),
+    shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
+  };
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');

@@ -1,0 +1,17 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { loadConfigOrExit } from '@portcullis/config';
+import { createGatewayApp } from './bootstrap';
+import { gatewayConfigSchema } from './config/gateway.config';
+
+async function main() {
+  const config = loadConfigOrExit(gatewayConfigSchema);
+  const app = await createGatewayApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  const logger = new Logger('mcp-gateway');
+  for (const u of config.upstreams) logger.log(`serving ${u.resource} → ${u.url}`);
+  logger.log(`issuer ${config.issuer}, port ${config.port}`);
+}
+// Not awaited (no top-level await in this bundle): a start failure is an unhandled rejection,
+// which Node prints and exits with status 1.
+void main();

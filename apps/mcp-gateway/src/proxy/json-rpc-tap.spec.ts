@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
+
+const dropSecret: MessageTap = (m) => {
+  const result = m['result'] as { tools?: { name: string }[] } | undefined;
+  if (!result?.tools) return m;
+  return { ...m, result: { tools: result.tools.filter((t) => t.name !== 'secret') } };
+};
+
+async function run(tap: ReturnType<typeof sseTap>, chunks: string[]): Promise<{ out: string; arrivals: string[] }> {
+  const arrivals: string[] = [];
+  let out = '';
+  tap.on('data', (d: Buffer | string) => {
+    arrivals.push(d.toString());
+    out += d.toString();
+  });
+  await pipeline(Readable.from(chunks.map((c) => Buffer.from(c))), tap);
+  return { out, arrivals };
+}
+
+const list = JSON.stringify({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'echo' }, { name: 'secret' }] } });
+
+describe('SSE tap', () => {
+  it('rewrites the event that carries a tapped message, keeping its id and event fields', async () => {
+    const { out } = await run(sseTap(dropSecret), [`event: message\nid: e1\ndata: ${list}\n\n`]);
+    expect(out).toBe(`event: message\nid: e1\ndata: {"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"echo"}]}}\n\n`);
+  });
+
+  it('passes other events byte for byte, as they complete, even split mid-character and mid-line', async () => {
+    const progress = 'event: message\r\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"note":"é"}}\r\n\r\n';
+    const bytes = Buffer.from(progress);
+    const cut = bytes.indexOf(Buffer.from('é')) + 1;
+    const tap = sseTap(dropSecret);
+    const arrivals: string[] = [];
+    tap.on('data', (d: Buffer | string) => arrivals.push(d.toString()));
+    tap.write(bytes.subarray(0, cut));
+    tap.write(bytes.subarray(cut));
+    expect(arrivals.join('')).toBe(progress);
+    tap.write(Buffer.from(': keep-alive\n\n'));
+    expect(arrivals.join('')).toBe(`${progress}: keep-alive\n\n`);
+    tap.end();
+  });
+
+  it('joins multi-line data and leaves data that is not JSON alone', async () => {
+    const { out } = await run(sseTap(dropSecret), ['data: not json\n\n', `data: ${list.slice(0, 17)}\ndata: ${list.slice(17)}\n\n`]);
+    expect(out).toBe('data: not json\n\ndata: {"jsonrpc":"2.0","id":2,"result":{"tools":[{"name":"echo"}]}}\n\n');
+  });
+});
+
+describe('JSON tap', () => {
+  it('rewrites a tapped message and passes an untouched batch byte for byte', async () => {
+    const rewritten = await run(jsonTap(dropSecret), [list.slice(0, 10), list.slice(10)]);
+    expect(JSON.parse(rewritten.out)).toEqual({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'echo' }] } });
+    const batch = '[ {"jsonrpc":"2.0","id":1,"result":{}} ]';
+    expect((await run(jsonTap(dropSecret), [batch])).out).toBe(batch);
+  });
+});

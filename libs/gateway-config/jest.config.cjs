@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'gateway-config',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/src/**/*.spec.ts'],
+};
