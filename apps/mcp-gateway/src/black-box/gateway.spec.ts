@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { request } from 'node:http';
+import { authorizationUrl, Browser, expectPage, isConsentPage, openLoginPage, PERSON, registerPublicClient } from '@portcullis/testing';
 import { type GatewayStack, startGatewayStack, UPSTREAM_KEY } from '../testing/gateway-stack';
 
 /*
@@ -58,6 +59,17 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
       scopes_supported: ['everything:use', 'everything:env', 'everything:images'],
       bearer_methods_supported: ['header'],
     });
+  });
+
+  it("shows the upstream's own scope descriptions from the gateway file on the consent page", async () => {
+    const client = await registerPublicClient(stack.as.server);
+    const { url } = await authorizationUrl(stack.as.server, { client, resource: stack.resource('everything'), scope: 'everything:use everything:env' });
+    const browser = new Browser(stack.as.issuer);
+    const login = await openLoginPage(browser, url);
+    const consent = expectPage(await browser.submit(login, { username: PERSON.username, password: PERSON.password }));
+    expect(isConsentPage(consent)).toBe(true);
+    expect(consent.html).toContain('Use the reference server');
+    expect(consent.html).toContain('Read the reference server environment');
   });
 
   it('lists to a person only the tools the policy permits, keeping the one a consent could add, and calls one', async () => {

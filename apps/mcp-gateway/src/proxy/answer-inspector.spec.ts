@@ -17,7 +17,9 @@ describe('answer inspector', () => {
         ],
       },
       listable,
-      (o) => outcomes.push(o),
+      async (o) => {
+        outcomes.push(o);
+      },
     );
     expect(inspector.tap({ jsonrpc: '2.0', id: 1, result: { tools: [{ name: 'echo' }, { name: 'secret' }], nextCursor: 'c' } })).toEqual({
       jsonrpc: '2.0',
@@ -35,7 +37,7 @@ describe('answer inspector', () => {
     expect(outcomes).toEqual([]);
   });
 
-  it('reports each tool call once: success, error codes, tool errors, and calls left unanswered', () => {
+  it('reports each tool call once: success, error codes, tool errors, and calls left unanswered', async () => {
     const outcomes: CallOutcome[] = [];
     const inspector = new AnswerInspector(
       {
@@ -49,7 +51,9 @@ describe('answer inspector', () => {
         lists: [],
       },
       listable,
-      (o) => outcomes.push(o),
+      async (o) => {
+        outcomes.push(o);
+      },
     );
     expect(inspector.needed).toBe(true);
     inspector.tap({ jsonrpc: '2.0', id: 1, result: { content: [] } });
@@ -57,8 +61,8 @@ describe('answer inspector', () => {
     inspector.tap({ jsonrpc: '2.0', id: 2, error: { code: -32602, message: 'bad' } });
     inspector.tap({ jsonrpc: '2.0', id: 3, result: { content: [], isError: true } });
     inspector.tap({ jsonrpc: '2.0', id: 5, result: { messages: [] } });
-    inspector.finish('no_response');
-    inspector.finish('no_response');
+    await inspector.finish('no_response');
+    await inspector.finish('no_response');
     expect(outcomes.map(({ tool, error }) => ({ tool, error }))).toEqual([
       { tool: 'ok', error: undefined },
       { tool: 'rpc', error: 'jsonrpc_-32602' },
@@ -68,7 +72,21 @@ describe('answer inspector', () => {
     expect(outcomes.every((o) => o.durationMs >= 0)).toBe(true);
   });
 
+  it('holds an answer back until the records it caused are committed', async () => {
+    let commit: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const inspector = new AnswerInspector({ uses: [{ capability: 'tool', id: 1, name: 'ok' }], lists: [] }, listable, () => committed);
+    inspector.tap({ jsonrpc: '2.0', id: 1, result: {} });
+    let done = false;
+    const recorded = inspector.recorded().then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    expect(done).toBe(false);
+    commit();
+    await recorded;
+    expect(done).toBe(true);
+  });
+
   it('has nothing to read for a body without listings or tool calls', () => {
-    expect(new AnswerInspector({ uses: [{ capability: 'resource', id: 1, name: 'file:///a' }], lists: [] }, listable, () => undefined).needed).toBe(false);
+    expect(new AnswerInspector({ uses: [{ capability: 'resource', id: 1, name: 'file:///a' }], lists: [] }, listable, () => Promise.resolve()).needed).toBe(false);
   });
 });

@@ -33,11 +33,13 @@ export class AnswerInspector {
   private readonly lists: Map<string, Capability>;
   private readonly calls = new Map<string, string>();
   private readonly started = performance.now();
+  /** Records started by answers seen, not yet known to be committed. */
+  private pending: Promise<void>[] = [];
 
   constructor(
     body: McpBody,
     private readonly listable: (capability: Capability, name: string) => boolean,
-    private readonly report: (outcome: CallOutcome) => void,
+    private readonly report: (outcome: CallOutcome) => Promise<void>,
   ) {
     this.lists = new Map(body.lists.map((l) => [key(l.id), l.capability]));
     for (const use of body.uses) if (use.capability === 'tool' && use.id !== undefined) this.calls.set(key(use.id), use.name);
@@ -56,16 +58,27 @@ export class AnswerInspector {
     const tool = this.calls.get(k);
     if (tool !== undefined) {
       this.calls.delete(k);
-      this.report({ tool, error: outcomeError(message), durationMs: performance.now() - this.started });
+      this.pending.push(this.report({ tool, error: outcomeError(message), durationMs: performance.now() - this.started }));
     }
     const listed = this.lists.get(k);
     return listed ? this.filterList(message, listed) : message;
   };
 
+  /**
+   * Resolves once every outcome reported so far is recorded: the taps wait for it before they
+   * pass an answer on, so a call's audit record is committed before its answer goes out (as on
+   * the mcp-server: at least once, even if the process dies right after answering).
+   */
+  recorded(): Promise<void> {
+    if (this.pending.length === 0) return Promise.resolve();
+    return Promise.all(this.pending.splice(0)).then(() => undefined);
+  }
+
   /** Calls that got no answer: the stream ended or broke first (`reason`). */
-  finish(reason: string): void {
-    for (const tool of this.calls.values()) this.report({ tool, error: reason, durationMs: performance.now() - this.started });
+  finish(reason: string): Promise<void> {
+    for (const tool of this.calls.values()) this.pending.push(this.report({ tool, error: reason, durationMs: performance.now() - this.started }));
     this.calls.clear();
+    return this.recorded();
   }
 
   private filterList(message: Record<string, unknown>, capability: Capability): Record<string, unknown> {

@@ -48,6 +48,23 @@ describe('SSE tap', () => {
   });
 });
 
+describe('holding output', () => {
+  it('passes an event on only once beforeWrite resolves', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const tap = sseTap((m) => m, () => gate);
+    const arrivals: string[] = [];
+    tap.on('data', (d: Buffer | string) => arrivals.push(d.toString()));
+    tap.write(Buffer.from(`data: ${list}\n\n`));
+    await new Promise((r) => setImmediate(r));
+    expect(arrivals).toEqual([]);
+    open();
+    await new Promise((r) => setImmediate(r));
+    expect(arrivals.join('')).toBe(`data: ${list}\n\n`);
+    tap.end();
+  });
+});
+
 describe('JSON tap', () => {
   it('rewrites a tapped message and passes an untouched batch byte for byte', async () => {
     const rewritten = await run(jsonTap(dropSecret), [list.slice(0, 10), list.slice(10)]);

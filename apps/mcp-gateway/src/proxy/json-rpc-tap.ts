@@ -7,6 +7,17 @@ import { StringDecoder } from 'node:string_decoder';
  */
 export type MessageTap = (message: Record<string, unknown>) => Record<string, unknown>;
 
+/** Awaited before tapped output is passed on (e.g. until the audit records it caused are committed). */
+export type BeforeWrite = () => Promise<void>;
+
+function pass(out: Buffer | string | undefined, done: TransformCallback, beforeWrite?: BeforeWrite): void {
+  if (!beforeWrite) return done(null, out);
+  beforeWrite().then(
+    () => done(null, out),
+    (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+  );
+}
+
 /** Larger than any answer worth reading; past it the answer is cut, not buffered without end. */
 export const MAX_INSPECTED_BYTES = 8 * 1024 * 1024;
 
@@ -30,7 +41,7 @@ function applyTap(value: unknown, tap: MessageTap): { value: unknown; changed: b
  * A JSON answer (`application/json`): one message or a batch, read whole (it is one document,
  * not a stream), tapped, and passed on — re-serialised only when the tap changed something.
  */
-export function jsonTap(tap: MessageTap): Transform {
+export function jsonTap(tap: MessageTap, beforeWrite?: BeforeWrite): Transform {
   const chunks: Buffer[] = [];
   let size = 0;
   return new Transform({
@@ -49,7 +60,7 @@ export function jsonTap(tap: MessageTap): Transform {
         return done(null, raw);
       }
       const { value, changed } = applyTap(parsed, tap);
-      done(null, changed ? Buffer.from(JSON.stringify(value)) : raw);
+      pass(changed ? Buffer.from(JSON.stringify(value)) : raw, done, beforeWrite);
     },
   });
 }
@@ -63,7 +74,7 @@ const EVENT_END = /\r\n\r\n|\n\n|\r\r/;
  * other fields — `id`, `event`, `retry` — kept, so resumption still works); every other event,
  * comment and keep-alive passes byte for byte.
  */
-export function sseTap(tap: MessageTap): Transform {
+export function sseTap(tap: MessageTap, beforeWrite?: BeforeWrite): Transform {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   const rewrite = (event: string): string => {
@@ -98,12 +109,12 @@ export function sseTap(tap: MessageTap): Transform {
       pending += decoder.write(chunk);
       const out = drain(false);
       if (pending.length > MAX_INSPECTED_BYTES) return done(new AnswerTooLarge());
-      done(null, out === '' ? undefined : out);
+      pass(out === '' ? undefined : out, done, beforeWrite);
     },
     flush(done: TransformCallback) {
       pending += decoder.end();
       const out = drain(true);
-      done(null, out === '' ? undefined : out);
+      pass(out === '' ? undefined : out, done, beforeWrite);
     },
   });
 }

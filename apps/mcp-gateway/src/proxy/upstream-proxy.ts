@@ -59,7 +59,7 @@ export class UpstreamProxy {
     const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
     const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
     const inspector = request.mcp
-      ? new AnswerInspector(request.mcp, listable, (outcome) => void this.audit.toolCalled({ upstream, principal, ...outcome }))
+      ? new AnswerInspector(request.mcp, listable, (outcome) => this.audit.toolCalled({ upstream, principal, ...outcome }))
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
     headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
@@ -79,7 +79,7 @@ export class UpstreamProxy {
       });
     } catch {
       const timedOut = abort.signal.reason instanceof UpstreamTimedOut;
-      inspector?.finish(timedOut ? 'upstream_timeout' : 'upstream_unavailable');
+      await inspector?.finish(timedOut ? 'upstream_timeout' : 'upstream_unavailable');
       return timedOut
         ? this.fail(request, reply, 504, GatewayErrorCode.UpstreamTimeout, `upstream ${declaration.name} did not answer within ${declaration.timeoutMs} ms`)
         : this.fail(request, reply, 502, GatewayErrorCode.UpstreamUnavailable, `upstream ${declaration.name} is unreachable`);
@@ -89,7 +89,7 @@ export class UpstreamProxy {
     const failure = this.upstreamFailure(response.status);
     if (failure) {
       await response.body?.cancel().catch(() => undefined);
-      inspector?.finish(failure.reason);
+      await inspector?.finish(failure.reason);
       return this.fail(request, reply, 502, failure.code, `upstream ${declaration.name} ${failure.message}`);
     }
     const out: Record<string, string> = {};
@@ -102,7 +102,7 @@ export class UpstreamProxy {
     // Streams start now: an SSE client sees the headers before the first event exists.
     reply.raw.flushHeaders();
     if (!response.body) {
-      inspector?.finish('no_response');
+      await inspector?.finish('no_response');
       reply.raw.end();
       return;
     }
@@ -110,18 +110,19 @@ export class UpstreamProxy {
     const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
     try {
       await (tap ? pipeline(body, tap, reply.raw) : pipeline(body, reply.raw));
-      inspector?.finish('no_response');
+      await inspector?.finish('no_response');
     } catch {
       // Headers are out: the only honest signal left is an incomplete stream.
-      inspector?.finish('upstream_stream_broken');
+      await inspector?.finish('upstream_stream_broken');
       reply.raw.destroy();
     }
   }
 
   private tapFor(contentType: string | undefined, inspector: AnswerInspector): Transform | undefined {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
-    if (type === 'application/json') return jsonTap(inspector.tap);
-    if (type === 'text/event-stream') return sseTap(inspector.tap);
+    // Each tapped piece waits for the audit records its answers caused (one group-committed insert).
+    if (type === 'application/json') return jsonTap(inspector.tap, () => inspector.recorded());
+    if (type === 'text/event-stream') return sseTap(inspector.tap, () => inspector.recorded());
     return undefined;
   }
 
