@@ -3,6 +3,7 @@ import { EventsModule, RevocationListener } from '@portcullis/events';
 import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
+import { UpstreamBearerStrategy } from './access/upstream-bearer.strategy';
 import { GatewayAudit } from './audit/gateway-audit.service';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { DatabaseModule } from './database/database.module';
@@ -48,6 +49,7 @@ export class AppModule {
         UpstreamRegistry,
         IdentitySigner,
         GatewayAudit,
+        UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,
         { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },

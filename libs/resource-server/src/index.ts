@@ -6,6 +6,7 @@ export * from './lib/bearer-challenges';
 export * from './lib/access-denial';
 export * from './lib/require-scopes.decorator';
 export * from './lib/bearer.strategy';
+export * from './lib/passport-bearer.guard';
 export * from './lib/bearer-auth.guard';
 export * from './lib/resource-server.options';
 export * from './lib/resource-server.module';

@@ -4,10 +4,11 @@ import type { Principal, TokenFailureReason } from './principal';
 /**
  * Why the guard refused a request. Never holds the token: the principal is there only when
  * the token was verified (a 403, or a 401 for a genuine token that was revoked or has expired).
+ * `PolicyReason`: the refusals of a guard's own policy on top of the bearer rules (the gateway's).
  */
-export interface AccessDenial {
+export interface AccessDenial<PolicyReason extends string = never> {
   status: 400 | 401 | 403;
-  reason: 'missing_token' | 'invalid_request' | 'insufficient_scope' | TokenFailureReason;
+  reason: 'missing_token' | 'invalid_request' | 'insufficient_scope' | TokenFailureReason | PolicyReason;
   description: string;
   requiredScopes: readonly string[];
   principal?: Principal;

@@ -1,49 +1,25 @@
-import { ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
-import type { OAuthError } from '@portcullis/oauth';
-import { expandScopes } from '@portcullis/scopes';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenial, type AccessDenialListener } from './access-denial';
 import { BearerChallenges } from './bearer-challenges';
-import { BEARER_STRATEGY, BearerRequestRejected } from './bearer.strategy';
-import { type Principal, TokenRejected } from './principal';
+import { BEARER_STRATEGY } from './bearer.strategy';
+import { type BearerGuardedRequest, PassportBearerGuard } from './passport-bearer.guard';
 import { REQUIRED_SCOPES, REQUIRED_SCOPES_RESOLVER, type RequiredScopesResolver } from './require-scopes.decorator';
-
-interface GuardedRequest {
-  headers: Record<string, unknown>;
-  user?: Principal;
-  /** Set by canActivate so handleRequest can name the scopes in a 401 challenge. */
-  requiredScopes?: readonly string[];
-}
 
 interface RouteScopes {
   fixed: readonly string[];
   resolver?: RequiredScopesResolver;
 }
 
-/** A refusal on its way out of passport: the answer owed, and what the listeners are told. */
-class Refusal {
-  constructor(
-    readonly error: OAuthError,
-    readonly denial: AccessDenial,
-  ) {}
-}
-
 /**
- * Authenticates the bearer token (RFC 6750 §2.1, header only) through passport and the bearer
- * strategy, then checks the scopes the route needs. Failures become OAuth errors carrying their
- * `WWW-Authenticate` challenge (the shared exception filter renders them); each is reported to
- * the injected denial listeners before it is answered.
+ * The guard of a resource server with one resource (ResourceServerModule's): authenticates the
+ * bearer token through passport and ResourceServerModule's strategy, then checks the scopes the
+ * route declares (@RequireScopes, @RequireScopesFor). Each refusal is reported to the injected
+ * denial listeners before it is answered.
  */
 @Injectable()
-export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
-  private readonly logger = new Logger('BearerAuthGuard');
-  /**
-   * A token's scopes with their implications. The verifier hands every token with the same
-   * `scope` claim one shared list, so this is worked out once per list, not per token.
-   */
-  private readonly granted = new WeakMap<readonly string[], ReadonlySet<string>>();
+export class BearerAuthGuard extends PassportBearerGuard(BEARER_STRATEGY) {
   /** Per controller class, per handler: one handler may be inherited by several controllers. */
   private readonly routes = new WeakMap<object, WeakMap<object, RouteScopes>>();
 
@@ -55,51 +31,12 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     super();
   }
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<GuardedRequest>();
-    const required = this.requiredScopes(context, request);
-    request.requiredScopes = required;
-    try {
-      await super.canActivate(context);
-      const principal = request.user as Principal;
-      if (required.length > 0 && !this.satisfies(principal, required)) {
-        throw this.refusal(this.challenges.insufficientScope(required), 'insufficient_scope', required, principal);
-      }
-      return true;
-    } catch (err) {
-      if (!(err instanceof Refusal)) throw err;
-      await this.report(err.denial, request);
-      throw err.error;
-    }
-  }
-
-  private satisfies(principal: Principal, required: readonly string[]): boolean {
-    let have = this.granted.get(principal.scopes);
-    if (!have) this.granted.set(principal.scopes, (have = expandScopes(principal.scopes)));
-    return required.every((scope) => have.has(scope));
-  }
-
-  /** Maps what the strategy reported to the precise refusal; called by passport's callback. */
-  override handleRequest<TUser = Principal>(err: unknown, user: unknown, _info: unknown, context: ExecutionContext): TUser {
-    if (user && !err) return user as TUser;
-    const required = context.switchToHttp().getRequest<GuardedRequest>().requiredScopes ?? [];
-    if (err instanceof TokenRejected) {
-      if (err.reason === 'keys_unavailable') this.logger.warn(`cannot verify tokens: ${err.detail ?? err.message}`);
-      throw this.refusal(this.challenges.invalidToken(err, required), err.reason, required, err.principal);
-    }
-    if (err instanceof BearerRequestRejected) throw this.refusal(this.challenges.invalidRequest(err.description), 'invalid_request', required);
-    if (err) throw err;
-    // The strategy failed without an error only when the request carried no bearer token.
-    throw this.refusal(this.challenges.missingToken(required), 'missing_token', required);
-  }
-
-  private refusal(error: OAuthError, reason: AccessDenial['reason'], requiredScopes: readonly string[], principal?: Principal): Refusal {
-    const status = error.status as AccessDenial['status'];
-    return new Refusal(error, { status, reason, description: error.description, requiredScopes, ...(principal ? { principal } : {}) });
+  protected override challengesFor(): BearerChallenges {
+    return this.challenges;
   }
 
   /** Every listener hears of the refusal; none can change or delay it past its own failure. */
-  private async report(denial: AccessDenial, request: GuardedRequest): Promise<void> {
+  protected override async report(denial: AccessDenial, request: BearerGuardedRequest): Promise<void> {
     for (const listener of this.listeners) {
       try {
         await listener.accessDenied(denial, request as unknown as FastifyRequest);
@@ -109,7 +46,7 @@ export class BearerAuthGuard extends AuthGuard(BEARER_STRATEGY) {
     }
   }
 
-  private requiredScopes(context: ExecutionContext, request: GuardedRequest): readonly string[] {
+  protected override requiredScopes(context: ExecutionContext, request: BearerGuardedRequest): readonly string[] {
     const { fixed, resolver } = this.routeScopes(context);
     if (!resolver) return fixed;
     const dynamic = resolver(request);

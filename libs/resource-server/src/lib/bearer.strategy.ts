@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import passport from 'passport';
-import { Strategy, type VerifyFunction } from 'passport-http-bearer';
-import { AccessTokenVerifier, type VerificationResult } from './access-token-verifier';
+import { Strategy, type VerifyFunctionWithRequest } from 'passport-http-bearer';
+import type { AccessTokenVerifier, VerificationResult } from './access-token-verifier';
 import { TokenRejected } from './principal';
 
-/** Registered with passport under this name (one resource server per process). */
+/** The name ResourceServerModule registers its strategy under (one resource per process). */
 export const BEARER_STRATEGY = 'portcullis-bearer';
 
 /**
@@ -18,14 +17,21 @@ export class BearerRequestRejected extends Error {
   }
 }
 
-type PassportRequest = Parameters<Strategy<VerifyFunction>['authenticate']>[0];
-type Verified = Parameters<VerifyFunction>[1];
+type PassportRequest = Parameters<Strategy<VerifyFunctionWithRequest>['authenticate']>[0];
+type Verified = Parameters<VerifyFunctionWithRequest>[2];
 
 export interface BearerRequest {
   headers: Record<string, unknown>;
   query?: unknown;
   body?: unknown;
 }
+
+/**
+ * The verifier that decides a request's token: the one verifier of a resource server, or the
+ * one of the resource the request addresses (the MCP gateway: one audience per upstream,
+ * RFC 8707). Called only once a token was extracted.
+ */
+export type VerifierFor = (request: BearerRequest) => AccessTokenVerifier;
 
 /**
  * passport-http-bearer extracts the token; the verifier decides. Before extraction the
@@ -38,12 +44,14 @@ export interface BearerRequest {
  * verified before is answered from the cache synchronously, inside passport's call, and only
  * a token seen for the first time waits for its signature check. The guard is still
  * @nestjs/passport's AuthGuard, running this strategy through passport on every request.
+ *
+ * Constructing one registers it with passport under `name`, where a guard made by
+ * PassportBearerGuard(name) finds it.
  */
-@Injectable()
-export class BearerStrategy extends Strategy<VerifyFunction> {
-  constructor(@Inject(AccessTokenVerifier) verifier: AccessTokenVerifier) {
-    super(verifyWith(verifier));
-    passport.use(BEARER_STRATEGY, this);
+export class BearerStrategy extends Strategy<VerifyFunctionWithRequest> {
+  constructor(verifierFor: VerifierFor, name: string = BEARER_STRATEGY) {
+    super({ passReqToCallback: true }, verifyWith(verifierFor));
+    passport.use(name, this);
   }
 
   /** Set by passport on the per-request copy of the strategy (passport-strategy's `error` action). */
@@ -57,8 +65,9 @@ export class BearerStrategy extends Strategy<VerifyFunction> {
 }
 
 /** passport-http-bearer's verify callback: the principal, or the precise refusal as an error. */
-function verifyWith(verifier: AccessTokenVerifier): VerifyFunction {
-  return (token, done) => {
+function verifyWith(verifierFor: VerifierFor): VerifyFunctionWithRequest {
+  return (request, token, done) => {
+    const verifier = verifierFor(request as BearerRequest);
     const cached = verifier.verifyCached(token);
     if (cached) return answer(cached, done);
     void verifier.verifyFresh(token).then(
@@ -73,12 +82,8 @@ function answer(result: VerificationResult, done: Verified): void {
   else done(new TokenRejected(result.reason, result.detail, result.principal));
 }
 
-/**
- * Why a request does not carry its token the one way a resource accepts, or undefined when it
- * does (or carries none). Exported for resource servers that verify without passport, e.g. the
- * MCP gateway, which has one audience per upstream.
- */
-export function bearerRequestProblem(request: BearerRequest): string | undefined {
+/** Why a request does not carry its token the one way a resource accepts, or undefined when it does (or carries none). */
+function bearerRequestProblem(request: BearerRequest): string | undefined {
   // RFC 9728 bearer_methods_supported is ["header"]: a token in the URI leaks into logs and
   // histories (RFC 6750 §5.3), and one in a body is not offered. Refused, never used.
   if (hasParam(request.query, 'access_token') || hasParam(request.body, 'access_token')) {

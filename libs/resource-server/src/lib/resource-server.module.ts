@@ -28,7 +28,8 @@ export class ResourceServerModule {
           inject: [REVOCATION_LIST],
         },
         { provide: BearerChallenges, useValue: new BearerChallenges(options.resourceMetadataUrl, options.baselineScopes) },
-        BearerStrategy,
+        // Registers itself with passport under BEARER_STRATEGY, where BearerAuthGuard finds it.
+        { provide: BearerStrategy, useFactory: (verifier: AccessTokenVerifier) => new BearerStrategy(() => verifier), inject: [AccessTokenVerifier] },
         BearerAuthGuard,
       ],
       exports: [RESOURCE_SERVER_OPTIONS, REVOCATION_LIST, AccessTokenVerifier, BearerChallenges, BearerAuthGuard],
