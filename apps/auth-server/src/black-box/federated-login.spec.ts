@@ -34,6 +34,8 @@ import { providerLink, rowCount, throughIdp } from './harness/upstream-sign-in';
 describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream OpenID Provider', (backend) => {
   let sink: EventSink;
   let idp: UpstreamIdp;
+  /** A second IdP, stopped halfway through a sign-in by one test. */
+  let flaky: UpstreamIdp;
   let server: AuthServer;
   let client: RegisteredClient;
 
@@ -42,6 +44,7 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     idp = await startUpstreamIdp([upstreamClient(issuer, ['acme', 'acme-staff'])]);
+    flaky = await startUpstreamIdp([upstreamClient(issuer, ['flaky'])]);
     const secretFile = writeConnectionsFile([]).replace(/connections\.json$/, 'secret');
     writeFileSync(secretFile, `${UPSTREAM_CLIENT.secret}\n`);
     const connections = writeConnectionsFile([
@@ -54,6 +57,7 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
         client_secret: { file: secretFile },
         allowed_email_domains: ['acme.test'],
       },
+      { id: 'flaky', display_name: 'Flaky Inc', issuer: flaky.issuer, client_id: UPSTREAM_CLIENT.id, client_secret: { env: 'ACME_OIDC_SECRET' } },
       // Nothing listens there: the IdP is down (and was at start).
       { id: 'down', display_name: 'Down Corp', issuer: `http://127.0.0.1:${await freePort()}`, client_id: 'x', client_secret: { env: 'ACME_OIDC_SECRET' } },
     ]);
@@ -67,6 +71,7 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
   afterAll(async () => {
     await server?.stop();
     await idp?.stop();
+    await flaky?.stop();
     await sink?.stop();
   });
 
@@ -257,6 +262,18 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     expect(page.html).toContain('could not be reached');
     await failure('idp_unreachable', 'down');
     expect((await fetch(`${server.issuer}/.well-known/oauth-authorization-server`)).status).toBe(200);
+  });
+
+  it('the IdP going down mid-sign-in (after its login, before our code exchange): 502, idp_unreachable, no user', async () => {
+    const { browser, authorize } = await toIdp('Flaky Inc');
+    const callback = await throughIdp(browser, authorize, 'gone@flaky.test');
+    await flaky.stop();
+    const users = await rowCount(server, 'users');
+    const page = expectPage(await browser.navigate(callback));
+    expect(page.status).toBe(502);
+    expect(page.html).toContain('could not be reached');
+    await failure('idp_unreachable', 'flaky');
+    expect(await rowCount(server, 'users')).toBe(users);
   });
 
   it('refuses a start without the interaction CSRF token, and an unknown connection', async () => {
