@@ -24,3 +24,4 @@ SQL
 create_database "${DB_PREFIX:-portcullis}_auth" "${AUTH_DB_PASSWORD:-}"
 create_database "${DB_PREFIX:-portcullis}_audit" "${AUDIT_DB_PASSWORD:-}"
 create_database "${DB_PREFIX:-portcullis}_mcp" "${MCP_DB_PASSWORD:-}"
+create_database "${DB_PREFIX:-portcullis}_gateway" "${GATEWAY_DB_PASSWORD:-}"

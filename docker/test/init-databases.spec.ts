@@ -13,9 +13,9 @@ import { DOCKER_DIR } from './support/paths';
 const SCRIPT = join(DOCKER_DIR, 'postgres', 'init-databases.sh');
 const admin = new URL(TEST_POSTGRES_URL);
 const prefix = `pcinit_${randomBytes(4).toString('hex')}`;
-const services = ['auth', 'audit', 'mcp'] as const;
+const services = ['auth', 'audit', 'mcp', 'gateway'] as const;
 // Hex, as .env.example advises, plus one with quotes to prove psql does the quoting.
-const passwords = { auth: randomBytes(16).toString('hex'), audit: `it's"${randomBytes(8).toString('hex')}`, mcp: randomBytes(16).toString('hex') };
+const passwords = { auth: randomBytes(16).toString('hex'), audit: `it's"${randomBytes(8).toString('hex')}`, mcp: randomBytes(16).toString('hex'), gateway: randomBytes(16).toString('hex') };
 
 function runScript(env: Record<string, string>) {
   return spawnSync('bash', [SCRIPT], {
@@ -44,7 +44,7 @@ describe('postgres/init-databases.sh', () => {
   let result: ReturnType<typeof runScript>;
 
   beforeAll(() => {
-    result = runScript({ AUTH_DB_PASSWORD: passwords.auth, AUDIT_DB_PASSWORD: passwords.audit, MCP_DB_PASSWORD: passwords.mcp });
+    result = runScript({ AUTH_DB_PASSWORD: passwords.auth, AUDIT_DB_PASSWORD: passwords.audit, MCP_DB_PASSWORD: passwords.mcp, GATEWAY_DB_PASSWORD: passwords.gateway });
   });
 
   afterAll(async () => {
@@ -66,7 +66,7 @@ describe('postgres/init-databases.sh', () => {
         )
       ).rows,
     );
-    expect(rows).toEqual(['audit', 'auth', 'mcp'].map((s) => ({ datname: `${prefix}_${s}`, owner: `${prefix}_${s}` })));
+    expect(rows).toEqual(['audit', 'auth', 'gateway', 'mcp'].map((s) => ({ datname: `${prefix}_${s}`, owner: `${prefix}_${s}` })));
   });
 
   // (The test server trusts loopback connections, so this proves the roles and grants, not the

@@ -122,6 +122,20 @@ export function environmentOf(service: ComposeService): Map<string, string> {
   return env;
 }
 
+/**
+ * The files a service gets from the repository by bind mount (short syntax `./host:/container[:ro]`),
+ * by their path inside the container: a setting that names a mounted file is read from here.
+ */
+export function boundFiles(service: ComposeService): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const entry of service.volumes ?? []) {
+    if (typeof entry !== 'string' || !entry.startsWith('./')) continue;
+    const [host, container] = entry.split(':');
+    files.set(container, join(DOCKER_DIR, host));
+  }
+  return files;
+}
+
 /** A published port: host side (raw, may interpolate) and container side. */
 export interface PortMapping {
   published: string;

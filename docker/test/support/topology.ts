@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type AppConfigSchema, defaultOf, loadAppConfigSchema } from './app-config';
-import { type ComposeFile, buildTarget, environmentOf, interpolate, loadCompose, loadEnvExample, variableReferences, readComposeText } from './compose-file';
+import { type ComposeFile, boundFiles, buildTarget, environmentOf, interpolate, loadCompose, loadEnvExample, variableReferences, readComposeText } from './compose-file';
 import { REPO_ROOT } from './paths';
 
 /** Every app of the repository (apps/<name>/project.json tagged type:app). */
@@ -34,7 +34,10 @@ export interface AppService {
   /** The app (Dockerfile target, apps/<app>). */
   app: string;
   config: AppConfigSchema;
-  /** Its environment after interpolation with filledEnv(). */
+  /**
+   * Its environment after interpolation with filledEnv(); a value naming a file the service gets
+   * by bind mount is that file's path in the repository, so the schema reads the shipped file.
+   */
   env: Map<string, string>;
 }
 
@@ -51,7 +54,8 @@ export async function loadTopology(): Promise<Topology> {
   for (const [service, definition] of Object.entries(compose.services)) {
     const app = buildTarget(definition);
     if (!app) continue;
-    const env = new Map([...environmentOf(definition)].map(([k, v]) => [k, interpolate(v, dotenv)]));
+    const files = boundFiles(definition);
+    const env = new Map([...environmentOf(definition)].map(([k, v]) => [k, interpolate(v, dotenv)]).map(([k, v]) => [k, files.get(v) ?? v]));
     apps.push({ service, app, config: await loadAppConfigSchema(app), env });
   }
   return { compose, dotenv, apps };
