@@ -16,14 +16,17 @@ import { Person } from './support/person';
 import { startTopology, type Topology } from './support/topology';
 
 /*
- * Issue 12 end to end: an organisation signs its people in with its own OpenID Provider and
- * Portcullis has no passwords at all (PASSWORD_LOGIN=false). The official MCP SDK client
+ * Issue 12 end to end: an organisation signs its people in with its own OpenID Provider, beside
+ * Portcullis's own password form and with no passwords at all (PASSWORD_LOGIN=false). The official MCP SDK client
  * connects; the person, in headless Chromium, goes from our login page through "Continue with
  * Acme SSO" to the IdP's own login and consent pages (oidc-provider, on another site), back to
  * our consent page; the SDK exchanges the code and calls a tool; the audit trail names the
  * connection that vouched and the person the tool call ran for.
  */
-describe('Portcullis end to end: an MCP client, a person signed in by their organisation’s IdP, a tool call', () => {
+describe.each([
+  { passwords: 'beside the password form', passwordLogin: 'true', person: 'grace@acme.test' },
+  { passwords: 'with passwords off', passwordLogin: 'false', person: 'frank@acme.test' },
+])('Portcullis end to end: an MCP client, a person signed in by their organisation’s IdP ($passwords), a tool call', ({ passwordLogin, person: loginName }) => {
   let idp: UpstreamIdp;
   let topo: Topology;
   let callback: CallbackServer;
@@ -41,10 +44,10 @@ describe('Portcullis end to end: an MCP client, a person signed in by their orga
       replicas: 1,
       accessTokenTtl: 600,
       authPort,
-      authEnv: { OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret, PASSWORD_LOGIN: 'false' },
+      authEnv: { OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret, PASSWORD_LOGIN: passwordLogin },
     });
     callback = await new CallbackServer().start();
-    person = new Person({ username: '', password: '' }, callback.url, { provider: 'Acme SSO', login: 'frank@acme.test' });
+    person = new Person({ username: '', password: '' }, callback.url, { provider: 'Acme SSO', login: loginName });
     await person.open();
   }, 180_000);
 
@@ -56,7 +59,7 @@ describe('Portcullis end to end: an MCP client, a person signed in by their orga
     await idp?.stop();
   }, 60_000);
 
-  it('connects through the IdP with passwords off, calls a tool, and the audit trail names the connection and the person', async () => {
+  it('connects through the IdP, calls a tool, and the audit trail names the connection and the person', async () => {
     const provider = new BrowserClientProvider(person, callback, 'E2E Federated Client');
     provider.shotPrefix = 'federated';
     app = await connectWithAuthorization(topo.mcpUrl, provider);
@@ -76,7 +79,7 @@ describe('Portcullis end to end: an MCP client, a person signed in by their orga
       await new Promise((r) => setTimeout(r, 500));
     } while (Date.now() < deadline);
     const login = events.find((e) => e.type === EventType.LoginSucceeded);
-    expect(login?.data).toMatchObject({ connection_id: 'acme', username: 'acme/frank@acme.test', provisioned: true });
+    expect(login?.data).toMatchObject({ connection_id: 'acme', username: `acme/${loginName}`, provisioned: true });
     const call = events.find((e) => e.type === EventType.McpToolCalled);
     expect(call?.data).toMatchObject({ tool: 'analyze_sentiment', outcome: 'success', subject: login?.data['subject'] });
   }, 60_000);
