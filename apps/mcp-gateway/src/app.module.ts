@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { EventsModule, RevocationListener } from '@portcullis/events';
+import { EventsModule, revocationListenerFor } from '@portcullis/events';
 import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
@@ -23,12 +23,7 @@ export class AppModule {
     const logger = new Logger('mcp-gateway');
     // One revocation list for every upstream, read before the gateway serves (the listener's
     // onModuleInit runs during app.init()), fed by the broker or by polling, as in the mcp-server.
-    const revocations = new RevocationListener({
-      brokerUrl: config.brokerUrl,
-      revocationsUrl: config.revocationsUrl,
-      pollIntervalMs: config.revocationsPollMs,
-      log: (message) => logger.warn(message),
-    });
+    const revocations = revocationListenerFor(config, (message) => logger.warn(message));
     return {
       module: AppModule,
       imports: [

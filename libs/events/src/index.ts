@@ -10,6 +10,7 @@ export * from './lib/transport/event-transport';
 export * from './lib/transport/amqp.transport';
 export * from './lib/transport/http-ingest.transport';
 export * from './lib/revocation/revocation.listener';
+export * from './lib/revocation/revocation-listener.factory';
 export * from './lib/audit-events';
 export * from './lib/events.module';
 
