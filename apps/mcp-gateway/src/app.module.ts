@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { EventsModule, revocationListenerFor } from '@portcullis/events';
-import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
 import { UpstreamBearerStrategy } from './access/upstream-bearer.strategy';
@@ -47,7 +47,7 @@ export class AppModule {
         UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,
-        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,
       ],
     };

@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
 import { EventsModule, revocationListenerFor } from '@portcullis/events';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
@@ -69,7 +69,7 @@ export class AppModule {
           useFactory: (log: DeniedRequestLog, audit: McpAudit): AccessDenialListener[] => [log, audit],
           inject: [DeniedRequestLog, McpAudit],
         },
-        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,
       ],
     };

@@ -22,3 +22,4 @@ import { EventOutboxIdNotUnique1795690000000 } from './lib/outbox/event-outbox-i
 export const EVENTS_ENTITIES = [OutboxEventEntity];
 /** Add to the app's TypeORM `migrations` (run on start). */
 export const EVENTS_MIGRATIONS = [CreateEventOutbox1767000000000, EventOutboxIdNotUnique1795690000000];
+export * from './lib/service-settings';
