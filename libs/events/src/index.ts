@@ -23,3 +23,4 @@ export const EVENTS_ENTITIES = [OutboxEventEntity];
 /** Add to the app's TypeORM `migrations` (run on start). */
 export const EVENTS_MIGRATIONS = [CreateEventOutbox1767000000000, EventOutboxIdNotUnique1795690000000];
 export * from './lib/service-settings';
+export * from './lib/emit-withholding';
