@@ -1,5 +1,5 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { EventsModule, revocationListenerFor } from '@portcullis/events';
+import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
 import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
@@ -31,9 +31,7 @@ export class AppModule {
         DatabaseHealthModule,
         EventsModule.forRoot({
           source: GATEWAY_EVENT_SOURCE,
-          brokerUrl: config.brokerUrl,
-          auditIngestUrl: config.auditIngestUrl,
-          auditIngestSecret: config.auditIngestSecret,
+          ...eventProducerOptions(config),
           onError: (message) => logger.warn(`audit events: ${message}`),
         }),
       ],

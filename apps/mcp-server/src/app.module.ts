@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
-import { EventsModule, revocationListenerFor } from '@portcullis/events';
+import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
@@ -49,9 +49,7 @@ export class AppModule {
         }),
         EventsModule.forRoot({
           source: MCP_EVENT_SOURCE,
-          brokerUrl: config.brokerUrl,
-          auditIngestUrl: config.auditIngestUrl,
-          auditIngestSecret: config.auditIngestSecret,
+          ...eventProducerOptions(config),
           onError: (message) => logger.warn(`audit events: ${message}`),
         }),
       ],

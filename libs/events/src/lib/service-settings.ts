@@ -23,3 +23,8 @@ export const revocationsEnvironment = {
   /** Poll period of REVOCATIONS_URL when there is no broker (with one, revocations are pushed). */
   REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
 };
+
+/** The parsed eventProducerEnvironment as the EventsModule options it sets. */
+export function eventProducerOptions(settings: { brokerUrl?: string; auditIngestUrl?: string; auditIngestSecret?: string }) {
+  return { brokerUrl: settings.brokerUrl, auditIngestUrl: settings.auditIngestUrl, auditIngestSecret: settings.auditIngestSecret };
+}
