@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { RevocationListener } from '@portcullis/events';
+import { revocationListenerFor } from '@portcullis/events';
 import { DatabaseHealthModule } from '@portcullis/http';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope } from '@portcullis/scopes';
@@ -23,12 +23,7 @@ export class AppModule {
     // A resource server applies revocations (RFC 7009 §2, RFC 7592 client deletion): pushed on
     // this process's own queue with a broker, else polled from the authorization server. Given
     // only to the ResourceServerModule, so Nest starts it once (onModuleInit, before listen).
-    const revocations = new RevocationListener({
-      brokerUrl: config.brokerUrl,
-      revocationsUrl: config.revocationsUrl,
-      pollIntervalMs: config.revocationsPollMs,
-      log: (message) => logger.warn(message),
-    });
+    const revocations = revocationListenerFor(config, (message) => logger.warn(message));
     return {
       module: AppModule,
       imports: [

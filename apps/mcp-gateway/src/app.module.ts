@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { EventsModule, RevocationListener } from '@portcullis/events';
-import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
+import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
 import { UpstreamBearerStrategy } from './access/upstream-bearer.strategy';
@@ -23,12 +23,7 @@ export class AppModule {
     const logger = new Logger('mcp-gateway');
     // One revocation list for every upstream, read before the gateway serves (the listener's
     // onModuleInit runs during app.init()), fed by the broker or by polling, as in the mcp-server.
-    const revocations = new RevocationListener({
-      brokerUrl: config.brokerUrl,
-      revocationsUrl: config.revocationsUrl,
-      pollIntervalMs: config.revocationsPollMs,
-      log: (message) => logger.warn(message),
-    });
+    const revocations = revocationListenerFor(config, (message) => logger.warn(message));
     return {
       module: AppModule,
       imports: [
@@ -36,9 +31,7 @@ export class AppModule {
         DatabaseHealthModule,
         EventsModule.forRoot({
           source: GATEWAY_EVENT_SOURCE,
-          brokerUrl: config.brokerUrl,
-          auditIngestUrl: config.auditIngestUrl,
-          auditIngestSecret: config.auditIngestSecret,
+          ...eventProducerOptions(config),
           onError: (message) => logger.warn(`audit events: ${message}`),
         }),
       ],
@@ -52,7 +45,7 @@ export class AppModule {
         UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,
-        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,
       ],
     };

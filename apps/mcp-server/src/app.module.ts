@@ -1,6 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
-import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain } from '@portcullis/http';
-import { EventsModule, RevocationListener } from '@portcullis/events';
+import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
+import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
 import { McpAudit } from './audit/mcp-audit.service';
@@ -31,12 +31,7 @@ export class AppModule {
     // onModuleInit (start) during app.init(), before listen(). It is provided once, as the
     // resource server's revocation list: Nest runs the lifecycle hooks of every provider, so the
     // same object under a second token would be started twice (two subscriptions, two polls).
-    const revocations = new RevocationListener({
-      brokerUrl: config.brokerUrl,
-      revocationsUrl: config.revocationsUrl,
-      pollIntervalMs: config.revocationsPollMs,
-      log: (message) => logger.warn(message),
-    });
+    const revocations = revocationListenerFor(config, (message) => logger.warn(message));
     return {
       module: AppModule,
       imports: [
@@ -54,9 +49,7 @@ export class AppModule {
         }),
         EventsModule.forRoot({
           source: MCP_EVENT_SOURCE,
-          brokerUrl: config.brokerUrl,
-          auditIngestUrl: config.auditIngestUrl,
-          auditIngestSecret: config.auditIngestSecret,
+          ...eventProducerOptions(config),
           onError: (message) => logger.warn(`audit events: ${message}`),
         }),
       ],
@@ -74,7 +67,7 @@ export class AppModule {
           useFactory: (log: DeniedRequestLog, audit: McpAudit): AccessDenialListener[] => [log, audit],
           inject: [DeniedRequestLog, McpAudit],
         },
-        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: { shutdownDelayMs: config.shutdownDelayMs, shutdownDrainTimeoutMs: config.shutdownDrainTimeoutMs } },
+        { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,
       ],
     };

@@ -10,6 +10,7 @@ export * from './lib/transport/event-transport';
 export * from './lib/transport/amqp.transport';
 export * from './lib/transport/http-ingest.transport';
 export * from './lib/revocation/revocation.listener';
+export * from './lib/revocation/revocation-listener.factory';
 export * from './lib/audit-events';
 export * from './lib/events.module';
 
@@ -21,3 +22,5 @@ import { EventOutboxIdNotUnique1795690000000 } from './lib/outbox/event-outbox-i
 export const EVENTS_ENTITIES = [OutboxEventEntity];
 /** Add to the app's TypeORM `migrations` (run on start). */
 export const EVENTS_MIGRATIONS = [CreateEventOutbox1767000000000, EventOutboxIdNotUnique1795690000000];
+export * from './lib/service-settings';
+export * from './lib/emit-withholding';

@@ -9,3 +9,4 @@ export * from './lib/html-security-headers';
 export * from './lib/health/database-health.controller';
 export * from './lib/host-origin.hook';
 export * from './lib/graceful-drain';
+export * from './lib/graceful-drain.settings';

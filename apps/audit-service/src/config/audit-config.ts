@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { amqpUrl, configSchema, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
-import { issuerRevocationsUrl } from '@portcullis/events';
+import { issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { parseIngestProducers } from '../ingest/ingest-producers';
 
 /**
@@ -44,10 +44,7 @@ export const auditEnvironment = {
     }),
   /** Replaced by AUDIT_INGEST_PRODUCERS (a shared secret cannot tell producers apart): ignored, with a warning. */
   AUDIT_INGEST_SECRET: z.string().optional(),
-  /** The authorization server's revoked-token list; default `${ISSUER_URL}/revocations`. */
-  REVOCATIONS_URL: httpUrl.optional(),
-  /** Poll period of REVOCATIONS_URL when there is no broker (with one, revocations are pushed). */
-  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  ...revocationsEnvironment,
   /** Messages the broker may have in flight to this consumer (also the largest batch). */
   AUDIT_PREFETCH: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** How long a batch waits for more events before it is written. */

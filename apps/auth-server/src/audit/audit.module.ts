@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { EventsModule } from '@portcullis/events';
+import { eventProducerOptions, EventsModule } from '@portcullis/events';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from './audit-trail';
 import { RepeatedRejections } from './repeated-rejections';
@@ -13,9 +13,7 @@ export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
       inject: [AUTH_CONFIG],
       useFactory: (config: AuthConfig) => ({
         source: AUTH_SERVER_EVENT_SOURCE,
-        brokerUrl: config.brokerUrl,
-        auditIngestUrl: config.auditIngestUrl,
-        auditIngestSecret: config.auditIngestSecret,
+        ...eventProducerOptions(config),
       }),
     }),
   ],

@@ -18,6 +18,7 @@ import { RegistrationFloodGuard } from './registration/registration-flood.guard'
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 import { ClientEntity } from './client.entity';
+import { ScopeDirectory } from '../resources/scope-directory';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ClientEntity])],
@@ -28,9 +29,10 @@ import { ClientEntity } from './client.entity';
     PrivateKeyJwtVerifier,
     {
       provide: GUARDED_FETCH_OPTIONS,
-      inject: [AUTH_CONFIG],
-      useFactory: (config: AuthConfig): MetadataDocumentOptions => ({
+      inject: [AUTH_CONFIG, ScopeDirectory],
+      useFactory: (config: AuthConfig, scopes: ScopeDirectory): MetadataDocumentOptions => ({
         ...DEFAULT_METADATA_DOCUMENT_OPTIONS,
+        findScope: (name) => scopes.find(name),
         allowHttp: config.cimdAllowHttp,
         allowedPrivateHosts: config.cimdAllowedPrivateHosts,
       }),

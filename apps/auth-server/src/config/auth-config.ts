@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { amqpUrl, booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
-import { auditIngestSecretSetting } from '@portcullis/events';
+import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
@@ -21,16 +21,12 @@ export const authEnvironment = {
     .default(DEFAULT_ISSUER),
   DATABASE_URL: postgresUrl,
   SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
-  /** RabbitMQ for audit events and revocations; unset → events go to AUDIT_INGEST_URL. */
-  BROKER_URL: amqpUrl,
-  /** The audit service's ingest endpoint, used when there is no broker. */
-  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
   /**
-   * This producer's own credential for AUDIT_INGEST_URL; the audit service binds it to the
+   * BROKER_URL, AUDIT_INGEST_URL, AUDIT_INGEST_SECRET: the audit service binds the secret to the
    * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events
    * (they wait in the outbox). Not used with a broker.
    */
-  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
+  ...eventProducerEnvironment,
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
   /**

@@ -15,7 +15,12 @@ const NO_ASSERTION_GRANTS: AssertionGrantSupport = { jwtBearer: false, idJag: fa
  * RFC 8414 §2 authorization server metadata. Every URL a client needs is here: clients find
  * endpoints by discovery, never by convention.
  */
-export function authorizationServerMetadata(issuer: string, registrationOpen: boolean, assertionGrants: AssertionGrantSupport = NO_ASSERTION_GRANTS) {
+export function authorizationServerMetadata(
+  issuer: string,
+  registrationOpen: boolean,
+  assertionGrants: AssertionGrantSupport = NO_ASSERTION_GRANTS,
+  scopesSupported: readonly string[] = SCOPE_CATALOGUE.map((s) => s.name),
+) {
   const authMethods = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'];
   const signingAlgs = ['EdDSA', 'ES256', 'PS256', 'RS256'];
   return {
@@ -26,7 +31,7 @@ export function authorizationServerMetadata(issuer: string, registrationOpen: bo
     ...(registrationOpen ? { registration_endpoint: `${issuer}/register` } : {}),
     revocation_endpoint: `${issuer}/revoke`,
     introspection_endpoint: `${issuer}/introspect`,
-    scopes_supported: SCOPE_CATALOGUE.map((s) => s.name),
+    scopes_supported: [...scopesSupported],
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', ...(assertionGrants.jwtBearer ? [JWT_BEARER_GRANT_TYPE] : [])],

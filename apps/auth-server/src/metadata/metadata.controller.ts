@@ -2,6 +2,7 @@ import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { HTML_SECURITY_HEADERS } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { ScopeDirectory } from '../resources/scope-directory';
 import { authorizationServerMetadata } from './authorization-server-metadata';
 import { renderServiceDocumentation } from './service-documentation.view';
 
@@ -15,9 +16,10 @@ export class MetadataController {
   private readonly document: ReturnType<typeof authorizationServerMetadata>;
   private readonly documentation: string;
 
-  constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
+  constructor(@Inject(AUTH_CONFIG) config: AuthConfig, scopes: ScopeDirectory) {
     const { enterprise_idps: idps, workload_issuers: workloads } = config.trustedIssuersFile;
-    this.document = authorizationServerMetadata(config.issuerUrl, true, { jwtBearer: idps.length + workloads.length > 0, idJag: idps.length > 0 });
+    const assertionGrants = { jwtBearer: idps.length + workloads.length > 0, idJag: idps.length > 0 };
+    this.document = authorizationServerMetadata(config.issuerUrl, true, assertionGrants, scopes.names());
     this.documentation = renderServiceDocumentation(config.issuerUrl);
   }
 

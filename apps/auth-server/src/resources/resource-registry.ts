@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayFile } from '@portcullis/gateway-config';
 import { canonicalResource, InvalidRequest, InvalidTarget } from '@portcullis/oauth';
-import { declareScopes, ResourceKind, scopesForResource } from '@portcullis/scopes';
+import { isPrivilegedScope, ResourceKind, scopesForResource } from '@portcullis/scopes';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 
 export interface ProtectedResource {
@@ -11,16 +11,28 @@ export interface ProtectedResource {
   kind: Exclude<ResourceKind, 'authorization-server'> | 'gateway';
   /** Scopes this resource accepts (from the shared scope catalogue, or the gateway file). */
   scopes: readonly string[];
+  /** Those of its scopes only trusted clients may hold (the catalogue's or the file's say). */
+  privilegedScopes: readonly string[];
+}
+
+/** A built-in resource with its scopes from the catalogue. */
+function builtInResource(identifier: string, kind: 'mcp' | 'audit'): ProtectedResource {
+  const scopes = scopesForResource(kind);
+  return { identifier, kind, scopes, privilegedScopes: scopes.filter(isPrivilegedScope) };
 }
 
 /**
- * Each upstream of the gateway file as a resource. Its scopes join the scope catalogue, so the
- * consent page describes them and registration accepts them like the built-in ones.
+ * Each upstream of the gateway file as a resource with its declared scopes (their descriptions
+ * are the scope directory's, scope-directory.ts).
  */
 function gatewayResources(file: GatewayFile | undefined): ProtectedResource[] {
   if (!file) return [];
-  declareScopes(file.upstreams.flatMap((u) => u.scopes));
-  return file.upstreams.map((u) => ({ identifier: u.resource, kind: 'gateway', scopes: u.scopes.map((s) => s.name) }));
+  return file.upstreams.map((u) => ({
+    identifier: u.resource,
+    kind: 'gateway',
+    scopes: u.scopes.map((s) => s.name),
+    privilegedScopes: u.scopes.filter((s) => s.privileged).map((s) => s.name),
+  }));
 }
 
 /** The protected resources this server issues tokens for. A token is for exactly one. */
@@ -31,8 +43,8 @@ export class ResourceRegistry {
 
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig) {
     const entries: ProtectedResource[] = [
-      { identifier: canonicalResource(config.mcpResourceUrl) as string, kind: 'mcp', scopes: scopesForResource('mcp') },
-      { identifier: canonicalResource(config.auditResourceUrl) as string, kind: 'audit', scopes: scopesForResource('audit') },
+      builtInResource(canonicalResource(config.mcpResourceUrl) as string, 'mcp'),
+      builtInResource(canonicalResource(config.auditResourceUrl) as string, 'audit'),
       ...gatewayResources(config.gatewayConfigFile),
     ];
     this.byIdentifier = new Map(entries.map((r) => [r.identifier, r]));

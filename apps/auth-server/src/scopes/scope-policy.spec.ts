@@ -4,8 +4,8 @@ import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
 import { allowedScopes, resolveRequestedScopes } from './scope-policy';
 
-const mcp: ProtectedResource = { identifier: 'http://localhost:3000/mcp', kind: 'mcp', scopes: scopesForResource('mcp') };
-const audit: ProtectedResource = { identifier: 'http://localhost:3100/audit', kind: 'audit', scopes: scopesForResource('audit') };
+const mcp: ProtectedResource = { identifier: 'http://localhost:3000/mcp', kind: 'mcp', scopes: scopesForResource('mcp'), privilegedScopes: [] };
+const audit: ProtectedResource = { identifier: 'http://localhost:3100/audit', kind: 'audit', scopes: scopesForResource('audit'), privilegedScopes: [Scope.AuditRead] };
 
 function client(over: Partial<ClientEntity> = {}): ClientEntity {
   return Object.assign(new ClientEntity(), { clientId: 'c', trusted: false, scope: null, grantTypes: ['authorization_code'], ...over });

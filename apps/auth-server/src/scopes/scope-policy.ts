@@ -1,5 +1,5 @@
 import { InvalidScope, parseScope } from '@portcullis/oauth';
-import { isPrivilegedScope, Scope } from '@portcullis/scopes';
+import { Scope } from '@portcullis/scopes';
 import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
 import { issuesRefreshToken } from './refresh-token-policy';
@@ -27,7 +27,7 @@ export function allowedScopes(client: ClientEntity, resource: ProtectedResource,
   const candidates = offline ? [...resource.scopes, Scope.OfflineAccess] : resource.scopes;
   for (const scope of candidates) {
     if (registered && !registered.has(scope)) continue;
-    if (isPrivilegedScope(scope) && !client.trusted) continue;
+    if (resource.privilegedScopes.includes(scope) && !client.trusted) continue;
     out.add(scope);
   }
   return out;

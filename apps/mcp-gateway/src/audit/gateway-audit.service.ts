@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventContractError, EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
-import { AuditEvents } from '@portcullis/events';
+import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
+import { AuditEvents, type CallerTextFields, emitWithholding } from '@portcullis/events';
 import type { Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayDenial } from '../access/upstream-access.guard';
@@ -23,8 +23,8 @@ function deniedReason(reason: GatewayDenial['reason']): EventData<typeof EventTy
   }
 }
 
-/** Stands in for a caller's text the event contract refused (e.g. a tool name shaped like a JWT). */
-export const WITHHELD = '(withheld)';
+/** The fields that carry what the caller wrote: the gateway has no names of its own, so any may be withheld. */
+const CALLER_TEXT: CallerTextFields = { method: () => false, tool: () => false };
 
 export interface ToolCallRecord {
   upstream: Upstream;
@@ -86,29 +86,8 @@ export class GatewayAudit {
     );
   }
 
-  /**
-   * Records one event, never throwing. When the contract refuses it, the caller's own text (a
-   * method or tool name) is what it can have refused: the event is recorded once more with that
-   * text withheld, so a hostile value cannot suppress the record of its own request.
-   */
-  private async record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined): Promise<void> {
-    const options = subject ? { subject } : {};
-    try {
-      await this.events.emit(type, data, options);
-      return;
-    } catch (err) {
-      if (!(err instanceof EventContractError)) return this.failed(type, err);
-    }
-    const withheld: Record<string, unknown> = { ...data };
-    for (const field of ['method', 'tool']) if (field in withheld) withheld[field] = WITHHELD;
-    try {
-      await this.events.emit(type, withheld as EventData<T>, options);
-    } catch (err) {
-      this.failed(type, err);
-    }
-  }
-
-  private failed(type: EventTypeName, err: unknown): void {
-    this.logger.error(`could not record an audit event ${type}: ${err instanceof Error ? err.message : String(err)}`);
+  /** Records one event, never throwing; refused caller text is withheld (libs/events emitWithholding). */
+  private record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined): Promise<void> {
+    return emitWithholding(this.events, { type, data, options: subject ? { subject } : {} }, CALLER_TEXT, (m) => this.logger.error(m));
   }
 }

@@ -1,5 +1,6 @@
-import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
-import { auditIngestSecretSetting, issuerRevocationsUrl } from '@portcullis/events';
+import { configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
+import { gracefulDrainEnvironment, gracefulDrainOptions } from '@portcullis/http';
 import { gatewayFileSetting, type GatewayUpstream } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER } from '@portcullis/scopes';
 import { createPrivateKey } from 'node:crypto';
@@ -35,17 +36,12 @@ export const gatewayEnvironment = {
   ALLOWED_ORIGINS: csv,
   /** Memory budget of each upstream's verified-token cache, in MiB; 0 disables it. */
   TOKEN_CACHE_MB: z.coerce.number().min(0).default(8),
-  BROKER_URL: amqpUrl,
-  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-  /** This producer's own credential there, bound to /portcullis/mcp-gateway in AUDIT_INGEST_PRODUCERS. */
-  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
-  REVOCATIONS_URL: httpUrl.optional(),
-  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  /** AUDIT_INGEST_SECRET is bound to /portcullis/mcp-gateway in AUDIT_INGEST_PRODUCERS. */
+  ...eventProducerEnvironment,
+  ...revocationsEnvironment,
   TRUST_PROXY: trustProxy,
-  /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes (as on the mcp-server). */
-  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
-  /** On SIGTERM: the most the whole drain may take; open streams are cut when it ends. */
-  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  /** Open streams are cut when SHUTDOWN_DRAIN_TIMEOUT_MS ends. */
+  ...gracefulDrainEnvironment,
 };
 
 function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | undefined {
@@ -115,7 +111,7 @@ export const gatewayConfigSchema = configSchema(gatewayEnvironment).transform(({
     allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
     tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
     revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(issuerUrl),
-    shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
+    ...gracefulDrainOptions(config),
   };
 });
 

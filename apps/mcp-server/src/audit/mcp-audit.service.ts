@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { EventContractError, EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
-import { AuditEvents } from '@portcullis/events';
+import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
+import { AuditEvents, type CallerTextFields, emitWithholding } from '@portcullis/events';
 import type { AccessDenial, AccessDenialListener, Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import { isOwnMethod, isOwnTool } from '../mcp/own-names';
@@ -25,9 +25,7 @@ function deniedReason(denial: AccessDenial): DeniedReason {
 const clip = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
 
 /** The fields of this producer's events that carry what the caller wrote, and when a value is this server's own name. */
-const CALLER_TEXT = { method: isOwnMethod, tool: isOwnTool } as const;
-/** Stands in for caller text the event contract refused (e.g. a value shaped like a JWT). */
-export const WITHHELD = '(withheld)';
+const CALLER_TEXT: CallerTextFields = { method: isOwnMethod, tool: isOwnTool };
 
 /** What the first message of a body asks for: its method and, for tools/call, the tool. */
 function target(body: unknown): { method?: string; tool?: string } {
@@ -107,30 +105,11 @@ export class McpAudit implements AccessDenialListener {
 
   /**
    * Builds (validated against the contract) and records one event (group-committed by
-   * libs/events). Never throws: the request it describes is answered the same whatever happens
-   * here. When the contract refuses the event, the caller's own text (a method or tool name that
-   * is not this server's) is what it can have refused (e.g. a tool name shaped like a JWT): the
-   * event is recorded once more with that text withheld, so a hostile value cannot suppress the
-   * record of its own request.
+   * libs/events), never throwing; caller text the contract refuses (a method or tool name that is
+   * not this server's) is withheld (libs/events emitWithholding).
    */
-  private async record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
-    try {
-      await this.events.emit(type, data, options);
-      return;
-    } catch (err) {
-      if (!(err instanceof EventContractError)) return this.failed(type, err);
-    }
-    const withheld: Record<string, unknown> = { ...data };
-    for (const [field, isOwn] of Object.entries(CALLER_TEXT)) if (field in withheld && !isOwn(withheld[field])) withheld[field] = WITHHELD;
-    try {
-      await this.events.emit(type, withheld as EventData<T>, options);
-    } catch (err) {
-      this.failed(type, err);
-    }
-  }
-
-  private failed(type: EventTypeName, err: unknown): void {
-    this.logger.error(`could not record an audit event ${type}: ${err instanceof Error ? err.message : String(err)}`);
+  private record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
+    return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (m) => this.logger.error(m));
   }
 }
 

@@ -1,6 +1,7 @@
-import { amqpUrl, configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { gracefulDrainEnvironment, gracefulDrainOptions } from '@portcullis/http';
 import { canonicalResource } from '@portcullis/oauth';
-import { auditIngestSecretSetting, issuerRevocationsUrl } from '@portcullis/events';
+import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
 
@@ -26,22 +27,12 @@ export const mcpServerEnvironment = {
   TOKEN_CACHE_MB: z.coerce.number().min(0).default(32),
   /** An optional cap on how many verified tokens are cached as well; 0 disables the cache. */
   TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).optional(),
-  /** RabbitMQ for audit events and revocations; unset → the embedded default (HTTP ingest, polling). */
-  BROKER_URL: amqpUrl,
-  /** Without a broker, audit events go here (the audit service's embedded ingest). */
-  AUDIT_INGEST_URL: httpUrl.default('http://localhost:3100/internal/events'),
-  /** This producer's own credential there, bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
-  AUDIT_INGEST_SECRET: auditIngestSecretSetting,
-  /** The authorization server's revoked-token list, read at start, after reconnects and (no broker) by polling. */
-  REVOCATIONS_URL: httpUrl.optional(),
-  /** Poll period of REVOCATIONS_URL when there is no broker. */
-  REVOCATIONS_POLL_MS: z.coerce.number().int().min(100).default(5000),
+  /** AUDIT_INGEST_SECRET is bound to /portcullis/mcp-server in the audit service's AUDIT_INGEST_PRODUCERS. */
+  ...eventProducerEnvironment,
+  ...revocationsEnvironment,
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
-  /** On SIGTERM: how long readiness fails while requests are still served, before the listener closes. */
-  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
-  /** On SIGTERM: the most the whole drain may take (keep it below the orchestrator's grace period). */
-  SHUTDOWN_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  ...gracefulDrainEnvironment,
 };
 
 /**
@@ -82,7 +73,7 @@ export const mcpServerConfigSchema = configSchema(mcpServerEnvironment)
       allowedOrigins: config.allowedOrigins.includes('*') ? [] : config.allowedOrigins,
       tokenCacheBytes: Math.floor(config.tokenCacheMb * 1024 * 1024),
       revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(issuerUrl),
-      shutdownDrainTimeoutMs: Math.max(config.shutdownDrainTimeoutMs, config.shutdownDelayMs),
+      ...gracefulDrainOptions(config),
     };
   });
 

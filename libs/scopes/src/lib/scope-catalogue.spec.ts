@@ -1,4 +1,4 @@
-import { declareScopes, expandScopes, findScope, isPrivilegedScope, satisfiesScopes, Scope, scopesForResource } from './scope-catalogue';
+import { declaredScopes, expandScopes, findScope, isPrivilegedScope, satisfiesScopes, Scope, scopesForResource } from './scope-catalogue';
 
 describe('scope catalogue', () => {
   it('expands watchlist:write to include watchlist:read', () => {
@@ -25,18 +25,25 @@ describe('scope catalogue', () => {
 });
 
 describe('declared scopes', () => {
-  it('joins the catalogue with its description and privilege, implying nothing', () => {
-    declareScopes([
+  it('are checked and returned by name with their description and privilege, implying nothing', () => {
+    const declared = declaredScopes([
       { name: 'everything:use', description: 'Use the everything server', privileged: false },
       { name: 'everything:admin', description: 'Administer it', privileged: true },
     ]);
-    expect(findScope('everything:use')?.description).toBe('Use the everything server');
-    expect(isPrivilegedScope('everything:admin')).toBe(true);
+    expect(declared.get('everything:use')?.description).toBe('Use the everything server');
+    expect(declared.get('everything:admin')?.privileged).toBe(true);
     expect([...expandScopes(['everything:use'])]).toEqual(['everything:use']);
+    // The catalogue itself is not changed by a declaration.
+    expect(findScope('everything:use')).toBeUndefined();
+    expect(isPrivilegedScope('everything:admin')).toBe(false);
   });
 
   it('refuses a built-in name and a second, different meaning', () => {
-    expect(() => declareScopes([{ name: Scope.SentimentRead, description: 'x', privileged: false }])).toThrow(/built in/);
-    expect(() => declareScopes([{ name: 'everything:use', description: 'another', privileged: false }])).toThrow(/declared twice/);
+    expect(() => declaredScopes([{ name: Scope.SentimentRead, description: 'x', privileged: false }])).toThrow(/built in/);
+    const twice = [
+      { name: 'everything:use', description: 'Use it', privileged: false },
+      { name: 'everything:use', description: 'another', privileged: false },
+    ];
+    expect(() => declaredScopes(twice)).toThrow(/declared twice/);
   });
 });

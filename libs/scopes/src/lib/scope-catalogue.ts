@@ -87,27 +87,25 @@ export interface ScopeDescription {
 }
 
 /**
- * Scopes declared at start by configuration rather than built in: each gateway upstream's own
- * (the gateway file, libs/gateway-config). They imply nothing and belong to their upstream's
- * resource, which the authorization server's resource registry knows.
+ * Checks scopes declared by configuration rather than built in (each gateway upstream's own,
+ * libs/gateway-config) and returns them by name. They imply nothing. A built-in name is
+ * refused, and so is one name with two descriptions: one name, one meaning. Whoever owns the
+ * configuration (the authorization server's scope directory) keeps the result.
  */
-const DECLARED = new Map<string, ScopeDescription>();
-
-/**
- * Adds configured scopes to the catalogue, once at start-up. A name the catalogue already has
- * is refused: one name, one meaning, one description.
- */
-export function declareScopes(scopes: readonly ScopeDescription[]): void {
+export function declaredScopes(scopes: readonly ScopeDescription[]): ReadonlyMap<string, ScopeDescription> {
+  const declared = new Map<string, ScopeDescription>();
   for (const scope of scopes) {
     if (BY_NAME.has(scope.name)) throw new Error(`scope '${scope.name}' is built in and cannot be declared again`);
-    const known = DECLARED.get(scope.name);
+    const known = declared.get(scope.name);
     if (known && known.description !== scope.description) throw new Error(`scope '${scope.name}' is declared twice`);
-    DECLARED.set(scope.name, { name: scope.name, description: scope.description, privileged: scope.privileged });
+    declared.set(scope.name, { name: scope.name, description: scope.description, privileged: scope.privileged });
   }
+  return declared;
 }
 
+/** A built-in scope; declared ones are known only to the authorization server's directory. */
 export function findScope(name: string): ScopeDescription | undefined {
-  return BY_NAME.get(name) ?? DECLARED.get(name);
+  return BY_NAME.get(name);
 }
 
 export function scopesForResource(kind: ResourceKind): ScopeName[] {

@@ -9,6 +9,7 @@ import { AuditTrail } from '../../audit/audit-trail';
 import { RepeatedRejections } from '../../audit/repeated-rejections';
 import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
+import { ScopeDirectory } from '../../resources/scope-directory';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { LoginThrottle } from '../../users/login-throttle';
 import { UsersService } from '../../users/users.service';
@@ -59,6 +60,7 @@ export class InteractionController {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditTrail,
     private readonly rejections: RepeatedRejections,
+    private readonly scopes: ScopeDirectory,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -169,6 +171,7 @@ export class InteractionController {
         username: user.username,
         refreshToken: issuesRefreshToken(client),
         warning: localhostOnlyWarning(client),
+        findScope: (name) => this.scopes.find(name),
       }),
       interaction.redirectUri,
     );

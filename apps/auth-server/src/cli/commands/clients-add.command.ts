@@ -3,6 +3,7 @@ import { ClientRegistrar } from '../../clients/client-registrar';
 import { clientMetadataResponse } from '../../clients/metadata/client-metadata.mapper';
 import { validateClientMetadata } from '../../clients/metadata/client-metadata.validator';
 import { ResourceRegistry } from '../../resources/resource-registry';
+import { ScopeDirectory } from '../../resources/scope-directory';
 import { CliCommand, parseFlags } from '../cli-command';
 
 /** Flags that carry one RFC 7591 metadata string each. */
@@ -43,7 +44,8 @@ export const clientsAddCommand: CliCommand = {
     let metadata;
     try {
       const resources = app.get(ResourceRegistry).all().map((r) => r.identifier);
-      metadata = validateClientMetadata(raw, { source: 'preregistered', trusted, resources });
+      const scopes = app.get(ScopeDirectory);
+      metadata = validateClientMetadata(raw, { source: 'preregistered', trusted, resources, findScope: (name) => scopes.find(name) });
     } catch (err) {
       if (err instanceof OAuthError) throw new Error(`${err.error}: ${err.description}`);
       throw err;

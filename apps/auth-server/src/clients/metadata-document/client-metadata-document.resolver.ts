@@ -3,6 +3,7 @@ import { ClientEntity } from '../client.entity';
 import { ClientEventsPublisher } from '../client-events.publisher';
 import { toClientEntity } from '../metadata/client-metadata.mapper';
 import { validateClientMetadata } from '../metadata/client-metadata.validator';
+import type { MetadataPolicy } from '../metadata/client-metadata';
 import { cacheLifetimeMs, CacheBounds } from './cache-lifetime';
 import { guardedFetch, GuardedFetchError, HostResolver } from './guarded-fetch';
 
@@ -14,6 +15,8 @@ export interface MetadataDocumentOptions {
   timeoutMs: number;
   maxBytes: number;
   cache: CacheBounds;
+  /** The scope directory's lookup: declared scopes are accepted like built-in ones. */
+  findScope?: MetadataPolicy['findScope'];
   /** How long a failed fetch or an invalid document is remembered. */
   failureTtlMs: number;
   resolveHost?: HostResolver;
@@ -146,7 +149,12 @@ export class ClientMetadataDocumentResolver {
     if (raw.client_secret !== undefined || raw.client_secret_expires_at !== undefined) {
       throw new InvalidClientMetadata('a client metadata document must not contain a client secret');
     }
-    const metadata = validateClientMetadata(raw, { source: 'metadata_document', trusted: false, allowHttpUris: this.options.allowHttp });
+    const metadata = validateClientMetadata(raw, {
+      source: 'metadata_document',
+      trusted: false,
+      allowHttpUris: this.options.allowHttp,
+      findScope: this.options.findScope,
+    });
     return toClientEntity(metadata, {
       clientId,
       trusted: false,

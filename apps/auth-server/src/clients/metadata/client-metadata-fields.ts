@@ -98,7 +98,7 @@ export function scope(policy: MetadataPolicy) {
       const scopes = parseScope(text);
       if (scopes === undefined) return refuse(ctx, 'scope is malformed (RFC 6749 §3.3)');
       for (const name of scopes) {
-        const definition = findScope(name);
+        const definition = (policy.findScope ?? findScope)(name);
         if (!definition) return refuse(ctx, `scope '${clip(name)}' is unknown to this server`);
         if (definition.privileged && !policy.trusted) {
           const how = 'register with the initial access token (RFC 7591 §3) or ask the operator';

@@ -1,4 +1,5 @@
 import type { JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
+import type { ScopeDescription } from '@portcullis/scopes';
 import { ApplicationType, TokenEndpointAuthMethod } from '../client.entity';
 
 /** Where the metadata comes from; it decides defaults and what may be asked for. */
@@ -15,6 +16,11 @@ export interface MetadataPolicy {
    * name. Only the operator's channels (CLI, CLIENTS_FILE) pass them.
    */
   resources?: readonly string[];
+  /**
+   * The scope directory's lookup (resources/scope-directory.ts), so scopes declared by the
+   * gateway file are accepted like built-in ones. Without it, only the built-in catalogue.
+   */
+  findScope?: (name: string) => ScopeDescription | undefined;
 }
 
 /** RFC 7591 §2 grant types; the last is RFC 7523 §2.1 jwt-bearer (ID-JAG and workload identity). */

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { OAuthError, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG } from '../../config/auth-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
+import { ScopeDirectory } from '../../resources/scope-directory';
 import type { AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../client.entity';
 import { ClientEventsPublisher } from '../client-events.publisher';
@@ -85,6 +86,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
     private readonly clients: ClientsService,
     private readonly events: ClientEventsPublisher,
     private readonly resources: ResourceRegistry,
+    private readonly scopes: ScopeDirectory,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -112,6 +114,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
           source: 'preregistered',
           trusted: true,
           resources: this.resources.all().map((r) => r.identifier),
+          findScope: (name) => this.scopes.find(name),
         });
         client = toClientEntity(metadata, {
           clientId: entry.clientId,

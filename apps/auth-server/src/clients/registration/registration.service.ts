@@ -16,6 +16,7 @@ import { ClientsService } from '../clients.service';
 import { clientMetadataResponse, toClientEntity } from '../metadata/client-metadata.mapper';
 import { usesClientSecret, validateClientMetadata } from '../metadata/client-metadata.validator';
 import { RegistrationFloodGuard } from './registration-flood.guard';
+import { ScopeDirectory } from '../../resources/scope-directory';
 
 /** Digest compared when the client is unknown, so timing does not tell which ids exist. */
 const DECOY_DIGEST = sha256Base64Url('no such registration');
@@ -48,7 +49,10 @@ export class RegistrationService {
     private readonly registrar: ClientRegistrar,
     private readonly events: ClientEventsPublisher,
     private readonly floodGuard: RegistrationFloodGuard,
+    private readonly scopes: ScopeDirectory,
   ) {}
+
+  private readonly findScope = (name: string) => this.scopes.find(name);
 
   /** RFC 7591 §3.1 → §3.2.1 (201) or §3.2.2. */
   async register(body: unknown, authorization: string | undefined, address: string): Promise<Record<string, unknown>> {
@@ -56,7 +60,7 @@ export class RegistrationService {
     try {
       const trusted = this.checkInitialAccessToken(authorization);
       if (!trusted) this.floodGuard.admit(address);
-      const metadata = validateClientMetadata(body, { source: 'registration', trusted });
+      const metadata = validateClientMetadata(body, { source: 'registration', trusted, findScope: this.findScope });
       const created = await this.registrar.create({
         metadata,
         trusted,
@@ -96,7 +100,7 @@ export class RegistrationService {
         throw new InvalidClientMetadata('client_secret does not match the current client secret (RFC 7592 §2.2)');
       }
     }
-    const metadata = validateClientMetadata(body, { source: 'registration', trusted: client.trusted });
+    const metadata = validateClientMetadata(body, { source: 'registration', trusted: client.trusted, findScope: this.findScope });
     let newSecret: string | undefined;
     let secretHash: string | null = null;
     if (usesClientSecret(metadata.tokenEndpointAuthMethod)) {

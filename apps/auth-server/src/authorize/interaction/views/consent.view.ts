@@ -1,5 +1,5 @@
 import { escapeHtml } from '@portcullis/http';
-import { findScope, Scope } from '@portcullis/scopes';
+import { Scope, ScopeDescription } from '@portcullis/scopes';
 import { layout } from './layout.view';
 
 export interface ConsentView {
@@ -20,19 +20,21 @@ export interface ConsentView {
   refreshToken: boolean;
   /** Shown above the buttons, e.g. for an application that only returns to localhost. */
   warning?: string;
+  /** The scope directory's lookup (built-in and declared scopes): the text shown per scope. */
+  findScope: (name: string) => ScopeDescription | undefined;
 }
 
-function scopeItem(name: string, isNew: boolean | undefined, attributes = ''): string {
-  const description = findScope(name)?.description ?? name;
+function scopeItem(v: ConsentView, name: string, isNew: boolean | undefined, attributes = ''): string {
+  const description = v.findScope(name)?.description ?? name;
   const badge = isNew ? ' <span class="new">new</span>' : '';
   return `<li class="scope"${attributes}>${escapeHtml(description)}${badge}<br><code>${escapeHtml(name)}</code></li>`;
 }
 
 export function renderConsent(v: ConsentView): string {
   const isNew = (name: string) => v.alreadyGranted && v.alreadyGranted.size > 0 && !v.alreadyGranted.has(name);
-  const items = v.scopes.filter((name) => name !== Scope.OfflineAccess).map((name) => scopeItem(name, isNew(name)));
+  const items = v.scopes.filter((name) => name !== Scope.OfflineAccess).map((name) => scopeItem(v, name, isNew(name)));
   // Staying connected is said by the one rule that issues refresh tokens, not by the scope list.
-  if (v.refreshToken) items.push(scopeItem(Scope.OfflineAccess, v.scopes.includes(Scope.OfflineAccess) && isNew(Scope.OfflineAccess), ' id="refresh-token"'));
+  if (v.refreshToken) items.push(scopeItem(v, Scope.OfflineAccess, v.scopes.includes(Scope.OfflineAccess) && isNew(Scope.OfflineAccess), ' id="refresh-token"'));
   const scopes = items.join('\n');
   return layout(
     'Allow access',
