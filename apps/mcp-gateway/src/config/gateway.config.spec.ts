@@ -34,6 +34,7 @@ describe('gateway configuration', () => {
         { name: 'env', url: 'http://a/mcp', auth: { type: 'header', header: 'X-Key', valueFromEnv: 'GW_SPEC_KEY' } },
         { name: 'file', url: 'http://b/mcp', auth: { type: 'header', header: 'X-Key', valueFromFile: secretFile } },
         { name: 'missing', url: 'http://c/mcp', auth: { type: 'header', header: 'X-Key', valueFromEnv: 'GW_SPEC_UNSET' } },
+        { name: 'cc', url: 'http://d/mcp', auth: { type: 'client_credentials', tokenEndpoint: 'http://as/token', clientId: 'gw', clientSecretFromFile: secretFile } },
       ],
       'secrets.json',
     );
@@ -48,6 +49,7 @@ describe('gateway configuration', () => {
       ['env', 'from-env'],
       ['file', 'from-a-file'],
       ['missing', 'now-set'],
+      ['cc', 'from-a-file'],
     ]);
   });
 

@@ -67,28 +67,35 @@ function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | u
 }
 
 /**
- * The value of each upstream's static credential header, read now so that a missing secret
- * stops the start with its line. Read from the process environment (or a file) rather than
- * from the file, which holds no secret; a value is never logged.
+ * Each upstream's secret — the value of its credential header (auth `header`) or its client
+ * secret at its own authorization server (auth `client_credentials`) — read now so that a
+ * missing one stops the start with its line. Read from the process environment (or a file)
+ * rather than from the gateway file, which holds no secret; a value is never logged.
  */
 function upstreamSecrets(upstreams: readonly GatewayUpstream[], ctx: z.RefinementCtx): Map<string, string> {
   const secrets = new Map<string, string>();
   upstreams.forEach((u, i) => {
-    if (u.auth.type !== 'header') return;
+    const source =
+      u.auth.type === 'header'
+        ? { env: u.auth.valueFromEnv, file: u.auth.valueFromFile, what: 'the header value' }
+        : u.auth.type === 'client_credentials'
+          ? { env: u.auth.clientSecretFromEnv, file: u.auth.clientSecretFromFile, what: 'the client secret' }
+          : undefined;
+    if (!source) return;
     const where = ['GATEWAY_CONFIG_FILE'];
     let value: string | undefined;
-    if (u.auth.valueFromEnv) {
-      value = process.env[u.auth.valueFromEnv];
-      if (!value) ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: environment variable ${u.auth.valueFromEnv} is not set` });
-    } else if (u.auth.valueFromFile) {
+    if (source.env) {
+      value = process.env[source.env];
+      if (!value) ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: environment variable ${source.env} is not set` });
+    } else if (source.file) {
       try {
-        value = readFileSync(u.auth.valueFromFile, 'utf8').trim();
+        value = readFileSync(source.file, 'utf8').trim();
       } catch (err) {
-        ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: cannot read ${u.auth.valueFromFile}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
+        ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: cannot read ${source.file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` });
       }
     }
     if (value !== undefined && !/^[\x20-\x7E]{1,4096}$/.test(value)) {
-      ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: the header value must be 1-4096 printable ASCII characters` });
+      ctx.addIssue({ code: 'custom', path: where, message: `upstreams.${i}.auth: ${source.what} must be 1-4096 printable ASCII characters` });
     } else if (value) secrets.set(u.name, value);
   });
   return secrets;
@@ -103,7 +110,7 @@ export const gatewayConfigSchema = configSchema(gatewayEnvironment).transform(({
     ...config,
     publicUrl: file.publicUrl,
     upstreams: file.upstreams,
-    /** Upstream name → the value of its credential header (auth type `header`). */
+    /** Upstream name → its credential header's value (auth `header`) or client secret (auth `client_credentials`). */
     upstreamSecrets: upstreamSecrets(file.upstreams, ctx),
     issuer: issuerUrl,
     identityKeyPem: readKeyFile(identityKeyFile, ctx),

@@ -36,16 +36,40 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP hea
  * How the gateway authenticates to the upstream. The secret itself is never in the file: it is
  * read from an environment variable or a file (a container secret) when the gateway starts.
  */
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be an environment variable name');
+
 const upstreamAuth = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
   z
     .strictObject({
       type: z.literal('header'),
       header: headerName,
-      valueFromEnv: z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, 'must be an environment variable name').optional(),
+      valueFromEnv: envName.optional(),
       valueFromFile: z.string().min(1).max(1024).optional(),
     })
     .refine((a) => (a.valueFromEnv === undefined) !== (a.valueFromFile === undefined), 'give exactly one of valueFromEnv and valueFromFile'),
+  /*
+   * RFC 6749 §4.4 against the upstream's own authorization server: the gateway is a confidential
+   * client there, and its access token (never the caller's) goes upstream as the bearer token.
+   */
+  z
+    .strictObject({
+      type: z.literal('client_credentials'),
+      /** The token endpoint itself, or … */
+      tokenEndpoint: absoluteHttpUrl.optional(),
+      /** … the issuer, whose metadata (RFC 8414) names it. */
+      issuer: absoluteHttpUrl.optional(),
+      clientId: z.string().min(1).max(255),
+      clientSecretFromEnv: envName.optional(),
+      clientSecretFromFile: z.string().min(1).max(1024).optional(),
+      /** RFC 6749 §2.3.1: HTTP Basic (default) or the secret in the form body. */
+      tokenEndpointAuthMethod: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+      scope: z.array(scopeName).max(32).optional(),
+      /** RFC 8707 `resource`: the upstream's identifier at its authorization server. */
+      resource: absoluteHttpUrl.optional(),
+    })
+    .refine((a) => (a.tokenEndpoint === undefined) !== (a.issuer === undefined), 'give exactly one of tokenEndpoint and issuer')
+    .refine((a) => (a.clientSecretFromEnv === undefined) !== (a.clientSecretFromFile === undefined), 'give exactly one of clientSecretFromEnv and clientSecretFromFile'),
 ]);
 
 const scopeDeclaration = z.strictObject({
@@ -100,6 +124,12 @@ export const upstreamSchema = z
     stepUpTools: z.enum(['show', 'hide']).default('show'),
     /** How long to wait for the upstream's response headers (a stream may then run longer). */
     timeoutMs: z.number().int().min(100).max(300_000).default(30_000),
+    /**
+     * The longest silence inside the answer to a POST once it has started (no byte for this
+     * long ends it). GET streams carry server-initiated messages and may rightly be quiet for
+     * hours: they are not bound by it.
+     */
+    idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
   })
   .superRefine((u, ctx) => {
     const declared = new Set(u.scopes.map((s) => s.name));
@@ -141,3 +171,4 @@ export type GatewayFileInput = z.input<typeof gatewayFileSchema>;
 export type UpstreamDeclaration = z.infer<typeof upstreamSchema>;
 export type ToolRule = UpstreamDeclaration['tools'][number];
 export type UpstreamAuth = UpstreamDeclaration['auth'];
+export type ClientCredentialsAuth = Extract<UpstreamAuth, { type: 'client_credentials' }>;

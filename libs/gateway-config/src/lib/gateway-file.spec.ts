@@ -68,6 +68,39 @@ describe('the gateway file setting', () => {
     ]);
   });
 
+  it('accepts client_credentials against an upstream authorization server, and says what is missing in one line each', () => {
+    const good = file({
+      upstreams: [
+        {
+          name: 'files',
+          url: 'http://files/mcp',
+          auth: { type: 'client_credentials', issuer: 'https://as.files.example', clientId: 'gateway', clientSecretFromEnv: 'FILES_SECRET', scope: ['files:read'] },
+        },
+      ],
+    });
+    expect(parseConfig(schema, { GATEWAY_CONFIG_FILE: good }).gatewayConfigFile?.upstreams[0]).toMatchObject({
+      auth: { type: 'client_credentials', clientId: 'gateway', tokenEndpointAuthMethod: 'client_secret_basic' },
+      idleTimeoutMs: 60_000,
+    });
+    const bad = file({
+      upstreams: [
+        { name: 'a', url: 'http://a/mcp', auth: { type: 'client_credentials', clientId: 'gateway', clientSecretFromEnv: 'A_SECRET' } },
+        { name: 'b', url: 'http://b/mcp', auth: { type: 'client_credentials', tokenEndpoint: 'http://as/token', clientId: 'gateway' } },
+        { name: 'c', url: 'http://c/mcp', auth: { type: 'client_credentials', tokenEndpoint: 'ftp://as/token', clientId: '', clientSecretFromEnv: 'lower' } },
+      ],
+    });
+    const lines = configProblems(schema, { GATEWAY_CONFIG_FILE: bad });
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/upstreams\.0\.auth: give exactly one of tokenEndpoint and issuer/),
+        expect.stringMatching(/upstreams\.1\.auth: give exactly one of clientSecretFromEnv and clientSecretFromFile/),
+        expect.stringMatching(/upstreams\.2\.auth\.tokenEndpoint: must be an absolute http\(s\) URL/),
+        expect.stringMatching(/upstreams\.2\.auth\.clientId: /),
+        expect.stringMatching(/upstreams\.2\.auth\.clientSecretFromEnv: must be an environment variable name/),
+      ]),
+    );
+  });
+
   it('names a missing or malformed file in one line', () => {
     expect(configProblems(schema, { GATEWAY_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([
       `config: GATEWAY_CONFIG_FILE: cannot read ${join(dir, 'missing.json')}: ENOENT`,
