@@ -8,10 +8,12 @@ import type { JsonRpcId } from './mcp-body';
 export const GatewayErrorCode = {
   /** The upstream could not be reached, or answered with a server error. */
   UpstreamUnavailable: -32010,
-  /** The upstream did not answer within the upstream's timeoutMs. */
+  /** The upstream did not answer within its timeoutMs, or fell silent mid-answer for its idleTimeoutMs. */
   UpstreamTimeout: -32011,
   /** The upstream refused the gateway's own credentials (a configuration problem). */
   UpstreamRefused: -32012,
+  /** The gateway could not get its own token from the upstream's authorization server (client_credentials). */
+  UpstreamCredentials: -32013,
 } as const;
 
 /** Invalid params (JSON-RPC 2.0 §5.1), as MCP SDK servers answer a call to a tool (or prompt) they do not have. */

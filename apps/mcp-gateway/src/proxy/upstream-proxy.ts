@@ -1,14 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Capability } from '@portcullis/gateway-config';
 import type { FastifyReply } from 'fastify';
 import { Readable, type Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { GatewayRequest } from '../access/upstream-access.guard';
 import { GatewayErrorCode, INVALID_REQUEST, jsonRpcError } from '../access/json-rpc-refusal';
 import { GatewayAudit } from '../audit/gateway-audit.service';
 import { IDENTITY_HEADER, IdentitySigner } from '../identity/identity-signer';
 import { AnswerInspector } from './answer-inspector';
-import { jsonTap, sseTap } from './json-rpc-tap';
+import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
+import { copyAnswer, requestIds, sseMessage } from './answer-stream';
+import type { JsonRpcId } from '../access/mcp-body';
+import { UpstreamTokenUnavailable } from '../upstreams/upstream-token-source';
 
 /**
  * Request headers the upstream gets from the client (MCP Streamable HTTP), each with the
@@ -29,15 +31,25 @@ const FORWARDED_RESPONSE = ['content-type', 'mcp-session-id', 'mcp-protocol-vers
 
 class UpstreamTimedOut extends Error {}
 
+type Sent =
+  | { response: Response; abort: AbortController; bearer?: string; failure?: undefined }
+  | { response?: undefined; failure: { status: 502 | 504; code: number; reason: string; message: string } };
+
+const mediaType = (contentType: string | undefined) => (contentType ?? '').split(';')[0].trim().toLowerCase();
+const idKey = (id: JsonRpcId) => `${typeof id}:${id}`;
+
 /**
  * Passes one MCP request to its upstream and streams the answer back as it arrives: JSON and
  * SSE answers, GET streams and DELETE alike, with the session and protocol headers both ways.
  * Only an answer to a listing or a tools/call is read on its way (to filter what is listed, and
  * to audit each call's outcome), event by event. Failures before the answer starts become JSON-RPC
- * errors with 502/504, never a hang: the upstream's timeoutMs bounds the wait for its headers.
+ * errors with 502/504, never a hang: the upstream's timeoutMs bounds the wait for its headers,
+ * its idleTimeoutMs each silence in the answer to a POST.
  */
 @Injectable()
 export class UpstreamProxy {
+  private readonly logger = new Logger('UpstreamProxy');
+
   constructor(
     @Inject(IdentitySigner) private readonly identity: IdentitySigner,
     @Inject(GatewayAudit) private readonly audit: GatewayAudit,
@@ -64,28 +76,18 @@ export class UpstreamProxy {
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
     headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
 
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new UpstreamTimedOut()), declaration.timeoutMs);
-    // A client that goes away takes its upstream request with it.
-    reply.raw.once('close', () => abort.abort());
-    let response: Response;
-    try {
-      response = await fetch(declaration.url, {
-        method: request.method,
-        headers,
-        body: request.method === 'POST' ? JSON.stringify(request.body) : undefined,
-        redirect: 'manual',
-        signal: abort.signal,
-      });
-    } catch {
-      const timedOut = abort.signal.reason instanceof UpstreamTimedOut;
-      await inspector?.finish(timedOut ? 'upstream_timeout' : 'upstream_unavailable');
-      return timedOut
-        ? this.fail(request, reply, 504, GatewayErrorCode.UpstreamTimeout, `upstream ${declaration.name} did not answer within ${declaration.timeoutMs} ms`)
-        : this.fail(request, reply, 502, GatewayErrorCode.UpstreamUnavailable, `upstream ${declaration.name} is unreachable`);
-    } finally {
-      clearTimeout(timer);
+    let sent = await this.send(request, reply, headers);
+    // RFC 6750 §3.1: a 401 says the gateway's own token is no longer good (revoked, expired
+    // early, keys rotated): one fresh token, one more try. A second 401 is a refusal.
+    if (sent.response && sent.response.status === 401 && sent.bearer !== undefined) {
+      await sent.response.body?.cancel().catch(() => undefined);
+      sent = await this.send(request, reply, headers, sent.bearer);
     }
+    if (!sent.response) {
+      await inspector?.finish(sent.failure.reason);
+      return this.fail(request, reply, sent.failure.status, sent.failure.code, sent.failure.message);
+    }
+    const { response, abort } = sent;
     const failure = this.upstreamFailure(response.status);
     if (failure) {
       await response.body?.cancel().catch(() => undefined);
@@ -106,20 +108,92 @@ export class UpstreamProxy {
       reply.raw.end();
       return;
     }
-    const tap = inspector?.needed ? this.tapFor(out['content-type'], inspector) : undefined;
-    const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
-    try {
-      await (tap ? pipeline(body, tap, reply.raw) : pipeline(body, reply.raw));
+    await this.relay(request, reply, response.body, out['content-type'], inspector, abort);
+  }
+
+  /**
+   * The answer's body to the client. A POST's answer may fall silent for at most the upstream's
+   * idleTimeoutMs; a GET stream carries server-initiated messages and is not bound (it ends
+   * when either side ends it, or at shutdown's drain timeout).
+   */
+  private async relay(request: GatewayRequest, reply: FastifyReply, body: ReadableStream<Uint8Array>, contentType: string | undefined, inspector: AnswerInspector | undefined, abort: AbortController): Promise<void> {
+    const declaration = request.upstream.declaration;
+    const sse = mediaType(contentType) === 'text/event-stream';
+    const bounded = request.method !== 'GET';
+    // An SSE answer to a POST is read to know which requests it has answered, so that a stall
+    // can answer the rest with an error event.
+    const owed = new Set(bounded && sse ? requestIds(request.body).map(idKey) : []);
+    const track: MessageTap = (message) => {
+      owed.delete(idKey(message['id'] as JsonRpcId));
+      return inspector?.needed ? inspector.tap(message) : message;
+    };
+    const tap = owed.size > 0 ? sseTap(track, inspector?.needed ? () => inspector.recorded() : undefined) : inspector?.needed ? this.tapFor(contentType, inspector) : undefined;
+    const end = await copyAnswer(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), reply.raw, {
+      tap,
+      idleTimeoutMs: bounded ? declaration.idleTimeoutMs : undefined,
+      abortUpstream: () => abort.abort(),
+    });
+    if (end === 'complete') {
       await inspector?.finish('no_response');
-    } catch {
-      // Headers are out: the only honest signal left is an incomplete stream.
-      await inspector?.finish('upstream_stream_broken');
+      reply.raw.end();
+    } else if (end === 'idle' && owed.size > 0 && !reply.raw.destroyed) {
+      // Streamable HTTP lets the server answer each request of the POST on its SSE stream: the
+      // requests the upstream left unanswered get the gateway's timeout error, then the stream ends.
+      await inspector?.finish('upstream_timeout');
+      const message = `upstream ${declaration.name} sent nothing for ${declaration.idleTimeoutMs} ms`;
+      for (const id of requestIds(request.body)) if (owed.has(idKey(id))) reply.raw.write(sseMessage(jsonRpcError(GatewayErrorCode.UpstreamTimeout, message, id)));
+      reply.raw.end();
+    } else {
+      // Headers are out and the answer is not whole (a JSON body cut short, a broken stream):
+      // the only honest signal left is an incomplete response.
+      await inspector?.finish(end === 'idle' ? 'upstream_timeout' : 'upstream_stream_broken');
       reply.raw.destroy();
     }
   }
 
+  /**
+   * One request upstream, bounded by timeoutMs until its headers arrive. With client_credentials,
+   * the gateway's token goes as the bearer token (`refused`: the token the upstream just refused).
+   */
+  private async send(request: GatewayRequest, reply: FastifyReply, headers: Record<string, string>, refused?: string): Promise<Sent> {
+    const { upstream } = request;
+    const declaration = upstream.declaration;
+    let bearer: string | undefined;
+    if (upstream.tokens) {
+      try {
+        bearer = await (refused === undefined ? upstream.tokens.get() : upstream.tokens.renew(refused));
+      } catch (err) {
+        const message = err instanceof UpstreamTokenUnavailable ? err.message : `upstream ${declaration.name}: no token`;
+        this.logger.warn(message);
+        return { failure: { status: 502, code: GatewayErrorCode.UpstreamCredentials, reason: 'upstream_credentials', message: `${message}` } };
+      }
+    }
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new UpstreamTimedOut()), declaration.timeoutMs);
+    // A client that goes away takes its upstream request with it.
+    const leave = () => abort.abort();
+    reply.raw.once('close', leave);
+    try {
+      const response = await fetch(declaration.url, {
+        method: request.method,
+        headers: bearer === undefined ? headers : { ...headers, authorization: `Bearer ${bearer}` },
+        body: request.method === 'POST' ? JSON.stringify(request.body) : undefined,
+        redirect: 'manual',
+        signal: abort.signal,
+      });
+      return { response, abort, bearer };
+    } catch {
+      reply.raw.off('close', leave);
+      return abort.signal.reason instanceof UpstreamTimedOut
+        ? { failure: { status: 504, code: GatewayErrorCode.UpstreamTimeout, reason: 'upstream_timeout', message: `upstream ${declaration.name} did not answer within ${declaration.timeoutMs} ms` } }
+        : { failure: { status: 502, code: GatewayErrorCode.UpstreamUnavailable, reason: 'upstream_unavailable', message: `upstream ${declaration.name} is unreachable` } };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private tapFor(contentType: string | undefined, inspector: AnswerInspector): Transform | undefined {
-    const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
+    const type = mediaType(contentType);
     // Each tapped piece waits for the audit records its answers caused (one group-committed insert).
     if (type === 'application/json') return jsonTap(inspector.tap, () => inspector.recorded());
     if (type === 'text/event-stream') return sseTap(inspector.tap, () => inspector.recorded());

@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { type GatewayUpstream, UpstreamPolicy } from '@portcullis/gateway-config';
 import { AccessTokenVerifier, BearerChallenges, REVOCATION_LIST, type RevocationList } from '@portcullis/resource-server';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../config/gateway.config';
+import { UpstreamTokenSource } from './upstream-token-source';
 
 /**
  * One upstream as the request path uses it: its declaration, and the resource server it is at
@@ -15,6 +16,8 @@ export interface Upstream {
   policy: UpstreamPolicy;
   /** The credential header the gateway sends upstream (auth type `header`), never a client's token. */
   credential?: { header: string; value: string };
+  /** The gateway's own tokens at the upstream's authorization server (auth type `client_credentials`). */
+  tokens?: UpstreamTokenSource;
 }
 
 /** Every upstream of the gateway file, by name. All share the one revocation list. */
@@ -37,6 +40,9 @@ export class UpstreamRegistry {
         challenges: new BearerChallenges(declaration.resourceMetadataUrl, declaration.connectScopes),
         policy: new UpstreamPolicy(declaration),
         ...(declaration.auth.type === 'header' && secret ? { credential: { header: declaration.auth.header, value: secret } } : {}),
+        ...(declaration.auth.type === 'client_credentials' && secret
+          ? { tokens: new UpstreamTokenSource(declaration.name, declaration.auth, secret, declaration.timeoutMs) }
+          : {}),
       });
     }
   }
