@@ -91,16 +91,18 @@ export class UpstreamTokenSource {
 
   /** The OAuth error code or the failure's kind; never a response body or the secret. */
   private unavailable(step: string, err: unknown): UpstreamTokenUnavailable {
+    // By name, not class: an aborted fetch rejects with a DOMException, from another realm under test.
+    const name = (err as { name?: unknown } | null)?.name;
     const why =
       err instanceof oauth.ResponseBodyError
         ? `${err.error} (${err.status})`
         : err instanceof oauth.WWWAuthenticateChallengeError
           ? `refused (${err.status})`
-          : err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')
-          ? `no answer within ${this.timeoutMs} ms`
-          : err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError
-            ? 'an invalid response'
-            : 'unreachable';
+          : name === 'TimeoutError' || name === 'AbortError'
+            ? `no answer within ${this.timeoutMs} ms`
+            : err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError
+              ? 'an invalid response'
+              : 'unreachable';
     return new UpstreamTokenUnavailable(`upstream ${this.upstream}: ${step} at its authorization server failed: ${why}`);
   }
 }
