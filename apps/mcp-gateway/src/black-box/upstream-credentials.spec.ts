@@ -146,7 +146,7 @@ describe('the gateway authenticates to an upstream with client_credentials at it
     const wrongToken = (await as.clientCredentials(await as.registerTrusted('wrong:use'), resource('wrong'), 'wrong:use')).access_token;
     const res = await post(resource('wrong'), wrongToken, call('whoami', 4));
     expect(res.status).toBe(502);
-    const body = await res.json();
+    const body = (await res.json()) as { error: { message: string } };
     expect(body).toMatchObject({ jsonrpc: '2.0', id: 4, error: { code: -32013 } });
     expect(body.error.message).toContain('invalid_client');
     expect(JSON.stringify(body)).not.toContain(WRONG_SECRET);

@@ -164,7 +164,8 @@ export class UpstreamProxy {
         bearer = await (refused === undefined ? upstream.tokens.get() : upstream.tokens.renew(refused));
       } catch (err) {
         const message = err instanceof UpstreamTokenUnavailable ? err.message : `upstream ${declaration.name}: no token`;
-        this.logger.warn(message);
+        // An error, not a warning: every request to this upstream fails until its authorization server takes the gateway's credentials.
+        this.logger.error(message);
         return { failure: { status: 502, code: GatewayErrorCode.UpstreamCredentials, reason: 'upstream_credentials', message: `${message}` } };
       }
     }
