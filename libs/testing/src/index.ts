@@ -15,3 +15,4 @@ export * from './lib/nginx';
 export * from './lib/test-identity-provider';
 export * from './lib/upstream-idp/upstream-idp';
 export * from './lib/oauth/sdk-v2-client';
+export * from './lib/oauth/sdk-v1-client';
