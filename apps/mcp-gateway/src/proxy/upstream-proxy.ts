@@ -124,7 +124,8 @@ export class UpstreamProxy {
     // can answer the rest with an error event.
     const owed = new Set(bounded && sse ? requestIds(request.body).map(idKey) : []);
     const track: MessageTap = (message) => {
-      owed.delete(idKey(message['id'] as JsonRpcId));
+      // Only responses settle a request; a server-to-client request may reuse an id.
+      if ('result' in message || 'error' in message) owed.delete(idKey(message['id'] as JsonRpcId));
       return inspector?.needed ? inspector.tap(message) : message;
     };
     const tap = owed.size > 0 ? sseTap(track, inspector?.needed ? () => inspector.recorded() : undefined) : inspector?.needed ? this.tapFor(contentType, inspector) : undefined;

@@ -1,0 +1,104 @@
+import { freePort } from '@portcullis/testing';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
+import { PassThrough, Readable } from 'node:stream';
+import { copyAnswer, requestIds, type StreamEnd } from './answer-stream';
+
+/*
+ * copyAnswer between a source the test writes to and a real HTTP response read by a real HTTP
+ * client: how the copy ends, and that a slow reader is not taken for a silent upstream.
+ */
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function served(run: (res: ServerResponse) => Promise<void>): Promise<{ port: number; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    void run(res);
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, server };
+}
+
+describe('copying an upstream answer to the client', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  });
+
+  it('ends as idle when the source falls silent, and aborts the upstream', async () => {
+    const source = new PassThrough();
+    let aborted = false;
+    let end: StreamEnd | undefined;
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(source, res, { idleTimeoutMs: 200, abortUpstream: () => (aborted = true) && source.destroy(new Error('aborted')) });
+      res.end();
+    }));
+    source.write('first ');
+    const text = await new Promise<string>((resolve) => {
+      request(`http://127.0.0.1:${(server?.address() as { port: number }).port}/`, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d)).on('end', () => resolve(body));
+      }).end();
+    });
+    expect(text).toBe('first ');
+    expect(end).toBe('idle');
+    expect(aborted).toBe(true);
+  });
+
+  it('copies a whole answer, however long, while bytes keep coming', async () => {
+    let end: StreamEnd | undefined;
+    const source = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 5; i++) {
+          await tick(100);
+          yield Buffer.from(`${i}`);
+        }
+      })(),
+    );
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(source, res, { idleTimeoutMs: 250, abortUpstream: () => undefined });
+      res.end();
+    }));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    expect(await res.text()).toBe('01234');
+    expect(end).toBe('complete');
+  });
+
+  it('does not count the time a slow client takes to read as the upstream being silent', async () => {
+    // 4 MiB at once: more than the socket buffers, so the copy waits for the client to drain.
+    const big = Buffer.alloc(4 * 1024 * 1024, 'x');
+    let end: StreamEnd | undefined;
+    let aborted = false;
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(Readable.from([big]), res, { idleTimeoutMs: 150, abortUpstream: () => (aborted = true) });
+      res.end();
+    }));
+    const received = await new Promise<number>((resolve) => {
+      request(`http://127.0.0.1:${(server?.address() as { port: number }).port}/`, (res) => {
+        let size = 0;
+        res.pause();
+        // The client reads nothing for longer than the idle timeout, then everything.
+        setTimeout(() => res.on('data', (d: Buffer) => (size += d.length)).on('end', () => resolve(size)) && res.resume(), 600);
+      }).end();
+    });
+    expect(received).toBe(big.length);
+    expect(aborted).toBe(false);
+    expect(end).toBe('complete');
+  });
+});
+
+describe('the requests a POST body owes answers to', () => {
+  it('are its messages with a method and an id (not notifications, not responses)', () => {
+    expect(requestIds({ jsonrpc: '2.0', id: 1, method: 'tools/call' })).toEqual([1]);
+    expect(
+      requestIds([
+        { jsonrpc: '2.0', id: 'a', method: 'tools/list' },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+        { jsonrpc: '2.0', id: 2, result: {} },
+        { jsonrpc: '2.0', id: null, method: 'x' },
+      ]),
+    ).toEqual(['a']);
+  });
+});
