@@ -32,7 +32,13 @@ describe('copying an upstream answer to the client', () => {
     let aborted = false;
     let end: StreamEnd | undefined;
     ({ server } = await served(async (res) => {
-      end = await copyAnswer(source, res, { idleTimeoutMs: 200, abortUpstream: () => (aborted = true) && source.destroy(new Error('aborted')) });
+      end = await copyAnswer(source, res, {
+        idleTimeoutMs: 200,
+        abortUpstream: () => {
+          aborted = true;
+          source.destroy(new Error('aborted'));
+        },
+      });
       res.end();
     }));
     source.write('first ');
