@@ -173,4 +173,19 @@ describe('the gateway authenticates to an upstream with client_credentials at it
     const audited = await sink.waitFor((e) => e.type === 'mcp.tool.called' && e.data['upstream'] === 'stalling');
     expect(audited.data).toMatchObject({ tool: 'anything', outcome: 'error', error: 'upstream_timeout' });
   }, 30_000);
+
+  it('leaves a quiet GET stream (server-initiated messages) open well past the idle timeout', async () => {
+    const abort = new AbortController();
+    const res = await fetch(resource('stalling'), { headers: { accept: 'text/event-stream', authorization: `Bearer ${stallingToken}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('notifications/progress');
+    // Three idle timeouts of silence later, the stream is neither ended nor cut.
+    const next = reader.read().then(
+      (r) => (r.done ? 'ended' : 'data'),
+      () => 'cut',
+    );
+    expect(await Promise.race([next, new Promise((r) => setTimeout(() => r('open'), 1_800))])).toBe('open');
+    abort.abort();
+  }, 30_000);
 });
