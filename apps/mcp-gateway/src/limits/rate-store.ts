@@ -13,6 +13,8 @@ export interface RateDecision {
  */
 export interface RateStore {
   hit(key: string, limit: number, windowMs: number): Promise<RateDecision>;
+  /** At start: ready to count (a store that cannot connect says so and keeps trying; it never throws). */
+  connect(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,6 +42,10 @@ export class MemoryRateStore implements RateStore {
   /** How many windows are kept (for tests of the bound). */
   get size(): number {
     return this.windows.size;
+  }
+
+  async connect(): Promise<void> {
+    return undefined;
   }
 
   async close(): Promise<void> {

@@ -26,14 +26,19 @@ type HitCommand = (key: string, windowMs: number) => Promise<[number, number]>;
  */
 export class RedisRateStore implements RateStore {
   private readonly redis: Redis & { portcullisHit: HitCommand };
+  private readonly warn: (message: string) => void;
 
   constructor(url: string, private readonly keyPrefix: string, warn: (message: string) => void) {
+    this.warn = warn;
     const connectionTrouble = throttledWarning(warn);
     const redis = new Redis(url, {
+      // connect() at start; no command is queued while disconnected (it fails at once instead).
+      lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: 500,
       connectTimeout: 2000,
+      disconnectTimeout: 200,
       // Keep trying to reconnect, at most once a second.
       retryStrategy: (times) => Math.min(times * 100, 1000),
     });
@@ -47,7 +52,14 @@ export class RedisRateStore implements RateStore {
     return { allowed: count <= limit, resetMs: ttl };
   }
 
+  async connect(): Promise<void> {
+    // Failing here only delays the limits: the client keeps reconnecting (retryStrategy).
+    await this.redis.connect().catch((err: Error) => this.warn(`rate limits: cannot reach Redis yet (${err.message}); not applied until it answers`));
+  }
+
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // quit() lets pending commands finish; a client still trying to connect just stops.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }

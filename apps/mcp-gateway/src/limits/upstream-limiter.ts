@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { GatewayUpstream, RateLimit } from '@portcullis/gateway-config';
 import { sha256Base64Url } from '@portcullis/oauth';
 import type { Principal } from '@portcullis/resource-server';
@@ -26,7 +26,7 @@ export interface RateRefusal {
  * Redis outage into a refusal of every request by every replica.
  */
 @Injectable()
-export class UpstreamLimiter implements OnModuleDestroy {
+export class UpstreamLimiter implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('limits');
   private readonly storeFailed = throttledWarning((m) => this.logger.warn(m));
   private readonly open = new Map<string, number>();
@@ -66,6 +66,10 @@ export class UpstreamLimiter implements OnModuleDestroy {
   /** Requests open to the upstream through this process (tests, diagnostics). */
   openRequests(upstream: string): number {
     return this.open.get(upstream) ?? 0;
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.store.connect();
   }
 
   async onModuleDestroy(): Promise<void> {
