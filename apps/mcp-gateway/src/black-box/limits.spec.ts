@@ -140,6 +140,22 @@ describe('mcp-gateway limits', () => {
     expect((await post(on(stack.gateways[0], resource), token, initialize(5))).status).toBe(200);
   });
 
+  it('serves without rate limits while Redis is unreachable, and says so in one log line', async () => {
+    const deadPort = await freePort();
+    // Not NODE_ENV=test, which logs errors only: the warning is what an operator would see.
+    const cut = await stack.startReplica({ REDIS_URL: `redis://127.0.0.1:${deadPort}`, NODE_ENV: 'development' });
+    const resource = stack.resource('limited');
+    const token = await machine('limited:use', resource);
+    const statuses = [];
+    for (let i = 0; i < 6; i++) statuses.push((await post(on(cut, resource), token, initialize(i))).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(cut.output()).toMatch(/rate limits not applied: the rate store failed/);
+    // At start, the failed connection; then one line for the six requests, not one each.
+    expect(cut.output()).toMatch(/rate limits: cannot reach Redis yet/);
+    expect(cut.output().match(/rate limits not applied: the rate store failed/g)).toHaveLength(1);
+    expect(cut.output()).not.toMatch(/"statusCode":500|Internal Server Error/);
+  });
+
   it('audits refusals as mcp.request.denied rate_limited: the first at once, the repeats as one event with count', async () => {
     const resource = stack.resource('limited');
     const token = await machine('limited:use', resource);
