@@ -10,6 +10,11 @@ import { DatabaseModule } from './database/database.module';
 import { IdentityKeysController } from './identity/identity-keys.controller';
 import { IdentitySigner } from './identity/identity-signer';
 import { GatewayController } from './mcp/gateway.controller';
+import { LimitDenials } from './limits/limit-denials';
+import { MemoryRateStore } from './limits/rate-store';
+import { RedisRateStore } from './limits/redis-rate-store';
+import { RATE_STORE, UpstreamLimiter } from './limits/upstream-limiter';
+import { UpstreamLimitsGuard } from './limits/upstream-limits.guard';
 import { ProtectedResourceController } from './metadata/protected-resource.controller';
 import { UpstreamProxy } from './proxy/upstream-proxy';
 import { UpstreamRegistry } from './upstreams/upstream-registry';
@@ -45,6 +50,15 @@ export class AppModule {
         UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,
+        {
+          provide: RATE_STORE,
+          // Redis makes the rate limits hold across replicas; without it each process counts alone.
+          useFactory: () =>
+            config.redisUrl ? new RedisRateStore(config.redisUrl, config.rateLimitKeyPrefix, (message) => logger.warn(message)) : new MemoryRateStore(),
+        },
+        UpstreamLimiter,
+        LimitDenials,
+        UpstreamLimitsGuard,
         { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,
       ],

@@ -14,6 +14,10 @@ export const GatewayErrorCode = {
   UpstreamRefused: -32012,
   /** The gateway could not get its own token from the upstream's authorization server (client_credentials). */
   UpstreamCredentials: -32013,
+  /** A rate limit of the upstream refused the request (429). */
+  RateLimited: -32014,
+  /** The upstream's concurrency cap is reached on this gateway (503). */
+  OverCapacity: -32015,
 } as const;
 
 /** Invalid params (JSON-RPC 2.0 §5.1), as MCP SDK servers answer a call to a tool (or prompt) they do not have. */
@@ -29,16 +33,17 @@ export function jsonRpcError(code: number, message: string, id: JsonRpcId | null
  * A refusal whose body is a JSON-RPC error rather than an OAuth error object, thrown like any
  * OAuthError so the one exception filter renders it (status, no-store). Used where no token
  * would change the answer: what the policy denies (403, no challenge: step-up cannot help),
- * or a body no MCP server could answer (400).
+ * or a body no MCP server could answer (400), or a limit (429, 503, with `Retry-After`).
  */
 export class JsonRpcRefusal extends OAuthError {
   constructor(
-    status: 400 | 403,
+    status: 400 | 403 | 429 | 503,
     readonly rpcCode: number,
     message: string,
     readonly id: JsonRpcId | null = null,
+    headers: Record<string, string> = {},
   ) {
-    super(status === 403 ? 'access_denied' : 'invalid_request', message, status);
+    super(status === 400 ? 'invalid_request' : status === 503 ? 'temporarily_unavailable' : 'access_denied', message, status, headers);
   }
 
   override toJSON(): ReturnType<OAuthError['toJSON']> {

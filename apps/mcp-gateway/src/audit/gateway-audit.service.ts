@@ -35,6 +35,17 @@ export interface ToolCallRecord {
   durationMs: number;
 }
 
+/** A request one of the upstream's limits refused (limits/), possibly standing for `count` of them. */
+export interface LimitRefusalRecord {
+  status: 429 | 503;
+  reason: 'rate_limited' | 'over_capacity';
+  description: string;
+  upstream: string;
+  principal: Principal;
+  method?: string;
+  tool?: string;
+}
+
 /**
  * The gateway's audit events (docs/events.md), in the same contract as the mcp-server's, with
  * the upstream named: `mcp.request.denied` for each refusal, `mcp.tool.called` for each tool
@@ -65,6 +76,26 @@ export class GatewayAudit {
         ...(request.upstream ? { upstream: request.upstream.declaration.name } : {}),
       },
       principal?.jti,
+    );
+  }
+
+  async limitRefused(refusal: LimitRefusalRecord, count?: number): Promise<void> {
+    const { principal } = refusal;
+    await this.record(
+      EventType.McpRequestDenied,
+      {
+        status: refusal.status,
+        reason: refusal.reason,
+        error_description: refusal.description.slice(0, 512),
+        client_id: principal.clientId,
+        subject: principal.subject,
+        jti: principal.jti,
+        upstream: refusal.upstream,
+        ...(refusal.method ? { method: refusal.method } : {}),
+        ...(refusal.tool ? { tool: refusal.tool.slice(0, 128) } : {}),
+        ...(count ? { count } : {}),
+      },
+      principal.jti,
     );
   }
 

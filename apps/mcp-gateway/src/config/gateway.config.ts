@@ -1,4 +1,4 @@
-import { configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
+import { configSchema, csv, httpUrl, port, postgresUrl, redisUrl, seconds, trustProxy } from '@portcullis/config';
 import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { gracefulDrainEnvironment, gracefulDrainOptions } from '@portcullis/http';
 import { gatewayFileSetting, type GatewayUpstream } from '@portcullis/gateway-config';
@@ -36,6 +36,15 @@ export const gatewayEnvironment = {
   ALLOWED_ORIGINS: csv,
   /** Memory budget of each upstream's verified-token cache, in MiB; 0 disables it. */
   TOKEN_CACHE_MB: z.coerce.number().min(0).default(8),
+  /** Rate-limit counters shared by every replica; unset → each process counts alone, in memory. */
+  REDIS_URL: redisUrl,
+  /** Prefix of every rate-limit key in Redis (several gateways, or test runs, can share one Redis). */
+  RATE_LIMIT_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces')
+    .default('portcullis:gateway:'),
+  /** Identical limit refusals (upstream, reason, subject, client) within this window are one audit event with `count`. */
+  AUDIT_REJECTION_WINDOW_SECONDS: seconds(60),
   /** AUDIT_INGEST_SECRET is bound to /portcullis/mcp-gateway in AUDIT_INGEST_PRODUCERS. */
   ...eventProducerEnvironment,
   ...revocationsEnvironment,

@@ -16,6 +16,13 @@ export const UPSTREAM_KEY = 'gw-test-upstream-key-1f4c';
  */
 export type UpstreamName = 'everything' | 'plain' | 'down' | 'silent';
 
+/** Options of a stack for one spec: more upstreams in the file, more settings for every replica. */
+export interface GatewayStackOptions {
+  /** Declarations added to the gateway file, given the silent upstream's URL. */
+  upstreams?: (urls: { silent: string; plain: string }) => object[];
+  env?: Record<string, string | undefined>;
+}
+
 export interface GatewayStack {
   as: RealAuthServer;
   gateways: RunningService[];
@@ -23,7 +30,9 @@ export interface GatewayStack {
   everything: TestUpstream;
   plain: RecordingUpstream;
   sink: EventSink;
-  resource(name: UpstreamName): string;
+  resource(name: UpstreamName | (string & {})): string;
+  /** Starts one more replica on the same file and key, with these settings on top (stopped with the stack). */
+  startReplica(env?: Record<string, string | undefined>): Promise<RunningService>;
   stop(): Promise<void>;
 }
 
@@ -75,7 +84,7 @@ function gatewayFile(publicUrl: string, everything: string, plain: string, down:
   };
 }
 
-export async function startGatewayStack(): Promise<GatewayStack> {
+export async function startGatewayStack(options: GatewayStackOptions = {}): Promise<GatewayStack> {
   const dir = mkdtempSync(join(tmpdir(), 'gateway-'));
   const [portA, portB, downPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const publicUrl = `http://127.0.0.1:${portA}`;
@@ -84,22 +93,26 @@ export async function startGatewayStack(): Promise<GatewayStack> {
   const silent = await startSilentUpstream();
   const sink = await new EventSink().start();
   const file = join(dir, 'gateway.json');
-  writeFileSync(file, JSON.stringify(gatewayFile(publicUrl, everything.url, plain.url, `http://127.0.0.1:${downPort}/mcp`, silent.url)));
+  const declared = gatewayFile(publicUrl, everything.url, plain.url, `http://127.0.0.1:${downPort}/mcp`, silent.url);
+  declared.upstreams.push(...((options.upstreams?.({ silent: silent.url, plain: plain.url }) ?? []) as typeof declared.upstreams));
+  writeFileSync(file, JSON.stringify(declared));
   const keyFile = join(dir, 'identity.pem');
   writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const as = await startRealAuthServer('sqlite', { GATEWAY_CONFIG_FILE: file });
   let db: TestDatabase | undefined;
   const gateways: RunningService[] = [];
+  const extra: RunningService[] = [];
+  const common = {
+    GATEWAY_CONFIG_FILE: file,
+    ISSUER_URL: as.issuer,
+    AUDIT_INGEST_URL: sink.url,
+    IDENTITY_KEY_FILE: keyFile,
+    PLAIN_UPSTREAM_KEY: UPSTREAM_KEY,
+    REVOCATIONS_POLL_MS: '200',
+    ...options.env,
+  };
   try {
     db = await createTestDatabase('gateway');
-    const common = {
-      GATEWAY_CONFIG_FILE: file,
-      ISSUER_URL: as.issuer,
-      AUDIT_INGEST_URL: sink.url,
-      IDENTITY_KEY_FILE: keyFile,
-      PLAIN_UPSTREAM_KEY: UPSTREAM_KEY,
-      REVOCATIONS_POLL_MS: '200',
-    };
     gateways.push(await startService('mcp-gateway', portA, { ...common, DATABASE_URL: undefined, SQLITE_PATH: join(dir, 'gateway-a.sqlite') }));
     gateways.push(await startService('mcp-gateway', portB, { ...common, DATABASE_URL: db.url }));
   } catch (err) {
@@ -115,8 +128,13 @@ export async function startGatewayStack(): Promise<GatewayStack> {
     plain,
     sink,
     resource: (name) => `${publicUrl}/${name}/mcp`,
+    async startReplica(env = {}) {
+      const replica = await startService('mcp-gateway', await freePort(), { ...common, DATABASE_URL: undefined, SQLITE_PATH: join(dir, `gateway-${extra.length}.sqlite`), ...env });
+      extra.push(replica);
+      return replica;
+    },
     async stop() {
-      await Promise.all(gateways.map((g) => g.stop()));
+      await Promise.all([...gateways, ...extra].map((g) => g.stop()));
       await Promise.all([as.stop(), everything.stop(), plain.stop(), silent.stop(), sink.stop()]);
       await db?.drop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });

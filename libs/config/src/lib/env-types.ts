@@ -19,6 +19,12 @@ export const amqpUrl = z
   .refine((v) => /^amqps?:\/\//.test(v), 'must be an amqp:// URL')
   .optional();
 
+export const redisUrl = z
+  .string()
+  .max(2048)
+  .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), 'must be a redis:// or rediss:// URL')
+  .optional();
+
 /** Duration in seconds, e.g. "600". */
 export const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 

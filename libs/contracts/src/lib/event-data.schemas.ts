@@ -220,11 +220,29 @@ export const signingKeyRotatedData = z.strictObject({
 /** An upstream of the MCP gateway, by name (libs/gateway-config). */
 const upstream = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
 
-/** A request the MCP server turned away (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope). */
+/**
+ * A request the MCP server turned away (RFC 6750 §3.1: 401 invalid_token, 403 insufficient_scope),
+ * or one the MCP gateway's limits refused (429 `rate_limited`, 503 `over_capacity`).
+ */
 export const mcpRequestDeniedData = z.strictObject({
-  status: z.union([z.literal(401), z.literal(403)]),
-  /** `denied_by_policy`: the MCP gateway's policy refuses the tool whatever the token holds. */
-  reason: z.enum(['missing_token', 'invalid_token', 'expired', 'revoked', 'wrong_audience', 'insufficient_scope', 'invalid_request', 'denied_by_policy']),
+  status: z.union([z.literal(401), z.literal(403), z.literal(429), z.literal(503)]),
+  /**
+   * `denied_by_policy`: the MCP gateway's policy refuses the tool whatever the token holds;
+   * `rate_limited`: an upstream's per-subject or per-client rate limit; `over_capacity`: its
+   * concurrency cap.
+   */
+  reason: z.enum([
+    'missing_token',
+    'invalid_token',
+    'expired',
+    'revoked',
+    'wrong_audience',
+    'insufficient_scope',
+    'invalid_request',
+    'denied_by_policy',
+    'rate_limited',
+    'over_capacity',
+  ]),
   error_description: description.optional(),
   client_id: clientId.optional(),
   subject: subject.optional(),
@@ -235,6 +253,8 @@ export const mcpRequestDeniedData = z.strictObject({
   required_scopes: scopes.optional(),
   /** The MCP gateway's upstream (`<name>` of `/<name>/mcp`); absent from the mcp-server's events. */
   upstream: upstream.optional(),
+  /** A limit's refusals are counted: this event stands for `count` of them (see `count` above). */
+  count: count.optional(),
 });
 
 export const mcpToolCalledData = z.strictObject({

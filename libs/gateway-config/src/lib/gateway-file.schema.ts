@@ -96,6 +96,23 @@ const resourceRule = rule('uri');
 const promptRule = rule('prompt');
 const uncovered = z.enum(['deny', 'allow']).default('deny');
 
+/** At most `requests` in each window of `perSeconds` (a fixed window, counted across replicas with Redis). */
+const rateLimit = z.strictObject({
+  requests: z.number().int().min(1).max(1_000_000),
+  perSeconds: z.number().int().min(1).max(86_400),
+});
+
+/**
+ * Limits on one upstream. `perSubject` counts each person (or machine client) and `perClient`
+ * each OAuth client across all its users; `maxConcurrent` caps the requests (streams included)
+ * each gateway process has open to this upstream at once.
+ */
+const upstreamLimits = z.strictObject({
+  perSubject: rateLimit.optional(),
+  perClient: rateLimit.optional(),
+  maxConcurrent: z.number().int().min(1).max(100_000).optional(),
+});
+
 export const upstreamSchema = z
   .strictObject({
     name: upstreamName,
@@ -130,6 +147,8 @@ export const upstreamSchema = z
      * hours: they are not bound by it.
      */
     idleTimeoutMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** Rate limits (429) and a concurrency cap (503); none by default. */
+    limits: upstreamLimits.default({}),
   })
   .superRefine((u, ctx) => {
     const declared = new Set(u.scopes.map((s) => s.name));
@@ -172,3 +191,5 @@ export type UpstreamDeclaration = z.infer<typeof upstreamSchema>;
 export type ToolRule = UpstreamDeclaration['tools'][number];
 export type UpstreamAuth = UpstreamDeclaration['auth'];
 export type ClientCredentialsAuth = Extract<UpstreamAuth, { type: 'client_credentials' }>;
+export type UpstreamLimits = UpstreamDeclaration['limits'];
+export type RateLimit = NonNullable<UpstreamLimits['perSubject']>;

@@ -101,6 +101,21 @@ describe('the gateway file setting', () => {
     );
   });
 
+  it('reads the limits of an upstream and refuses malformed ones line by line', () => {
+    const limits = { perSubject: { requests: 60, perSeconds: 60 }, perClient: { requests: 600, perSeconds: 60 }, maxConcurrent: 8 };
+    const ok = parseConfig(schema, { GATEWAY_CONFIG_FILE: file({ upstreams: [{ name: 'a', url: 'http://a/mcp', limits }, { name: 'b', url: 'http://b/mcp' }] }) });
+    expect(ok.gatewayConfigFile?.upstreams.map((u) => u.limits)).toEqual([limits, {}]);
+    const path = file({ upstreams: [{ name: 'a', url: 'http://a/mcp', limits: { perSubject: { requests: 0, perSeconds: 60 }, perClient: { requests: 5 }, maxConcurrent: 1.5, burst: 3 } }] });
+    expect(configProblems(schema, { GATEWAY_CONFIG_FILE: path })).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^config: GATEWAY_CONFIG_FILE: upstreams\.0\.limits\.perSubject\.requests: /),
+        expect.stringMatching(/^config: GATEWAY_CONFIG_FILE: upstreams\.0\.limits\.perClient\.perSeconds: /),
+        expect.stringMatching(/^config: GATEWAY_CONFIG_FILE: upstreams\.0\.limits\.maxConcurrent: /),
+        expect.stringMatching(/^config: GATEWAY_CONFIG_FILE: upstreams\.0\.limits: .*burst/),
+      ]),
+    );
+  });
+
   it('names a missing or malformed file in one line', () => {
     expect(configProblems(schema, { GATEWAY_CONFIG_FILE: join(dir, 'missing.json') })).toEqual([
       `config: GATEWAY_CONFIG_FILE: cannot read ${join(dir, 'missing.json')}: ENOENT`,
