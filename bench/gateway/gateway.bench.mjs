@@ -7,7 +7,8 @@
 //   2. latency added: one request at a time, direct and gateway alternating, p50 / p99 of each
 //   3. streaming: time to the first SSE event of an SSE answer, alternating    goal: within 2 ms
 //   node bench/gateway/gateway.bench.mjs   (BENCH_ROUNDS=3 BENCH_DURATION=5 BENCH_CONNECTIONS=16
-//   BENCH_SEQUENTIAL=1000 BENCH_STREAMS=300)
+//   BENCH_SEQUENTIAL=1000 BENCH_STREAMS=300; BENCH_CPU_PROF=<dir> writes the gateway's
+//   `node --cpu-prof` profile there, for `node bench/lib/cpu-profile.mjs <file>`)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -47,6 +48,7 @@ writeFileSync(
 );
 const gateway = await startNode({
   script: GATEWAY_MAIN,
+  nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [],
   inheritEnv: false,
   env: {
     // NODE_ENV=test: no per-request log line (the upstream writes none either), as in bench/mcp.
@@ -80,11 +82,10 @@ try {
 
   // 1. Throughput, interleaved.
   const runs = { direct: [], gateway: [] };
-  const cpu = { gateway: [], upstream: [] };
+  const cpu = { direct: [], gateway: [] };
   for (let i = 0; i < ROUNDS; i++) {
     for (const name of i % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct']) {
       const r = routes[name];
-      const pids = name === 'gateway' ? [gateway.pid] : [upstream.pid];
       const summary = await measure({
         url: r.url,
         method: 'POST',
@@ -93,12 +94,13 @@ try {
         connections: CONNECTIONS,
         duration: DURATION,
         warmupSeconds: 1,
-        beforeMeasured: () => startCpuMeter(() => pids),
-        afterMeasured: (meter) => meter.stop(),
+        // CPU of each process on its own: the upstream's work is the same on both routes.
+        beforeMeasured: async () => ({ gateway: await startCpuMeter(() => [gateway.pid]), upstream: await startCpuMeter(() => [upstream.pid]) }),
+        afterMeasured: async (meters) => ({ gateway: await meters.gateway.stop(), upstream: await meters.upstream.stop() }),
       });
       if (!isClean(summary)) throw new Error(`${name}: not every request succeeded: ${JSON.stringify(summary.statusCodes)} errors ${summary.errors}`);
       runs[name].push(summary);
-      if (name === 'gateway') cpu.gateway.push(summary.measuredHook / summary.total);
+      cpu[name].push({ gateway: summary.measuredHook.gateway / summary.total, upstream: summary.measuredHook.upstream / summary.total });
     }
   }
   const rps = (name) => runs[name].map((s) => s.requestsPerSec);
@@ -123,7 +125,8 @@ try {
     console.log(`| ${name} | ${Math.round(median(rps(name)))} | ${spread(rps(name))} | ${median(runs[name].map((s) => s.p50Ms))} | ${median(runs[name].map((s) => s.p99Ms))} |`);
   }
   console.log(`gateway / direct per round: ${ratios.map((r) => r.toFixed(2)).join(' ')} → median ${ratio.toFixed(2)}× (goal ≥ 0.85×)`);
-  console.log(`gateway CPU per call: ${round(median(cpu.gateway) * 1000)} µs (its own process; the upstream's is on top)`);
+  const cpuUs = (name, process) => round(median(cpu[name].map((c) => c[process])) * 1000);
+  console.log(`CPU per call (medians): upstream ${cpuUs('direct', 'upstream')} µs directly, ${cpuUs('gateway', 'upstream')} µs behind the gateway; gateway ${cpuUs('gateway', 'gateway')} µs`);
   console.log(`audit events relayed to the sink: ${(await sink.stats()).items}\n`);
   console.log(`2. latency, one call at a time (${SEQUENTIAL} calls, alternating), ms`);
   console.log('| route | p50 | p99 |');
@@ -139,7 +142,7 @@ try {
 
   emitBenchJson({
     benchmark: 'mcp-gateway',
-    throughput: { direct: rps('direct'), gateway: rps('gateway'), ratios },
+    throughput: { direct: rps('direct'), gateway: rps('gateway'), ratios, cpuMsPerCall: cpu },
     latency: { ...lat, added },
     firstSseEvent: { ...sse, added: sseAdded },
     loadBefore,
