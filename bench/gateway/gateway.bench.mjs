@@ -81,11 +81,14 @@ try {
   }
 
   // 1. Throughput, interleaved.
+  const upstreamStats = async () => (await fetch(`${upstreamUrl}/stats`)).json();
+  const opened = { direct: 0, gateway: 0 };
   const runs = { direct: [], gateway: [] };
   const cpu = { direct: [], gateway: [] };
   for (let i = 0; i < ROUNDS; i++) {
     for (const name of i % 2 === 0 ? ['direct', 'gateway'] : ['gateway', 'direct']) {
       const r = routes[name];
+      const before = await upstreamStats();
       const summary = await measure({
         url: r.url,
         method: 'POST',
@@ -100,6 +103,7 @@ try {
       });
       if (!isClean(summary)) throw new Error(`${name}: not every request succeeded: ${JSON.stringify(summary.statusCodes)} errors ${summary.errors}`);
       runs[name].push(summary);
+      opened[name] += (await upstreamStats()).connections - before.connections - 1;
       cpu[name].push({ gateway: summary.measuredHook.gateway / summary.total, upstream: summary.measuredHook.upstream / summary.total });
     }
   }
@@ -127,6 +131,7 @@ try {
   console.log(`gateway / direct per round: ${ratios.map((r) => r.toFixed(2)).join(' ')} → median ${ratio.toFixed(2)}× (goal ≥ 0.85×)`);
   const cpuUs = (name, process) => round(median(cpu[name].map((c) => c[process])) * 1000);
   console.log(`CPU per call (medians): upstream ${cpuUs('direct', 'upstream')} µs directly, ${cpuUs('gateway', 'upstream')} µs behind the gateway; gateway ${cpuUs('gateway', 'gateway')} µs`);
+  console.log(`connections the upstream accepted during the rounds: ${opened.direct} directly, ${opened.gateway} from the gateway (autocannon keeps ${CONNECTIONS} per run)`);
   console.log(`audit events relayed to the sink: ${(await sink.stats()).items}\n`);
   console.log(`2. latency, one call at a time (${SEQUENTIAL} calls, alternating), ms`);
   console.log('| route | p50 | p99 |');

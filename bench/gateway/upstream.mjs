@@ -4,6 +4,7 @@
 //   POST /mcp      answers as JSON (`enableJsonResponse`): the throughput and latency runs;
 //   POST /sse/mcp  answers as an SSE stream: a log notification at once, the result
 //                  STREAM_RESULT_DELAY_MS later — the time to the first event is what is timed.
+//   GET /stats     { connections, requests } so far: whether callers reuse their connections.
 //   PORT=<port> node bench/gateway/upstream.mjs
 import { createServer } from 'node:http';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -29,7 +30,14 @@ function buildServer() {
   return server;
 }
 
+const stats = { connections: 0, requests: 0 };
+
 const http = createServer((req, res) => {
+  stats.requests += 1;
+  if (req.method === 'GET' && req.url === '/stats') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(stats));
+    return;
+  }
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
@@ -58,4 +66,5 @@ const http = createServer((req, res) => {
   });
 });
 
+http.on('connection', () => (stats.connections += 1));
 http.listen(Number(process.env.PORT), '127.0.0.1');
