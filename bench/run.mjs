@@ -20,9 +20,10 @@ const BENCHMARKS = [
   { name: 'mcp-server tools/call: 20,000 distinct tokens vs one', script: 'mcp/tools-call.bench.mjs', args: [], env: { BENCH_DISTINCT_TOKENS: '20000', BENCH_ROUNDS: '3' } },
   { name: 'audit pipeline: RabbitMQ → PostgreSQL', script: 'audit/pipeline.mjs', args: [], env: { BENCH_RATE: '5500', BENCH_SECONDS: '15' } },
   { name: 'end to end: tool calls across three replicas vs one', script: 'e2e/replicas.bench.mjs', args: [] },
+  { name: 'mcp-gateway: tools/call and first SSE event, through the gateway vs directly', script: 'gateway/gateway.bench.mjs', args: [] },
 ];
 
-for (const app of ['auth-server', 'mcp-server', 'audit-service']) {
+for (const app of ['auth-server', 'mcp-server', 'audit-service', 'mcp-gateway']) {
   if (!existsSync(join(root, 'dist/apps', app, 'main.js'))) {
     console.error(`dist/apps/${app}/main.js is missing: run \`npm run build\` first`);
     process.exit(1);

@@ -42,6 +42,20 @@ describe('startRoundRobinProxy', () => {
     }
   });
 
+  it('sets the headers it was given on every forwarded request, replacing the client\'s', async () => {
+    const upstream = await echoServer('a');
+    const proxy = await startRoundRobinProxy([upstream.url], 0, { Authorization: 'Bearer added' });
+    try {
+      const plain = (await (await fetch(`${proxy.url}/mcp`)).json()) as Record<string, string>;
+      expect(plain['auth']).toBe('Bearer added');
+      const replaced = (await (await fetch(`${proxy.url}/mcp`, { headers: { authorization: 'Bearer own' } })).json()) as Record<string, string>;
+      expect(replaced['auth']).toBe('Bearer added');
+    } finally {
+      await proxy.close();
+      upstream.server.close();
+    }
+  });
+
   it('answers 502 when an upstream is down', async () => {
     const proxy = await startRoundRobinProxy(['http://127.0.0.1:1']);
     try {

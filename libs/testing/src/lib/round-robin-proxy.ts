@@ -26,13 +26,15 @@ export interface RoundRobinProxy {
  * A load balancer for tests: each incoming request goes to the next upstream in turn, with
  * its method, headers (Host included, so upstreams see the public host they were configured
  * with) and body unchanged, and the response streams back unchanged (SSE included). It listens
- * on loopback only and adds nothing, not even `X-Forwarded-*`.
+ * on loopback only and adds nothing, not even `X-Forwarded-*` — except `addHeaders`, set on every
+ * forwarded request (e.g. an `Authorization` for a client that cannot send one itself).
  */
-export async function startRoundRobinProxy(upstreams: string[], port = 0): Promise<RoundRobinProxy> {
+export async function startRoundRobinProxy(upstreams: string[], port = 0, addHeaders: Record<string, string> = {}): Promise<RoundRobinProxy> {
   if (upstreams.length === 0) throw new Error('at least one upstream is needed');
   const targets = upstreams.map((u) => new URL(u));
   const counts = targets.map(() => 0);
   const entries: ProxiedRequest[] = [];
+  const extra = Object.fromEntries(Object.entries(addHeaders).map(([name, value]) => [name.toLowerCase(), value]));
   let next = 0;
 
   const server: Server = createServer((req: IncomingMessage, res) => {
@@ -43,7 +45,7 @@ export async function startRoundRobinProxy(upstreams: string[], port = 0): Promi
     const entry: ProxiedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0], upstream: index, status: 0 };
     entries.push(entry);
     const upstream = request(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, ...extra } },
       (upstreamRes) => {
         entry.status = upstreamRes.statusCode ?? 0;
         const challenge = upstreamRes.headers['www-authenticate'];
