@@ -1,6 +1,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { freePort } from '@portcullis/testing';
+import Database from 'better-sqlite3';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,6 +124,22 @@ describe('npm start with the MCP gateway', () => {
       await expect(client.callTool({ name: 'add_note', arguments: { text: 'x' } })).rejects.toThrow(/403|insufficient_scope/);
     } finally {
       await client.close();
+    }
+  });
+
+  it("delivers the gateway's audit events to the audit service without a broker (HTTP ingest)", async () => {
+    // Read-only look into the audit service's embedded store: its query API needs a token for
+    // the audit resource, which is not what this test is about.
+    const db = new Database(join(dir, 'data/audit-service.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      let types: string[] = [];
+      for (let i = 0; i < 100 && !types.includes('mcp.tool.called'); i++) {
+        types = (db.prepare('SELECT type FROM audit_events WHERE source = ?').all('/portcullis/mcp-gateway') as { type: string }[]).map((r) => r.type);
+        if (!types.includes('mcp.tool.called')) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(types).toEqual(expect.arrayContaining(['mcp.tool.called', 'mcp.request.denied']));
+    } finally {
+      db.close();
     }
   });
 
