@@ -30,7 +30,6 @@ for (const app of apps) {
 }
 const env = process.env;
 const dataDir = resolve(root, env.DATA_DIR ?? 'data');
-mkdirSync(dataDir, { recursive: true });
 const issuer = env.ISSUER_URL ?? 'http://localhost:9000';
 const mcpResource = env.MCP_RESOURCE_URL ?? 'http://localhost:3000/mcp';
 const auditBase = env.AUDIT_URL ?? 'http://localhost:3100';
@@ -38,6 +37,16 @@ const gatewayBase = env.GATEWAY_URL ?? 'http://localhost:3300';
 const demoUpstreamPort = env.DEMO_UPSTREAM_PORT ?? '3400';
 const demoUser = env.DEMO_USER ?? 'demo';
 const demoPassword = env.DEMO_PASSWORD ?? 'portcullis-demo';
+// One line per unusable URL, before anything is written or started.
+const badUrls = Object.entries({ ISSUER_URL: issuer, MCP_RESOURCE_URL: mcpResource, AUDIT_URL: auditBase, GATEWAY_URL: gatewayBase })
+  .filter(([, url]) => !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+  .map(([name]) => `config: ${name}: must be an absolute http(s) URL`);
+if (!/^\d{1,5}$/.test(demoUpstreamPort) || Number(demoUpstreamPort) > 65535) badUrls.push('config: DEMO_UPSTREAM_PORT: must be a port number');
+if (badUrls.length > 0) {
+  console.error(badUrls.join('\n'));
+  process.exit(1);
+}
+mkdirSync(dataDir, { recursive: true });
 /** The port a service listens on: its public URL's, else its usual one. */
 const portOf = (url, usual) => new URL(url).port || usual;
 
