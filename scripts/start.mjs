@@ -74,7 +74,8 @@ if (env.GATEWAY_CONFIG_FILE === undefined) {
 }
 // One identity key for the gateway, kept across runs (the upstreams cache its key set).
 const identityKey = env.IDENTITY_KEY_FILE ?? join(dataDir, 'gateway-identity.pem');
-if (!existsSync(identityKey)) {
+// A file the caller named is theirs: the gateway reports it if it is missing.
+if (env.IDENTITY_KEY_FILE === undefined && !existsSync(identityKey)) {
   const { privateKey } = generateKeyPairSync('ed25519');
   writeFileSync(identityKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
 }
