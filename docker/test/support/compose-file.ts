@@ -14,12 +14,14 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string }> | string[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
   volumes?: (string | { source?: string; target: string })[];
+  secrets?: (string | { source: string; target?: string })[];
   deploy?: { replicas?: number };
 }
 
 export interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file?: string; environment?: string }>;
   [extension: string]: unknown;
 }
 
@@ -134,6 +136,17 @@ export function boundFiles(service: ComposeService): Map<string, string> {
     files.set(container, join(DOCKER_DIR, host));
   }
   return files;
+}
+
+/** The top-level secrets a service gets, by their path inside the container (/run/secrets/<name>). */
+export function mountedSecrets(service: ComposeService): Map<string, string> {
+  const secrets = new Map<string, string>();
+  for (const entry of service.secrets ?? []) {
+    const name = typeof entry === 'string' ? entry : entry.source;
+    const target = typeof entry === 'string' ? undefined : entry.target;
+    secrets.set(target?.startsWith('/') ? target : `/run/secrets/${target ?? name}`, name);
+  }
+  return secrets;
 }
 
 /** A published port: host side (raw, may interpolate) and container side. */

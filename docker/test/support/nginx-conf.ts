@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DOCKER_DIR } from './paths';
 
 export const NGINX_CONF_PATH = join(DOCKER_DIR, 'nginx', 'mcp-lb.conf');
+export const GATEWAY_LB_CONF_PATH = join(DOCKER_DIR, 'nginx', 'gateway-lb.conf');
 
 /** The directives of an nginx config as [path of enclosing blocks, name, args], comments dropped. */
 export interface Directive {

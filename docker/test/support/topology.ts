@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readdirSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AppConfigSchema, defaultOf, loadAppConfigSchema } from './app-config';
-import { type ComposeFile, boundFiles, buildTarget, environmentOf, interpolate, loadCompose, loadEnvExample, variableReferences, readComposeText } from './compose-file';
+import { type ComposeFile, boundFiles, buildTarget, environmentOf, interpolate, loadCompose, loadEnvExample, mountedSecrets, variableReferences, readComposeText } from './compose-file';
 import { REPO_ROOT } from './paths';
 
 /** Every app of the repository (apps/<name>/project.json tagged type:app). */
@@ -26,6 +27,24 @@ export function filledEnv(): Map<string, string> {
   const env = loadEnvExample();
   for (const name of requiredComposeVariables()) if (!env.get(name)) env.set(name, randomBytes(24).toString('hex'));
   return env;
+}
+
+/**
+ * What an operator generates for each file secret compose.yaml declares (docker/README.md): the
+ * real files are git-ignored, so each test run writes a fresh stand-in the schema can read.
+ */
+export const SECRET_STAND_INS: Record<string, () => string> = {
+  gateway_identity_key: () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+};
+
+let standInDir: string | undefined;
+function standInSecret(name: string): string {
+  const make = SECRET_STAND_INS[name];
+  if (!make) throw new Error(`no stand-in for the compose secret ${name}: add one to SECRET_STAND_INS`);
+  standInDir ??= mkdtempSync(join(tmpdir(), 'portcullis-compose-secrets-'));
+  const path = join(standInDir, name);
+  if (!existsSync(path)) writeFileSync(path, make(), { mode: 0o600 });
+  return path;
 }
 
 export interface AppService {
@@ -55,6 +74,7 @@ export async function loadTopology(): Promise<Topology> {
     const app = buildTarget(definition);
     if (!app) continue;
     const files = boundFiles(definition);
+    for (const [path, secret] of mountedSecrets(definition)) files.set(path, standInSecret(secret));
     const env = new Map([...environmentOf(definition)].map(([k, v]) => [k, interpolate(v, dotenv)]).map(([k, v]) => [k, files.get(v) ?? v]));
     apps.push({ service, app, config: await loadAppConfigSchema(app), env });
   }
