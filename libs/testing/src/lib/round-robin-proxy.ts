@@ -54,13 +54,20 @@ export async function startRoundRobinProxy(upstreams: string[], port = 0, addHea
         upstreamRes.pipe(res);
       },
     );
+    let clientGone = false;
     upstream.on('error', (err) => {
+      // The proxy's own teardown after the client left (below) is not the upstream failing:
+      // the entry keeps the status the upstream answered, or 0 if it had not answered yet.
+      if (clientGone) return;
       entry.status = 502;
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
       res.end(`upstream ${index} failed: ${err.message}`);
     });
     // A client that goes away (an SSE stream closed) ends the upstream request too.
-    res.on('close', () => upstream.destroy());
+    res.on('close', () => {
+      clientGone = !res.writableFinished;
+      upstream.destroy();
+    });
     req.pipe(upstream);
   });
   await new Promise<void>((resolve, reject) => {
