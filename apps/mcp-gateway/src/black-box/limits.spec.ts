@@ -70,7 +70,7 @@ describe('mcp-gateway limits', () => {
   beforeAll(async () => {
     stream = await startEndlessStream();
     stack = await startGatewayStack({
-      env: { REDIS_URL, RATE_LIMIT_KEY_PREFIX: prefix, AUDIT_REJECTION_WINDOW_SECONDS: '1' },
+      env: { REDIS_URL, RATE_LIMIT_KEY_PREFIX: prefix, AUDIT_REJECTION_WINDOW_SECONDS: '3' },
       upstreams: ({ silent, plain }) => [
         {
           name: 'limited',
@@ -167,9 +167,12 @@ describe('mcp-gateway limits', () => {
       events.filter((e) => e.type === 'mcp.request.denied' && e.data['reason'] === 'rate_limited' && e.data['subject'] === subject);
     await stack.sink.waitUntil((events) => mine(events).reduce((n, e) => n + ((e.data['count'] as number | undefined) ?? 1), 0) === 5, 10_000);
     const events = mine(stack.sink.events);
-    expect(events).toHaveLength(2);
     expect(events[0].data).toMatchObject({ status: 429, reason: 'rate_limited', upstream: 'limited', method: 'tools/call', tool: 'whoami' });
-    expect(events[1].data['count']).toBe(4);
+    expect(events[0].data['count']).toBeUndefined();
+    // The windows are fixed intervals: the five refusals (a fraction of a second) usually fall in
+    // one window — one event at once, one with count 4 — and at most straddle one boundary.
+    expect(events.length).toBeLessThanOrEqual(3);
+    expect(events.slice(1).some((e) => (e.data['count'] as number) >= 2)).toBe(true);
   });
 
   it('caps concurrent requests to the silent upstream with 503 + Retry-After, and frees a slot when a client aborts', async () => {
