@@ -13,6 +13,7 @@ import { AuditEventsConsumer } from './ingest/audit-events.consumer';
 import { IngestController } from './ingest/ingest.controller';
 import { AuditQueryController } from './query/audit-query.controller';
 import { ProtectedResourceMetadataController, resourceMetadataUrl } from './query/protected-resource-metadata.controller';
+import { AuditRetention } from './retention/audit-retention';
 
 @Module({})
 export class AppModule {
@@ -54,6 +55,8 @@ export class AppModule {
           useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.auditBatchMax, windowMs: config.auditBatchWindowMs }),
           inject: [AuditEventStore],
         },
+        // Creates the coming days' partitions (PostgreSQL) and applies AUDIT_RETENTION_DAYS.
+        { provide: AuditRetention, useFactory: (ds: DataSource) => new AuditRetention(ds, { retentionDays: config.auditRetentionDays }), inject: [DataSource] },
       ],
     };
   }

@@ -50,6 +50,11 @@ export const auditEnvironment = {
   /** How long a batch waits for more events before it is written. */
   AUDIT_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(10),
   AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /**
+   * Days an event is kept, by its own time; unset keeps everything. PostgreSQL drops whole
+   * daily partitions past it, SQLite deletes the rows in batches (retention/audit-retention).
+   */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   NODE_ENV: z.string().optional(),

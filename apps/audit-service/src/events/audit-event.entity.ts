@@ -5,7 +5,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * redelivered event hits the constraint and is skipped. `seq` orders rows for cursor
  * pagination when several events share a `time`. Columns the query API filters on are
  * copied out of the envelope; `event` keeps the CloudEvent exactly as received.
- * Created by CreateAuditEvents1767000000100 (indexes there match the queries in the store).
+ * Created by CreateAuditEvents1767000000100 (indexes there match the queries in the store);
+ * on PostgreSQL partitioned by day on time_ms by PartitionAuditEvents1795829000000, where the
+ * unique index is ("id", "time_ms") and seq is no longer the primary key.
  */
 @Entity({ name: 'audit_events' })
 @Index('audit_events_time_seq', ['timeMs', 'seq'])

@@ -36,7 +36,9 @@ export class AuditEventStore {
 
   /**
    * Inserts a batch in one statement; ids already stored are skipped (ON CONFLICT DO NOTHING
-   * on PostgreSQL, INSERT OR IGNORE on SQLite), so redelivery never makes a second row.
+   * on PostgreSQL, INSERT OR IGNORE on SQLite), so redelivery never makes a second row. On
+   * PostgreSQL the unique index is ("id", "time_ms"), the partition key being time_ms: a
+   * redelivery carries the same time, so it conflicts with its first copy.
    */
   async insertMany(events: PortcullisEvent[]): Promise<void> {
     if (!events.length) return;
@@ -58,7 +60,7 @@ export class AuditEventStore {
       await this.dataSource.query(
         `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event")
          SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[])
-         ON CONFLICT ("id") DO NOTHING`,
+         ON CONFLICT DO NOTHING`,
         [
           rows.map((r) => r.id),
           rows.map((r) => r.type),
