@@ -89,6 +89,8 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
       Buffer.from(`{"broken json ${marker}`),
       Buffer.from(JSON.stringify({ ...bad, id: randomUUID(), data: { username: marker, reason: 'not-a-reason' } })),
       Buffer.from(JSON.stringify({ ...bad, id: randomUUID(), type: 'auth.token.exploded', data: { note: marker } })),
+      // A valid event encoded twice is a JSON string, not an event.
+      Buffer.from(JSON.stringify(JSON.stringify({ ...bad, id: randomUUID(), data: { username: marker, reason: 'bad_password' } }))),
     ];
     for (const body of poison) channel.publish(EVENTS_EXCHANGE, 'auth.login.failed', body, { persistent: true });
     const after = createEvent(EventType.LoginSucceeded, { subject: 'alice', username: 'alice' }, { source });
@@ -97,16 +99,16 @@ describe('audit pipeline (PostgreSQL + RabbitMQ)', () => {
     await waitUntil('the event after the poison', async () => (await storedIds()).includes(after.id));
 
     const dead: string[] = [];
-    await waitUntil('three dead letters', async () => {
+    await waitUntil('four dead letters', async () => {
       for (;;) {
         const msg = await channel.get(deadLetterNameFor(queue), { noAck: true });
         if (!msg) break;
         const text = msg.content.toString();
         if (text.includes(marker)) dead.push(text);
       }
-      return dead.length >= 3;
+      return dead.length >= 4;
     }, 10_000);
-    expect(dead).toHaveLength(3);
+    expect(dead).toHaveLength(4);
     await connection.close();
   });
 
