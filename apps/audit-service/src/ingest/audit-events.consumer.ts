@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { EventContractError, parseEvent } from '@portcullis/contracts';
 import { AuditBatcher } from './audit-batcher';
+import { DeliveryAcks } from './delivery-acks';
 
 /**
  * The one pattern the deserializer gives every message: routing is the broker's job here. An
@@ -17,7 +18,8 @@ const STORAGE_RETRY_DELAY_MS = 1000;
 
 /**
  * Consumes the audit queue through Nest's RMQ transport with manual acknowledgement:
- * - a valid event is acked only after the batch holding it is committed;
+ * - a valid event is acked only after the batch holding it is committed (acks of a batch go
+ *   out together, DeliveryAcks);
  * - a message that is not a valid event (bad JSON, failing schema, unknown type) is rejected
  *   without requeue, so the broker dead-letters it and the consumer carries on;
  * - a storage failure requeues the message (after a pause) — it is not the message's fault.
@@ -42,15 +44,17 @@ export class AuditEventsConsumer {
       const why = err instanceof EventContractError ? err.message : 'unreadable message';
       this.logger.warn(`dead-lettering message ${message.properties.messageId ?? '(no id)'} from ${message.fields.routingKey}: ${why}`);
       settle(() => channel.nack(message, false, false));
+      DeliveryAcks.forChannel(channel).rejected(message);
       return;
     }
     try {
       await this.batcher.add(event);
-      settle(() => channel.ack(message));
+      DeliveryAcks.forChannel(channel).ack(message);
     } catch (err) {
       this.logger.error(`could not store event ${event.id}: ${err instanceof Error ? err.message : String(err)}`);
       await new Promise((r) => setTimeout(r, STORAGE_RETRY_DELAY_MS));
       settle(() => channel.nack(message, false, true));
+      DeliveryAcks.forChannel(channel).rejected(message);
     }
   }
 }
