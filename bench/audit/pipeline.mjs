@@ -15,7 +15,8 @@
 // (first event's time → last commit), event time → committed row latency, lost and doubled
 // (events the producers report as emitted vs rows stored). The pipeline's ratio to each floor
 // is computed within the round, and the median over the rounds is reported with its spread.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,11 @@ const PROFILE = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', pr
 const service = join(root, 'dist/apps/audit-service/main.js');
 const producerApp = join(root, 'dist/bench/audit/producer/main.js');
 requireFile(service, 'run `npm run build` first');
-requireFile(producerApp, 'run `npx webpack-cli build --config bench/audit/producer/webpack.config.js --no-stats` first');
+// The producer is built from libs/events like a service; built here when missing (rebuild or
+// delete it after a change to libs/events).
+if (!existsSync(producerApp)) {
+  execFileSync('npx', ['webpack-cli', 'build', '--config', 'bench/audit/producer/webpack.config.js', '--no-stats'], { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false' } });
+}
 
 const tag = randomBytes(4).toString('hex');
 const auditQueue = `portcullis.audit.bench-${tag}`;
