@@ -26,11 +26,18 @@ describe('audit-service configuration', () => {
 
   it.each([
     ['AUDIT_BATCH_MAX', '0'],
+    ['AUDIT_RETENTION_DAYS', '0'],
+    ['AUDIT_RETENTION_DAYS', '7d'],
     ['AUDIT_INGEST_PRODUCERS', 'no-credential'],
     ['BROKER_URL', 'http://x'],
     ['TRUST_PROXY', 'true'],
   ])('refuses %s=%s with one line naming the variable', (name, value) => {
     expect(configProblems(auditConfigSchema, { [name]: value })).toEqual([expect.stringMatching(new RegExp(`^config: ${name}: `))]);
+  });
+
+  it('keeps every event unless AUDIT_RETENTION_DAYS says how many days', () => {
+    expect(parseConfig(auditConfigSchema, {}).auditRetentionDays).toBeUndefined();
+    expect(parseConfig(auditConfigSchema, { AUDIT_RETENTION_DAYS: '90' }).auditRetentionDays).toBe(90);
   });
 
   it('has no development-only switch: production accepts every setting it accepts elsewhere', () => {
