@@ -1,14 +1,16 @@
 import { Logger, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { initializeUnderStartupLock, StartupLockModule } from '@portcullis/database';
+import { initializeUnderStartupLock, PurgeModule, StartupLockModule } from '@portcullis/database';
 import type { DataSourceOptions } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { AUTH_PURGES } from './auth-purges';
 import { authDataSourceOptions } from './data-source-options';
 
 /**
  * Migrations and start-up seeding (signing keys, BOOTSTRAP_USERS, CLIENTS_FILE) run under the
  * start-up lock (libs/database), so replicas may start together on one database. The data
- * source sees every entity (auth-entities.ts); each feature module registers its own.
+ * source sees every entity (auth-entities.ts); each feature module registers its own. Expired
+ * rows are purged on a schedule (auth-purges.ts, PURGE_INTERVAL_SECONDS).
  */
 @Module({
   imports: [
@@ -18,6 +20,7 @@ import { authDataSourceOptions } from './data-source-options';
       dataSourceFactory: (options) => initializeUnderStartupLock(options as DataSourceOptions, { log: (m) => new Logger('database').log(m) }),
     }),
     StartupLockModule,
+    PurgeModule.forRootAsync({ inject: [AUTH_CONFIG], useFactory: (config: AuthConfig) => ({ tasks: AUTH_PURGES, ...config }) }),
   ],
 })
 export class DatabaseModule {}
