@@ -21,6 +21,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = CLI_COMMANDS.find((c) => c.name === name);
   if (!command) return fail(name, `unknown command; run without arguments for the list (${CLI_COMMANDS.map((c) => c.name).join(', ')})`, 2);
+  if (args.includes('--help')) {
+    process.stdout.write(`usage: node dist/apps/auth-server/cli.js ${command.usage}\n\n${command.description}\n`);
+    return 0;
+  }
   const config = loadConfigOrExit(authConfigSchema);
 
   let app: INestApplicationContext | undefined;

@@ -63,6 +63,13 @@ export function parseFlags(args: string[], spec: FlagSpec = {}): { positional: s
   return { positional, flags };
 }
 
+/** Exactly the positional arguments `names` (e.g. `['<username>']`), in order; a missing or extra one is a usage error. */
+export function expectPositional(positional: string[], names: readonly string[]): string[] {
+  if (positional.length < names.length) throw new CliUsageError(`missing ${names[positional.length]}`);
+  if (positional.length > names.length) throw new CliUsageError(`unexpected argument: ${positional.slice(names.length).join(' ')}`);
+  return positional;
+}
+
 /** Reads all of standard input (for secrets that must not appear in the process list). */
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -91,6 +91,12 @@ describe('the CLI command line', () => {
     for (const command of ['users:add', 'clients:add', 'clients:remove', 'keys:rotate', 'retention:purge']) expect(outcome.stdout).toContain(command);
   });
 
+  it('prints a command\'s usage for --help', async () => {
+    const outcome = await cli(env, ['clients:add', '--help']);
+    expect(outcome).toMatchObject({ status: 0, stderr: '' });
+    expect(outcome.stdout).toMatch(/^usage: node dist\/apps\/auth-server\/cli.js clients:add --name <name>/);
+  });
+
   it('answers an unknown command, a bad flag, a missing argument and a missing value with one line and status 2', async () => {
     expectOneLine(await cli(env, ['users:delete', 'alice']), 'users:delete', /unknown command/, 2);
     expectOneLine(await cli(env, ['users:add', '--bogus', 'alice']), 'users:add', /unknown flag --bogus \(usage: users:add <username>/, 2);

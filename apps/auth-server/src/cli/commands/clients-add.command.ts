@@ -4,7 +4,7 @@ import { clientMetadataResponse } from '../../clients/metadata/client-metadata.m
 import { validateClientMetadata } from '../../clients/metadata/client-metadata.validator';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { ScopeDirectory } from '../../resources/scope-directory';
-import { CliCommand, CliInputError, CliUsageError, parseFlags } from '../cli-command';
+import { CliCommand, CliInputError, CliUsageError, expectPositional, parseFlags } from '../cli-command';
 
 /** Flags that carry one RFC 7591 metadata string each. */
 const SINGLE_FLAGS: Record<string, string> = {
@@ -27,7 +27,7 @@ export const clientsAddCommand: CliCommand = {
     'Pre-register a client. Prints its metadata as JSON, with the client secret (shown this once). --trusted lets it use client_credentials and hold privileged scopes. --resource-server makes it the resource server of that resource: it may introspect tokens issued for it, and only those.',
   async run(context, args) {
     const { positional, flags } = parseFlags(args, FLAGS);
-    if (positional.length > 0) throw new CliUsageError(`unexpected argument: ${positional.join(' ')}`);
+    expectPositional(positional, []);
     const raw: Record<string, unknown> = {};
     for (const [flag, field] of Object.entries(SINGLE_FLAGS)) {
       const values = flags.get(flag);

@@ -1,5 +1,5 @@
 import { ClientsService } from '../../clients/clients.service';
-import { CliCommand, CliInputError, CliUsageError, parseFlags } from '../cli-command';
+import { CliCommand, CliInputError, expectPositional, parseFlags } from '../cli-command';
 
 export const clientsRemoveCommand: CliCommand = {
   name: 'clients:remove',
@@ -8,9 +8,7 @@ export const clientsRemoveCommand: CliCommand = {
     'Delete a registered client, as RFC 7592 §2.3 deprovisioning does: its grants are revoked (with their events), its id, secret and registration token stop working.',
   async run(context, args) {
     const { positional } = parseFlags(args);
-    if (positional.length === 0) throw new CliUsageError('missing <client_id>');
-    if (positional.length > 1) throw new CliUsageError(`unexpected argument: ${positional.slice(1).join(' ')}`);
-    const [clientId] = positional;
+    const [clientId] = expectPositional(positional, ['<client_id>']);
     const clients = (await context.app()).get(ClientsService);
     if (!(await clients.exists(clientId))) throw new CliInputError(`no client '${clientId}'`);
     await clients.remove(clientId);

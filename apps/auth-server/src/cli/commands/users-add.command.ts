@@ -1,5 +1,5 @@
 import { UsersService } from '../../users/users.service';
-import { CliCommand, CliUsageError, parseFlags, readStdin } from '../cli-command';
+import { CliCommand, expectPositional, parseFlags, readStdin } from '../cli-command';
 
 export const usersAddCommand: CliCommand = {
   name: 'users:add',
@@ -8,9 +8,7 @@ export const usersAddCommand: CliCommand = {
   async run(context, args) {
     // --password-stdin is what happens anyway; accepted so scripts may say it.
     const { positional } = parseFlags(args, { switches: ['password-stdin'] });
-    if (positional.length === 0) throw new CliUsageError('missing <username>');
-    if (positional.length > 1) throw new CliUsageError(`unexpected argument: ${positional.slice(1).join(' ')}`);
-    const [username] = positional;
+    const [username] = expectPositional(positional, ['<username>']);
     const password = await readStdin();
     const user = await (await context.app()).get(UsersService).create(username, password);
     process.stdout.write(`created user ${user.username} (${user.id})\n`);
