@@ -4,7 +4,7 @@ import { CliInputError, CliUsageError } from './cli-command';
 /** Connection failures as node, pg and better-sqlite3 name them. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'SQLITE_CANTOPEN']);
 /** The SQLite file's directory cannot be made or written (SQLITE_PATH). */
-const FILE_CODES = new Set(['ENOENT', 'EACCES', 'EROFS', 'ENOTDIR', 'EPERM']);
+const FILE_CODES = new Set(['ENOENT', 'EACCES', 'EROFS', 'ENOTDIR', 'EEXIST', 'EPERM']);
 /** PostgreSQL SQLSTATEs that mean "you cannot use this database": bad login, missing database, refused. */
 const UNUSABLE_SQLSTATES = new Set(['28000', '28P01', '3D000', '57P03', '53300']);
 /** Unique violations: pg 23505, SQLite's constraint codes. */

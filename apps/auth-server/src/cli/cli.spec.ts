@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, TestDatabase } from '@portcullis/testing';
@@ -123,6 +123,14 @@ describe('the CLI when the database cannot be used', () => {
   });
 
   it('says an SQLite file it cannot create in one line', async () => {
-    expectOneLine(await cli({ DATABASE_URL: undefined, SQLITE_PATH: '/proc/portcullis/auth.sqlite' }, ['retention:purge']), 'retention:purge', /cannot open the database file/);
+    // Its directory would have to be made where a file is.
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-cli-file-'));
+    writeFileSync(join(dir, 'not-a-directory'), '');
+    try {
+      const outcome = await cli({ DATABASE_URL: undefined, SQLITE_PATH: join(dir, 'not-a-directory', 'auth.sqlite') }, ['retention:purge']);
+      expectOneLine(outcome, 'retention:purge', /cannot open the database file \(EEXIST\): check SQLITE_PATH/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
