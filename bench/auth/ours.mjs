@@ -20,9 +20,10 @@ import { CODE_CHALLENGE, PASSWORD, REDIRECT_URI, RESOURCE, RESOURCE_SCOPES, SCOP
 /**
  * Starts dist/apps/auth-server/main.js (or `main`, a candidate build to compare). Options: `root` (workspace), `logs` (true = production
  * logging, written to a file nobody reads, as a deployment would), `nodeArgs` (e.g.
- * `--cpu-prof`), `logFile`, `env` (settings added or overridden, e.g. short token lifetimes).
+ * `--cpu-prof`), `logFile`, `env` (settings added or overridden, e.g. short token lifetimes),
+ * `readyTimeoutMs` (start-up on a loaded machine).
  */
-export async function startOurs({ root, main = join(root, 'dist/apps/auth-server/main.js'), logs = false, nodeArgs = [], logFile, env = {} }) {
+export async function startOurs({ root, main = join(root, 'dist/apps/auth-server/main.js'), logs = false, nodeArgs = [], logFile, env = {}, readyTimeoutMs }) {
   requireFile(main, 'build it first: NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build');
   const db = await createDatabase('portcullis_bench');
   let server;
@@ -42,6 +43,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       nodeArgs,
       logFile,
       readyUrl: `${issuer}/health/live`,
+      timeoutMs: readyTimeoutMs,
       inheritEnv: false,
       env: {
         NODE_ENV: logs ? 'production' : 'test',

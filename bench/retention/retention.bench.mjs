@@ -1,6 +1,6 @@
 // Does the auth-server's database stay the same size under steady traffic? An hour of traffic,
 // compressed: the server runs with token lifetimes cut so that several whole lifetimes fit in
-// the run (access 10 s for 600 s, code 5 s, interaction and session 10 s, a refresh family
+// the run (access 10 s for 600 s, code 5 s, interaction and session 30 s, a refresh token
 // 30 s), purging every 5 s (300 s / 60), while workers log in, exchange codes, refresh (each
 // refresh rotates) and revoke. Every 5 s it prints each table's rows and
 // pg_total_relation_size. The same traffic runs twice: with the scheduled purge, and with
@@ -25,14 +25,15 @@ const SAMPLE_EVERY_S = 5;
 const VACUUM_EVERY_S = 10;
 const WORKERS = 3;
 /** When the traffic has lived through every lifetime once (the longest is the refresh family's). */
-const WARM_UP_S = 35;
+const WARM_UP_S = 40;
 const TABLES = ['authorization_codes', 'grants', 'access_tokens', 'refresh_tokens', 'interactions', 'sessions', 'event_outbox'];
 const LIFETIMES = {
   ACCESS_TOKEN_TTL: '10',
   AUTHORIZATION_CODE_TTL: '5',
   REFRESH_TOKEN_TTL: '30',
-  INTERACTION_TTL: '10',
-  SESSION_TTL: '10',
+  // Long enough for a login page to be filled in on a loaded machine.
+  INTERACTION_TTL: '30',
+  SESSION_TTL: '30',
   REFRESH_GRACE_SECONDS: '1',
 };
 
@@ -77,7 +78,7 @@ async function worker(server, until, counts) {
 }
 
 async function run(label, purgeIntervalSeconds) {
-  const server = await startOurs({ root, env: { ...LIFETIMES, PURGE_INTERVAL_SECONDS: String(purgeIntervalSeconds) } });
+  const server = await startOurs({ root, env: { ...LIFETIMES, PURGE_INTERVAL_SECONDS: String(purgeIntervalSeconds) }, readyTimeoutMs: 180_000 });
   const samples = [];
   try {
     const start = Date.now();
