@@ -20,9 +20,10 @@ import { CODE_CHALLENGE, PASSWORD, REDIRECT_URI, RESOURCE, RESOURCE_SCOPES, SCOP
 /**
  * Starts dist/apps/auth-server/main.js (or `main`, a candidate build to compare). Options: `root` (workspace), `logs` (true = production
  * logging, written to a file nobody reads, as a deployment would), `nodeArgs` (e.g.
- * `--cpu-prof`), `logFile`.
+ * `--cpu-prof`), `logFile`, `env` (settings added or overridden, e.g. short token lifetimes),
+ * `readyTimeoutMs` (start-up on a loaded machine).
  */
-export async function startOurs({ root, main = join(root, 'dist/apps/auth-server/main.js'), logs = false, nodeArgs = [], logFile }) {
+export async function startOurs({ root, main = join(root, 'dist/apps/auth-server/main.js'), logs = false, nodeArgs = [], logFile, env = {}, readyTimeoutMs }) {
   requireFile(main, 'build it first: NX_DAEMON=false NX_NO_CLOUD=true npx nx run auth-server:build');
   const db = await createDatabase('portcullis_bench');
   let server;
@@ -42,6 +43,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       nodeArgs,
       logFile,
       readyUrl: `${issuer}/health/live`,
+      timeoutMs: readyTimeoutMs,
       inheritEnv: false,
       env: {
         NODE_ENV: logs ? 'production' : 'test',
@@ -57,6 +59,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
         REGISTRATION_INITIAL_ACCESS_TOKEN: initialAccessToken,
         // Codes are minted ahead of the measured run; the default 60 s could run out mid-run.
         AUTHORIZATION_CODE_TTL: '900',
+        ...env,
       },
     });
     const client = await registerTrustedClient(issuer, initialAccessToken, db.url);
@@ -68,6 +71,7 @@ export async function startOurs({ root, main = join(root, 'dist/apps/auth-server
       clientSecret: client.clientSecret,
       registration: client.via,
       pid: server.pid,
+      databaseUrl: db.url,
       mintCodes: (n, onProgress) => mintCodes(issuer, client.clientId, n, onProgress),
       /** Processes whose CPU is this server's cost: itself, and its PostgreSQL backends (as they come and go). */
       cpuSources: { server: async () => [server.pid], database: backends.list },

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthConfig } from './config/auth-config';
 import { ConfigModule } from './config/config.module';
-import { DatabaseModule } from './database/database.module';
+import { DatabaseModule, DatabaseModuleOptions } from './database/database.module';
 import { AuditModule } from './audit/audit.module';
 import { ResourcesModule } from './resources/resources.module';
 import { MetadataModule } from './metadata/metadata.module';
@@ -17,12 +17,12 @@ import { DatabaseHealthModule } from '@portcullis/http';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AuthConfig): DynamicModule {
+  static forRoot(config: AuthConfig, options: DatabaseModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot(options),
         AuditModule,
         ResourcesModule,
         MetadataModule,

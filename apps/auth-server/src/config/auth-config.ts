@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { purgeEnvironment } from '@portcullis/database';
 import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
@@ -21,6 +22,12 @@ export const authEnvironment = {
     .default(DEFAULT_ISSUER),
   DATABASE_URL: postgresUrl,
   SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
+  /**
+   * PURGE_INTERVAL_SECONDS (0 = never), PURGE_BATCH_SIZE: expired codes, tokens, grants,
+   * interactions, sessions and replay entries deleted on a schedule, kept as long as a replay
+   * check needs them (database/auth-purges.ts).
+   */
+  ...purgeEnvironment,
   /**
    * BROKER_URL, AUDIT_INGEST_URL, AUDIT_INGEST_SECRET: the audit service binds the secret to the
    * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events

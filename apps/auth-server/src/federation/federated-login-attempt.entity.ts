@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochColumn } from '@portcullis/database';
 
 /**
@@ -7,6 +7,7 @@ import { epochColumn } from '@portcullis/database';
  * and to the browser. Deleted when the callback arrives, so a state is used once (RFC 9700 §4.7).
  */
 @Entity('federated_login_attempts')
+@Index('federated_login_attempts_expires', ['expiresAt'])
 export class FederatedLoginAttemptEntity {
   /** sha256 of the `state` sent upstream; the state itself is only in the browser's URL. */
   @PrimaryColumn({ type: 'varchar', length: 64, name: 'state_hash' })

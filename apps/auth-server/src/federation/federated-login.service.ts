@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import * as oauth from 'oauth4webapi';
 import { secretsEqual, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
@@ -41,7 +41,6 @@ export class FederatedLoginService {
     const state = oauth.generateRandomState();
     const nonce = oauth.generateRandomNonce();
     const codeVerifier = oauth.generateRandomCodeVerifier();
-    await this.attempts.delete({ expiresAt: LessThan(Date.now()) });
     await this.attempts.insert({
       stateHash: sha256Base64Url(state),
       connectionId: connection.id,

@@ -8,6 +8,8 @@ import { epochColumn } from '@portcullis/database';
  */
 @Entity('access_tokens')
 @Index('access_tokens_grant', ['grantId'])
+// The scheduled purge finds expired records by it (token.purges.ts).
+@Index('access_tokens_expires', ['expiresAt'])
 // Only revoked tokens are ever looked up by expiry (currentRevocations): a partial index keeps
 // the insert of every issued token out of it.
 @Index('access_tokens_revoked', ['expiresAt'], { where: '"revoked_at" IS NOT NULL' })

@@ -1,8 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochColumn } from '@portcullis/database';
 
 /** An issued authorization code, stored only as its sha256. */
 @Entity('authorization_codes')
+// The purge asks whether any code of a grant is still live (token.purges.ts).
+@Index('authorization_codes_grant', ['grantId'])
 export class AuthorizationCodeEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, name: 'code_hash' })
   codeHash: string;

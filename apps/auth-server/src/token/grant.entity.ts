@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochColumn } from '@portcullis/database';
 
 /**
@@ -7,6 +7,7 @@ import { epochColumn } from '@portcullis/database';
  * grant revokes the whole family (RFC 9700 §4.14.2, RFC 6749 §10.5).
  */
 @Entity('grants')
+@Index('grants_created', ['createdAt'])
 export class GrantEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;

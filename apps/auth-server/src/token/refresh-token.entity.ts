@@ -4,6 +4,7 @@ import { epochColumn } from '@portcullis/database';
 /** A refresh token (stored as its sha256), one link in its grant's rotation chain. */
 @Entity('refresh_tokens')
 @Index('refresh_tokens_grant', ['grantId'])
+@Index('refresh_tokens_expires', ['expiresAt'])
 export class RefreshTokenEntity {
   @PrimaryColumn({ type: 'varchar', length: 64, name: 'token_hash' })
   tokenHash: string;

@@ -36,6 +36,8 @@ export class UsersService implements OnApplicationBootstrap {
   async create(username: string, password: string): Promise<UserEntity> {
     if (!USERNAME.test(username)) throw new Error('username may use letters, digits and . _ @ - (at most 128)');
     if (password.length < 3) throw new Error('password is too short');
+    // Told before the insert, in words; the unique index still decides a race.
+    if (await this.users.exists({ where: { username } })) throw new Error(`user '${username}' already exists`);
     const user = this.users.create({
       id: randomUUID(),
       username,

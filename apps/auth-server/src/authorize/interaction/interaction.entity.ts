@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { epochColumn } from '@portcullis/database';
 
 /**
@@ -7,6 +7,7 @@ import { epochColumn } from '@portcullis/database';
  * must carry `csrfToken`, so a request cannot be completed from another browser or site.
  */
 @Entity('interactions')
+@Index('interactions_expires', ['expiresAt'])
 export class InteractionEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { authorizationResponseUrl, formatScope, parseScope, secretsEqual, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
@@ -38,7 +38,6 @@ export class InteractionService {
 
   async start(request: AuthorizationRequest, browserId: string, sessionUserId: string | undefined): Promise<InteractionEntity> {
     const now = Date.now();
-    await this.interactions.delete({ expiresAt: LessThan(now) });
     const interaction = this.interactions.create({
       id: randomBytes(24).toString('base64url'),
       clientId: request.client.clientId,

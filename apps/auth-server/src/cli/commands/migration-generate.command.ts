@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { authDataSourceOptions } from '../../database/data-source-options';
-import { CliCommand, parseFlags } from '../cli-command';
+import { CliCommand, CliUsageError, parseFlags } from '../cli-command';
 
 /**
  * Development tool: compares the entities with the configured database (DATABASE_URL →
@@ -13,12 +13,12 @@ export const migrationGenerateCommand: CliCommand = {
   name: 'migration:generate',
   usage: 'migration:generate <Name> --out <dir>',
   description: 'Write a migration for the difference between the entities and the database.',
-  standalone: true,
-  async run(_app, args, config) {
-    const { positional, flags } = parseFlags(args);
+  async run({ config }, args) {
+    const { positional, flags } = parseFlags(args, { values: ['out'] });
     const name = positional[0];
     const out = flags.get('out')?.[0];
-    if (!name || !/^[A-Za-z][A-Za-z0-9]*$/.test(name) || !out) throw new Error('usage: migration:generate <Name> --out <dir>');
+    if (!name || !out) throw new CliUsageError(name ? 'missing --out <dir>' : 'missing <Name>');
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(name) || positional.length > 1) throw new CliUsageError('<Name> is one word of letters and digits');
     const db = await new DataSource({ ...authDataSourceOptions(config), migrationsRun: false }).initialize();
     // Apply what exists first, so the difference is only what is new.
     await db.runMigrations({ transaction: 'each' });
