@@ -8,4 +8,5 @@ set -euo pipefail
     echo "default_pass = ${RABBITMQ_DEFAULT_PASS:?RABBITMQ_DEFAULT_PASS is required with RABBITMQ_DEFAULT_USER}"
   fi
 } > /etc/rabbitmq/rabbitmq.conf
-exec rabbitmq-server
+# The server itself, not Debian's /usr/sbin wrapper, which sends the output to startup_log.
+exec /usr/lib/rabbitmq/bin/rabbitmq-server
