@@ -20,13 +20,7 @@ debian=portcullis-standin/debian:bookworm
 log() { echo "standin: $*" >&2; }
 exists() { [ -z "${STANDIN_REBUILD:-}" ] && "$docker" image inspect "$1" >/dev/null 2>&1; }
 
-# The registry or mirror hosts the machine resolves through /etc/hosts, which a build
-# container does not see: pass them on (--add-host).
-add_hosts=()
-for host in deb.debian.org "$(node -p 'new URL(process.argv[1]).hostname' "$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)")"; do
-  ip=$(awk -v h="$host" '$1 !~ /^#/ { for (i = 2; i <= NF; i++) if ($i == h) { print $1; exit } }' /etc/hosts)
-  [ -n "$ip" ] && add_hosts+=(--add-host "$host:$ip")
-done
+mapfile -t add_hosts < <("$here/add-hosts.sh")
 
 if ! exists "$debian"; then
   mkdir -p "$cache"

@@ -55,13 +55,7 @@ for name in "${!images[@]}"; do export "$name=${images[$name]}"; done
 log "base images: ${images[*]}"
 
 # --- 2. the service images ------------------------------------------------------------------
-# The build containers do not see /etc/hosts: pass on the npm registry's and Debian mirror's
-# entries when the machine resolves them there.
-add_hosts=()
-for host in deb.debian.org "$(node -p 'new URL(process.argv[1]).hostname' "$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)")"; do
-  ip=$(awk -v h="$host" '$1 !~ /^#/ { for (i = 2; i <= NF; i++) if ($i == h) { print $1; exit } }' /etc/hosts)
-  [ -n "$ip" ] && add_hosts+=(--add-host "$host:$ip")
-done
+mapfile -t add_hosts < <("$repo/docker/standin/add-hosts.sh")
 export IMAGE_REPOSITORY=portcullis-smoke IMAGE_TAG=local
 build_start=$(date +%s)
 for target in auth-server audit-service mcp-server mcp-gateway; do
