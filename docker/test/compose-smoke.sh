@@ -5,7 +5,10 @@
 #
 # 1. Base images: the official ones when present or pullable, else local stand-ins built from
 #    Debian packages (docker/standin/build.sh; SMOKE_STANDINS=always forces them).
-# 2. Builds the four service images (docker/Dockerfile), and reports their sizes.
+# 2. Builds the four service images (docker/Dockerfile), and reports their sizes. Or, with
+#    SMOKE_BUILD=host, runs this checkout's own build (`npm run build`: dist/ and node_modules,
+#    bind-mounted read-only into the Node base image) and skips the image checks: for a machine
+#    too loaded to build the images in the time it has. The stack and the checks are the same.
 # 3. `up --scale mcp-server=3` as its own compose project (portcullis-smoke) on its own host
 #    ports (SMOKE_PORT_BASE, default 17000: auth +9000 → 17000+…, see below), with fresh secrets.
 # 4. Checks: a client_credentials token; tool calls through mcp-lb spread over the 3 replicas;
@@ -57,18 +60,47 @@ log "base images: ${images[*]}"
 # --- 2. the service images ------------------------------------------------------------------
 mapfile -t add_hosts < <("$repo/docker/standin/add-hosts.sh")
 export IMAGE_REPOSITORY=portcullis-smoke IMAGE_TAG=local
+apps=(auth-server audit-service mcp-server mcp-gateway)
+overrides=()
+if [ "${SMOKE_BUILD:-dockerfile}" = host ]; then
+  declare -A ports=([auth-server]=9000 [audit-service]=3100 [mcp-server]=3000 [mcp-gateway]=3300)
+  {
+    echo "services:"
+    for app in "${apps[@]}"; do
+      [ -f "$repo/dist/apps/$app/main.js" ] || fail "SMOKE_BUILD=host: dist/apps/$app/main.js is missing (npm run build)"
+      cat <<YAML
+  $app:
+    image: $NODE_IMAGE
+    user: node
+    working_dir: /app
+    command: ["node", "dist/apps/$app/main.js"]
+    environment: { NODE_ENV: production, PORT: "${ports[$app]}" }
+    volumes:
+      - $repo/dist:/app/dist:ro
+      - $repo/node_modules:/app/node_modules:ro
+      - $repo/docker/healthcheck.cjs:/app/healthcheck.cjs:ro
+    healthcheck: { test: ["CMD", "node", "healthcheck.cjs"], interval: 10s, timeout: 5s, retries: 3, start_period: 30s }
+YAML
+    done
+  } >"$work/host-build.yaml"
+  overrides=(-f "$work/host-build.yaml")
+  apps=()
+  log "SMOKE_BUILD=host: running this checkout's dist/ in $NODE_IMAGE (no image build)"
+fi
 build_start=$(date +%s)
-for target in auth-server audit-service mcp-server mcp-gateway; do
+for target in "${apps[@]}"; do
   log "building $IMAGE_REPOSITORY/$target:$IMAGE_TAG"
   DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-1} "$docker" build -q "${add_hosts[@]}" -f "$repo/docker/Dockerfile" --target "$target" \
     --build-arg "NODE_IMAGE=$NODE_IMAGE" -t "$IMAGE_REPOSITORY/$target:$IMAGE_TAG" "$repo" >/dev/null
 done
-log "images built in $(( $(date +%s) - build_start )) s"
-"$docker" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($IMAGE_REPOSITORY|portcullis-standin)/" | sed 's/^/  /' >&2
-# The build leftovers the Dockerfile removes must not be in the runtime image.
-leftovers=$("$docker" run --rm --entrypoint sh "$IMAGE_REPOSITORY/mcp-server:$IMAGE_TAG" -c \
-  'cd node_modules/better-sqlite3 && ls -d deps src build/Release/obj.target build/Release/obj 2>/dev/null; ls /usr/local/bin | grep -E "^(npm|npx|yarn)$"; true')
-[ -z "$leftovers" ] || fail "build leftovers in the runtime image: $leftovers"
+if [ ${#apps[@]} -gt 0 ]; then
+  log "images built in $(( $(date +%s) - build_start )) s"
+  "$docker" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^($IMAGE_REPOSITORY|portcullis-standin)/" | sed 's/^/  /' >&2
+  # The build leftovers the Dockerfile removes must not be in the runtime image.
+  leftovers=$("$docker" run --rm --entrypoint sh "$IMAGE_REPOSITORY/mcp-server:$IMAGE_TAG" -c \
+    'cd node_modules/better-sqlite3 && ls -d deps src build/Release/obj.target build/Release/obj 2>/dev/null; ls /usr/local/bin | grep -E "^(npm|npx|yarn)$"; true')
+  [ -z "$leftovers" ] || fail "build leftovers in the runtime image: $leftovers"
+fi
 
 # --- 3. up, scaled --------------------------------------------------------------------------
 secret() { openssl rand -hex 24; }
@@ -81,7 +113,7 @@ export ISSUER_URL=http://localhost:$AUTH_PUBLISHED_PORT MCP_RESOURCE_URL=http://
 export ACCESS_TOKEN_TTL=3600
 # Everything comes from this environment; an operator's docker/.env is not read.
 : >"$work/empty.env"
-dc() { "${compose[@]}" --env-file "$work/empty.env" -p "$project" -f "$repo/docker/compose.yaml" "$@"; }
+dc() { "${compose[@]}" --env-file "$work/empty.env" -p "$project" -f "$repo/docker/compose.yaml" "${overrides[@]}" "$@"; }
 
 key=$repo/docker/secrets/gateway-identity.pem
 made_key=
