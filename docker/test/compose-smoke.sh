@@ -87,6 +87,12 @@ YAML
   apps=()
   log "SMOKE_BUILD=host: running this checkout's dist/ in $NODE_IMAGE (no image build)"
 fi
+# RabbitMQ's health check runs its CLI, an Erlang VM of its own: on a machine this loaded it
+# can take longer than compose's 10 s timeout. SMOKE_HEALTHCHECK_TIMEOUT=60s allows it more.
+if [ -n "${SMOKE_HEALTHCHECK_TIMEOUT:-}" ]; then
+  printf 'services:\n  rabbitmq:\n    healthcheck: { timeout: %s }\n' "$SMOKE_HEALTHCHECK_TIMEOUT" >"$work/slow-machine.yaml"
+  overrides+=(-f "$work/slow-machine.yaml")
+fi
 build_start=$(date +%s)
 for target in "${apps[@]}"; do
   log "building $IMAGE_REPOSITORY/$target:$IMAGE_TAG"
