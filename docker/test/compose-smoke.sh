@@ -87,10 +87,16 @@ YAML
   apps=()
   log "SMOKE_BUILD=host: running this checkout's dist/ in $NODE_IMAGE (no image build)"
 fi
-# RabbitMQ's health check runs its CLI, an Erlang VM of its own: on a machine this loaded it
-# can take longer than compose's 10 s timeout. SMOKE_HEALTHCHECK_TIMEOUT=60s allows it more.
+# Every health check starts a process (RabbitMQ's CLI is an Erlang VM of its own, the services'
+# a Node): on a heavily loaded machine that alone can outlast compose's 5-10 s timeouts.
+# SMOKE_HEALTHCHECK_TIMEOUT=60s allows them more.
 if [ -n "${SMOKE_HEALTHCHECK_TIMEOUT:-}" ]; then
-  printf 'services:\n  rabbitmq:\n    healthcheck: { timeout: %s }\n' "$SMOKE_HEALTHCHECK_TIMEOUT" >"$work/slow-machine.yaml"
+  {
+    echo "services:"
+    for service in postgres rabbitmq auth-server audit-service mcp-server mcp-gateway mcp-lb gateway-lb; do
+      printf '  %s:\n    healthcheck: { timeout: %s }\n' "$service" "$SMOKE_HEALTHCHECK_TIMEOUT"
+    done
+  } >"$work/slow-machine.yaml"
   overrides+=(-f "$work/slow-machine.yaml")
 fi
 build_start=$(date +%s)
