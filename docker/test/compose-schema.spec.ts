@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DCLinter } from 'dclint';
 import { COMPOSE_PATH, type ComposeFile, interpolate, loadCompose } from './support/compose-file';
+import { DOCKER_DIR } from './support/paths';
 import { filledEnv } from './support/topology';
 
 /**
@@ -49,6 +51,27 @@ describe('compose.yaml against the Compose Specification schema', () => {
 
   it('conforms once docker/.env is interpolated', () => {
     expect(validate(interpolated(loadCompose(), filledEnv()) as object)).toEqual([]);
+  });
+
+  // Debian bookworm's own compose (1.29, `apt-get install docker-compose`) is stricter than the
+  // specification: it refuses a top-level `name:`, for one. It parses the file without an engine.
+  it('is accepted by Debian bookworm’s docker-compose 1.29 (config -q), with docker/.env filled in', () => {
+    const version = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' });
+    expect({ installed: !version.error, version: version.stdout?.trim() }).toEqual({ installed: true, version: expect.stringMatching(/^1\.29\./) });
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+    try {
+      const envFile = join(dir, '.env');
+      writeFileSync(envFile, [...filledEnv()].map(([k, v]) => `${k}=${v}`).join('\n'));
+      const result = spawnSync('docker-compose', ['--env-file', envFile, '-f', COMPOSE_PATH, 'config', '-q'], { cwd: DOCKER_DIR, encoding: 'utf8' });
+      expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('has no top-level name: the project name is COMPOSE_PROJECT_NAME in docker/.env', () => {
+    expect(Object.keys(loadCompose())).not.toContain('name');
+    expect(filledEnv().get('COMPOSE_PROJECT_NAME')).toBe('portcullis');
   });
 
   describe('the validator rejects what Compose would', () => {

@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { builtinModules } from 'node:module';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -166,5 +167,54 @@ describe('healthcheck.cjs', () => {
 
   it('is unhealthy when nothing listens', async () => {
     expect(await probe(await freePort())).toBe(1);
+  });
+});
+
+/**
+ * The Dockerfile builds on any engine with nothing but the base image from a registry: no
+ * `# syntax=` directive (BuildKit would pull that frontend image from Docker Hub), no
+ * BuildKit-only instruction flags (the classic builder and older engines refuse them), and the
+ * runtime carries no build leftovers.
+ */
+describe('Dockerfile portability and leftovers', () => {
+  const text = readFileSync(join(DOCKER_DIR, 'Dockerfile'), 'utf8');
+  const stages = parseDockerfile();
+  const runs = stages.flatMap((s) => s.instructions).filter((i) => i.keyword === 'RUN');
+
+  it('has no parser directive and no BuildKit-only flag or heredoc', () => {
+    expect(text).not.toMatch(/^#\s*(syntax|check)\s*=/im);
+    const flagged = stages.flatMap((s) => s.instructions).filter((i) => /^--(mount|network|security)=/.test(i.args) || (i.keyword === 'COPY' && /--(link|parents|exclude)\b/.test(i.args)) || /<<-?\s*\w/.test(i.args));
+    expect(flagged).toEqual([]);
+  });
+
+  // Runs the prod-deps stage's clean-up, as written, on a copy of this machine's compiled
+  // better-sqlite3: what is left must still open a database, and weigh a fraction of before.
+  it('strips better-sqlite3 to its one native binary, which still works', () => {
+    const prodDeps = runs.find((i) => /npm ci --omit=dev/.test(i.args))?.args ?? '';
+    const steps = prodDeps.split('&&').map((s) => s.trim());
+    const cleanUp = steps.slice(steps.findIndex((s) => s === 'cd node_modules/better-sqlite3')).join(' && ');
+    expect(cleanUp).toMatch(/^cd node_modules\/better-sqlite3 && /);
+    const dir = mkdtempSync(join(tmpdir(), 'prod-deps-'));
+    try {
+      for (const pkg of ['better-sqlite3', 'bindings', 'file-uri-to-path']) cpSync(join(REPO_ROOT, 'node_modules', pkg), join(dir, 'node_modules', pkg), { recursive: true });
+      const size = () => Number(execFileSync('du', ['-sk', join(dir, 'node_modules', 'better-sqlite3')], { encoding: 'utf8' }).split('\t')[0]);
+      const before = size();
+      execFileSync('sh', ['-ec', cleanUp], { cwd: dir });
+      const after = size();
+      const left = execFileSync('find', ['build', '-type', 'f'], { cwd: join(dir, 'node_modules', 'better-sqlite3'), encoding: 'utf8' }).trim().split('\n');
+      expect(left).toEqual(['build/Release/better_sqlite3.node']);
+      expect(after).toBeLessThan(before / 2);
+      const script = "const Database = require('better-sqlite3'); console.log(new Database(':memory:').prepare('select 41 + 1 as x').get().x)";
+      expect(execFileSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' }).trim()).toBe('42');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves npm and its caches out of the runtime (the services never run it)', () => {
+    const runtime = stages.find((s) => s.name === 'runtime');
+    const run = runtime?.instructions.find((i) => i.keyword === 'RUN')?.args ?? '';
+    for (const path of ['/usr/local/lib/node_modules', '/usr/local/bin/npm', '/usr/local/bin/npx', '/root/.npm']) expect(run).toContain(path);
+    expect(runs.filter((i) => /npm ci/.test(i.args)).every((i) => /npm cache clean --force/.test(i.args))).toBe(true);
   });
 });
