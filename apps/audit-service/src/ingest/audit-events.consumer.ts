@@ -2,6 +2,7 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { EventContractError, parseEventJson } from '@portcullis/contracts';
+import { consumeTraced } from '@portcullis/tracing';
 import { AuditBatcher } from './audit-batcher';
 
 /** The one pattern the deserializer gives every message: routing is the broker's job here. */
@@ -37,7 +38,8 @@ export class AuditEventsConsumer {
       return;
     }
     try {
-      await this.batcher.add(event);
+      // Traced: a consumer span, child of the trace the event carries (libs/tracing).
+      await consumeTraced([event], 'rabbitmq', () => this.batcher.add(event));
       settle(() => channel.ack(message));
     } catch (err) {
       this.logger.error(`could not store event ${event.id}: ${err instanceof Error ? err.message : String(err)}`);
