@@ -17,6 +17,7 @@ const BENCHMARKS = [
   // The three grants (client_credentials, code exchange, refresh), median of 3 rounds each.
   { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '3', '--duration', '8'] },
   { name: 'mcp-server tools/call: guard vs no guard vs SDK baseline', script: 'mcp/tools-call.bench.mjs', args: [] },
+  { name: 'mcp-server tools/call: tracing on vs off', script: 'mcp/tracing.bench.mjs', args: [] },
   { name: 'mcp-server tools/call: 20,000 distinct tokens vs one', script: 'mcp/tools-call.bench.mjs', args: [], env: { BENCH_DISTINCT_TOKENS: '20000', BENCH_ROUNDS: '3' } },
   { name: 'audit pipeline: RabbitMQ → PostgreSQL', script: 'audit/pipeline.mjs', args: [], env: { BENCH_RATE: '5500', BENCH_SECONDS: '15' } },
   { name: 'end to end: tool calls across three replicas vs one', script: 'e2e/replicas.bench.mjs', args: [] },
