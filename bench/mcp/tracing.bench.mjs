@@ -37,6 +37,7 @@ try {
       inheritEnv: false,
       cwd: ROOT,
       readyUrl: `http://127.0.0.1:${port}/health/live`,
+      timeoutMs: 120_000,
       // NODE_ENV=test: no per-request log lines, as in tools-call.bench.mjs.
       env: { NODE_ENV: 'test', PORT: String(port), RESOURCE_URL: resource, ISSUER_URL: issuer.issuer, SQLITE_PATH: join(mkdtempSync(join(tmpdir(), 'bench-trace-')), 'mcp.sqlite'), AUDIT_INGEST_URL: `${sink.url}/internal/events`, ...otel },
     });
