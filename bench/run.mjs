@@ -17,6 +17,7 @@ const BENCHMARKS = [
   // The three grants (client_credentials, code exchange, refresh), median of 3 rounds each.
   { name: 'auth-server token endpoint vs oidc-provider', script: 'auth/token-bench.mjs', args: ['--rounds', '3', '--duration', '8'] },
   { name: 'mcp-server tools/call: guard vs no guard vs SDK baseline', script: 'mcp/tools-call.bench.mjs', args: [] },
+  { name: 'mcp-server tools/call: tracing on vs off', script: 'mcp/tracing.bench.mjs', args: [] },
   { name: 'mcp-server tools/call: 20,000 distinct tokens vs one', script: 'mcp/tools-call.bench.mjs', args: [], env: { BENCH_DISTINCT_TOKENS: '20000', BENCH_ROUNDS: '3' } },
   // Pipeline vs its floor (bare broker, outbox without framework) in the same run, 3 rounds.
   { name: 'audit pipeline vs floor: outbox → RabbitMQ → PostgreSQL', script: 'audit/pipeline.mjs', args: [], env: { BENCH_ROUNDS: '3', BENCH_RATE: '20000', BENCH_SECONDS: '8' } },

@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@portcullis/config';
+import { startTracing, tracingSettingsSchema } from '@portcullis/tracing';
 import { createHttpApp } from '@portcullis/http';
 import { authConfigSchema } from './config/auth-config';
 import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(authConfigSchema);
+  // Before the application is built, so its HTTP server is traced (OTEL_* variables; off when none is set).
+  await startTracing(loadConfigOrExit(tracingSettingsSchema), { serviceName: 'auth-server' });
   const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy });
   await app.listen(config.port, config.host);
   app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.issuerUrl }, 'auth-server listening');

@@ -31,6 +31,10 @@ export class AuditEventEntity {
   @Column({ name: 'client_id', type: 'varchar', length: 2048, nullable: true })
   clientId: string | null;
 
+  /** The trace id of the event's `traceparent`, when it was produced inside a trace (AuditEventsTraceId1796400000000). */
+  @Column({ name: 'trace_id', type: 'varchar', length: 32, nullable: true })
+  traceId: string | null;
+
   /** The event's `time`, epoch milliseconds. */
   @Column({ name: 'time_ms', type: 'bigint' })
   timeMs: number;

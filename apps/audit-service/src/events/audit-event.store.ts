@@ -1,5 +1,6 @@
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import type { PortcullisEvent } from '@portcullis/contracts';
+import { traceIdOf } from '@portcullis/tracing';
 import { AuditEventEntity } from './audit-event.entity';
 
 export interface AuditEventFilter {
@@ -8,6 +9,8 @@ export interface AuditEventFilter {
   typePrefix?: string;
   subject?: string;
   clientId?: string;
+  /** The 32-hex trace id of the events' `traceparent`. */
+  traceId?: string;
   /** Inclusive lower bound, epoch ms. */
   fromMs?: number;
   /** Exclusive upper bound, epoch ms. */
@@ -50,6 +53,7 @@ export class AuditEventStore {
       source: e.source,
       subject: e.subject ?? null,
       clientId: typeof e.data.client_id === 'string' ? e.data.client_id : null,
+      traceId: traceIdOf(e.traceparent) ?? null,
       timeMs: Date.parse(e.time),
       storedMs,
       event: JSON.stringify(e),
@@ -58,8 +62,8 @@ export class AuditEventStore {
       // One statement with one array parameter per column, whatever the batch size: far
       // cheaper to build and parse than a VALUES list of thousands of placeholders.
       await this.dataSource.query(
-        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event")
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[])
+        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event", "trace_id")
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[], $9::varchar[])
          ON CONFLICT DO NOTHING`,
         [
           rows.map((r) => r.id),
@@ -70,6 +74,7 @@ export class AuditEventStore {
           rows.map((r) => r.timeMs),
           rows.map((r) => r.storedMs),
           rows.map((r) => r.event),
+          rows.map((r) => r.traceId),
         ],
       );
       return;
@@ -132,6 +137,7 @@ export class AuditEventStore {
     }
     if (filter.subject) qb.andWhere('e.subject = :subject', { subject: filter.subject });
     if (filter.clientId) qb.andWhere('e.client_id = :clientId', { clientId: filter.clientId });
+    if (filter.traceId) qb.andWhere('e.trace_id = :traceId', { traceId: filter.traceId });
     if (filter.fromMs !== undefined) qb.andWhere('e.time_ms >= :fromMs', { fromMs: filter.fromMs });
     if (filter.toMs !== undefined) qb.andWhere('e.time_ms < :toMs', { toMs: filter.toMs });
     return qb;

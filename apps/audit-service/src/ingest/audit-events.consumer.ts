@@ -2,6 +2,7 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { EventContractError, parseEvent } from '@portcullis/contracts';
+import { consumeTraced } from '@portcullis/tracing';
 import { AuditBatcher } from './audit-batcher';
 import { DeliveryAcks } from './delivery-acks';
 
@@ -48,7 +49,8 @@ export class AuditEventsConsumer {
       return;
     }
     try {
-      await this.batcher.add(event);
+      // Traced: a consumer span, child of the trace the event carries (libs/tracing).
+      await consumeTraced([event], 'rabbitmq', () => this.batcher.add(event));
       DeliveryAcks.forChannel(channel).ack(message);
     } catch (err) {
       this.logger.error(`could not store event ${event.id}: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Inject, Logger, Post, Req } from '@nestjs/c
 import type { FastifyRequest } from 'fastify';
 import { EventContractError, parseEvent, PortcullisEvent } from '@portcullis/contracts';
 import { AccessDenied, InvalidRequest, InvalidToken } from '@portcullis/oauth';
+import { consumeTraced } from '@portcullis/tracing';
 import { AuditBatcher } from './audit-batcher';
 import { ingestProducerOf } from './ingest-route';
 
@@ -49,7 +50,8 @@ export class IngestController {
       throw new AccessDenied(`this producer may not send events with source ${JSON.stringify(foreign.source.slice(0, 200))}`);
     }
     if (rejected.length) this.logger.warn(`dropped ${rejected.length} invalid event(s) from ${producer.name}: ${rejected[0].error}`);
-    await this.batcher.addMany(valid);
+    // Traced: one consumer span per event, child of the trace it carries (libs/tracing).
+    await consumeTraced(valid, 'http', () => this.batcher.addMany(valid));
     return { stored: valid.length, rejected };
   }
 }

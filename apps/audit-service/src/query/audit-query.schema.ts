@@ -3,6 +3,11 @@ import { InvalidRequest } from '@portcullis/oauth';
 import type { AuditEventFilter, Cursor } from '../events/audit-event.store';
 
 const typeName = z.string().regex(/^[a-z0-9_.]+\*?$/, 'letters, digits, "_" and "." with an optional trailing "*"').max(128);
+/** A W3C trace id (Trace Context §3.2.2.3): 32 lowercase hex digits, not all zero. */
+const traceId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'a W3C trace id: 32 lowercase hex digits')
+  .refine((v) => !/^0+$/.test(v), 'the all-zero trace id is invalid');
 const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
 
 /** Query parameters of GET /audit/events (snake_case on the wire). */
@@ -13,6 +18,7 @@ export const listQuerySchema = z
     type_prefix: z.string().regex(/^[a-z0-9_.]+$/).max(128).optional(),
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
+    trace_id: traceId.optional(),
     from: instant.optional(),
     to: instant.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -27,6 +33,7 @@ export const exportQuerySchema = z
     type_prefix: z.string().regex(/^[a-z0-9_.]+$/).max(128).optional(),
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
+    trace_id: traceId.optional(),
     from: instant,
     to: instant,
   })
@@ -42,13 +49,14 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   throw new InvalidRequest(`${where}${issue.message}`);
 }
 
-export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; from?: number; to?: number }): AuditEventFilter {
+export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; trace_id?: string; from?: number; to?: number }): AuditEventFilter {
   const prefix = q.type_prefix ?? (q.type?.endsWith('*') ? q.type.slice(0, -1) : undefined);
   return {
     type: q.type && !q.type.endsWith('*') ? q.type : undefined,
     typePrefix: prefix || undefined,
     subject: q.subject,
     clientId: q.client_id,
+    traceId: q.trace_id,
     fromMs: q.from,
     toMs: q.to,
   };

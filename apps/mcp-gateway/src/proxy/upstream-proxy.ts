@@ -11,6 +11,7 @@ import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
 import { copyAnswer, requestIds, sseMessage } from './answer-stream';
 import type { JsonRpcId } from '../access/mcp-body';
 import { UpstreamTokenUnavailable } from '../upstreams/upstream-token-source';
+import { tracedRequest } from '@portcullis/tracing';
 
 /**
  * Request headers the upstream gets from the client (MCP Streamable HTTP), each with the
@@ -179,13 +180,18 @@ export class UpstreamProxy {
     };
     reply.raw.once('close', leave);
     try {
-      const response = await fetch(declaration.url, {
-        method: request.method,
-        headers: bearer === undefined ? headers : { ...headers, authorization: `Bearer ${bearer}` },
-        body: request.method === 'POST' ? JSON.stringify(request.body) : undefined,
-        redirect: 'manual',
-        signal: abort.signal,
-      });
+      // A client span whose traceparent the upstream receives (libs/tracing; nothing when tracing is off).
+      const response = await tracedRequest(
+        { method: request.method, url: declaration.url, headers: bearer === undefined ? headers : { ...headers, authorization: `Bearer ${bearer}` } },
+        (traced) =>
+          fetch(declaration.url, {
+            method: request.method,
+            headers: traced,
+            body: request.method === 'POST' ? JSON.stringify(request.body) : undefined,
+            redirect: 'manual',
+            signal: abort.signal,
+          }),
+      );
       return { response, abort, bearer };
     } catch {
       reply.raw.off('close', leave);

@@ -79,3 +79,28 @@ describe('event contract', () => {
     expect(() => parseEventJson('{not json')).toThrow(/not JSON/);
   });
 });
+
+describe('the CloudEvents Distributed Tracing extension', () => {
+  const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+  it('createEvent sets traceparent and tracestate when given, and nothing when not', () => {
+    const traced = createEvent(EventType.TokenIssued, issued, { source, traceparent, tracestate: 'vendor=opaque' });
+    expect(traced).toMatchObject({ traceparent, tracestate: 'vendor=opaque' });
+    const plain = createEvent(EventType.TokenIssued, issued, { source });
+    expect(Object.keys(plain)).not.toContain('traceparent');
+    expect(Object.keys(plain)).not.toContain('tracestate');
+  });
+
+  it('parseEvent keeps them through the wire', () => {
+    const event = createEvent(EventType.TokenIssued, issued, { source, traceparent, tracestate: 'a=1,b=2' });
+    expect(parseEventJson(JSON.stringify(event))).toMatchObject({ traceparent, tracestate: 'a=1,b=2' });
+  });
+
+  it('parseEvent drops a malformed trace context and keeps the event', () => {
+    const event = { ...createEvent(EventType.TokenIssued, issued, { source }), traceparent: 'not-a-traceparent', tracestate: 'x'.repeat(600) };
+    const parsed = parseEvent(event);
+    expect(parsed.id).toBe(event.id);
+    expect(parsed.traceparent).toBeUndefined();
+    expect(parsed.tracestate).toBeUndefined();
+  });
+});

@@ -19,6 +19,13 @@ export const cloudEventSchema = z.object({
   subject: z.string().min(1).max(512).optional(),
   datacontenttype: z.literal('application/json'),
   data: z.record(z.string(), z.unknown()),
+  /**
+   * The CloudEvents Distributed Tracing extension: the W3C Trace Context (`traceparent`,
+   * `tracestate` headers, Trace Context §3) of the operation that produced the event. A
+   * malformed value is dropped, never the event: tracing must not cost an audit record.
+   */
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/).optional().catch(undefined),
+  tracestate: z.string().max(512).optional().catch(undefined),
 });
 
 export type CloudEventEnvelope = z.infer<typeof cloudEventSchema>;
@@ -35,6 +42,9 @@ export interface CreateEventOptions {
   time?: Date;
   /** Defaults to a random UUID. */
   id?: string;
+  /** The Distributed Tracing extension's attributes, when the event is produced inside a trace. */
+  traceparent?: string;
+  tracestate?: string;
 }
 
 export class EventContractError extends Error {
@@ -71,6 +81,8 @@ export function createEvent<T extends EventTypeName>(type: T, data: EventData<T>
     ...(subject !== undefined ? { subject } : {}),
     datacontenttype: 'application/json' as const,
     data: parsed.data as EventData<T> & Record<string, unknown>,
+    ...(options.traceparent !== undefined ? { traceparent: options.traceparent } : {}),
+    ...(options.tracestate !== undefined ? { tracestate: options.tracestate } : {}),
   };
   // `data` was validated above against its own, stricter schema: check the rest of the envelope.
   const envelope = envelopeAttributesSchema.safeParse({ ...event, data: undefined });

@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, TransactionCommitEvent } from 'typeorm';
 import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
+import { activeEventTraceContext } from '@portcullis/tracing';
 import { OutboxGroupCommit } from './outbox/outbox-group-commit';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
@@ -110,9 +111,13 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
     await this.transport.close();
   }
 
-  /** Builds (and validates) an event with this producer's source. */
+  /**
+   * Builds (and validates) an event with this producer's source, carrying the active trace
+   * (CloudEvents Distributed Tracing extension) when tracing is on: the outbox keeps the event
+   * as built, so the trace context rides through the relay, the broker and the ingest with it.
+   */
   create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string): PortcullisEvent<T> {
-    return createEvent(type, data, { source: this.options.source, subject });
+    return createEvent(type, data, { source: this.options.source, subject, ...activeEventTraceContext() });
   }
 
   /** Writes a prepared event to the outbox. */

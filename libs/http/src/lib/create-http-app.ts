@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
 import type { TrustProxy } from '@portcullis/config';
+import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
 import { parseQueryString, registerParamsParsers } from './params-parsers';
 
@@ -53,7 +54,10 @@ function pathOnly(url: string): string {
 export async function createHttpApp(module: Type<unknown> | NestApplicationSource, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
   const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
+  // With tracing on, each request runs inside a server span (libs/tracing); off, nothing changes.
+  const traced = tracingStarted();
   const adapter = new FastifyAdapter({
+    ...(traced ? { serverFactory: tracedServerFactory } : {}),
     bodyLimit,
     // Query strings get the form parser's caps and view of repeated parameters.
     routerOptions: { querystringParser: parseQueryString },
@@ -108,6 +112,12 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  if (traced) {
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      nameServerSpan(request.method, request.routeOptions.url);
+      done();
+    });
+  }
   if (requestLog) {
     fastify.addHook('onResponse', (request, reply, done) => {
       request.log.info(
