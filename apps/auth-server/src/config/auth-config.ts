@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, redisUrl, seconds, trustProxy } from '@portcullis/config';
 import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
@@ -21,6 +21,16 @@ export const authEnvironment = {
     .default(DEFAULT_ISSUER),
   DATABASE_URL: postgresUrl,
   SQLITE_PATH: z.string().default('data/auth-server.sqlite'),
+  /**
+   * What the replicas share (shared-state/): the assertion replay ledger, the login throttle and
+   * the registration brake. Set → in Redis; unset → in the database (counters in memory on SQLite).
+   */
+  REDIS_URL: redisUrl,
+  /** Prefix of every key the auth-server writes in Redis (several deployments can share one). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces')
+    .default('portcullis:auth:'),
   /**
    * BROKER_URL, AUDIT_INGEST_URL, AUDIT_INGEST_SECRET: the audit service binds the secret to the
    * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events

@@ -9,11 +9,13 @@ import { AssertionJtisPostgres1795818537337 } from './postgres/1795818537337-ass
 import { AssertionJtisSqlite1795818537338 } from './sqlite/1795818537338-assertion-jtis';
 import { FederationPostgres1795900000000 } from './postgres/1795900000000-federation';
 import { FederationSqlite1795900000001 } from './sqlite/1795900000001-federation';
+import { SharedCountersPostgres1796000000000 } from './postgres/1796000000000-shared-counters';
+import { SharedCountersSqlite1796000000001 } from './sqlite/1796000000001-shared-counters';
 
 /**
  * Schema migrations, one list per engine, in order. They run at start (migrationsRun).
  * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
  * against an up-to-date database of each engine (see README, "Migrations").
  */
-export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, FederationPostgres1795900000000, ...EVENTS_MIGRATIONS];
-export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, FederationSqlite1795900000001, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, FederationPostgres1795900000000, SharedCountersPostgres1796000000000, ...EVENTS_MIGRATIONS];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, FederationSqlite1795900000001, SharedCountersSqlite1796000000001, ...EVENTS_MIGRATIONS];
