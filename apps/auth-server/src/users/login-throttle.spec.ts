@@ -58,7 +58,7 @@ describe('LoginThrottle: growing delays, never a lock', () => {
     const shared = new MemoryState();
     const [one, two] = [new LoginThrottle(config, shared), new LoginThrottle(config, shared)];
     for (let i = 0; i < 4; i++) await (i % 2 ? one : two).recordFailure('alice', '198.51.100.1', t0);
-    expect(await two.waitSeconds('alice', '198.51.100.1', t0)).toBe(2);
+    expect(await two.waitSeconds('alice', '198.51.100.1', t0)).toBe(4);
   });
 
   it('lets the login go ahead when the counter store cannot answer (fail open, warned)', async () => {
