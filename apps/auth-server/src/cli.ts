@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@portcullis/config';
+import { ConfigError, loadConfigOrExit } from '@portcullis/config';
 import { authConfigSchema } from './config/auth-config';
 import { AppModule } from './app.module';
 import { CLI_COMMANDS } from './cli/commands';
@@ -40,7 +40,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   // The application context failed to start (e.g. the database is unreachable): one line, status 1.
   (err: unknown) => {
-    process.stderr.write(`${process.argv[2]}: ${err instanceof Error ? err.message : String(err)}\n`);
+    const lines = err instanceof ConfigError ? err.problems : [err instanceof Error ? err.message : String(err)];
+    for (const line of lines) process.stderr.write(`${process.argv[2]}: ${line}\n`);
     process.exit(1);
   },
 );

@@ -7,7 +7,8 @@ export const keysRotateCommand: CliCommand = {
   description:
     'Promote the published "next" signing key to active, retire the current one (still published until its tokens expire) and publish a new "next". Running servers pick it up within a minute.',
   async run(app) {
-    const { activeKid, nextKid } = await requireApp(app).get(SigningKeysService).rotate();
-    process.stdout.write(`active key: ${activeKid}\nnext key (published, not yet signing): ${nextKid}\n`);
+    const rotated = await requireApp(app).get(SigningKeysService).rotate();
+    if (!rotated) throw new Error('another process rotated the signing keys at the same moment; nothing changed here');
+    process.stdout.write(`active key: ${rotated.activeKid}\nnext key (published, not yet signing): ${rotated.nextKid}\n`);
   },
 };
