@@ -45,7 +45,7 @@ describe('signing keys at rest (built server and CLI, PostgreSQL)', () => {
 
   it('serves tokens while the database holds no plaintext private key', async () => {
     const res = await fetch(`${server.issuer}/jwks`);
-    expect((await res.json()).keys.length).toBeGreaterThanOrEqual(2);
+    expect(((await res.json()) as { keys: unknown[] }).keys.length).toBeGreaterThanOrEqual(2);
     const rows = await storedKeys();
     expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) {

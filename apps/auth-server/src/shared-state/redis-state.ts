@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { closeRedis, failFastRedis } from '@portcullis/database';
 import type { CounterLifetime, CounterState, CounterStore, UseOnceLedger } from './shared-state';
 
 /**
@@ -29,21 +30,12 @@ export class RedisState implements UseOnceLedger, CounterStore {
   private readonly redis: Redis & { portcullisAdd: AddCommand };
 
   constructor(url: string, private readonly keyPrefix: string, private readonly warn: (message: string) => void) {
-    const redis = new Redis(url, {
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      connectTimeout: 2000,
-      disconnectTimeout: 200,
-      retryStrategy: (times) => Math.min(times * 100, 1000),
-    });
     let lastWarning = 0;
-    redis.on('error', (err: Error) => {
+    const redis = failFastRedis(url, (message) => {
       // One line per ten seconds at most while Redis is away, not one per reconnect attempt.
       if (Date.now() - lastWarning < 10_000) return;
       lastWarning = Date.now();
-      warn(`shared state: Redis connection: ${err.message}`);
+      warn(`shared state: ${message}`);
     });
     redis.defineCommand('portcullisAdd', { numberOfKeys: 1, lua: ADD });
     this.redis = redis as Redis & { portcullisAdd: AddCommand };
@@ -83,8 +75,7 @@ export class RedisState implements UseOnceLedger, CounterStore {
   }
 
   async close(): Promise<void> {
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 
   private counterKey(key: string): string {
