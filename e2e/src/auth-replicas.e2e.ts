@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import {
   atReplica,
@@ -31,6 +32,21 @@ import { PERSON, startTopology, type Topology } from './support/topology';
  * rotated refresh token) the other must know. Where a scenario needs "the other replica", it
  * sends straight to that replica's port; everything else goes through the proxy.
  */
+
+/** Registrations from a source address of their own (loopback too), so the other tests' are not in their window. */
+const OWN_ADDRESS = '127.0.0.2';
+
+/** POSTs JSON from `localAddress` (fetch cannot choose its source address); answers the status. */
+function postFrom(localAddress: string, url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const REGISTRATION_LIMIT = 6;
@@ -144,18 +160,11 @@ describe('two auth-server replicas share their state (PostgreSQL, RabbitMQ, thre
   });
 
   it('the registration brake counts registrations made at either replica', async () => {
-    // From an address of its own (127.0.0.2 is loopback too), so the other tests' registrations are not in its window.
     const path = new URL(as.as.registration_endpoint!).pathname;
     const answers: number[] = [];
     for (let i = 0; i < 2 * REGISTRATION_LIMIT; i++) {
-      const replica = new URL(as.replicas[i % 2].url);
-      const res = await fetch(`http://127.0.0.2:${replica.port}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ client_name: `flood ${i}`, redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' }),
-      });
-      answers.push(res.status);
-      await res.arrayBuffer();
+      const body = JSON.stringify({ client_name: `flood ${i}`, redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none' });
+      answers.push(await postFrom(OWN_ADDRESS, `${as.replicas[i % 2].url}${path}`, body));
     }
     // Counted per process, each replica would admit the limit (twice the limit in all).
     expect(answers).toEqual([...Array(REGISTRATION_LIMIT).fill(201), ...Array(REGISTRATION_LIMIT).fill(429)]);
