@@ -12,7 +12,6 @@ import {
   exchangeCode,
   authorizeInBrowser,
   expectPage,
-  insecure,
   oauthError,
   openLoginPage,
   refresh,

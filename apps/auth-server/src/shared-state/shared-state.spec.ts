@@ -26,7 +26,7 @@ function memory(): Engine {
       const state = new MemoryState();
       return [state, state];
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }
 
