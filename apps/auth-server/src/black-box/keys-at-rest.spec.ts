@@ -30,8 +30,8 @@ describe('signing keys at rest (built server and CLI, PostgreSQL)', () => {
   const kekB = randomBytes(32).toString('base64url');
 
   beforeAll(async () => {
-    server = await startAuthServer('postgres', { KEYS_ENCRYPTION_KEY: kekA });
-  }, 90_000);
+    server = await startAuthServer('postgres', { KEYS_ENCRYPTION_KEY: kekA }, { timeoutMs: 90_000 });
+  }, 120_000);
   afterAll(async () => server?.stop());
 
   async function storedKeys(): Promise<string[]> {
@@ -64,7 +64,7 @@ describe('signing keys at rest (built server and CLI, PostgreSQL)', () => {
     expect(lines[0]).toMatch(/^config: KEYS_ENCRYPTION_KEY: signing key \S+ is sealed with key-encryption key \S+, which is neither KEYS_ENCRYPTION_KEY \(\S+\) nor KEYS_ENCRYPTION_KEY_PREVIOUS \(unset\)$/);
     expect(out).not.toMatch(/^\s+at /m);
     expect(out).not.toContain(kekB);
-  });
+  }, 120_000);
 
   it('keys:reencrypt rotates the KEK with the previous one given; the running server keeps signing', async () => {
     const env = { ...server.storage, ISSUER_URL: server.issuer, KEYS_ENCRYPTION_KEY: kekB, KEYS_ENCRYPTION_KEY_PREVIOUS: kekA };
@@ -78,5 +78,5 @@ describe('signing keys at rest (built server and CLI, PostgreSQL)', () => {
     const old = await runBuilt('cli.js', ['keys:reencrypt'], { ...server.storage, ISSUER_URL: server.issuer, KEYS_ENCRYPTION_KEY: kekA });
     expect(old.code).toBe(1);
     expect(old.out).toMatch(/^keys:reencrypt: config: KEYS_ENCRYPTION_KEY: signing key \S+ is sealed with key-encryption key/m);
-  });
+  }, 120_000);
 });
