@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { loadConfigOrExit } from '@portcullis/config';
+import { ConfigError, loadConfigOrExit } from '@portcullis/config';
 import { authConfigSchema } from './config/auth-config';
 import { AppModule } from './app.module';
 import { CliContext } from './cli/cli-command';
@@ -66,7 +66,8 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   // Not expected (main catches what commands throw); still one line, never a stack.
   (err: unknown) => {
-    process.stderr.write(`${process.argv[2]}: ${describeCliError(err, undefined).line}\n`);
+    const lines = err instanceof ConfigError ? err.problems : [describeCliError(err, undefined).line];
+    for (const line of lines) process.stderr.write(`${process.argv[2]}: ${line}\n`);
     process.exit(1);
   },
 );

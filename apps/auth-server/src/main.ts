@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfigOrExit } from '@portcullis/config';
+import { ConfigError, loadConfigOrExit } from '@portcullis/config';
 import { startTracing, tracingSettingsSchema } from '@portcullis/tracing';
 import { createHttpApp } from '@portcullis/http';
 import { authConfigSchema } from './config/auth-config';
@@ -14,6 +14,11 @@ async function main(): Promise<void> {
   app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.issuerUrl }, 'auth-server listening');
 }
 
-// Not awaited (no top-level await in this bundle): a start failure is an unhandled rejection,
-// which Node prints and exits with status 1.
-void main();
+// Not awaited (no top-level await in this bundle). A configuration problem found while starting
+// (a signing key the configured KEK cannot open) is one line and status 78, like a bad variable;
+// any other start failure is an unhandled rejection, which Node prints and exits with status 1.
+main().catch((err: unknown) => {
+  if (!(err instanceof ConfigError)) throw err;
+  for (const line of err.problems) process.stderr.write(`${line}\n`);
+  process.exit(78);
+});

@@ -26,12 +26,15 @@ export interface TopologyOptions {
   authPort?: number;
   /** More auth-server settings (e.g. OIDC_CONNECTIONS_FILE). */
   authEnv?: Record<string, string>;
+  /** auth-server processes behind a round-robin proxy at the issuer URL (default 1). */
+  authReplicas?: number;
 }
 
 /**
  * The production shape as processes from dist/: one PostgreSQL database per service, the real
- * RabbitMQ, the auth-server, the audit-service and N mcp-server replicas behind a round-robin
- * proxy whose URL is the MCP server's public URL (its resource identifier).
+ * RabbitMQ, the auth-server (optionally several replicas behind a round-robin proxy at the
+ * issuer URL), the audit-service and N mcp-server replicas behind a round-robin proxy whose URL
+ * is the MCP server's public URL (its resource identifier).
  */
 export interface Topology {
   issuer: string;
@@ -115,7 +118,7 @@ export async function startTopology(options: TopologyOptions): Promise<Topology>
     authServer = await startAuthServer(
       'postgres',
       { BROKER_URL, MCP_RESOURCE_URL: mcpUrl, AUDIT_RESOURCE_URL: auditResource, ACCESS_TOKEN_TTL: String(options.accessTokenTtl), ...options.authEnv },
-      { port: authPort, timeoutMs: 60_000 },
+      { port: authPort, timeoutMs: 60_000, replicas: options.authReplicas },
     );
 
     const replicas: RunningService[] = [];

@@ -7,3 +7,4 @@ export * from './lib/purge/purger';
 export * from './lib/purge/purge-schedule';
 export * from './lib/purge/purge-settings';
 export * from './lib/purge/purge.module';
+export * from './lib/fail-fast-redis';

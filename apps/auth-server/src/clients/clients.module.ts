@@ -15,13 +15,16 @@ import { GUARDED_FETCH_OPTIONS } from './metadata-document/guarded-fetch';
 import { ClientsFileLoader } from './preregistered/clients-file.loader';
 import { PrivateKeyJwtVerifier } from './private-key-jwt.verifier';
 import { RegistrationFloodGuard } from './registration/registration-flood.guard';
+import { SharedStateModule } from '../shared-state/shared-state.module';
+import { COUNTER_STORE } from '../shared-state/shared-state';
+import type { CounterStore } from '../shared-state/shared-state';
 import { RegistrationController } from './registration/registration.controller';
 import { RegistrationService } from './registration/registration.service';
 import { ClientEntity } from './client.entity';
 import { ScopeDirectory } from '../resources/scope-directory';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ClientEntity])],
+  imports: [TypeOrmModule.forFeature([ClientEntity]), SharedStateModule],
   controllers: [RegistrationController],
   providers: [
     ClientsService,
@@ -48,8 +51,9 @@ import { ScopeDirectory } from '../resources/scope-directory';
     ClientsFileLoader,
     {
       provide: RegistrationFloodGuard,
-      inject: [AUTH_CONFIG],
-      useFactory: (config: AuthConfig) => new RegistrationFloodGuard({ limit: config.registrationRateLimit, windowMs: 60_000 }),
+      inject: [AUTH_CONFIG, COUNTER_STORE],
+      useFactory: (config: AuthConfig, counters: CounterStore) =>
+        new RegistrationFloodGuard(counters, { limit: config.registrationRateLimit, windowMs: 60_000 }),
     },
   ],
   exports: [ClientsService, ClientAuthenticator, ClientRegistrar],

@@ -1,13 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, decodeJwt, JSONWebKeySet, jwtVerify, JWTVerifyGetKey } from 'jose';
-import { InvalidClient } from '@portcullis/oauth';
+import { InvalidClient, OAuthError } from '@portcullis/oauth';
 import { AUTH_CONFIG } from '../config/auth-config';
 import type { AuthConfig } from '../config/auth-config';
 import { ClientEntity } from './client.entity';
 import { ClientsService } from './clients.service';
 import { GUARDED_FETCH_OPTIONS, guardedFetchForJose } from './metadata-document/guarded-fetch';
 import type { GuardedFetchOptions } from './metadata-document/guarded-fetch';
-import { JtiReplayCache } from './jti-replay-cache';
+import { USE_ONCE_LEDGER } from '../shared-state/shared-state';
+import type { UseOnceLedger } from '../shared-state/shared-state';
 
 /**
  * Longest assertion lifetime accepted, both `exp − now` and `exp − iat`: every `jti` is
@@ -32,7 +33,7 @@ const CLOCK_TOLERANCE_S = 30;
  */
 @Injectable()
 export class PrivateKeyJwtVerifier {
-  private readonly seenJtis = new JtiReplayCache();
+  private readonly logger = new Logger(PrivateKeyJwtVerifier.name);
   private readonly remoteSets = new Map<string, JWTVerifyGetKey>();
 
   private readonly fetchJwks: (url: string) => Promise<Response>;
@@ -41,6 +42,7 @@ export class PrivateKeyJwtVerifier {
     private readonly clients: ClientsService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
     @Inject(GUARDED_FETCH_OPTIONS) fetchOptions: GuardedFetchOptions,
+    @Inject(USE_ONCE_LEDGER) private readonly seenJtis: UseOnceLedger,
   ) {
     // A jwks_uri is chosen by the client: fetched through the SSRF guard, like a metadata document.
     this.fetchJwks = guardedFetchForJose(fetchOptions);
@@ -61,6 +63,8 @@ export class PrivateKeyJwtVerifier {
     if (!client || client.tokenEndpointAuthMethod !== 'private_key_jwt') throw new InvalidClient();
     const keys = this.keySet(client);
     if (!keys) throw new InvalidClient('client has no registered keys');
+    let jti: string;
+    let exp: number;
     try {
       const { payload } = await jwtVerify(assertion, keys, {
         issuer: clientId,
@@ -70,16 +74,28 @@ export class PrivateKeyJwtVerifier {
         clockTolerance: CLOCK_TOLERANCE_S,
         requiredClaims: ['jti', 'exp'],
       });
-      const exp = payload.exp as number;
+      exp = payload.exp as number;
+      jti = String(payload.jti);
       checkLifetime(exp, payload.iat, Math.floor(Date.now() / 1000));
-      if (!this.seenJtis.remember(`${clientId}:${payload.jti}`, exp * 1000)) {
-        throw new InvalidClient('client assertion was already used');
-      }
     } catch (err) {
       if (err instanceof InvalidClient) throw err;
       throw new InvalidClient('client assertion rejected');
     }
+    if (!(await this.firstUse(clientId, jti, exp))) throw new InvalidClient('client assertion was already used');
     return client;
+  }
+
+  /**
+   * Records the `jti` in the ledger every replica shares, until the assertion expires (with the
+   * clock tolerance). Fails closed: when the ledger cannot answer, the request is refused.
+   */
+  private async firstUse(clientId: string, jti: string, exp: number): Promise<boolean> {
+    try {
+      return await this.seenJtis.use(`private_key_jwt\n${clientId}\n${jti}`, (exp + CLOCK_TOLERANCE_S) * 1000);
+    } catch (err) {
+      this.logger.error(`client assertion replay ledger unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      throw new OAuthError('temporarily_unavailable', 'client authentication is unavailable; try again later', 503);
+    }
   }
 
   private keySet(client: ClientEntity): JWTVerifyGetKey | undefined {

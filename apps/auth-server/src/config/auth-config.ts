@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
+import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, redisUrl, seconds, trustProxy } from '@portcullis/config';
 import { purgeEnvironment } from '@portcullis/database';
 import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
+import { keyEncryptionKey, keyEncryptionKeyFile } from './key-encryption-keys';
 
 /**
  * Every setting of the authorization server, by its environment variable name (the public
@@ -28,6 +29,16 @@ export const authEnvironment = {
    * check needs them (database/auth-purges.ts).
    */
   ...purgeEnvironment,
+  /**
+   * What the replicas share (shared-state/): the assertion replay ledger, the login throttle and
+   * the registration brake. Set → in Redis; unset → in the database (counters in memory on SQLite).
+   */
+  REDIS_URL: redisUrl,
+  /** Prefix of every key the auth-server writes in Redis (several deployments can share one). */
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[\x21-\x7E]{1,64}$/, 'must be 1-64 printable ASCII characters without spaces')
+    .default('portcullis:auth:'),
   /**
    * BROKER_URL, AUDIT_INGEST_URL, AUDIT_INGEST_SECRET: the audit service binds the secret to the
    * source /portcullis/auth-server in AUDIT_INGEST_PRODUCERS. Unset → ingest refuses our events
@@ -52,6 +63,17 @@ export const authEnvironment = {
   SESSION_TTL: seconds(8 * 3600),
   /** How long a retired signing key stays published; must exceed ACCESS_TOKEN_TTL. */
   KEY_RETIREMENT_GRACE: seconds(3600),
+  /**
+   * Signing keys at rest (keys/key-encryption.ts): the key-encryption key, 32 random bytes
+   * base64url, given directly or as a file (a mounted secret). Unset → keys stored as plain PEM
+   * (a loud warning when NODE_ENV=production).
+   */
+  KEYS_ENCRYPTION_KEY: keyEncryptionKey,
+  KEYS_ENCRYPTION_KEY_FILE: keyEncryptionKeyFile,
+  /** The KEK before the last KEK rotation: still opens keys until `keys:reencrypt` (or a start) re-seals them. */
+  KEYS_ENCRYPTION_KEY_PREVIOUS: keyEncryptionKey,
+  /** Rotate the signing key automatically every this many days (fractions allowed); 0 = only by `keys:rotate`. */
+  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(0).max(3650).default(0),
   BOOTSTRAP_USERS: z
     .string()
     .optional()
@@ -113,6 +135,12 @@ export const authEnvironment = {
 /** The parsed settings as the code reads them: `ACCESS_TOKEN_TTL` → `config.accessTokenTtl`. */
 export const authConfigSchema = configSchema(authEnvironment)
   .superRefine((config, ctx) => {
+    if (config.keysEncryptionKey && config.keysEncryptionKeyFile) {
+      ctx.addIssue({ code: 'custom', path: ['KEYS_ENCRYPTION_KEY_FILE'], message: 'set KEYS_ENCRYPTION_KEY or KEYS_ENCRYPTION_KEY_FILE, not both' });
+    }
+    if (config.keysEncryptionKeyPrevious && !config.keysEncryptionKey && !config.keysEncryptionKeyFile) {
+      ctx.addIssue({ code: 'custom', path: ['KEYS_ENCRYPTION_KEY_PREVIOUS'], message: 'needs the new key in KEYS_ENCRYPTION_KEY or KEYS_ENCRYPTION_KEY_FILE' });
+    }
     if (!config.passwordLogin && config.oidcConnectionsFile.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['PASSWORD_LOGIN'], message: 'false needs at least one connection in OIDC_CONNECTIONS_FILE (nobody could sign in)' });
     }
@@ -128,7 +156,12 @@ export const authConfigSchema = configSchema(authEnvironment)
     }
   })
   // The setting names a file; the code reads the connections it declares.
-  .transform(({ oidcConnectionsFile, ...config }) => ({ ...config, oidcConnections: oidcConnectionsFile }));
+  .transform(({ oidcConnectionsFile, keysEncryptionKey, keysEncryptionKeyFile, ...config }) => ({
+    ...config,
+    oidcConnections: oidcConnectionsFile,
+    // One KEK whichever way it was given.
+    keysEncryptionKey: keysEncryptionKey ?? keysEncryptionKeyFile,
+  }));
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;
 

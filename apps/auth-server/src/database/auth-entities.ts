@@ -6,7 +6,8 @@ import { FederatedIdentityEntity } from '../users/federated-identity.entity';
 import { FederatedLoginAttemptEntity } from '../federation/federated-login-attempt.entity';
 import { INTERACTION_ENTITIES } from '../authorize/interaction/interaction.entities';
 import { TOKEN_ENTITIES } from '../token/token.entities';
-import { AssertionJtiEntity } from '../trusted-issuers/assertion-jti.entity';
+import { UsedKeyEntity } from '../shared-state/used-key.entity';
+import { SharedCounterEntity } from '../shared-state/shared-counter.entity';
 
 /**
  * Every table the authorization server owns, in one place for the data source (the running
@@ -21,7 +22,8 @@ export const AUTH_ENTITIES = [
   FederatedLoginAttemptEntity,
   ...INTERACTION_ENTITIES,
   ...TOKEN_ENTITIES,
-  AssertionJtiEntity,
+  UsedKeyEntity,
+  SharedCounterEntity,
   // The transactional outbox of audit events (libs/events).
   ...EVENTS_ENTITIES,
 ];

@@ -23,7 +23,10 @@ export class SigningKeyEntity {
   @Column({ type: 'text', name: 'public_jwk' })
   publicJwk: string;
 
-  /** PKCS#8 PEM. Protect the database like a secret store; see README "Keys and secrets". */
+  /**
+   * PKCS#8 PEM sealed under the key-encryption key (`pcx1.…`, keys/key-encryption.ts), or the
+   * plain PEM when no KEYS_ENCRYPTION_KEY is configured. See SECURITY.md, "Signing keys at rest".
+   */
   @Column({ type: 'text', name: 'private_key_pem' })
   privateKeyPem: string;
 

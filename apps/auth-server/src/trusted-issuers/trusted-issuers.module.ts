@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { AssertionJtiEntity } from './assertion-jti.entity';
+import { SharedStateModule } from '../shared-state/shared-state.module';
 import { AssertionJtiLedger } from './assertion-jti.ledger';
 import { AssertionVerifier } from './assertion-verifier';
 import { IdJagVerifier } from './id-jag.verifier';
@@ -13,7 +12,7 @@ import { WorkloadVerifier } from './workload.verifier';
  * their assertions, and the replay ledger every replica shares.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([AssertionJtiEntity])],
+  imports: [SharedStateModule],
   providers: [TrustedIssuerDirectory, IssuerKeySets, AssertionVerifier, IdJagVerifier, WorkloadVerifier, AssertionJtiLedger],
   exports: [TrustedIssuerDirectory, IdJagVerifier, WorkloadVerifier, AssertionJtiLedger],
 })

@@ -1,18 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
+import { COUNTER_STORE } from '../shared-state/shared-state';
+import type { CounterState, CounterStore } from '../shared-state/shared-state';
 
 /** Counters without a failure for this long (or twice the longest delay) are forgotten. */
 const FORGET_AFTER_MS = 15 * 60_000;
-/** Bounded memory: past this many counters, the least recently failed half is dropped at once
- * (one pass; dropping one at a time from the front of a Map is quadratic in V8). */
-const MAX_COUNTERS = 50_000;
 /** One address or one account across addresses gets this many times the free failures. */
 const WIDE_FACTOR = 4;
-
-interface Counter {
-  failures: number;
-  lastFailureAt: number;
-}
 
 export interface LoginThrottleSettings {
   /** Failures allowed without any delay (LOGIN_MAX_FAILURES). */
@@ -34,16 +28,22 @@ export interface LoginThrottleSettings {
  * and nobody can lock a person out: the worst is the capped delay.
  *
  * Counters are keyed by the username as typed, whether or not the account exists, so an
- * unknown user is throttled exactly like a known one (no account enumeration). In memory,
- * per process.
+ * unknown user is throttled exactly like a known one (no account enumeration). They live in
+ * the counter store every replica shares (shared-state/), so a guesser gains nothing by
+ * landing on another replica. When the store cannot answer, the login goes ahead unthrottled
+ * and a warning is logged (fail open: an outage of Redis must not lock everyone out; the
+ * password check itself still runs).
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly counters = new Map<string, Counter>();
+  private readonly logger = new Logger(LoginThrottle.name);
   private readonly settings: LoginThrottleSettings;
   private readonly forgetAfterMs: number;
 
-  constructor(@Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'loginMaxFailures' | 'loginDelaySeconds' | 'loginLockoutSeconds'>) {
+  constructor(
+    @Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'loginMaxFailures' | 'loginDelaySeconds' | 'loginLockoutSeconds'>,
+    @Inject(COUNTER_STORE) private readonly counters: CounterStore,
+  ) {
     this.settings = {
       freeFailures: config.loginMaxFailures,
       firstDelaySeconds: config.loginDelaySeconds,
@@ -53,54 +53,47 @@ export class LoginThrottle {
   }
 
   /** Whole seconds to wait before this username may be tried from this address; 0 = now. */
-  waitSeconds(username: string, address: string, now = Date.now()): number {
+  async waitSeconds(username: string, address: string, now = Date.now()): Promise<number> {
+    const keys = this.keys(username, address);
+    let found: Map<string, CounterState>;
+    try {
+      found = await this.counters.read(keys.map(([key]) => key), now);
+    } catch (err) {
+      this.storeFailed(err);
+      return 0;
+    }
     let until = 0;
-    for (const [key, free] of this.keys(username, address)) {
-      const counter = this.current(key, now);
-      if (counter) until = Math.max(until, counter.lastFailureAt + this.delayMs(counter.failures, free));
+    for (const [key, free] of keys) {
+      const counter = found.get(key);
+      if (counter) until = Math.max(until, counter.lastAt + this.delayMs(counter.count, free));
     }
     return Math.max(0, Math.ceil((until - now) / 1000));
   }
 
-  recordFailure(username: string, address: string, now = Date.now()): void {
-    for (const [key] of this.keys(username, address)) {
-      const failures = (this.current(key, now)?.failures ?? 0) + 1;
-      // Re-inserted so the map's order is least recently failed first.
-      this.counters.delete(key);
-      this.counters.set(key, { failures, lastFailureAt: now });
+  async recordFailure(username: string, address: string, now = Date.now()): Promise<void> {
+    try {
+      await Promise.all(this.keys(username, address).map(([key]) => this.counters.add(key, this.forgetAfterMs, 'slide', now)));
+    } catch (err) {
+      this.storeFailed(err);
     }
-    if (this.counters.size > MAX_COUNTERS) this.evictOldestHalf();
   }
 
   /** A correct password clears this account at this address (not the wider counters). */
-  recordSuccess(username: string, address: string): void {
-    this.counters.delete(pairKey(username, address));
+  async recordSuccess(username: string, address: string): Promise<void> {
+    await this.counters.clear(pairKey(username, address)).catch((err: unknown) => this.storeFailed(err));
   }
 
-  private evictOldestHalf(): void {
-    let excess = this.counters.size - MAX_COUNTERS / 2;
-    for (const key of this.counters.keys()) {
-      if (excess-- <= 0) break;
-      this.counters.delete(key);
-    }
+  private storeFailed(err: unknown): void {
+    this.logger.warn(`login throttle: counter store unavailable, not throttling (${err instanceof Error ? err.message : String(err)})`);
   }
 
   private keys(username: string, address: string): [string, number][] {
     const { freeFailures } = this.settings;
     return [
       [pairKey(username, address), freeFailures],
-      [`address\n${address}`, freeFailures * WIDE_FACTOR],
-      [`account\n${username}`, freeFailures * WIDE_FACTOR],
+      [`login:address\n${address}`, freeFailures * WIDE_FACTOR],
+      [`login:account\n${username}`, freeFailures * WIDE_FACTOR],
     ];
-  }
-
-  private current(key: string, now: number): Counter | undefined {
-    const counter = this.counters.get(key);
-    if (counter && now - counter.lastFailureAt > this.forgetAfterMs) {
-      this.counters.delete(key);
-      return undefined;
-    }
-    return counter;
   }
 
   /** No delay for the free failures, then first, 2×first, 4×first … capped. */
@@ -112,5 +105,5 @@ export class LoginThrottle {
 }
 
 function pairKey(username: string, address: string): string {
-  return `pair\n${username}\n${address}`;
+  return `login:pair\n${username}\n${address}`;
 }

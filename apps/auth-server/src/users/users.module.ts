@@ -5,9 +5,10 @@ import { UsersService } from './users.service';
 import { UserEntity } from './user.entity';
 import { FederatedIdentityEntity } from './federated-identity.entity';
 import { FederatedUsersService } from './federated-users.service';
+import { SharedStateModule } from '../shared-state/shared-state.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, FederatedIdentityEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity, FederatedIdentityEntity]), SharedStateModule],
   providers: [UsersService, LoginThrottle, FederatedUsersService],
   exports: [UsersService, LoginThrottle, FederatedUsersService],
 })

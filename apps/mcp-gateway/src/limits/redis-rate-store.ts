@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { closeRedis, failFastRedis } from '@portcullis/database';
 import { type RateDecision, type RateStore, throttledWarning } from './rate-store';
 
 /**
@@ -31,18 +32,7 @@ export class RedisRateStore implements RateStore {
   constructor(url: string, private readonly keyPrefix: string, warn: (message: string) => void) {
     this.warn = warn;
     const connectionTrouble = throttledWarning(warn);
-    const redis = new Redis(url, {
-      // connect() at start; no command is queued while disconnected (it fails at once instead).
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: 500,
-      connectTimeout: 2000,
-      disconnectTimeout: 200,
-      // Keep trying to reconnect, at most once a second.
-      retryStrategy: (times) => Math.min(times * 100, 1000),
-    });
-    redis.on('error', (err: Error) => connectionTrouble(`rate limits: Redis connection: ${err.message}`));
+    const redis = failFastRedis(url, (message) => connectionTrouble(`rate limits: ${message}`));
     redis.defineCommand('portcullisHit', { numberOfKeys: 1, lua: HIT });
     this.redis = redis as Redis & { portcullisHit: HitCommand };
   }
@@ -58,8 +48,6 @@ export class RedisRateStore implements RateStore {
   }
 
   async close(): Promise<void> {
-    // quit() lets pending commands finish; a client still trying to connect just stops.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    await closeRedis(this.redis);
   }
 }

@@ -91,17 +91,17 @@ export class InteractionController {
       return fail(400, 'malformed', `The username (at most ${FORM_LIMITS.username} characters) or the password (at most ${FORM_LIMITS.password}) is too long.`);
     }
     // Checked before the password, whether or not the account exists (no account enumeration).
-    const wait = this.throttle.waitSeconds(username, address);
+    const wait = await this.throttle.waitSeconds(username, address);
     if (wait > 0) return fail(429, 'throttled', `Too many failed attempts. Wait ${duration(wait)} and try again.`, wait);
     const result = await this.users.login(username, password);
     if (!result.ok) {
-      this.throttle.recordFailure(username, address);
-      const next = this.throttle.waitSeconds(username, address);
+      await this.throttle.recordFailure(username, address);
+      const next = await this.throttle.waitSeconds(username, address);
       // The same message for an unknown user and a wrong password.
       const message = next > 0 ? `Wrong username or password. Wait ${duration(next)} before trying again.` : 'Wrong username or password.';
       return fail(401, result.reason, message, next);
     }
-    this.throttle.recordSuccess(username, address);
+    await this.throttle.recordSuccess(username, address);
     await this.audit.record({
       type: EventType.LoginSucceeded,
       subject: result.user.id,

@@ -1,10 +1,11 @@
 import { CliCommand } from '../cli-command';
 import { clientsAddCommand } from './clients-add.command';
 import { clientsRemoveCommand } from './clients-remove.command';
+import { keysReencryptCommand } from './keys-reencrypt.command';
 import { keysRotateCommand } from './keys-rotate.command';
 import { migrationGenerateCommand } from './migration-generate.command';
 import { retentionPurgeCommand } from './retention-purge.command';
 import { usersAddCommand } from './users-add.command';
 
 /** Every operator command; add new ones here. */
-export const CLI_COMMANDS: CliCommand[] = [usersAddCommand, keysRotateCommand, clientsAddCommand, clientsRemoveCommand, retentionPurgeCommand, migrationGenerateCommand];
+export const CLI_COMMANDS: CliCommand[] = [usersAddCommand, keysRotateCommand, keysReencryptCommand, clientsAddCommand, clientsRemoveCommand, retentionPurgeCommand, migrationGenerateCommand];

@@ -1,5 +1,5 @@
 import { SigningKeysService } from '../../keys/signing-keys.service';
-import { CliCommand, expectPositional, parseFlags } from '../cli-command';
+import { CliCommand, CliInputError, expectPositional, parseFlags } from '../cli-command';
 
 export const keysRotateCommand: CliCommand = {
   name: 'keys:rotate',
@@ -8,7 +8,8 @@ export const keysRotateCommand: CliCommand = {
     'Promote the published "next" signing key to active, retire the current one (still published until its tokens expire) and publish a new "next". Running servers pick it up within a minute.',
   async run(context, args) {
     expectPositional(parseFlags(args).positional, []);
-    const { activeKid, nextKid } = await (await context.app()).get(SigningKeysService).rotate();
-    process.stdout.write(`active key: ${activeKid}\nnext key (published, not yet signing): ${nextKid}\n`);
+    const rotated = await (await context.app()).get(SigningKeysService).rotate();
+    if (!rotated) throw new CliInputError('another process rotated the signing keys at the same moment; nothing changed here');
+    process.stdout.write(`active key: ${rotated.activeKid}\nnext key (published, not yet signing): ${rotated.nextKid}\n`);
   },
 };

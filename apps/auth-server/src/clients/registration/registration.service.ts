@@ -59,7 +59,7 @@ export class RegistrationService {
     const clientName = body && typeof body === 'object' ? (body as Record<string, unknown>).client_name : undefined;
     try {
       const trusted = this.checkInitialAccessToken(authorization);
-      if (!trusted) this.floodGuard.admit(address);
+      if (!trusted) await this.floodGuard.admit(address);
       const metadata = validateClientMetadata(body, { source: 'registration', trusted, findScope: this.findScope });
       const created = await this.registrar.create({
         metadata,

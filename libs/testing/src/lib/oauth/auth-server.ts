@@ -5,6 +5,7 @@ import * as oauth from 'oauth4webapi';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { freePort } from '../free-port';
 import { type RunningService, startService } from '../start-service';
+import { type RoundRobinProxy, startRoundRobinProxy } from '../round-robin-proxy';
 import { createTestDatabase, type TestDatabase } from '../test-database';
 
 /**
@@ -63,7 +64,12 @@ function writeClientsFile(dir: string, env: Environment): string {
 export interface AuthServer {
   backend: Backend;
   issuer: string;
+  /** The process (with `replicas`, the first replica). */
   service: RunningService;
+  /** Every process serving the issuer: one, or the replicas behind `proxy`. */
+  replicas: RunningService[];
+  /** With `replicas` > 1: the round-robin proxy at the issuer URL. */
+  proxy?: RoundRobinProxy;
   /** Where its data lives: SQLITE_PATH or DATABASE_URL. */
   storage: Record<string, string>;
   /** The metadata, as validated by oauth4webapi's discovery. */
@@ -89,6 +95,21 @@ export interface StartOptions {
   port?: number;
   /** How long to wait for it to become live (a busy machine starting many services needs more). */
   timeoutMs?: number;
+  /**
+   * Processes sharing the one PostgreSQL database behind a round-robin proxy at the issuer URL
+   * (`port`), as a scaled deployment runs them: consecutive requests land on different replicas.
+   */
+  replicas?: number;
+}
+
+/** `server` as seen through one replica: every endpoint of its metadata at that replica's origin (the issuer stays the public one). */
+export function atReplica(server: AuthServer, index: number): AuthServer {
+  const origin = new URL(server.issuer).origin;
+  const replica = server.replicas[index];
+  const as = Object.fromEntries(
+    Object.entries(server.as).map(([name, value]) => [name, name !== 'issuer' && typeof value === 'string' && value.startsWith(origin) ? replica.url + value.slice(origin.length) : value]),
+  ) as oauth.AuthorizationServer;
+  return { ...server, as, service: replica };
 }
 
 export async function startAuthServer(backend: Backend, env: Environment = {}, options: StartOptions = {}): Promise<AuthServer> {
@@ -121,6 +142,11 @@ export async function startAuthServer(backend: Backend, env: Environment = {}, o
       ...(storage.DATABASE_URL && options.routeDatabase ? { DATABASE_URL: options.routeDatabase(storage.DATABASE_URL) } : {}),
       ...env,
     });
+    const count = options.replicas ?? 1;
+    if (count > 1) {
+      if (backend !== 'postgres') throw new Error('replicas share one PostgreSQL database');
+      return await startReplicas(count, environment, options, backend, storage, cleanup);
+    }
     for (let attempt = 0; !service; attempt++) {
       const port = options.port ?? (await freePort());
       try {
@@ -138,6 +164,9 @@ export async function startAuthServer(backend: Backend, env: Environment = {}, o
       get service() {
         return running;
       },
+      get replicas() {
+        return [running];
+      },
       storage,
       as: await discover(issuer),
       async restart() {
@@ -151,6 +180,58 @@ export async function startAuthServer(backend: Backend, env: Environment = {}, o
     };
   } catch (err) {
     await cleanup();
+    throw err;
+  }
+}
+
+/** `count` auth-server processes on one database, the issuer URL on a round-robin proxy in front. */
+async function startReplicas(
+  count: number,
+  environment: (port: number) => Environment,
+  options: StartOptions,
+  backend: Backend,
+  storage: Record<string, string>,
+  cleanup: () => Promise<void>,
+): Promise<AuthServer> {
+  const proxyPort = options.port ?? (await freePort());
+  const issuer = `http://127.0.0.1:${proxyPort}`;
+  const env = { ...environment(proxyPort), ISSUER_URL: issuer };
+  const replicas: RunningService[] = [];
+  let proxy: RoundRobinProxy | undefined;
+  const stopAll = async () => {
+    await proxy?.close();
+    await Promise.all(replicas.map((r) => r.stop()));
+  };
+  try {
+    // One after another, as a rolling deployment starts them.
+    for (let i = 0; i < count; i++) replicas.push(await startService('auth-server', await freePort(), env, options.timeoutMs));
+    proxy = await startRoundRobinProxy(
+      replicas.map((r) => r.url),
+      proxyPort,
+    );
+    return {
+      backend,
+      issuer,
+      get service() {
+        return replicas[0];
+      },
+      replicas,
+      proxy,
+      storage,
+      as: await discover(issuer),
+      async restart() {
+        for (let i = 0; i < replicas.length; i++) {
+          await replicas[i].stop();
+          replicas[i] = await startService('auth-server', replicas[i].port, env, options.timeoutMs);
+        }
+      },
+      async stop() {
+        await stopAll();
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await stopAll();
     throw err;
   }
 }

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** assertion_jtis: the jwt-bearer grant's replay ledger (trusted-issuers/assertion-jti.entity.ts). */
+/** assertion_jtis: the jwt-bearer grant's replay ledger (now shared-state/used-key.entity.ts). */
 export class AssertionJtisPostgres1795818537337 implements MigrationInterface {
   name = 'AssertionJtisPostgres1795818537337';
 
