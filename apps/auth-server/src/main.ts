@@ -6,7 +6,7 @@ import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(authConfigSchema);
-  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy });
+  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy, logging: config });
   await app.listen(config.port, config.host);
   app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.issuerUrl }, 'auth-server listening');
 }

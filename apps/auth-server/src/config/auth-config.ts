@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postgresUrl, seconds, trustProxy } from '@portcullis/config';
 import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
+import { loggingEnvironment } from '@portcullis/http';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
@@ -100,6 +101,8 @@ export const authEnvironment = {
   PASSWORD_LOGIN: booleanFlag(true),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
+  ...loggingEnvironment,
   NODE_ENV: z.string().optional(),
 };
 
