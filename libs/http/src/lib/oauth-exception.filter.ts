@@ -119,8 +119,15 @@ export class OAuthExceptionFilter implements ExceptionFilter {
   }
 }
 
+/** An error that names its own request-line reason (a JSON-RPC refusal: its code) rather than its OAuth `error`. */
+export interface OwnRefusalReason {
+  readonly refusalReason: string;
+}
+
 /** The request line's reason, unless a more precise one was set already: the OAuth `error` code. */
 function refusalReasonOf(exception: unknown, error: OAuthError): string {
+  const own = (exception as Partial<OwnRefusalReason> | null)?.refusalReason;
+  if (typeof own === 'string') return own;
   const code = (exception as FastifyLikeError | null)?.code;
   if (code && FASTIFY_REASONS[code]) return FASTIFY_REASONS[code];
   if (exception instanceof SyntaxError && error.status === 400) return 'malformed_json';

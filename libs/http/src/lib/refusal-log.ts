@@ -28,6 +28,12 @@ export function setRefusalReason(request: FastifyRequest, reason: string | numbe
   if (!reasons.has(request)) reasons.set(request, String(reason));
 }
 
+/** setRefusalReason for code that holds only the reply; returns it, to answer on. */
+export function withRefusalReason<R extends { request: FastifyRequest }>(reply: R, reason: string | number): R {
+  setRefusalReason(reply.request, reason);
+  return reply;
+}
+
 export function refusalReason(request: FastifyRequest): string | undefined {
   return reasons.get(request);
 }
