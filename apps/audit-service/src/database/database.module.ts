@@ -7,11 +7,12 @@ import type { DataSourceOptions } from 'typeorm';
 import type { AuditConfig } from '../config/audit-config';
 import { AuditEventEntity } from '../events/audit-event.entity';
 import { CreateAuditEvents1767000000100 } from './migrations/1767000000100-create-audit-events.migration';
+import { AddAuditRequestId1767000000200 } from './migrations/1767000000200-add-audit-request-id.migration';
 
 export function dataSourceOptions(config: Pick<AuditConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
   const common = {
     entities: [AuditEventEntity],
-    migrations: [CreateAuditEvents1767000000100],
+    migrations: [CreateAuditEvents1767000000100, AddAuditRequestId1767000000200],
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -5,7 +5,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * redelivered event hits the constraint and is skipped. `seq` orders rows for cursor
  * pagination when several events share a `time`. Columns the query API filters on are
  * copied out of the envelope; `event` keeps the CloudEvent exactly as received.
- * Created by CreateAuditEvents1767000000100 (indexes there match the queries in the store).
+ * Created by CreateAuditEvents1767000000100 (indexes there match the queries in the store);
+ * `request_id` added by AddAuditRequestId1767000000200.
  */
 @Entity({ name: 'audit_events' })
 @Index('audit_events_time_seq', ['timeMs', 'seq'])
@@ -28,6 +29,10 @@ export class AuditEventEntity {
   /** `data.client_id`, when the event has one. */
   @Column({ name: 'client_id', type: 'varchar', length: 2048, nullable: true })
   clientId: string | null;
+
+  /** The event's `requestid` extension attribute: the request that made it, when there was one. */
+  @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
+  requestId: string | null;
 
   /** The event's `time`, epoch milliseconds. */
   @Column({ name: 'time_ms', type: 'bigint' })

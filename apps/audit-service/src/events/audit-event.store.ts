@@ -8,6 +8,8 @@ export interface AuditEventFilter {
   typePrefix?: string;
   subject?: string;
   clientId?: string;
+  /** The `requestid` extension attribute: every event one request made. */
+  requestId?: string;
   /** Inclusive lower bound, epoch ms. */
   fromMs?: number;
   /** Exclusive upper bound, epoch ms. */
@@ -48,6 +50,7 @@ export class AuditEventStore {
       source: e.source,
       subject: e.subject ?? null,
       clientId: typeof e.data.client_id === 'string' ? e.data.client_id : null,
+      requestId: e.requestid ?? null,
       timeMs: Date.parse(e.time),
       storedMs,
       event: JSON.stringify(e),
@@ -56,8 +59,8 @@ export class AuditEventStore {
       // One statement with one array parameter per column, whatever the batch size: far
       // cheaper to build and parse than a VALUES list of thousands of placeholders.
       await this.dataSource.query(
-        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event")
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[])
+        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event", "request_id")
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[], $9::varchar[])
          ON CONFLICT ("id") DO NOTHING`,
         [
           rows.map((r) => r.id),
@@ -68,6 +71,7 @@ export class AuditEventStore {
           rows.map((r) => r.timeMs),
           rows.map((r) => r.storedMs),
           rows.map((r) => r.event),
+          rows.map((r) => r.requestId),
         ],
       );
       return;
@@ -130,6 +134,7 @@ export class AuditEventStore {
     }
     if (filter.subject) qb.andWhere('e.subject = :subject', { subject: filter.subject });
     if (filter.clientId) qb.andWhere('e.client_id = :clientId', { clientId: filter.clientId });
+    if (filter.requestId) qb.andWhere('e.request_id = :requestId', { requestId: filter.requestId });
     if (filter.fromMs !== undefined) qb.andWhere('e.time_ms >= :fromMs', { fromMs: filter.fromMs });
     if (filter.toMs !== undefined) qb.andWhere('e.time_ms < :toMs', { toMs: filter.toMs });
     return qb;

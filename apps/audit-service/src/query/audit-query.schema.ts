@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '@portcullis/contracts';
 import { InvalidRequest } from '@portcullis/oauth';
 import type { AuditEventFilter, Cursor } from '../events/audit-event.store';
 
 const typeName = z.string().regex(/^[a-z0-9_.]+\*?$/, 'letters, digits, "_" and "." with an optional trailing "*"').max(128);
+/** The X-Request-Id of the request that made the events (the `requestid` attribute). */
+const requestId = z.string().regex(REQUEST_ID_PATTERN, 'letters, digits, "_", "." and "-", at most 64');
 const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
 
 /** Query parameters of GET /audit/events (snake_case on the wire). */
@@ -13,6 +16,7 @@ export const listQuerySchema = z
     type_prefix: z.string().regex(/^[a-z0-9_.]+$/).max(128).optional(),
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
+    request_id: requestId.optional(),
     from: instant.optional(),
     to: instant.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -27,6 +31,7 @@ export const exportQuerySchema = z
     type_prefix: z.string().regex(/^[a-z0-9_.]+$/).max(128).optional(),
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
+    request_id: requestId.optional(),
     from: instant,
     to: instant,
   })
@@ -42,13 +47,14 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   throw new InvalidRequest(`${where}${issue.message}`);
 }
 
-export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; from?: number; to?: number }): AuditEventFilter {
+export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; request_id?: string; from?: number; to?: number }): AuditEventFilter {
   const prefix = q.type_prefix ?? (q.type?.endsWith('*') ? q.type.slice(0, -1) : undefined);
   return {
     type: q.type && !q.type.endsWith('*') ? q.type : undefined,
     typePrefix: prefix || undefined,
     subject: q.subject,
     clientId: q.client_id,
+    requestId: q.request_id,
     fromMs: q.from,
     toMs: q.to,
   };

@@ -1,6 +1,7 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager, TransactionCommitEvent } from 'typeorm';
 import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
+import { currentRequestId } from '@portcullis/http';
 import { OutboxGroupCommit } from './outbox/outbox-group-commit';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
@@ -110,9 +111,9 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
     await this.transport.close();
   }
 
-  /** Builds (and validates) an event with this producer's source. */
+  /** Builds (and validates) an event with this producer's source and the id of the request being handled, if any. */
   create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string): PortcullisEvent<T> {
-    return createEvent(type, data, { source: this.options.source, subject });
+    return createEvent(type, data, { source: this.options.source, subject, requestId: currentRequestId() });
   }
 
   /** Writes a prepared event to the outbox. */

@@ -18,7 +18,7 @@ import { parseQueryString, registerParamsParsers } from './params-parsers';
 export interface HttpAppOptions {
   /** Largest accepted request body in bytes. OAuth requests are small. */
   bodyLimit?: number;
-  /** Write one log line per request (on by default outside tests). */
+  /** Write one log line per request (default: when the level lets info lines through). */
   requestLog?: boolean;
   /** LOG_LEVEL and LOG_FORMAT (loggingEnvironment); unset ones get their defaults. */
   logging?: LoggingSettings;
@@ -68,10 +68,11 @@ export function requestLine(requestId: string, method: string, url: string, stat
  * error filter, and request logs that carry a request id and never a query string or body.
  */
 export async function createHttpApp(module: Type<unknown> | NestApplicationSource, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
-  const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   // One pino logger for Fastify and Nest alike: one format on the terminal.
   const logger = options.logger ?? createLogger(options.logging);
+  // Request lines are info lines: on unless LOG_LEVEL is above info (as under NODE_ENV=test).
+  const requestLog = options.requestLog ?? logger.isLevelEnabled('info');
   const adapter = new FastifyAdapter({
     bodyLimit,
     // Query strings get the form parser's caps and view of repeated parameters.

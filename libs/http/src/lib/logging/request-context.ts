@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { REQUEST_ID_PATTERN } from '@portcullis/contracts';
 
 /** What every piece of code running for one HTTP request may need to know about it. */
 export interface RequestContext {
@@ -25,11 +26,8 @@ export function currentRequestId(): string | undefined {
 /** The header that carries the request id in and out of every service. */
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-/** What a request id may look like when it comes from outside: short, no spaces, no markup. */
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-
 export function isValidRequestId(value: unknown): value is string {
-  return typeof value === 'string' && REQUEST_ID.test(value);
+  return typeof value === 'string' && REQUEST_ID_PATTERN.test(value);
 }
 
 /** Headers for an outgoing call made while handling a request: its id, so the next service logs the same one. */
