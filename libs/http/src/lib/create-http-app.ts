@@ -82,9 +82,9 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
       const given = req.headers[REQUEST_ID_HEADER];
       return isValidRequestId(given) ? given : randomUUID();
     },
-    requestIdLogLabel: 'requestId',
-    // One log line per request, written by the onResponse hook below.
-    logController: new LogController({ disableRequestLogging: true }),
+    // One log line per request, written by the onResponse hook below; Fastify's own request
+    // loggers name the id like every other line does.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     loggerInstance: logger,
   });
   const nestOptions: NestApplicationOptions = {

@@ -33,7 +33,9 @@ export function createLogger(settings: LoggingSettings = {}, destination?: Desti
       sync: true,
       singleLine: true,
       translateTime: 'SYS:HH:MM:ss.l',
-      ignore: 'pid,hostname',
+      // The context leads the message instead; `error` is an OAuth code, not an Error to unfold.
+      ignore: 'pid,hostname,context',
+      errorLikeObjectKeys: ['err'],
       messageFormat: '{if context}[{context}] {end}{msg}',
       // Colours only where someone reads them (colorette: a TTY, or FORCE_COLOR).
       colorize: destination === undefined ? pretty.isColorSupported : false,
