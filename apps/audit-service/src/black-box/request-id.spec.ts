@@ -7,6 +7,8 @@ import {
   freePort,
   ingestCredentials,
   type RealAuthServer,
+  REDIRECT,
+  registerPublicClient,
   type RunningService,
   startRealAuthServer,
   startService,
@@ -69,28 +71,29 @@ describe.each([
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A token request with client_secret_basic and an X-Request-Id. */
-  async function tokenRequest(clientId: string, secret: string, requestId: string, params: Record<string, string>): Promise<Response> {
+  /** A token request with an X-Request-Id: client_secret_basic when a secret is given, else a public client. */
+  async function tokenRequest(requestId: string, params: Record<string, string>, basic?: { id: string; secret: string }): Promise<Response> {
     return fetch(`${as.issuer}/token`, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
         'x-request-id': requestId,
+        ...(basic ? { authorization: `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}` } : {}),
       },
       body: new URLSearchParams(params),
     });
   }
 
   it('logs a refused token request as one JSON line with invalid_grant and the request id, without the code', async () => {
-    const client = await as.registerTrusted('audit:read');
+    const client = await registerPublicClient(as.server);
     const requestId = `bad-grant-${randomBytes(6).toString('hex')}`;
     const bogusCode = `bogus-code-${randomBytes(8).toString('hex')}`;
-    const res = await tokenRequest(client.client_id, client.client_secret ?? '', requestId, { grant_type: 'authorization_code', code: bogusCode, redirect_uri: 'http://127.0.0.1/cb', code_verifier: 'v'.repeat(43) });
+    const res = await tokenRequest(requestId, { grant_type: 'authorization_code', client_id: client.client_id, code: bogusCode, redirect_uri: REDIRECT, code_verifier: 'v'.repeat(43) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toBe('invalid_grant');
     expect(res.headers.get('x-request-id')).toBe(requestId);
-    await waitUntil('the request line', async () => as.server.service.output().includes(requestId));
+    // The request line is written once the answer is sent: after the refusal's own warn line.
+    await waitUntil('the request line', async () => as.server.service.output().split('\n').some((l) => l.includes(requestId) && l.includes('"msg":"request"')));
     const lines = as.server.service
       .output()
       .split('\n')
@@ -103,13 +106,15 @@ describe.each([
   it('puts the X-Request-Id of a token request into its event and the stored audit row', async () => {
     const client = await as.registerTrusted('audit:read');
     const requestId = `issue-${randomBytes(6).toString('hex')}`;
-    const res = await tokenRequest(client.client_id, client.client_secret ?? '', requestId, { grant_type: 'client_credentials', resource, scope: 'audit:read' });
+    const res = await tokenRequest(requestId, { grant_type: 'client_credentials', resource, scope: 'audit:read' }, { id: client.client_id, secret: client.client_secret ?? '' });
     expect(res.status).toBe(200);
     const { access_token: token } = (await res.json()) as { access_token: string };
     let events: IssuedEvent[] = [];
     await waitUntil('the event stored', async () => {
       const found = await fetch(`${audit.url}/audit/events?request_id=${requestId}`, { headers: { authorization: `Bearer ${token}` } });
-      events = ((await found.json()) as { events: IssuedEvent[] }).events;
+      const body = await found.text();
+      if (found.status !== 200) throw new Error(`GET /audit/events answered ${found.status}: ${body}\n${audit.output().slice(-3000)}`);
+      events = (JSON.parse(body) as { events: IssuedEvent[] }).events;
       return events.length > 0;
     });
     expect(events).toEqual([expect.objectContaining({ type: 'auth.token.issued', requestid: requestId, data: expect.objectContaining({ client_id: client.client_id }) })]);
