@@ -133,6 +133,8 @@ describe.each(BACKENDS)('auth-server black box on %s: no secrets in the output',
     });
     expect(notAResourceServer.status).toBe(403);
 
+    // The process's output reaches this test through a pipe: wait (briefly) for the last refusal's line.
+    for (let i = 0; i < 100 && !refusalLines().some((l) => l.route === 'POST /introspect'); i++) await new Promise((r) => setTimeout(r, 50));
     const lines = refusalLines();
     expect(lines).toEqual(
       expect.arrayContaining([
