@@ -167,6 +167,10 @@ for (const [app, defaults] of Object.entries(services)) {
   // The service's own defaults apply unless the caller set the variable.
   for (const [k, v] of Object.entries(defaults)) if (v !== undefined && env[k] === undefined) childEnv[k] = v;
   if (app !== 'auth-server') delete childEnv.BOOTSTRAP_USERS;
+  // Readable lines for a person at the terminal (the services' own default is JSON, as their
+  // stdout is this script's pipe), in colour when this terminal shows colours.
+  childEnv.LOG_FORMAT ??= 'pretty';
+  if (process.stdout.isTTY && env.NO_COLOR === undefined) childEnv.FORCE_COLOR ??= '1';
   // Each producer gets its own credential, whatever a shared AUDIT_INGEST_SECRET in the environment says.
   if (ingestSecrets[app]) childEnv.AUDIT_INGEST_SECRET = ingestSecrets[app];
   if (app === 'audit-service') delete childEnv.AUDIT_INGEST_SECRET;

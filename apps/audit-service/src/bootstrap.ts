@@ -21,7 +21,7 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   @Module({ imports: [AppModule.forRoot(config)] })
   class ConfiguredAuditModule {}
   // Every route keeps the small default body limit; only the JSON ingest route allows a relay batch.
-  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.trustProxy });
+  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.trustProxy, logging: config });
   if (!config.brokerUrl) {
     hardenIngestRoute(app.getHttpAdapter().getInstance(), config.auditIngestProducers);
     warnAboutIngestCredentials(config);

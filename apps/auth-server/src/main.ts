@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(authConfigSchema);
   // Before the application is built, so its HTTP server is traced (OTEL_* variables; off when none is set).
   await startTracing(loadConfigOrExit(tracingSettingsSchema), { serviceName: 'auth-server' });
-  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy });
+  const app = await createHttpApp(AppModule.forRoot(config) as never, { trustProxy: config.trustProxy, logging: config });
   await app.listen(config.port, config.host);
   app.getHttpAdapter().getInstance().log?.info?.({ issuer: config.issuerUrl }, 'auth-server listening');
 }

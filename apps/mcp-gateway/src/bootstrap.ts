@@ -12,7 +12,7 @@ export interface GatewayAppOptions {
 export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<NestFastifyApplication> {
   @Module({ imports: [AppModule.register(config)] })
   class GatewayRootModule {}
-  const app = await createHttpApp(GatewayRootModule, { requestLog: options.requestLog, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy });
+  const app = await createHttpApp(GatewayRootModule, { requestLog: options.requestLog, bodyLimit: config.maxBodyBytes, trustProxy: config.trustProxy, logging: config });
   const fastify = app.getHttpAdapter().getInstance();
   // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
   app.get(GracefulDrain).attach(fastify);

@@ -19,7 +19,7 @@ export async function createMcpServerApp(config: McpServerConfig, options: McpSe
   // createHttpApp takes a module class; the configured AppModule is wrapped in one.
   @Module({ imports: [AppModule.register(config)] })
   class McpServerRootModule {}
-  const app = await createHttpApp(options.module ?? McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy });
+  const app = await createHttpApp(options.module ?? McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy, logging: config });
   const fastify = app.getHttpAdapter().getInstance();
   // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
   app.get(GracefulDrain).attach(fastify);

@@ -10,3 +10,7 @@ export * from './lib/health/database-health.controller';
 export * from './lib/host-origin.hook';
 export * from './lib/graceful-drain';
 export * from './lib/graceful-drain.settings';
+export * from './lib/logging/create-logger';
+export * from './lib/logging/logging.settings';
+export * from './lib/logging/pino-nest-logger';
+export * from './lib/logging/request-context';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { amqpUrl, configSchema, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
+import { loggingEnvironment } from '@portcullis/http';
 import { issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { parseIngestProducers } from '../ingest/ingest-producers';
 
@@ -57,6 +58,8 @@ export const auditEnvironment = {
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
+  ...loggingEnvironment,
   NODE_ENV: z.string().optional(),
 };
 

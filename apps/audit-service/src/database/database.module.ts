@@ -9,11 +9,12 @@ import { AuditEventEntity } from '../events/audit-event.entity';
 import { CreateAuditEvents1767000000100 } from './migrations/1767000000100-create-audit-events.migration';
 import { PartitionAuditEvents1795829000000 } from './migrations/1795829000000-partition-audit-events.migration';
 import { AuditEventsTraceId1796400000000 } from './migrations/1796400000000-audit-events-trace-id.migration';
+import { AddAuditRequestId1796500000000 } from './migrations/1796500000000-add-audit-request-id.migration';
 
 export function dataSourceOptions(config: Pick<AuditConfig, 'databaseUrl' | 'sqlitePath'>): DataSourceOptions {
   const common = {
     entities: [AuditEventEntity],
-    migrations: [CreateAuditEvents1767000000100, PartitionAuditEvents1795829000000, AuditEventsTraceId1796400000000],
+    migrations: [CreateAuditEvents1767000000100, PartitionAuditEvents1795829000000, AuditEventsTraceId1796400000000, AddAuditRequestId1796500000000],
     migrationsRun: true,
     synchronize: false,
     logging: false,

@@ -8,6 +8,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * Created by CreateAuditEvents1767000000100 (indexes there match the queries in the store);
  * on PostgreSQL partitioned by day on time_ms by PartitionAuditEvents1795829000000, where the
  * unique index is ("id", "time_ms") and seq is no longer the primary key.
+ * `request_id` added by AddAuditRequestId1796500000000.
  */
 @Entity({ name: 'audit_events' })
 @Index('audit_events_time_seq', ['timeMs', 'seq'])
@@ -34,6 +35,10 @@ export class AuditEventEntity {
   /** The trace id of the event's `traceparent`, when it was produced inside a trace (AuditEventsTraceId1796400000000). */
   @Column({ name: 'trace_id', type: 'varchar', length: 32, nullable: true })
   traceId: string | null;
+
+  /** The event's `requestid` extension attribute: the request that made it, when there was one. */
+  @Column({ name: 'request_id', type: 'varchar', length: 64, nullable: true })
+  requestId: string | null;
 
   /** The event's `time`, epoch milliseconds. */
   @Column({ name: 'time_ms', type: 'bigint' })

@@ -11,6 +11,8 @@ export interface AuditEventFilter {
   clientId?: string;
   /** The 32-hex trace id of the events' `traceparent`. */
   traceId?: string;
+  /** The `requestid` extension attribute: every event one request made. */
+  requestId?: string;
   /** Inclusive lower bound, epoch ms. */
   fromMs?: number;
   /** Exclusive upper bound, epoch ms. */
@@ -54,6 +56,7 @@ export class AuditEventStore {
       subject: e.subject ?? null,
       clientId: typeof e.data.client_id === 'string' ? e.data.client_id : null,
       traceId: traceIdOf(e.traceparent) ?? null,
+      requestId: e.requestid ?? null,
       timeMs: Date.parse(e.time),
       storedMs,
       event: JSON.stringify(e),
@@ -62,8 +65,8 @@ export class AuditEventStore {
       // One statement with one array parameter per column, whatever the batch size: far
       // cheaper to build and parse than a VALUES list of thousands of placeholders.
       await this.dataSource.query(
-        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event", "trace_id")
-         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[], $9::varchar[])
+        `INSERT INTO "audit_events" ("id", "type", "source", "subject", "client_id", "time_ms", "stored_ms", "event", "trace_id", "request_id")
+         SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::varchar[], $6::bigint[], $7::bigint[], $8::text[], $9::varchar[], $10::varchar[])
          ON CONFLICT DO NOTHING`,
         [
           rows.map((r) => r.id),
@@ -75,6 +78,7 @@ export class AuditEventStore {
           rows.map((r) => r.storedMs),
           rows.map((r) => r.event),
           rows.map((r) => r.traceId),
+          rows.map((r) => r.requestId),
         ],
       );
       return;
@@ -138,6 +142,7 @@ export class AuditEventStore {
     if (filter.subject) qb.andWhere('e.subject = :subject', { subject: filter.subject });
     if (filter.clientId) qb.andWhere('e.client_id = :clientId', { clientId: filter.clientId });
     if (filter.traceId) qb.andWhere('e.trace_id = :traceId', { traceId: filter.traceId });
+    if (filter.requestId) qb.andWhere('e.request_id = :requestId', { requestId: filter.requestId });
     if (filter.fromMs !== undefined) qb.andWhere('e.time_ms >= :fromMs', { fromMs: filter.fromMs });
     if (filter.toMs !== undefined) qb.andWhere('e.time_ms < :toMs', { toMs: filter.toMs });
     return qb;

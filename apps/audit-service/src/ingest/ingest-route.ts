@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
-import { isInternalPath } from '@portcullis/http';
+import { isInternalPath, setRefusalReason } from '@portcullis/http';
 import { AccessDenied, InvalidToken, OAuthError } from '@portcullis/oauth';
 import { authenticateProducer, type IngestProducer } from './ingest-producers';
 
@@ -79,6 +79,7 @@ const requireJson: onRequestHookHandler = (request, reply, done) => {
  * was never read: closing the connection spares reading whatever the refused caller sends.
  */
 function send(reply: FastifyReply, error: OAuthError): void {
+  setRefusalReason(reply.request, error.error);
   // `send` returns the reply, which is thenable; Fastify writes it and reports its errors.
   void reply
     .code(error.status)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '@portcullis/contracts';
 import { InvalidRequest } from '@portcullis/oauth';
 import type { AuditEventFilter, Cursor } from '../events/audit-event.store';
 
@@ -8,6 +9,8 @@ const traceId = z
   .string()
   .regex(/^[0-9a-f]{32}$/, 'a W3C trace id: 32 lowercase hex digits')
   .refine((v) => !/^0+$/.test(v), 'the all-zero trace id is invalid');
+/** The X-Request-Id of the request that made the events (the `requestid` attribute). */
+const requestId = z.string().regex(REQUEST_ID_PATTERN, 'letters, digits, "_", "." and "-", at most 64');
 const instant = z.iso.datetime({ offset: true }).transform((v) => Date.parse(v));
 
 /** Query parameters of GET /audit/events (snake_case on the wire). */
@@ -19,6 +22,7 @@ export const listQuerySchema = z
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
     trace_id: traceId.optional(),
+    request_id: requestId.optional(),
     from: instant.optional(),
     to: instant.optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
@@ -34,6 +38,7 @@ export const exportQuerySchema = z
     subject: z.string().min(1).max(512).optional(),
     client_id: z.string().min(1).max(2048).optional(),
     trace_id: traceId.optional(),
+    request_id: requestId.optional(),
     from: instant,
     to: instant,
   })
@@ -49,7 +54,7 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.in
   throw new InvalidRequest(`${where}${issue.message}`);
 }
 
-export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; trace_id?: string; from?: number; to?: number }): AuditEventFilter {
+export function toFilter(q: { type?: string; type_prefix?: string; subject?: string; client_id?: string; trace_id?: string; request_id?: string; from?: number; to?: number }): AuditEventFilter {
   const prefix = q.type_prefix ?? (q.type?.endsWith('*') ? q.type.slice(0, -1) : undefined);
   return {
     type: q.type && !q.type.endsWith('*') ? q.type : undefined,
@@ -57,6 +62,7 @@ export function toFilter(q: { type?: string; type_prefix?: string; subject?: str
     subject: q.subject,
     clientId: q.client_id,
     traceId: q.trace_id,
+    requestId: q.request_id,
     fromMs: q.from,
     toMs: q.to,
   };

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HTML_SECURITY_HEADERS } from '@portcullis/http';
+import { HTML_SECURITY_HEADERS, withRefusalReason } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { RepeatedRejections } from '../audit/repeated-rejections';
@@ -43,7 +43,8 @@ export class AuthorizeController {
     } catch (err) {
       if (err instanceof AuthorizationPageError) {
         await this.denied(req, 'invalid_request', err.detail);
-        reply.code(err.status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderError(err.title, err.detail));
+        // RFC 6749 §4.1.2.1: no redirect to an unverified redirect_uri; the page is the answer.
+        withRefusalReason(reply, 'invalid_request').code(err.status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderError(err.title, err.detail));
         return;
       }
       if (err instanceof AuthorizationRedirectError) {

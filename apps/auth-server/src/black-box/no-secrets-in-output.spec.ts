@@ -102,8 +102,9 @@ describe.each(BACKENDS)('auth-server black box on %s: no secrets in the output',
       .split('\n')
       .flatMap((line) => {
         try {
-          const entry = JSON.parse(line) as { message?: { event?: string } };
-          return entry.message?.event === 'oauth_error' ? [entry.message as never] : [];
+          // One pino JSON object a line; the refusal's own fields sit beside level, time, context and requestId.
+          const { event, error, status, route, client_id } = JSON.parse(line) as Record<string, unknown>;
+          return event === 'oauth_error' ? [{ event, error, status, route, ...(client_id ? { client_id } : {}) } as never] : [];
         } catch {
           return [];
         }
@@ -132,6 +133,8 @@ describe.each(BACKENDS)('auth-server black box on %s: no secrets in the output',
     });
     expect(notAResourceServer.status).toBe(403);
 
+    // The process's output reaches this test through a pipe: wait (briefly) for the last refusal's line.
+    for (let i = 0; i < 100 && !refusalLines().some((l) => l.route === 'POST /introspect'); i++) await new Promise((r) => setTimeout(r, 50));
     const lines = refusalLines();
     expect(lines).toEqual(
       expect.arrayContaining([

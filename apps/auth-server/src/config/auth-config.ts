@@ -3,6 +3,7 @@ import { booleanFlag, configSchema, csv, developmentSwitch, httpUrl, port, postg
 import { purgeEnvironment } from '@portcullis/database';
 import { eventProducerEnvironment } from '@portcullis/events';
 import { gatewayFileSetting } from '@portcullis/gateway-config';
+import { loggingEnvironment } from '@portcullis/http';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
@@ -129,6 +130,8 @@ export const authEnvironment = {
   PASSWORD_LOGIN: booleanFlag(true),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
+  ...loggingEnvironment,
   NODE_ENV: z.string().optional(),
 };
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { htmlSecurityHeaders } from '@portcullis/http';
+import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
 import { EventType } from '@portcullis/contracts';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from '../audit/audit-trail';
@@ -37,12 +37,12 @@ export class FederationController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const connection = this.providers.connection(connectionId);
-    if (!connection) return this.page(reply, 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
+    if (!connection) return this.page(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
     const browserId = readCookie(req, BROWSER_COOKIE);
     const interaction = typeof interactionId === 'string' ? await this.interactions.load(interactionId, browserId) : undefined;
-    if (!interaction || !browserId) return this.page(reply, 400, renderError(FAILURE_PAGES.interaction_expired.title, FAILURE_PAGES.interaction_expired.detail));
+    if (!interaction || !browserId) return this.page(withRefusalReason(reply, 'interaction_expired'), 400, renderError(FAILURE_PAGES.interaction_expired.title, FAILURE_PAGES.interaction_expired.detail));
     if (!this.interactions.checkCsrf(interaction, csrfToken)) {
-      return this.page(reply, 403, renderError('Request refused', 'The link could not be verified. Return to the application and try again.'));
+      return this.page(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The link could not be verified. Return to the application and try again.'));
     }
     try {
       return this.redirect(reply, await this.federation.start(connection, interaction, browserId));
@@ -56,7 +56,7 @@ export class FederationController {
   @Get(':connection/callback')
   async callback(@Param('connection') connectionId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const connection = this.providers.connection(connectionId);
-    if (!connection) return this.page(reply, 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
+    if (!connection) return this.page(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
     const url = new URL(req.url, this.config.issuerUrl);
     try {
       const { interaction, user, created } = await this.federation.finish(connection, url, readCookie(req, BROWSER_COOKIE));
@@ -92,7 +92,7 @@ export class FederationController {
     });
     const page = FAILURE_PAGES[failure.reason];
     const retry = failure.interactionId ? `${this.config.issuerUrl}/interaction/${failure.interactionId}` : undefined;
-    this.page(reply, page.status, renderError(page.title, page.detail, retry));
+    this.page(withRefusalReason(reply, failure.reason), page.status, renderError(page.title, page.detail, retry));
   }
 
   private page(reply: FastifyReply, status: number, html: string): void {

@@ -1,3 +1,4 @@
+import type { OwnRefusalReason } from '@portcullis/http';
 import { OAuthError } from '@portcullis/oauth';
 import type { JsonRpcId } from './mcp-body';
 
@@ -35,7 +36,7 @@ export function jsonRpcError(code: number, message: string, id: JsonRpcId | null
  * would change the answer: what the policy denies (403, no challenge: step-up cannot help),
  * or a body no MCP server could answer (400), or a limit (429, 503, with `Retry-After`).
  */
-export class JsonRpcRefusal extends OAuthError {
+export class JsonRpcRefusal extends OAuthError implements OwnRefusalReason {
   constructor(
     status: 400 | 403 | 429 | 503,
     readonly rpcCode: number,
@@ -44,6 +45,11 @@ export class JsonRpcRefusal extends OAuthError {
     headers: Record<string, string> = {},
   ) {
     super(status === 400 ? 'invalid_request' : status === 503 ? 'temporarily_unavailable' : 'access_denied', message, status, headers);
+  }
+
+  /** The request line names the JSON-RPC code the client got, not the OAuth `error` it never sees. */
+  get refusalReason(): string {
+    return String(this.rpcCode);
   }
 
   override toJSON(): ReturnType<OAuthError['toJSON']> {

@@ -1,6 +1,6 @@
 import { configSchema, csv, httpUrl, port, postgresUrl, redisUrl, seconds, trustProxy } from '@portcullis/config';
 import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
-import { gracefulDrainEnvironment, gracefulDrainOptions } from '@portcullis/http';
+import { gracefulDrainEnvironment, gracefulDrainOptions, loggingEnvironment } from '@portcullis/http';
 import { gatewayFileSetting, type GatewayUpstream } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER } from '@portcullis/scopes';
 import { createPrivateKey } from 'node:crypto';
@@ -51,6 +51,8 @@ export const gatewayEnvironment = {
   TRUST_PROXY: trustProxy,
   /** Open streams are cut when SHUTDOWN_DRAIN_TIMEOUT_MS ends. */
   ...gracefulDrainEnvironment,
+  /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
+  ...loggingEnvironment,
 };
 
 function readKeyFile(path: string | undefined, ctx: z.RefinementCtx): string | undefined {

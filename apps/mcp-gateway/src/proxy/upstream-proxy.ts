@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Capability } from '@portcullis/gateway-config';
+import { REQUEST_ID_HEADER, setRefusalReason } from '@portcullis/http';
 import type { FastifyReply } from 'fastify';
 import { Readable, type Transform } from 'node:stream';
 import type { GatewayRequest } from '../access/upstream-access.guard';
@@ -64,6 +65,7 @@ export class UpstreamProxy {
       const value = request.headers[name];
       if (typeof value !== 'string') continue;
       if (value.length > max || !VISIBLE_ASCII.test(value)) {
+        setRefusalReason(request, INVALID_REQUEST);
         reply.code(400).header('cache-control', 'no-store').type('application/json').send(jsonRpcError(INVALID_REQUEST, `Bad Request: the ${name} header is malformed or longer than ${max} characters`));
         return;
       }
@@ -76,6 +78,8 @@ export class UpstreamProxy {
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
     headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
+    // The same request id in the upstream's logs as in the gateway's (validated on the way in).
+    headers[REQUEST_ID_HEADER] = request.id;
 
     let sent = await this.send(request, reply, headers);
     // RFC 6750 §3.1: a 401 says the gateway's own token is no longer good (revoked, expired
@@ -95,6 +99,8 @@ export class UpstreamProxy {
       await inspector?.finish(failure.reason);
       return this.fail(request, reply, 502, failure.code, `upstream ${declaration.name} ${failure.message}`);
     }
+    // A 4xx passed through is the upstream's own protocol answer (an expired session's 404…).
+    if (response.status >= 400) setRefusalReason(request, 'upstream_answer');
     const out: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE) {
       const value = response.headers.get(name);
@@ -226,6 +232,7 @@ export class UpstreamProxy {
   private fail(request: GatewayRequest, reply: FastifyReply, status: 502 | 504, code: number, message: string): void {
     const body = request.body;
     const id = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as { id?: unknown }).id : undefined;
+    setRefusalReason(request, code);
     reply
       .code(status)
       .header('cache-control', 'no-store')

@@ -1,5 +1,5 @@
 import { configSchema, csv, httpUrl, port, postgresUrl, trustProxy } from '@portcullis/config';
-import { gracefulDrainEnvironment, gracefulDrainOptions } from '@portcullis/http';
+import { gracefulDrainEnvironment, gracefulDrainOptions, loggingEnvironment } from '@portcullis/http';
 import { canonicalResource } from '@portcullis/oauth';
 import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
@@ -33,6 +33,8 @@ export const mcpServerEnvironment = {
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
   ...gracefulDrainEnvironment,
+  /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
+  ...loggingEnvironment,
 };
 
 /**

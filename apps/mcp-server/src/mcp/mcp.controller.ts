@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Inject, Post, Req, Res, type Type, UseGuards } from '@nestjs/common';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { setRefusalReason } from '@portcullis/http';
 import { BearerAuthGuard, CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { McpAudit } from '../audit/mcp-audit.service';
@@ -22,6 +23,7 @@ function isMessage(value: unknown): value is JSONRPCMessage {
 }
 
 function rpcError(reply: FastifyReply, status: number, code: number, message: string): void {
+  setRefusalReason(reply.request, code);
   reply.code(status).header('content-type', 'application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
 }
 

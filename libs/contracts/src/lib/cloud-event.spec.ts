@@ -78,6 +78,14 @@ describe('event contract', () => {
     expect(() => parseEvent({ ...e, data: { ...e.data, scopes: 'x' } })).toThrow(/scopes/);
     expect(() => parseEventJson('{not json')).toThrow(/not JSON/);
   });
+
+  it('carries the request id as the `requestid` extension attribute, kept by parseEvent, and only when valid', () => {
+    const event = createEvent(EventType.TokenIssued, issued, { source, requestId: 'req-42' });
+    expect(event.requestid).toBe('req-42');
+    expect(parseEvent(JSON.parse(JSON.stringify(event))).requestid).toBe('req-42');
+    expect(createEvent(EventType.TokenIssued, issued, { source })).not.toHaveProperty('requestid');
+    expect(() => createEvent(EventType.TokenIssued, issued, { source, requestId: 'no spaces <b>' })).toThrow(EventContractError);
+  });
 });
 
 describe('the CloudEvents Distributed Tracing extension', () => {

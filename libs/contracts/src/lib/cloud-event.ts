@@ -4,6 +4,9 @@ import { EVENT_DATA_SCHEMAS, EventData } from './event-data.schemas';
 import { EventTypeName, isEventType } from './event-types';
 import { redactJwtLike } from './secret-field.guard';
 
+/** What a request id (X-Request-Id, the `requestid` attribute) may look like: short, no spaces, no markup. */
+export const REQUEST_ID_PATTERN = /^[\w.-]{1,64}$/;
+
 /**
  * The CloudEvents 1.0 envelope in structured JSON mode (CloudEvents spec §3, JSON format
  * §3.1). Only the attributes Portcullis sets are allowed besides extensions we do not use.
@@ -18,6 +21,11 @@ export const cloudEventSchema = z.object({
   time: z.iso.datetime({ offset: true }),
   subject: z.string().min(1).max(512).optional(),
   datacontenttype: z.literal('application/json'),
+  /**
+   * Extension attribute (CloudEvents 1.0 §3.1.1: lowercase letters and digits): the id of the
+   * HTTP request during which the event was made (`X-Request-Id`), to find its log lines.
+   */
+  requestid: z.string().regex(REQUEST_ID_PATTERN).optional(),
   data: z.record(z.string(), z.unknown()),
   /**
    * The CloudEvents Distributed Tracing extension: the W3C Trace Context (`traceparent`,
@@ -45,6 +53,8 @@ export interface CreateEventOptions {
   /** The Distributed Tracing extension's attributes, when the event is produced inside a trace. */
   traceparent?: string;
   tracestate?: string;
+  /** The request being handled, if any: becomes the `requestid` extension attribute. */
+  requestId?: string;
 }
 
 export class EventContractError extends Error {
@@ -80,6 +90,7 @@ export function createEvent<T extends EventTypeName>(type: T, data: EventData<T>
     time: (options.time ?? new Date()).toISOString(),
     ...(subject !== undefined ? { subject } : {}),
     datacontenttype: 'application/json' as const,
+    ...(options.requestId !== undefined ? { requestid: options.requestId } : {}),
     data: parsed.data as EventData<T> & Record<string, unknown>,
     ...(options.traceparent !== undefined ? { traceparent: options.traceparent } : {}),
     ...(options.tracestate !== undefined ? { tracestate: options.tracestate } : {}),

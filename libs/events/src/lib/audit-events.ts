@@ -2,6 +2,7 @@ import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/comm
 import { DataSource, EntityManager, TransactionCommitEvent } from 'typeorm';
 import { createEvent, EventData, EventTypeName, PortcullisEvent } from '@portcullis/contracts';
 import { activeEventTraceContext } from '@portcullis/tracing';
+import { currentRequestId } from '@portcullis/http';
 import { OutboxGroupCommit } from './outbox/outbox-group-commit';
 import { OutboxStore } from './outbox/outbox.store';
 import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
@@ -112,12 +113,13 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Builds (and validates) an event with this producer's source, carrying the active trace
-   * (CloudEvents Distributed Tracing extension) when tracing is on: the outbox keeps the event
-   * as built, so the trace context rides through the relay, the broker and the ingest with it.
+   * Builds (and validates) an event with this producer's source, the id of the request being
+   * handled, if any, and the active trace (CloudEvents Distributed Tracing extension) when
+   * tracing is on: the outbox keeps the event as built, so both ride through the relay, the
+   * broker and the ingest with it.
    */
   create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string): PortcullisEvent<T> {
-    return createEvent(type, data, { source: this.options.source, subject, ...activeEventTraceContext() });
+    return createEvent(type, data, { source: this.options.source, subject, requestId: currentRequestId(), ...activeEventTraceContext() });
   }
 
   /** Writes a prepared event to the outbox. */

@@ -1,21 +1,31 @@
-import { ConsoleLogger, INestApplication, LogLevel, NestApplicationOptions, Type } from '@nestjs/common';
+import { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
+import type { Logger } from 'pino';
 import type { TrustProxy } from '@portcullis/config';
 import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
 import { OAuthExceptionFilter } from './oauth-exception.filter';
+import { createLogger } from './logging/create-logger';
+import type { LoggingSettings } from './logging/logging.settings';
+import { PinoNestLogger } from './logging/pino-nest-logger';
+import { isValidRequestId, REQUEST_ID_HEADER, runInRequestContext } from './logging/request-context';
+import { noteFastifyRefusal, OAuthExceptionFilter } from './oauth-exception.filter';
+import { refusalReason } from './refusal-log';
 import { parseQueryString, registerParamsParsers } from './params-parsers';
 
 export interface HttpAppOptions {
   /** Largest accepted request body in bytes. OAuth requests are small. */
   bodyLimit?: number;
-  /** Emit one JSON log line per request (on by default outside tests). */
+  /** Write one log line per request (default: when the level lets info lines through). */
   requestLog?: boolean;
-  logLevels?: LogLevel[];
+  /** LOG_LEVEL and LOG_FORMAT (loggingEnvironment); unset ones get their defaults. */
+  logging?: LoggingSettings;
+  /** The logger to write through instead of one made from `logging` (tests read its lines). */
+  logger?: Logger;
   /**
    * Whose X-Forwarded-* to believe: false (nobody), a hop count, or proxy addresses/CIDRs
    * (TRUST_PROXY, libs/config). Never `true`: that believes the leftmost address, which the
@@ -45,6 +55,14 @@ function pathOnly(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/** The fields of a request's one log line: never a query string, a header or a body. */
+export function requestLine(requestId: string, method: string, url: string, status: number, elapsedMs: number, reason?: string): Record<string, unknown> {
+  const line: Record<string, unknown> = { requestId, method, path: pathOnly(url), status, ms: Math.round(elapsedMs * 10) / 10 };
+  // Every 4xx/5xx says why; an answer whose maker named no reason still says it was not given.
+  if (status >= 400) line['reason'] = reason ?? 'unspecified';
+  return line;
+}
+
 /**
  * Creates a Nest application on Fastify with what every Portcullis service needs: form and
  * JSON bodies with a size limit, cookies, CORS open to browser-based MCP clients (with
@@ -52,10 +70,13 @@ function pathOnly(url: string): string {
  * error filter, and request logs that carry a request id and never a query string or body.
  */
 export async function createHttpApp(module: Type<unknown> | NestApplicationSource, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
-  const requestLog = options.requestLog ?? process.env.NODE_ENV !== 'test';
   const bodyLimit = options.bodyLimit ?? 64 * 1024;
   // With tracing on, each request runs inside a server span (libs/tracing); off, nothing changes.
   const traced = tracingStarted();
+  // One pino logger for Fastify and Nest alike: one format on the terminal.
+  const logger = options.logger ?? createLogger(options.logging);
+  // Request lines are info lines: on unless LOG_LEVEL is above info (as under NODE_ENV=test).
+  const requestLog = options.requestLog ?? logger.isLevelEnabled('info');
   const adapter = new FastifyAdapter({
     ...(traced ? { serverFactory: tracedServerFactory } : {}),
     bodyLimit,
@@ -63,26 +84,16 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     routerOptions: { querystringParser: parseQueryString },
     trustProxy: options.trustProxy ?? false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      const given = req.headers[REQUEST_ID_HEADER];
+      return isValidRequestId(given) ? given : randomUUID();
     },
-    // One log line per request, written by the onResponse hook below.
-    logController: new LogController({ disableRequestLogging: true }),
-    logger: requestLog
-      ? {
-          level: 'info',
-          serializers: {
-            req: (req: { method: string; url: string; id: string }) => ({ method: req.method, path: pathOnly(req.url), id: req.id }),
-          },
-        }
-      : false,
+    // One log line per request, written by the onResponse hook below; Fastify's own request
+    // loggers name the id like every other line does.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    loggerInstance: logger,
   });
   const nestOptions: NestApplicationOptions = {
-    // The application's own log lines are JSON too, like the request lines: one object a line.
-    logger: new ConsoleLogger({
-      json: true,
-      logLevels: options.logLevels ?? (process.env.NODE_ENV === 'test' ? ['error'] : ['log', 'warn', 'error']),
-    }),
+    logger: new PinoNestLogger(logger),
     bufferLogs: false,
     // Form bodies are parsed by our own parser (parseForm): repeated parameters are seen, and capped.
     bodyParser: false,
@@ -109,7 +120,7 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
   // Hooks in callback form, not async: an async hook costs every request a promise and a
   // microtask turn before Fastify moves on.
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    reply.header('x-request-id', request.id);
+    reply.header(REQUEST_ID_HEADER, request.id);
     done(null, payload);
   });
   if (traced) {
@@ -118,12 +129,14 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
       done();
     });
   }
+  // The handler, and everything it starts (log lines, events, calls to other services), runs
+  // in the request's context. Entered after the body is read: a body parser's callbacks run
+  // in the socket's context, so a context entered earlier would not reach the handler.
+  fastify.addHook('onError', noteFastifyRefusal);
+  fastify.addHook('preHandler', (request, _reply, done) => runInRequestContext({ requestId: request.id }, done));
   if (requestLog) {
     fastify.addHook('onResponse', (request, reply, done) => {
-      request.log.info(
-        { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
-        'request',
-      );
+      logger.info(requestLine(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime, refusalReason(request)), 'request');
       done();
     });
   }

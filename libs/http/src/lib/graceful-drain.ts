@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/c
 import type { FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import { setRefusalReason } from './refusal-log';
 
 /** A connection that carried no request for this long is closed: no balancer is still using it. */
 const QUIET_MS = 1_000;
@@ -56,6 +57,7 @@ export class GracefulDrain implements BeforeApplicationShutdown {
     });
     fastify.addHook('onRequest', async (request, reply) => {
       if (this.draining && request.method === 'GET' && request.url.split('?')[0] === '/health/ready') {
+        setRefusalReason(request, 'draining');
         return reply.code(503).header('cache-control', 'no-store').send({ status: 'draining' });
       }
       return undefined;

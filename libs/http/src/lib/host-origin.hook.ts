@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { setRefusalReason } from './refusal-log';
 
 export interface HostOriginPolicy {
   /** Host header values (host[:port], lower case) this server answers to. */
@@ -10,7 +11,8 @@ export interface HostOriginPolicy {
 /** Liveness probes come from orchestrators that address the pod by IP; they carry nothing. */
 const EXEMPT = /^\/health\//;
 
-function forbidden(reply: FastifyReply, description: string): void {
+function forbidden(request: FastifyRequest, reply: FastifyReply, reason: 'forbidden_host' | 'forbidden_origin', description: string): void {
+  setRefusalReason(request, reason);
   reply.code(403).header('content-type', 'application/json').header('cache-control', 'no-store').send({ error: 'invalid_request', error_description: description });
 }
 
@@ -28,7 +30,7 @@ export function hostOriginHook(policy: HostOriginPolicy) {
   return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
     if (EXEMPT.test(request.url)) return done();
     const host = request.headers.host?.toLowerCase();
-    if (!host || !hosts.has(host)) return forbidden(reply, 'Host header not allowed');
+    if (!host || !hosts.has(host)) return forbidden(request, reply, 'forbidden_host', 'Host header not allowed');
     const origin = request.headers.origin;
     if (origin !== undefined) {
       let normalized: string | undefined;
@@ -38,7 +40,7 @@ export function hostOriginHook(policy: HostOriginPolicy) {
       } catch {
         normalized = undefined;
       }
-      if (!normalized || (origins.size > 0 && !origins.has(normalized))) return forbidden(reply, 'Origin not allowed');
+      if (!normalized || (origins.size > 0 && !origins.has(normalized))) return forbidden(request, reply, 'forbidden_origin', 'Origin not allowed');
     }
     done();
   };

@@ -3,12 +3,30 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, TemporarilyUnavailable } from '@portcullis/oauth';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable, unavailableReason } from './dependency-unavailable';
 import { knownClientId } from './request-client';
-import { isRefusalLogged } from './refusal-log';
+import { isRefusalLogged, setRefusalReason } from './refusal-log';
 
 interface FastifyLikeError {
   statusCode?: number;
   code?: string;
   message?: string;
+}
+
+/** The request line's reason for Fastify's own request errors: more precise than `invalid_request`. */
+const FASTIFY_REASONS: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+};
+
+/**
+ * Fastify `onError` hook: names the reason of Fastify's own refusals while their code is still
+ * known (Nest hands the filter an HttpException made from the message and status only).
+ */
+export function noteFastifyRefusal(request: FastifyRequest, _reply: FastifyReply, error: FastifyLikeError, done: () => void): void {
+  const reason = error.code ? FASTIFY_REASONS[error.code] : undefined;
+  if (reason) setRefusalReason(request, reason);
+  done();
 }
 
 /** Maps Fastify's own request errors (body parsing, limits) to precise client errors. */
@@ -52,10 +70,12 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     if (exception instanceof HttpException && exception.getStatus() === 503) {
       // A health check that is not ready (@nestjs/terminus): its report is the body.
+      if (request) setRefusalReason(request, 'not_ready');
       reply.code(503).headers({ 'cache-control': 'no-store', ...RETRY_AFTER }).type('application/json').send(exception.getResponse());
       return;
     }
     const error = this.toOAuthError(exception);
+    if (request) setRefusalReason(request, refusalReasonOf(exception, error));
     if ((error.status < 500 || error.status === 503) && !(request && isRefusalLogged(request))) this.logRefusal(error, request);
     reply
       .code(error.status)
@@ -97,6 +117,21 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       ...(clientId ? { client_id: clientId } : {}),
     });
   }
+}
+
+/** An error that names its own request-line reason (a JSON-RPC refusal: its code) rather than its OAuth `error`. */
+export interface OwnRefusalReason {
+  readonly refusalReason: string;
+}
+
+/** The request line's reason, unless a more precise one was set already: the OAuth `error` code. */
+function refusalReasonOf(exception: unknown, error: OAuthError): string {
+  const own = (exception as Partial<OwnRefusalReason> | null)?.refusalReason;
+  if (typeof own === 'string') return own;
+  const code = (exception as FastifyLikeError | null)?.code;
+  if (code && FASTIFY_REASONS[code]) return FASTIFY_REASONS[code];
+  if (exception instanceof SyntaxError && error.status === 400) return 'malformed_json';
+  return error.error;
 }
 
 /** The route pattern (`/register/:clientId`), or the path without its query string. */

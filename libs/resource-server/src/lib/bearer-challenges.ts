@@ -1,3 +1,4 @@
+import type { OwnRefusalReason } from '@portcullis/http';
 import { bearerChallenge, InsufficientScope, InvalidToken, OAuthError } from '@portcullis/oauth';
 import type { TokenRejected } from './principal';
 
@@ -7,7 +8,10 @@ import type { TokenRejected } from './principal';
  * client has made no mistake, it has yet to authenticate. So the body, like the challenge,
  * names no `error`; a token that was sent and refused gets `invalid_token` (InvalidToken).
  */
-export class AuthenticationRequired extends OAuthError {
+export class AuthenticationRequired extends OAuthError implements OwnRefusalReason {
+  /** The request line says what happened: no token was sent (the body names no error). */
+  readonly refusalReason = 'missing_token';
+
   constructor(description: string, headers: Record<string, string>) {
     super('invalid_token', description, 401, headers);
   }

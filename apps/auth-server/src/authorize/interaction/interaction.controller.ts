@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { htmlSecurityHeaders } from '@portcullis/http';
+import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
 import { isLoopbackRedirect, optionalParameter, parseRequest, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { EventType } from '@portcullis/contracts';
@@ -78,14 +78,14 @@ export class InteractionController {
     const form = this.form(req, loginFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     // PASSWORD_LOGIN=false: the page has no form, and a hand-made POST is refused the same way.
-    if (!this.config.passwordLogin) return this.page(reply, 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
+    if (!this.config.passwordLogin) return this.page(withRefusalReason(reply, 'password_login_off'), 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
     const username = (form.username ?? '').trim();
     const password = form.password ?? '';
     const address = req.ip;
     const fail = async (status: number, reason: LoginFailureReason, message: string, waitSeconds = 0) => {
       await this.loginFailed(interaction, username, reason, address);
       if (waitSeconds > 0) reply.header('retry-after', String(waitSeconds));
-      return this.page(reply, status, await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), message), interaction.redirectUri);
+      return this.page(withRefusalReason(reply, reason), status, await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), message), interaction.redirectUri);
     };
     if (username.length > FORM_LIMITS.username || password.length > FORM_LIMITS.password) {
       return fail(400, 'malformed', `The username (at most ${FORM_LIMITS.username} characters) or the password (at most ${FORM_LIMITS.password}) is too long.`);
@@ -121,7 +121,7 @@ export class InteractionController {
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
     if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
-    return this.page(reply, 400, renderError('Invalid request', 'Choose Allow or Deny.'));
+    return this.page(withRefusalReason(reply, 'invalid_request'), 400, renderError('Invalid request', 'Choose Allow or Deny.'));
   }
 
   /** The audit event (fine reason) and a log line (coarse reason, the username as a digest). */
@@ -208,10 +208,10 @@ export class InteractionController {
   }
 
   private expired(reply: FastifyReply): void {
-    this.page(reply, 400, renderError('Sign-in request expired', 'This sign-in request has expired or was started in another browser. Return to the application and try again.'));
+    this.page(withRefusalReason(reply, 'interaction_expired'), 400, renderError('Sign-in request expired', 'This sign-in request has expired or was started in another browser. Return to the application and try again.'));
   }
 
   private forbidden(reply: FastifyReply): void {
-    this.page(reply, 403, renderError('Request refused', 'The form could not be verified. Return to the application and try again.'));
+    this.page(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The form could not be verified. Return to the application and try again.'));
   }
 }
