@@ -4,6 +4,7 @@ import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { AUDIT_QUEUE } from '@portcullis/contracts';
 import { issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { parseIngestProducers } from '../ingest/ingest-producers';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the audit service, by its environment variable name (the public contract),
@@ -52,6 +53,8 @@ export const auditEnvironment = {
   AUDIT_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   NODE_ENV: z.string().optional(),
 };
 

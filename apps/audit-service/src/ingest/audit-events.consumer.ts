@@ -2,6 +2,7 @@ import { Controller, Inject, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { EventContractError, parseEventJson } from '@portcullis/contracts';
+import { consumedMessages } from '../metrics/audit-metrics';
 import { AuditBatcher } from './audit-batcher';
 
 /** The one pattern the deserializer gives every message: routing is the broker's job here. */
@@ -34,15 +35,18 @@ export class AuditEventsConsumer {
       const why = err instanceof EventContractError ? err.message : 'unreadable message';
       this.logger.warn(`dead-lettering message ${message.properties.messageId ?? '(no id)'} from ${message.fields.routingKey}: ${why}`);
       settle(() => channel.nack(message, false, false));
+      consumedMessages.inc({ outcome: 'dead_lettered' });
       return;
     }
     try {
       await this.batcher.add(event);
       settle(() => channel.ack(message));
+      consumedMessages.inc({ outcome: 'stored' });
     } catch (err) {
       this.logger.error(`could not store event ${event.id}: ${err instanceof Error ? err.message : String(err)}`);
       await new Promise((r) => setTimeout(r, STORAGE_RETRY_DELAY_MS));
       settle(() => channel.nack(message, false, true));
+      consumedMessages.inc({ outcome: 'requeued' });
     }
   }
 }

@@ -5,6 +5,7 @@ import { gatewayFileSetting } from '@portcullis/gateway-config';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the authorization server, by its environment variable name (the public
@@ -100,6 +101,8 @@ export const authEnvironment = {
   PASSWORD_LOGIN: booleanFlag(true),
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   NODE_ENV: z.string().optional(),
 };
 
