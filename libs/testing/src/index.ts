@@ -16,3 +16,4 @@ export * from './lib/test-identity-provider';
 export * from './lib/upstream-idp/upstream-idp';
 export * from './lib/oauth/sdk-v2-client';
 export * from './lib/oauth/sdk-v1-client';
+export * from './lib/prometheus-scrape';

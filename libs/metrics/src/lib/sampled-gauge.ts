@@ -13,7 +13,10 @@ export interface SampledGaugeConfig {
   timeoutMs?: number;
 }
 
-/** Every sample that failed or timed out at scrape time, by gauge. */
+/**
+ * Every sample that failed or timed out at scrape time, by gauge. The registry reads all its
+ * metrics at once, so a failure during one scrape shows from the next one on.
+ */
 const sampleFailures = declareCounter({
   name: 'portcullis_metrics_sample_failures_total',
   help: 'Scrape-time gauge samples that failed or timed out (the database or broker they read was away), by gauge.',
