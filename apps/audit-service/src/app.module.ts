@@ -2,6 +2,7 @@ import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { revocationListenerFor } from '@portcullis/events';
 import { DatabaseHealthModule } from '@portcullis/http';
+import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 import { ResourceServerModule } from '@portcullis/resource-server';
 import { Scope } from '@portcullis/scopes';
 import { AUDIT_CONFIG, type AuditConfig } from './config/audit-config';
@@ -10,7 +11,9 @@ import { AuditEventStore } from './events/audit-event.store';
 import { BrokerState, brokerReadiness } from './health/broker-state';
 import { AuditBatcher } from './ingest/audit-batcher';
 import { AuditEventsConsumer } from './ingest/audit-events.consumer';
+import { deadLetterNameFor } from './ingest/audit-topology';
 import { IngestController } from './ingest/ingest.controller';
+import { DeadLetterDepth } from './metrics/dead-letter-depth';
 import { AuditQueryController } from './query/audit-query.controller';
 import { ProtectedResourceMetadataController, resourceMetadataUrl } from './query/protected-resource-metadata.controller';
 import { AuditRetention } from './retention/audit-retention';
@@ -31,6 +34,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         // Ready while the database answers and, with a broker, while the consumer is connected.
         DatabaseHealthModule.withReadinessChecks(embedded ? [] : [brokerReadiness(broker)]),
+        MetricsModule.forRoot(metricsOptions(config)),
         ResourceServerModule.forRoot({
           issuer: config.issuerUrl,
           jwksUri: config.jwksUri,
@@ -49,6 +53,8 @@ export class AppModule {
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
         { provide: BrokerState, useValue: broker },
+        // With a broker: the dead-letter queue's depth, read when Prometheus scrapes.
+        ...(config.brokerUrl && config.metricsEnabled ? [{ provide: DeadLetterDepth, useValue: new DeadLetterDepth(config.brokerUrl, deadLetterNameFor(config.auditQueue)) }] : []),
         { provide: AuditEventStore, useFactory: (ds: DataSource) => new AuditEventStore(ds), inject: [DataSource] },
         {
           provide: AuditBatcher,

@@ -14,6 +14,7 @@ import { TokenModule } from './token/token.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { DatabaseHealthModule } from '@portcullis/http';
+import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 
 @Module({})
 export class AppModule {
@@ -35,6 +36,7 @@ export class AppModule {
         RevocationModule,
         IntrospectionModule,
         DatabaseHealthModule,
+        MetricsModule.forRoot(metricsOptions(config)),
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
 import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDrainOptions } from '@portcullis/http';
+import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 import { REVOCATION_LIST } from '@portcullis/resource-server';
 import { UpstreamAccessGuard } from './access/upstream-access.guard';
 import { UpstreamBearerStrategy } from './access/upstream-bearer.strategy';
@@ -12,6 +13,7 @@ import { IdentitySigner } from './identity/identity-signer';
 import { GatewayController } from './mcp/gateway.controller';
 import { LimitDenials } from './limits/limit-denials';
 import { MemoryRateStore } from './limits/rate-store';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { RedisRateStore } from './limits/redis-rate-store';
 import { RATE_STORE, UpstreamLimiter } from './limits/upstream-limiter';
 import { UpstreamLimitsGuard } from './limits/upstream-limits.guard';
@@ -34,6 +36,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(config),
         DatabaseHealthModule,
+        MetricsModule.forRoot(metricsOptions(config)),
         EventsModule.forRoot({
           source: GATEWAY_EVENT_SOURCE,
           ...eventProducerOptions(config),
@@ -47,6 +50,7 @@ export class AppModule {
         UpstreamRegistry,
         IdentitySigner,
         GatewayAudit,
+        GatewayMetrics,
         UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,

@@ -3,11 +3,13 @@ import { DatabaseHealthModule, GRACEFUL_DRAIN_OPTIONS, GracefulDrain, gracefulDr
 import { eventProducerOptions, EventsModule, revocationListenerFor } from '@portcullis/events';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenialListener, ResourceServerModule } from '@portcullis/resource-server';
 import { Scope, scopesForResource } from '@portcullis/scopes';
+import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 import { McpAudit } from './audit/mcp-audit.service';
 import { MCP_SERVER_CONFIG, type McpServerConfig } from './config/mcp-server.config';
 import { DatabaseModule } from './database/database.module';
 import { DeniedRequestLog } from './mcp/denied-request.log';
 import { McpServerHost } from './mcp/mcp-server.provider';
+import { McpMetrics } from './metrics/mcp-metrics';
 import { mcpController } from './mcp/mcp.controller';
 import { protectedResourceController } from './metadata/protected-resource.controller';
 import { HeadlineStore } from './sentiment/headline-store.service';
@@ -37,6 +39,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forRoot(config),
         DatabaseHealthModule,
+        MetricsModule.forRoot(metricsOptions(config)),
         ResourceServerModule.forRoot({
           issuer: config.issuer,
           resource: config.resource,
@@ -61,11 +64,12 @@ export class AppModule {
         McpServerHost,
         McpAudit,
         DeniedRequestLog,
-        // The bearer guard's refusals: first the log line, then the audit event (both before the answer).
+        McpMetrics,
+        // The bearer guard's refusals: the log line, the metric, then the audit event (all before the answer).
         {
           provide: ACCESS_DENIAL_LISTENERS,
-          useFactory: (log: DeniedRequestLog, audit: McpAudit): AccessDenialListener[] => [log, audit],
-          inject: [DeniedRequestLog, McpAudit],
+          useFactory: (log: DeniedRequestLog, metrics: McpMetrics, audit: McpAudit): AccessDenialListener[] => [log, metrics, audit],
+          inject: [DeniedRequestLog, McpMetrics, McpAudit],
         },
         { provide: GRACEFUL_DRAIN_OPTIONS, useValue: gracefulDrainOptions(config) },
         GracefulDrain,

@@ -17,3 +17,4 @@ export * from './lib/upstream-idp/upstream-idp';
 export * from './lib/oauth/sdk-v2-client';
 export * from './lib/oauth/sdk-v1-client';
 export * from './lib/otlp-receiver';
+export * from './lib/prometheus-scrape';

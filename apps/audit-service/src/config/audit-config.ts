@@ -5,6 +5,7 @@ import { AUDIT_QUEUE } from '@portcullis/contracts';
 import { loggingEnvironment } from '@portcullis/http';
 import { issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { parseIngestProducers } from '../ingest/ingest-producers';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the audit service, by its environment variable name (the public contract),
@@ -60,6 +61,8 @@ export const auditEnvironment = {
   TRUST_PROXY: trustProxy,
   /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
   ...loggingEnvironment,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   NODE_ENV: z.string().optional(),
 };
 

@@ -1,5 +1,6 @@
 import type { PortcullisEvent } from '@portcullis/contracts';
 import { AuditEventStore } from '../events/audit-event.store';
+import { storedEvents } from '../metrics/audit-metrics';
 
 interface Pending {
   event: PortcullisEvent;
@@ -61,6 +62,7 @@ export class AuditBatcher {
       .then(
         () => {
           this.committed += batch.length;
+          storedEvents.inc(batch.length);
           for (const p of batch) p.resolve();
         },
         (err) => {

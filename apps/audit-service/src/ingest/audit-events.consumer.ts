@@ -3,6 +3,7 @@ import { Ctx, EventPattern, Payload, RmqContext } from '@nestjs/microservices';
 import type { Channel, ConsumeMessage } from 'amqplib';
 import { EventContractError, parseEvent } from '@portcullis/contracts';
 import { consumeTraced } from '@portcullis/tracing';
+import { consumedMessages } from '../metrics/audit-metrics';
 import { AuditBatcher } from './audit-batcher';
 import { DeliveryAcks } from './delivery-acks';
 
@@ -46,17 +47,20 @@ export class AuditEventsConsumer {
       this.logger.warn(`dead-lettering message ${message.properties.messageId ?? '(no id)'} from ${message.fields.routingKey}: ${why}`);
       settle(() => channel.nack(message, false, false));
       DeliveryAcks.forChannel(channel).rejected(message);
+      consumedMessages.inc({ outcome: 'dead_lettered' });
       return;
     }
     try {
       // Traced: a consumer span, child of the trace the event carries (libs/tracing).
       await consumeTraced([event], 'rabbitmq', () => this.batcher.add(event));
       DeliveryAcks.forChannel(channel).ack(message);
+      consumedMessages.inc({ outcome: 'stored' });
     } catch (err) {
       this.logger.error(`could not store event ${event.id}: ${err instanceof Error ? err.message : String(err)}`);
       await new Promise((r) => setTimeout(r, STORAGE_RETRY_DELAY_MS));
       settle(() => channel.nack(message, false, true));
       DeliveryAcks.forChannel(channel).rejected(message);
+      consumedMessages.inc({ outcome: 'requeued' });
     }
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { eventProducerOptions, EventsModule } from '@portcullis/events';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from './audit-trail';
+import { AuthMetrics } from './auth-metrics';
 import { RepeatedRejections } from './repeated-rejections';
 
 export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
@@ -17,7 +18,7 @@ export const AUTH_SERVER_EVENT_SOURCE = '/portcullis/auth-server';
       }),
     }),
   ],
-  providers: [AuditTrail, RepeatedRejections],
-  exports: [AuditTrail, RepeatedRejections],
+  providers: [AuditTrail, RepeatedRejections, AuthMetrics],
+  exports: [AuditTrail, RepeatedRejections, AuthMetrics],
 })
 export class AuditModule {}

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HTML_SECURITY_HEADERS, withRefusalReason } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
+import { AuthMetrics } from '../audit/auth-metrics';
 import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ensureBrowserId, readCookie, SESSION_COOKIE } from './interaction/browser-cookies';
 import { InteractionService } from './interaction/interaction.service';
@@ -25,6 +26,7 @@ export class AuthorizeController {
     private readonly validator: AuthorizationRequestValidator,
     private readonly interactions: InteractionService,
     private readonly rejections: RepeatedRejections,
+    private readonly metrics: AuthMetrics,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -68,6 +70,7 @@ export class AuthorizeController {
     // An over-long client_id is not recorded; its digest still tells repeats apart.
     const clientId = given && given.length <= AUTHORIZATION_PARAMETER_LIMITS.client_id ? given : undefined;
     const errorDescription = description.slice(0, 512);
+    this.metrics.authorizationDenied(error);
     return this.rejections.record(
       { reason: `${error}\n${errorDescription}`, names: given, address: req.ip },
       {

@@ -8,6 +8,7 @@ import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
 import { keyEncryptionKey, keyEncryptionKeyFile } from './key-encryption-keys';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the authorization server, by its environment variable name (the public
@@ -132,6 +133,8 @@ export const authEnvironment = {
   TRUST_PROXY: trustProxy,
   /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
   ...loggingEnvironment,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   NODE_ENV: z.string().optional(),
 };
 

@@ -4,6 +4,7 @@ import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
 import { EventType } from '@portcullis/contracts';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from '../audit/audit-trail';
+import { AuthMetrics } from '../audit/auth-metrics';
 import { RepeatedRejections } from '../audit/repeated-rejections';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
@@ -25,6 +26,7 @@ export class FederationController {
     private readonly interactions: InteractionService,
     private readonly audit: AuditTrail,
     private readonly rejections: RepeatedRejections,
+    private readonly metrics: AuthMetrics,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -80,6 +82,7 @@ export class FederationController {
   /** Anyone can send a callback: repeats are aggregated like other unauthenticated rejections. */
   private async refuse(req: FastifyRequest, reply: FastifyReply, connectionId: string, failure: FederatedLoginFailure): Promise<void> {
     const clientId = failure.clientId;
+    this.metrics.loginFailed('federated', failure.reason);
     const key = { reason: `${failure.reason}\n${failure.upstreamError ?? ''}`, names: `${connectionId}\n${clientId ?? ''}`, address: req.ip };
     await this.rejections.record(key, {
       type: EventType.FederatedLoginFailed,

@@ -2,6 +2,7 @@ import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError, parseRequest, UnsupportedGrantType } from '@portcullis/oauth';
 import { noteClientId, requireFormBody } from '@portcullis/http';
+import { AuthMetrics } from '../audit/auth-metrics';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { checkClientGrantType } from './client-grant-type.check';
 import { GRANT_HANDLERS, GrantHandler } from './grant-types/grant-handler';
@@ -21,6 +22,7 @@ export class TokenController {
     private readonly clientAuth: ClientAuthenticator,
     @Inject(GRANT_HANDLERS) handlers: GrantHandler[],
     private readonly events: TokenEventsPublisher,
+    private readonly metrics: AuthMetrics,
   ) {
     this.handlers = new Map(handlers.map((h) => [h.grantType, h]));
   }
@@ -44,8 +46,11 @@ export class TokenController {
       clientId = client.clientId;
       checkClientGrantType(client, grantType);
       const request = byGrant?.request ?? parseRequest(handler.requestSchema, req.body, TOKEN_REQUEST_ERRORS);
-      return await handler.handle(client, request);
+      const issued = await handler.handle(client, request);
+      this.metrics.tokenRequest(grantType, this.handlers, 'issued');
+      return issued;
     } catch (err) {
+      this.metrics.tokenRequest(grantType, this.handlers, err instanceof OAuthError ? err.error : 'server_error');
       if (err instanceof OAuthError && err.status < 500) {
         await this.events.tokenRejected(err.error, err.description, grantType, clientId);
       }

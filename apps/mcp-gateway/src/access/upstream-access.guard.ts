@@ -2,6 +2,7 @@ import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { type AccessDenial, type BearerChallenges, type BearerGuardedRequest, PassportBearerGuard, type Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import { GatewayAudit } from '../audit/gateway-audit.service';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type Upstream, UpstreamRegistry } from '../upstreams/upstream-registry';
 import { INVALID_REQUEST, JsonRpcRefusal, UNKNOWN_TOOL } from './json-rpc-refusal';
 import { MalformedMcpBody, type McpBody, readMcpBody } from './mcp-body';
@@ -34,6 +35,7 @@ export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STR
   constructor(
     @Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry,
     @Inject(GatewayAudit) private readonly audit: GatewayAudit,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
   ) {
     super();
   }
@@ -65,8 +67,9 @@ export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STR
     return (request as GatewayRequest).upstream.challenges;
   }
 
-  /** GatewayAudit records the refusal and never throws. */
+  /** Counted, then recorded by GatewayAudit (which never throws). */
   protected override report(denial: GatewayDenial, request: BearerGuardedRequest): Promise<void> {
+    this.metrics.denied((request as Partial<GatewayRequest>).upstream, denial.reason);
     return this.audit.accessDenied(denial, request as GatewayRequest);
   }
 

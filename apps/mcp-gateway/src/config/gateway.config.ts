@@ -6,6 +6,7 @@ import { DEFAULT_ISSUER } from '@portcullis/scopes';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the MCP gateway, by its environment variable name (the public contract),
@@ -49,6 +50,8 @@ export const gatewayEnvironment = {
   ...eventProducerEnvironment,
   ...revocationsEnvironment,
   TRUST_PROXY: trustProxy,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   /** Open streams are cut when SHUTDOWN_DRAIN_TIMEOUT_MS ends. */
   ...gracefulDrainEnvironment,
   /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */

@@ -5,6 +5,7 @@ import type { GatewayRequest } from '../access/upstream-access.guard';
 import type { LimitRefusalRecord } from '../audit/gateway-audit.service';
 import { LimitDenials } from './limit-denials';
 import { UpstreamLimiter } from './upstream-limiter';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 
 /** How soon a client refused by the concurrency cap may try again (RFC 9110 §10.2.3). */
 const OVER_CAPACITY_RETRY_SECONDS = 1;
@@ -23,6 +24,7 @@ export class UpstreamLimitsGuard implements CanActivate {
   constructor(
     @Inject(UpstreamLimiter) private readonly limiter: UpstreamLimiter,
     @Inject(LimitDenials) private readonly denials: LimitDenials,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,6 +35,7 @@ export class UpstreamLimitsGuard implements CanActivate {
     if (rate) {
       const per = rate.limit === 'perSubject' ? 'subject' : 'client';
       const description = `rate limit of upstream ${upstream.name} reached: ${rate.rule.requests} requests per ${rate.rule.perSeconds} s per ${per}`;
+      this.metrics.denied(request.upstream, 'rate_limited');
       await this.denials.record(this.refusal(request, 429, 'rate_limited', description));
       throw new JsonRpcRefusal(429, GatewayErrorCode.RateLimited, `Too Many Requests: ${description}`, singleId(request.body), {
         'retry-after': String(rate.retryAfterSeconds),
@@ -41,6 +44,7 @@ export class UpstreamLimitsGuard implements CanActivate {
     const release = this.limiter.acquire(upstream);
     if (!release) {
       const description = `upstream ${upstream.name} has ${upstream.limits.maxConcurrent} requests open through this gateway, its limit`;
+      this.metrics.denied(request.upstream, 'over_capacity');
       await this.denials.record(this.refusal(request, 503, 'over_capacity', description));
       throw new JsonRpcRefusal(503, GatewayErrorCode.OverCapacity, `Service Unavailable: ${description}`, singleId(request.body), {
         'retry-after': String(OVER_CAPACITY_RETRY_SECONDS),

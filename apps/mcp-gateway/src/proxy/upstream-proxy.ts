@@ -6,6 +6,7 @@ import { Readable, type Transform } from 'node:stream';
 import type { GatewayRequest } from '../access/upstream-access.guard';
 import { GatewayErrorCode, INVALID_REQUEST, jsonRpcError } from '../access/json-rpc-refusal';
 import { GatewayAudit } from '../audit/gateway-audit.service';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { IDENTITY_HEADER, IdentitySigner } from '../identity/identity-signer';
 import { AnswerInspector } from './answer-inspector';
 import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
@@ -55,6 +56,7 @@ export class UpstreamProxy {
   constructor(
     @Inject(IdentitySigner) private readonly identity: IdentitySigner,
     @Inject(GatewayAudit) private readonly audit: GatewayAudit,
+    @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
   ) {}
 
   async forward(request: GatewayRequest, reply: FastifyReply): Promise<void> {
@@ -74,7 +76,10 @@ export class UpstreamProxy {
     const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
     const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
     const inspector = request.mcp
-      ? new AnswerInspector(request.mcp, listable, (outcome) => this.audit.toolCalled({ upstream, principal, ...outcome }))
+      ? new AnswerInspector(request.mcp, listable, (outcome) => {
+          this.metrics.toolCalled(upstream, outcome.tool, outcome.error, outcome.durationMs);
+          return this.audit.toolCalled({ upstream, principal, ...outcome });
+        })
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
     headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);

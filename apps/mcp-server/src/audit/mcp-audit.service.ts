@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents, type CallerTextFields, emitWithholding } from '@portcullis/events';
 import type { AccessDenial, AccessDenialListener, Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import { isOwnMethod, isOwnTool } from '../mcp/own-names';
+import type { ToolCall } from '../mcp/tool-calls';
 
 type DeniedReason = 'missing_token' | 'invalid_token' | 'expired' | 'revoked' | 'wrong_audience' | 'insufficient_scope';
 
@@ -70,25 +70,14 @@ export class McpAudit implements AccessDenialListener {
     );
   }
 
-  /**
-   * One event per tools/call request of a body. `responses` are the answers to the body's
-   * requests, in order (what the dispatcher returns).
-   */
-  async toolsCalled(messages: readonly JSONRPCMessage[], responses: readonly JSONRPCMessage[], principal: Principal, durationMs: number): Promise<void> {
-    const recorded: Promise<void>[] = [];
-    let i = 0;
-    for (const message of messages) {
-      if (!('method' in message) || !('id' in message)) continue;
-      const response = responses[i++];
-      if (message.method !== 'tools/call') continue;
-      const name = (message.params as { name?: unknown } | undefined)?.name;
-      if (typeof name !== 'string' || name === '') continue;
-      const error = outcomeError(response);
-      recorded.push(
+  /** One event per tools/call request of a body (toolCallsOf), all taking the body's `durationMs`. */
+  async toolsCalled(calls: readonly ToolCall[], principal: Principal, durationMs: number): Promise<void> {
+    await Promise.all(
+      calls.map(({ tool, error }) =>
         this.record(
           EventType.McpToolCalled,
           {
-            tool: clip(name, 128),
+            tool: clip(tool, 128),
             outcome: error ? 'error' : 'success',
             duration_ms: Math.round(durationMs * 1000) / 1000,
             client_id: principal.clientId,
@@ -98,9 +87,8 @@ export class McpAudit implements AccessDenialListener {
           },
           { subject: principal.jti },
         ),
-      );
-    }
-    await Promise.all(recorded);
+      ),
+    );
   }
 
   /**
@@ -111,12 +99,4 @@ export class McpAudit implements AccessDenialListener {
   private record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
     return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (m) => this.logger.error(m));
   }
-}
-
-/** `undefined` for success; else a short machine-readable code (never the message, which may echo input). */
-function outcomeError(response: JSONRPCMessage | undefined): string | undefined {
-  if (!response) return 'no_response';
-  if ('error' in response) return `jsonrpc_${response.error.code}`;
-  if ('result' in response && (response.result as { isError?: unknown }).isError === true) return 'tool_error';
-  return undefined;
 }

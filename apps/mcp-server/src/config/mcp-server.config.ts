@@ -4,6 +4,7 @@ import { canonicalResource } from '@portcullis/oauth';
 import { eventProducerEnvironment, issuerRevocationsUrl, revocationsEnvironment } from '@portcullis/events';
 import { DEFAULT_ISSUER, DEFAULT_RESOURCES } from '@portcullis/scopes';
 import { z } from 'zod';
+import { metricsEnvironment } from '@portcullis/metrics';
 
 /**
  * Every setting of the MCP server, by its environment variable name (the public contract),
@@ -32,6 +33,8 @@ export const mcpServerEnvironment = {
   ...revocationsEnvironment,
   /** Reverse proxies whose X-Forwarded-For is believed: false | hop count | addresses/CIDRs (libs/config). */
   TRUST_PROXY: trustProxy,
+  /** /metrics: METRICS_ENABLED (default true) and METRICS_TOKEN, the scraper's bearer token (libs/metrics). */
+  ...metricsEnvironment,
   ...gracefulDrainEnvironment,
   /** LOG_LEVEL, LOG_FORMAT (libs/http logging.settings). */
   ...loggingEnvironment,

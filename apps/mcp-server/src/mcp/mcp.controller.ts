@@ -5,7 +5,9 @@ import { setRefusalReason } from '@portcullis/http';
 import { BearerAuthGuard, CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { McpAudit } from '../audit/mcp-audit.service';
+import { McpMetrics } from '../metrics/mcp-metrics';
 import { McpServerHost } from './mcp-server.provider';
+import { toolCallsOf } from './tool-calls';
 import { requiredScopesForMcpBody } from './tool-scopes';
 
 /** More messages than any client batches; bounds the work one request can queue. */
@@ -39,6 +41,7 @@ export class McpEndpoint {
   constructor(
     @Inject(McpServerHost) private readonly host: McpServerHost,
     @Inject(McpAudit) private readonly audit: McpAudit,
+    @Inject(McpMetrics) private readonly metrics: McpMetrics,
   ) {}
 
   @Post()
@@ -69,8 +72,11 @@ export class McpEndpoint {
         extra: { subject: principal.subject, jti: principal.jti },
       },
     });
+    const durationMs = performance.now() - started;
+    const calls = toolCallsOf(messages as JSONRPCMessage[], responses);
+    this.metrics.toolsCalled(calls, durationMs);
     // One outbox row per tool call, written before the answer goes out (at least once).
-    await this.audit.toolsCalled(messages as JSONRPCMessage[], responses, principal, performance.now() - started);
+    await this.audit.toolsCalled(calls, principal, durationMs);
     if (responses.length === 0) {
       reply.code(202).send();
       return;

@@ -9,6 +9,7 @@ import { OutboxRelay, OutboxRelayOptions } from './relay/outbox.relay';
 import { AmqpTransport } from './transport/amqp.transport';
 import type { EventTransport } from './transport/event-transport';
 import { HttpIngestTransport } from './transport/http-ingest.transport';
+import { outboxBacklog, outboxOldestAge } from './metrics/event-metrics';
 
 export interface EventsOptions extends OutboxRelayOptions {
   /** CloudEvents `source` of this producer, e.g. `/portcullis/auth-server`. */
@@ -56,6 +57,8 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   readonly relay: OutboxRelay;
   private readonly groupCommit: OutboxGroupCommit;
   private readonly transport: EventTransport;
+  /** Removes this producer's outbox from the scrape-time gauges. */
+  private unsample: (() => void)[] = [];
   /**
    * Wakes the relay after a commit that wrote outbox rows, and only then: waking on every
    * commit would also wake it on its own drain transactions, a busy loop against the database.
@@ -88,6 +91,16 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   /** Starts the relay and wakes it after every commit on this DataSource. */
   start(): void {
     if (!this.dataSource.subscribers.includes(this.subscriber)) this.dataSource.subscribers.push(this.subscriber);
+    if (this.unsample.length === 0) {
+      // Read at scrape time: two aggregate queries on a table the relay keeps short.
+      this.unsample = [
+        outboxBacklog.add(() => this.store.count()),
+        outboxOldestAge.add(async () => {
+          const oldest = await this.store.oldestCreatedAt();
+          return oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1000;
+        }),
+      ];
+    }
     if (this.options.relay !== false) this.relay.start();
   }
 
@@ -103,6 +116,8 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   async stop(): Promise<void> {
     const i = this.dataSource.subscribers.indexOf(this.subscriber);
     if (i !== -1) this.dataSource.subscribers.splice(i, 1);
+    for (const remove of this.unsample) remove();
+    this.unsample = [];
     // A graceful stop delivers what is pending first, for a bounded time. Nothing is lost if
     // it cannot (the broker is away): the rows stay in the outbox for the next start.
     if (this.options.relay !== false && this.transport.isReady()) {

@@ -49,6 +49,13 @@ export function isInternalPath(url: string): boolean {
   return url.startsWith(INTERNAL_PATH_PREFIX);
 }
 
+/** Where a service serves its Prometheus metrics (libs/metrics): for the scraper, never for browsers. */
+export const METRICS_PATH = '/metrics';
+
+export function isMetricsPath(url: string): boolean {
+  return url === METRICS_PATH || url.startsWith(`${METRICS_PATH}?`);
+}
+
 /** Strips the query string: it may carry values that must not reach logs. */
 function pathOnly(url: string): string {
   const q = url.indexOf('?');
@@ -112,10 +119,10 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id', 'Retry-After'],
     maxAge: 600,
   };
-  // Server-to-server paths get no CORS at all: no Access-Control-* header, and a preflight is
-  // not answered, so no web page can call them (they also refuse browser requests outright).
+  // Server-to-server paths (/internal/, /metrics) get no CORS at all: no Access-Control-*
+  // header, and a preflight is not answered, so no web page can read them.
   await fastify.register(cors, {
-    delegator: (request, callback) => callback(null, isInternalPath(request.url) ? { origin: false } : browserCors),
+    delegator: (request, callback) => callback(null, isInternalPath(request.url) || isMetricsPath(request.url) ? { origin: false } : browserCors),
   });
   // Hooks in callback form, not async: an async hook costs every request a promise and a
   // microtask turn before Fastify moves on.

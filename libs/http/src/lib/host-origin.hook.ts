@@ -8,8 +8,12 @@ export interface HostOriginPolicy {
   allowedOrigins: readonly string[];
 }
 
-/** Liveness probes come from orchestrators that address the pod by IP; they carry nothing. */
-const EXEMPT = /^\/health\//;
+/**
+ * Liveness probes and Prometheus scrapes come from orchestrators and scrapers that address each
+ * replica by IP (DNS service discovery); neither carries anything a rebinding page could use
+ * (/metrics has its own bearer token, METRICS_TOKEN).
+ */
+const EXEMPT = /^\/(health\/|metrics(\?|$))/;
 
 function forbidden(request: FastifyRequest, reply: FastifyReply, reason: 'forbidden_host' | 'forbidden_origin', description: string): void {
   setRefusalReason(request, reason);

@@ -6,6 +6,7 @@ import { isLoopbackRedirect, optionalParameter, parseRequest, sha256Base64Url } 
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuditTrail } from '../../audit/audit-trail';
+import { AuthMetrics } from '../../audit/auth-metrics';
 import { RepeatedRejections } from '../../audit/repeated-rejections';
 import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
@@ -60,6 +61,7 @@ export class InteractionController {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditTrail,
     private readonly rejections: RepeatedRejections,
+    private readonly metrics: AuthMetrics,
     private readonly scopes: ScopeDirectory,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -128,6 +130,7 @@ export class InteractionController {
   private async loginFailed(interaction: InteractionEntity, username: string, reason: LoginFailureReason, address: string): Promise<void> {
     // A username field sometimes holds a mistyped password: logs name it by digest only.
     const code = reason === 'unknown_user' || reason === 'bad_password' ? 'bad_credentials' : reason;
+    this.metrics.loginFailed('password', reason);
     this.logger.warn(`login failed: ${code} (username sha256 ${sha256Base64Url(username).slice(0, 12)}, client ${interaction.clientId.slice(0, 255)})`);
     // Repeats (a throttled guesser keeps posting) are aggregated: audit/repeated-rejections.ts.
     await this.rejections.record(

@@ -10,6 +10,7 @@ import { ClientsService } from '../../clients/clients.service';
 import { TokenStore } from '../../token/stores/token-store';
 import { EventType } from '@portcullis/contracts';
 import { AuditEvent, AuditTrail, numericDate } from '../../audit/audit-trail';
+import { AuthMetrics } from '../../audit/auth-metrics';
 import { InteractionEntity } from './interaction.entity';
 import { SessionEntity } from './session.entity';
 import { ConsentEntity } from './consent.entity';
@@ -33,6 +34,7 @@ export class InteractionService {
     private readonly tokens: TokenStore,
     private readonly clients: ClientsService,
     private readonly audit: AuditTrail,
+    private readonly metrics: AuthMetrics,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -143,6 +145,7 @@ export class InteractionService {
   }
 
   private async finishWithError(interaction: InteractionEntity, error: string, description: string): Promise<string> {
+    this.metrics.authorizationDenied(error);
     await this.interactions.delete({ id: interaction.id });
     await this.audit.record({
       type: EventType.AuthorizationDenied,

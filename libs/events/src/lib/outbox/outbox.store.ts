@@ -91,6 +91,12 @@ export class OutboxStore {
     return Number(n);
   }
 
+  /** When the oldest waiting event was recorded (ms since the epoch), or undefined when none waits. */
+  async oldestCreatedAt(): Promise<number | undefined> {
+    const [{ oldest }] = await this.dataSource.query('SELECT MIN("created_at") AS oldest FROM "event_outbox"');
+    return oldest === null || oldest === undefined ? undefined : Number(oldest);
+  }
+
   private async fetch(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
     const rows: { seq: string | number; id: string; type: string; payload: string }[] = await manager.query(
       `SELECT "seq", "id", "type", "payload" FROM "event_outbox" ORDER BY "seq" ASC LIMIT ${Math.max(1, Math.floor(limit))}`,

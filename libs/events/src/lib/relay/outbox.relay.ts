@@ -1,5 +1,6 @@
 import { OutboxStore } from '../outbox/outbox.store';
 import type { EventTransport } from '../transport/event-transport';
+import { outboxPublished, outboxRelayFailures } from '../metrics/event-metrics';
 
 export interface OutboxRelayOptions {
   /** Rows per round. */
@@ -118,6 +119,7 @@ export class OutboxRelay {
         if (!this.transport.isReady()) throw new Error(`${this.transport.name} not ready`);
         const round = await this.store.drain(this.batchSize, (rows) => this.transport.deliver(rows));
         this.delivered += round.delivered;
+        if (round.delivered > 0) outboxPublished.inc(round.delivered);
         if (round.error !== undefined) throw round.error;
         if (!round.locked) break; // another replica is draining this database
         // A full batch means a backlog: go on at once. Otherwise what was recorded during
@@ -128,6 +130,7 @@ export class OutboxRelay {
       this.lastError = undefined;
     } catch (err) {
       this.failures += 1;
+      outboxRelayFailures.inc();
       this.lastError = err instanceof Error ? err.message : String(err);
       if (this.failures === 1 || this.failures % 20 === 0) this.options.onError?.(`event relay: ${this.lastError} (attempt ${this.failures})`);
       nextDelay = Math.min(this.retryMs * 2 ** (this.failures - 1), this.maxRetryMs);
