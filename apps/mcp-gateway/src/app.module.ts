@@ -19,6 +19,7 @@ import { RATE_STORE, UpstreamLimiter } from './limits/upstream-limiter';
 import { UpstreamLimitsGuard } from './limits/upstream-limits.guard';
 import { ProtectedResourceController } from './metadata/protected-resource.controller';
 import { UpstreamProxy } from './proxy/upstream-proxy';
+import { UpstreamHttp } from './proxy/upstream-http';
 import { UpstreamRegistry } from './upstreams/upstream-registry';
 
 /** CloudEvents `source` of this producer (docs/events.md). */
@@ -54,6 +55,7 @@ export class AppModule {
         UpstreamBearerStrategy,
         UpstreamAccessGuard,
         UpstreamProxy,
+        UpstreamHttp,
         {
           provide: RATE_STORE,
           // Redis makes the rate limits hold across replicas; without it each process counts alone.

@@ -13,6 +13,8 @@ export interface GatewayRequest extends FastifyRequest {
   upstream: Upstream;
   user: Principal;
   mcp?: McpBody;
+  /** A JSON body as the client sent it (bootstrap.ts), passed upstream byte for byte. */
+  rawJson?: string;
 }
 
 /** A refusal of the gateway: the bearer guard's reasons, and its own policy's. */

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Capability } from '@portcullis/gateway-config';
 import { REQUEST_ID_HEADER, setRefusalReason } from '@portcullis/http';
 import type { FastifyReply } from 'fastify';
-import { Readable, type Transform } from 'node:stream';
+import { EventEmitter } from 'node:events';
+import type { Readable, Transform } from 'node:stream';
 import type { GatewayRequest } from '../access/upstream-access.guard';
 import { GatewayErrorCode, INVALID_REQUEST, jsonRpcError } from '../access/json-rpc-refusal';
 import { GatewayAudit } from '../audit/gateway-audit.service';
@@ -14,6 +15,7 @@ import { copyAnswer, requestIds, sseMessage } from './answer-stream';
 import type { JsonRpcId } from '../access/mcp-body';
 import { UpstreamTokenUnavailable } from '../upstreams/upstream-token-source';
 import { tracedRequest } from '@portcullis/tracing';
+import { discard, type UpstreamAnswer, UpstreamEncodingRefused, UpstreamHeadersTimeout, UpstreamHttp } from './upstream-http';
 
 /**
  * Request headers the upstream gets from the client (MCP Streamable HTTP), each with the
@@ -29,13 +31,11 @@ const FORWARDED_REQUEST: Record<string, number> = {
   'last-event-id': 256,
 };
 const VISIBLE_ASCII = /^[\x20-\x7E]*$/;
-/** Response headers the client gets from the upstream; hop-by-hop and encoding headers stay behind (fetch decodes). */
+/** Response headers the client gets from the upstream; hop-by-hop and encoding headers stay behind (UpstreamHttp decodes). */
 const FORWARDED_RESPONSE = ['content-type', 'mcp-session-id', 'mcp-protocol-version', 'cache-control', 'allow', 'retry-after'];
 
-class UpstreamTimedOut extends Error {}
-
 type Sent =
-  | { response: Response; abort: AbortController; bearer?: string; failure?: undefined }
+  | { response: UpstreamAnswer; bearer?: string; failure?: undefined }
   | { response?: undefined; failure: { status: 502 | 504; code: number; reason: string; message: string } };
 
 const mediaType = (contentType: string | undefined) => (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -57,6 +57,7 @@ export class UpstreamProxy {
     @Inject(IdentitySigner) private readonly identity: IdentitySigner,
     @Inject(GatewayAudit) private readonly audit: GatewayAudit,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(UpstreamHttp) private readonly http: UpstreamHttp,
   ) {}
 
   async forward(request: GatewayRequest, reply: FastifyReply): Promise<void> {
@@ -90,17 +91,17 @@ export class UpstreamProxy {
     // RFC 6750 §3.1: a 401 says the gateway's own token is no longer good (revoked, expired
     // early, keys rotated): one fresh token, one more try. A second 401 is a refusal.
     if (sent.response && sent.response.status === 401 && sent.bearer !== undefined) {
-      await sent.response.body?.cancel().catch(() => undefined);
+      discard(sent.response.body);
       sent = await this.send(request, reply, headers, sent.bearer);
     }
     if (!sent.response) {
       await inspector?.finish(sent.failure.reason);
       return this.fail(request, reply, sent.failure.status, sent.failure.code, sent.failure.message);
     }
-    const { response, abort } = sent;
+    const { response } = sent;
     const failure = this.upstreamFailure(response.status);
     if (failure) {
-      await response.body?.cancel().catch(() => undefined);
+      discard(response.body);
       await inspector?.finish(failure.reason);
       return this.fail(request, reply, 502, failure.code, `upstream ${declaration.name} ${failure.message}`);
     }
@@ -108,19 +109,15 @@ export class UpstreamProxy {
     if (response.status >= 400) setRefusalReason(request, 'upstream_answer');
     const out: Record<string, string> = {};
     for (const name of FORWARDED_RESPONSE) {
-      const value = response.headers.get(name);
-      if (value !== null) out[name] = value;
+      const value = response.headers[name];
+      if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     reply.hijack();
     reply.raw.writeHead(response.status, { ...(reply.getHeaders() as Record<string, string>), 'x-request-id': request.id, ...out });
-    // Streams start now: an SSE client sees the headers before the first event exists.
-    reply.raw.flushHeaders();
-    if (!response.body) {
-      await inspector?.finish('no_response');
-      reply.raw.end();
-      return;
-    }
-    await this.relay(request, reply, response.body, out['content-type'], inspector, abort);
+    // A stream starts now: an SSE client sees the headers before the first event exists. A
+    // JSON answer's headers go out with its body, in one write.
+    if (mediaType(out['content-type']) === 'text/event-stream') reply.raw.flushHeaders();
+    await this.relay(request, reply, response.body, out['content-type'], inspector);
   }
 
   /**
@@ -128,7 +125,7 @@ export class UpstreamProxy {
    * idleTimeoutMs; a GET stream carries server-initiated messages and is not bound (it ends
    * when either side ends it, or at shutdown's drain timeout).
    */
-  private async relay(request: GatewayRequest, reply: FastifyReply, body: ReadableStream<Uint8Array>, contentType: string | undefined, inspector: AnswerInspector | undefined, abort: AbortController): Promise<void> {
+  private async relay(request: GatewayRequest, reply: FastifyReply, body: Readable, contentType: string | undefined, inspector: AnswerInspector | undefined): Promise<void> {
     const declaration = request.upstream.declaration;
     const sse = mediaType(contentType) === 'text/event-stream';
     const bounded = request.method !== 'GET';
@@ -141,10 +138,10 @@ export class UpstreamProxy {
       return inspector?.needed ? inspector.tap(message) : message;
     };
     const tap = owed.size > 0 ? sseTap(track, inspector?.needed ? () => inspector.recorded() : undefined) : inspector?.needed ? this.tapFor(contentType, inspector) : undefined;
-    const end = await copyAnswer(Readable.fromWeb(body as import('node:stream/web').ReadableStream<Uint8Array>), reply.raw, {
+    const end = await copyAnswer(body, reply.raw, {
       tap,
       idleTimeoutMs: bounded ? declaration.idleTimeoutMs : undefined,
-      abortUpstream: () => abort.abort(),
+      abortUpstream: () => body.destroy(),
     });
     if (end === 'complete') {
       await inspector?.finish('no_response');
@@ -182,35 +179,34 @@ export class UpstreamProxy {
         return { failure: { status: 502, code: GatewayErrorCode.UpstreamCredentials, reason: 'upstream_credentials', message: `${message}` } };
       }
     }
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(new UpstreamTimedOut()), declaration.timeoutMs);
     // A client that goes away takes its upstream request with it. 'close' also follows every
-    // answer sent in full: aborting then would only build an AbortError per call on the hot path.
+    // answer sent in full: ending the call then would only be work on the hot path.
+    const signal = new EventEmitter();
     const leave = () => {
-      if (!reply.raw.writableFinished) abort.abort();
+      if (!reply.raw.writableFinished) signal.emit('abort');
     };
     reply.raw.once('close', leave);
     try {
       // A client span whose traceparent the upstream receives (libs/tracing; nothing when tracing is off).
-      const response = await tracedRequest(
-        { method: request.method, url: declaration.url, headers: bearer === undefined ? headers : { ...headers, authorization: `Bearer ${bearer}` } },
-        (traced) =>
-          fetch(declaration.url, {
-            method: request.method,
-            headers: traced,
-            body: request.method === 'POST' ? JSON.stringify(request.body) : undefined,
-            redirect: 'manual',
-            signal: abort.signal,
-          }),
+      const response = await tracedRequest({ method: request.method, url: declaration.url, headers: bearer === undefined ? headers : { ...headers, authorization: `Bearer ${bearer}` } }, (traced) =>
+        this.http.call(declaration.url, {
+          method: request.method,
+          headers: traced,
+          // The body as the client sent it: re-serialising the parsed one could change it (a
+          // JSON-RPC id beyond 2^53, say).
+          body: request.method === 'POST' ? (request.rawJson ?? JSON.stringify(request.body)) : undefined,
+          headersTimeoutMs: declaration.timeoutMs,
+          signal,
+        }),
       );
-      return { response, abort, bearer };
-    } catch {
+      return { response, bearer };
+    } catch (err) {
       reply.raw.off('close', leave);
-      return abort.signal.reason instanceof UpstreamTimedOut
-        ? { failure: { status: 504, code: GatewayErrorCode.UpstreamTimeout, reason: 'upstream_timeout', message: `upstream ${declaration.name} did not answer within ${declaration.timeoutMs} ms` } }
-        : { failure: { status: 502, code: GatewayErrorCode.UpstreamUnavailable, reason: 'upstream_unavailable', message: `upstream ${declaration.name} is unreachable` } };
-    } finally {
-      clearTimeout(timer);
+      if (err instanceof UpstreamHeadersTimeout) {
+        return { failure: { status: 504, code: GatewayErrorCode.UpstreamTimeout, reason: 'upstream_timeout', message: `upstream ${declaration.name} did not answer within ${declaration.timeoutMs} ms` } };
+      }
+      const detail = err instanceof UpstreamEncodingRefused ? err.message : 'is unreachable';
+      return { failure: { status: 502, code: GatewayErrorCode.UpstreamUnavailable, reason: 'upstream_unavailable', message: `upstream ${declaration.name} ${detail}` } };
     }
   }
 

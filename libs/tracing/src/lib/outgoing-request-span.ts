@@ -14,7 +14,7 @@ export interface OutgoingRequest {
  * `send` settles (the response's headers arrived, or it failed). Without tracing, `send` gets
  * the headers as they are and nothing else happens.
  */
-export async function tracedRequest(request: OutgoingRequest, send: (headers: Record<string, string>) => Promise<Response>): Promise<Response> {
+export async function tracedRequest<T extends { status: number }>(request: OutgoingRequest, send: (headers: Record<string, string>) => Promise<T>): Promise<T> {
   if (!tracingStarted()) return send(request.headers);
   const target = new URL(request.url);
   const span = portcullisTracer().startSpan(request.method, {
