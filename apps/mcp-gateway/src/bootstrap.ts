@@ -19,7 +19,7 @@ function keepRawJson(fastify: FastifyInstance): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
     (request as FastifyRequest & { rawJson?: string }).rawJson = text;
-    parse(request, text, done);
+    void parse(request, text, done);
   });
 }
 

@@ -19,7 +19,7 @@ import { PostgresTokenStore } from '../token/stores/postgres-token.store';
 import { SqliteTokenStore } from '../token/stores/sqlite-token.store';
 import { TokenStore } from '../token/stores/token-store';
 import { tokenIssued } from '../token/token-events';
-import { AssertionJtiEntity } from '../trusted-issuers/assertion-jti.entity';
+import { UsedKeyEntity as AssertionJtiEntity } from '../shared-state/used-key.entity';
 import { AUTH_PURGES } from './auth-purges';
 import { authDataSourceOptions } from './data-source-options';
 

@@ -1,8 +1,8 @@
 import type { PurgeTask } from '@portcullis/database';
 import { INTERACTION_PURGES } from '../authorize/interaction/interaction.purges';
 import { FEDERATION_PURGES } from '../federation/federation.purges';
+import { SHARED_STATE_PURGES } from '../shared-state/shared-state.purges';
 import { TOKEN_PURGES } from '../token/token.purges';
-import { ASSERTION_JTI_PURGES } from '../trusted-issuers/assertion-jti.purges';
 
 /**
  * Every purge the authorization server runs on a schedule (PURGE_INTERVAL_SECONDS), composed
@@ -11,4 +11,4 @@ import { ASSERTION_JTI_PURGES } from '../trusted-issuers/assertion-jti.purges';
  * (SigningKeysService deletes a retired key once its publication ends), clients, users,
  * consents and federated identities (they do not expire).
  */
-export const AUTH_PURGES: PurgeTask[] = [...TOKEN_PURGES, ...INTERACTION_PURGES, ...FEDERATION_PURGES, ...ASSERTION_JTI_PURGES];
+export const AUTH_PURGES: PurgeTask[] = [...TOKEN_PURGES, ...INTERACTION_PURGES, ...FEDERATION_PURGES, ...SHARED_STATE_PURGES];

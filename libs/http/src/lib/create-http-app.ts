@@ -8,7 +8,6 @@ import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '@portcullis/config';
 import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
-import { OAuthExceptionFilter } from './oauth-exception.filter';
 import { createLogger } from './logging/create-logger';
 import type { LoggingSettings } from './logging/logging.settings';
 import { PinoNestLogger } from './logging/pino-nest-logger';
