@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { interpolate, portMappings } from './support/compose-file';
-import { type Directive, GATEWAY_LB_CONF_PATH, NGINX_CONF_PATH, parseNginxConf, proxiedService } from './support/nginx-conf';
+import { type Directive, GATEWAY_LB_CONF_PATH, NGINX_CONF_PATH, parseNginxConf } from './support/nginx-conf';
 import { DOCKER_DIR, REPO_ROOT } from './support/paths';
 import { type Topology, appService, effectiveValue, loadTopology } from './support/topology';
 
@@ -28,17 +28,22 @@ describe('mcp-gateway load balancer and shared identity key', () => {
   };
   const publicUrl = () => new URL((JSON.parse(readFileSync(join(DOCKER_DIR, 'gateway/gateway.json'), 'utf8')) as { publicUrl: string }).publicUrl);
 
-  it('proxies to the mcp-gateway service on its port, resolved per request so new replicas join', () => {
+  it('round-robins over an upstream of the mcp-gateway service on its port, re-resolved so new replicas join', () => {
     const gateway = appService(topology, 'mcp-gateway');
-    expect(proxiedService(conf).target).toBe(`${gateway.service}:${effectiveValue(gateway, 'PORT')}`);
+    const upstreams = find('upstream');
+    expect(upstreams).toHaveLength(1);
+    const upstream = `upstream ${upstreams[0].args[0]}`;
+    expect(find('server', (d) => d.context.at(-1) === upstream).map((d) => d.args)).toEqual([[`${gateway.service}:${effectiveValue(gateway, 'PORT')}`, 'resolve']]);
+    expect(find('zone', (d) => d.context.at(-1) === upstream)).toHaveLength(1);
     expect(find('resolver').map((d) => d.args[0])).toEqual(['127.0.0.11']);
-    expect(find('upstream')).toEqual([]);
+    expect(conf.filter((d) => d.context.at(-1) === upstream && ['hash', 'ip_hash', 'least_conn', 'random'].includes(d.name))).toEqual([]);
+    expect(find('proxy_pass').map((d) => d.args[0])).toEqual([`http://${upstreams[0].args[0]}`]);
   });
 
   it('proxies exactly as mcp-lb does: streaming, Host kept, only unsent requests retried', () => {
-    // Every directive inside `location /` other than the service's name is mcp-lb's.
+    // Every directive inside `location /` other than the upstream's name is mcp-lb's.
     const location = (directives: Directive[]) =>
-      directives.filter((d) => d.context.at(-1) === 'location /' && !['proxy_pass', 'set'].includes(d.name)).map((d) => [d.name, ...d.args].join(' '));
+      directives.filter((d) => d.context.at(-1) === 'location /' && d.name !== 'proxy_pass').map((d) => [d.name, ...d.args].join(' '));
     expect(location(conf)).toEqual(location(parseNginxConf(readFileSync(NGINX_CONF_PATH, 'utf8'))));
     expect(find('proxy_next_upstream')[0].args).not.toContain('non_idempotent');
   });

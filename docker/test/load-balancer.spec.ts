@@ -1,7 +1,7 @@
 import { nginxVersion, testNginxConfig } from '@portcullis/testing';
 import { portMappings } from './support/compose-file';
 import { defaultOf } from './support/app-config';
-import { type Directive, NGINX_CONF_PATH, parseNginxConf, proxiedService } from './support/nginx-conf';
+import { type Directive, NGINX_CONF_PATH, parseNginxConf } from './support/nginx-conf';
 import { DOCKER_DIR } from './support/paths';
 import { type Topology, appService, effectiveValue, loadTopology } from './support/topology';
 import { interpolate } from './support/compose-file';
@@ -27,21 +27,28 @@ describe('mcp-server load balancer', () => {
     return entries[0];
   };
 
-  it('proxies to the mcp-server service on its port, resolved per request so new replicas join', () => {
+  it('proxies to an upstream of the mcp-server service on its port, re-resolved so new replicas join', () => {
     const mcp = appService(topology, 'mcp-server');
-    expect(proxiedService(conf).target).toBe(`${mcp.service}:${effectiveValue(mcp, 'PORT')}`);
-    // Docker's embedded DNS answers the name with every replica's address.
+    const upstreams = find('upstream');
+    expect(upstreams).toHaveLength(1);
+    const upstream = `upstream ${upstreams[0].args[0]}`;
+    const servers = find('server', (d) => d.context.at(-1) === upstream);
+    expect(servers.map((d) => d.args)).toEqual([[`${mcp.service}:${effectiveValue(mcp, 'PORT')}`, 'resolve']]);
+    // `resolve` needs a shared-memory zone and a resolver: Docker's embedded DNS.
+    expect(find('zone', (d) => d.context.at(-1) === upstream)).toHaveLength(1);
     expect(find('resolver').map((d) => d.args[0])).toEqual(['127.0.0.11']);
-    // No upstream block: its servers would be resolved once, at start (without nginx 1.27.3's `resolve`).
-    expect(find('upstream')).toEqual([]);
+    // Round robin is nginx's default: no other balancing method may be configured.
+    expect(conf.filter((d) => d.context.at(-1) === upstream && ['hash', 'ip_hash', 'least_conn', 'random'].includes(d.name))).toEqual([]);
+    expect(find('proxy_pass').map((d) => d.args[0])).toEqual([`http://${upstreams[0].args[0]}`]);
   });
 
-  it('uses nothing newer than nginx 1.22 (Debian bookworm’s package; also an official image)', () => {
-    expect(conf.filter((d) => d.args.includes('resolve'))).toEqual([]);
+  it('runs an nginx that has the upstream `resolve` parameter (open source since 1.27.3)', () => {
     const [, lb] = lbService();
-    const m = /^(?:\$\{NGINX_IMAGE:-)?nginx:(\d+)\.(\d+)(?:\.\d+)?(?:-[a-z0-9.-]+)?\}?$/.exec(lb.image ?? '');
+    const m = /^nginx:(\d+)\.(\d+)(?:\.(\d+))?(?:-[a-z0-9.-]+)?$/.exec(lb.image ?? '');
     expect(m).not.toBeNull();
-    expect(Number(m?.[1]) > 1 || Number(m?.[2]) >= 22).toBe(true);
+    const [major, minor, patch] = [Number(m?.[1]), Number(m?.[2]), m?.[3] === undefined ? Infinity : Number(m[3])];
+    // A tag without a patch number follows the newest patch of its branch.
+    expect(major > 1 || minor > 27 || (minor === 27 && patch >= 3)).toBe(true);
   });
 
   it('streams responses (Server-Sent Events) and keeps the client’s Host for the DNS-rebinding guard', () => {
@@ -105,16 +112,18 @@ describe('mcp-server load balancer', () => {
       expect(Number(/^valid=(\d+)s$/.exec(valid ?? '')?.[1])).toBeLessThanOrEqual(2);
     });
 
-    it('keeps no idle upstream connection a replica could close under it (no keepalive pool)', () => {
-      expect(find('keepalive')).toEqual([]);
+    it('closes idle upstream connections before a replica would (Fastify keeps them 72 s)', () => {
+      const upstream = `upstream ${find('upstream')[0].args[0]}`;
+      const [timeout] = find('keepalive_timeout', (d) => d.context.at(-1) === upstream);
+      expect(Number(/^(\d+)s$/.exec(timeout?.args[0] ?? '')?.[1])).toBeLessThan(72);
     });
   });
 
   const version = nginxVersion();
   it(`is a valid nginx configuration (nginx -t, nginx ${version ?? 'missing: apt-get install nginx-light'})`, () => {
     expect(version).toBeDefined();
-    // Docker's DNS is not here: the service name becomes an upstream block of loopback replicas
-    // (libs/testing); every other directive is checked as written, by Debian's nginx 1.22.
+    // Debian's nginx predates the upstream `resolve` parameter: the one resolved server line is
+    // replaced by loopback upstreams (libs/testing); every other directive is checked as written.
     const result = testNginxConfig(NGINX_CONF_PATH, { upstreams: ['127.0.0.1:3001', '127.0.0.1:3002'], listenPort: 3000 });
     expect(result).toEqual({ ok: true, output: expect.stringContaining('test is successful') });
   });

@@ -38,16 +38,3 @@ export function parseNginxConf(text = readFileSync(NGINX_CONF_PATH, 'utf8')): Di
   if (context.length || words.length) throw new Error('unbalanced nginx config');
   return directives;
 }
-
-/**
- * What `location /` proxies to: `set $var <service>:<port>; proxy_pass http://$var;` — a
- * variable, so nginx resolves the name per request (nginx < 1.27.3 has no `resolve` on upstream
- * servers). `target` is undefined when the location does not have that shape.
- */
-export function proxiedService(conf: Directive[]): { target?: string; proxyPass: string[] } {
-  const inLocation = conf.filter((d) => d.context.at(-1) === 'location /');
-  const proxyPass = inLocation.filter((d) => d.name === 'proxy_pass').map((d) => d.args[0]);
-  const variable = /^http:\/\/(\$\w+)$/.exec(proxyPass[0] ?? '')?.[1];
-  const sets = inLocation.filter((d) => d.name === 'set' && d.args[0] === variable);
-  return { target: proxyPass.length === 1 && sets.length === 1 ? sets[0].args[1] : undefined, proxyPass };
-}

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 /**
  * The repository's load-balancer config (docker/nginx/mcp-lb.conf, an http-level snippet as
  * compose mounts it) run by the machine's own nginx, for tests. Two things only a Docker network
- * has are replaced: the service name that proxy_pass resolves per request through Docker's DNS
- * (127.0.0.11, not here) becomes an `upstream` block of the given loopback replicas, and the
- * listen port becomes a free loopback port. Every other directive — retries, timeouts, headers —
+ * has are replaced: the `resolve`d service name becomes the given loopback upstreams (Docker's
+ * DNS at 127.0.0.11 is not here, and Debian's nginx predates `resolve`), and the listen port
+ * becomes a free loopback port. Every other directive — retries, timeouts, keepalive, headers —
  * is the file's own.
  */
 export interface LoadBalancerConfig {
@@ -25,25 +25,17 @@ export function nginxVersion(): string | undefined {
   return /nginx\/(\S+)/.exec(result.stderr)?.[1];
 }
 
-/** The upstream block the derived config defines; nginx uses it when proxy_pass's variable names it. */
-const TEST_UPSTREAM = 'portcullis_test_replicas';
-
 export function loadBalancerSnippet(snippetPath: string, { upstreams, listenPort }: LoadBalancerConfig): string {
   const text = readFileSync(snippetPath, 'utf8');
-  const servers = upstreams.map((u) => `server ${u};`).join(' ');
-  let replaced = 0;
+  const servers = upstreams.map((u) => `server ${u};`).join('\n    ');
   const derived = text
     .replace(/^\s*resolver\s[^;]*;/m, '')
-    // `set $var <service>:<port>;` — the name proxy_pass resolves at request time.
-    .replace(/^(\s*)set\s+(\$\w+)\s+[\w.-]+:\d+;/m, (_m, indent: string, variable: string) => {
-      replaced++;
-      return `${indent}set ${variable} ${TEST_UPSTREAM};`;
-    })
+    .replace(/^(\s*)server\s+\S+\s+resolve;/m, (_m, indent: string) => `${indent}${servers}`)
     .replace(/^(\s*)listen\s+\d+;/m, (_m, indent: string) => `${indent}listen 127.0.0.1:${listenPort};`);
-  if (replaced !== 1 || !derived.includes(`listen 127.0.0.1:${listenPort};`)) {
-    throw new Error(`${snippetPath}: expected one "set $<variable> <service>:<port>;" and one "listen <port>;"`);
+  if (derived.includes(' resolve;') || !derived.includes(`listen 127.0.0.1:${listenPort};`)) {
+    throw new Error(`${snippetPath}: expected one "server <name>:<port> resolve;" and one "listen <port>;"`);
   }
-  return `upstream ${TEST_UPSTREAM} { ${servers} }\n${derived}`;
+  return derived;
 }
 
 /** A complete nginx.conf around the snippet, with every path inside `dir`. */
@@ -70,9 +62,7 @@ function writeConfig(snippetPath: string, config: LoadBalancerConfig): string {
   // Workers run as an unprivileged user when the master is root: they must reach the temp paths.
   mkdirSync(join(dir, 'body'), { mode: 0o777 });
   execFileSync('chmod', ['0755', dir]);
-  // The access log goes where the container's output would be: a file of the run's own.
-  const snippet = loadBalancerSnippet(snippetPath, config).replace(/^(\s*access_log\s+)\/\S+/gm, `$1${dir}/access.log`);
-  writeFileSync(join(dir, 'mcp-lb.conf'), snippet);
+  writeFileSync(join(dir, 'mcp-lb.conf'), loadBalancerSnippet(snippetPath, config));
   writeFileSync(join(dir, 'nginx.conf'), mainConfig(dir));
   return dir;
 }
