@@ -39,6 +39,8 @@ async function main(argv: string[]): Promise<number> {
     await command.run(context, args);
     return 0;
   } catch (err) {
+    // A setting the application refused while booting (a signing key the KEK cannot open): its own lines.
+    if (err instanceof ConfigError) return err.problems.reduce((status, problem) => fail(name, problem, status), 1);
     const { line, status } = describeCliError(err, command.usage);
     return fail(name, line, status);
   } finally {
