@@ -44,7 +44,8 @@ describe('mcp-server load balancer', () => {
 
   it('runs an nginx that has the upstream `resolve` parameter (open source since 1.27.3)', () => {
     const [, lb] = lbService();
-    const m = /^nginx:(\d+)\.(\d+)(?:\.(\d+))?(?:-[a-z0-9.-]+)?$/.exec(lb.image ?? '');
+    // The image may be replaced (NGINX_IMAGE); its default is what must be recent enough.
+    const m = /^(?:\$\{NGINX_IMAGE:-)?nginx:(\d+)\.(\d+)(?:\.(\d+))?(?:-[a-z0-9.-]+)?\}?$/.exec(lb.image ?? '');
     expect(m).not.toBeNull();
     const [major, minor, patch] = [Number(m?.[1]), Number(m?.[2]), m?.[3] === undefined ? Infinity : Number(m[3])];
     // A tag without a patch number follows the newest patch of its branch.

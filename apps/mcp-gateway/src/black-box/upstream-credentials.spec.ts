@@ -150,7 +150,10 @@ describe('the gateway authenticates to an upstream with client_credentials at it
     expect(body).toMatchObject({ jsonrpc: '2.0', id: 4, error: { code: -32013 } });
     expect(body.error.message).toContain('invalid_client');
     expect(JSON.stringify(body)).not.toContain(WRONG_SECRET);
-    expect(gateway.output()).toContain('upstream wrong: token request at its authorization server failed: invalid_client');
+    // The log line travels on the child's stdout pipe, which may arrive after the HTTP answer.
+    const logged = 'upstream wrong: token request at its authorization server failed: invalid_client';
+    for (let waited = 0; waited < 5000 && !gateway.output().includes(logged); waited += 50) await new Promise((r) => setTimeout(r, 50));
+    expect(gateway.output()).toContain(logged);
     expect(gateway.output()).not.toContain(WRONG_SECRET);
     const audited = await sink.waitFor((e) => e.type === 'mcp.tool.called' && e.data['upstream'] === 'wrong');
     expect(audited.data['error']).toBe('upstream_credentials');
