@@ -2,6 +2,7 @@ export * from './lib/epoch-column';
 export * from './lib/startup-lock';
 export * from './lib/startup-lock.module';
 export * from './lib/service-data-source';
+export * from './lib/portable-sql';
 export * from './lib/purge/purge-task';
 export * from './lib/purge/purger';
 export * from './lib/purge/purge-schedule';

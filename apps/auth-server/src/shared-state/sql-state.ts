@@ -1,24 +1,19 @@
 import { DataSource } from 'typeorm';
+import { queryNumbered } from '@portcullis/database';
 import { sha256Base64Url } from '@portcullis/oauth';
 import type { CounterLifetime, CounterState, CounterStore, UseOnceLedger } from './shared-state';
 import { SharedCounterEntity } from './shared-counter.entity';
-import { UsedKeyEntity } from './used-key.entity';
-
-/** How often expired rows are deleted (by whichever replica writes after that). */
-const PURGE_EVERY_MS = 60_000;
 
 /**
  * The database as the store every replica shares. Each write is one statement that is atomic
  * on its own (INSERT … ON CONFLICT), the same text on PostgreSQL and SQLite ≥ 3.35; only the
  * placeholders differ. Keys are stored as sha256 digests (fixed width; no usernames at rest).
+ * Expired rows are deleted by the purge schedule (shared-state.purges.ts), off the request path.
  */
 export class SqlState implements UseOnceLedger, CounterStore {
-  private nextPurge = 0;
-
   constructor(private readonly dataSource: DataSource) {}
 
   async use(key: string, expiresAt: number, now = Date.now()): Promise<boolean> {
-    await this.purgeExpired(now);
     const digest = sha256Base64Url(key);
     // An expired row still there (not yet purged) is taken over, so an old key may be used again.
     const rows = await this.query<unknown>(
@@ -31,7 +26,6 @@ export class SqlState implements UseOnceLedger, CounterStore {
   }
 
   async add(key: string, ttlMs: number, lifetime: CounterLifetime, now = Date.now()): Promise<{ count: number; expiresAt: number }> {
-    await this.purgeExpired(now);
     const expired = '"shared_counters"."expires_at" <= $3';
     // A window keeps the expiry of its first count; a sliding counter moves it with each count.
     const expiry = lifetime === 'window' ? `CASE WHEN ${expired} THEN excluded."expires_at" ELSE "shared_counters"."expires_at" END` : 'excluded."expires_at"';
@@ -62,22 +56,7 @@ export class SqlState implements UseOnceLedger, CounterStore {
     await this.dataSource.getRepository(SharedCounterEntity).delete({ key: sha256Base64Url(key) });
   }
 
-  /** Runs `sql` written with PostgreSQL's numbered placeholders; SQLite gets `?` in order of appearance. */
   private query<T>(sql: string, params: unknown[]): Promise<T[]> {
-    if (this.dataSource.options.type === 'postgres') return this.dataSource.query(sql, params);
-    const ordered: unknown[] = [];
-    const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
-      ordered.push(params[Number(n) - 1]);
-      return '?';
-    });
-    return this.dataSource.query(text, ordered);
-  }
-
-  private async purgeExpired(now: number): Promise<void> {
-    if (now < this.nextPurge) return;
-    this.nextPurge = now + PURGE_EVERY_MS;
-    for (const entity of [UsedKeyEntity, SharedCounterEntity]) {
-      await this.dataSource.createQueryBuilder().delete().from(entity).where('expires_at < :now', { now }).execute();
-    }
+    return queryNumbered<T>(this.dataSource, sql, params);
   }
 }

@@ -1,18 +1,16 @@
 import { Controller, type DynamicModule, Get, Inject, Logger, Module, type OnModuleInit, Req, Res } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { METRICS_PATH } from '@portcullis/http';
+import { secretsEqual } from '@portcullis/oauth';
 import { collectProcessMetrics, metricsRegistry } from './metrics-registry';
 import type { MetricsOptions } from './metrics.settings';
 
 const METRICS_OPTIONS = Symbol('METRICS_OPTIONS');
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
-/** Whether `authorization` is `Bearer <token>`: compared as digests, in constant time whatever the lengths. */
+/** Whether `authorization` is `Bearer <token>`, compared in constant time whatever the lengths. */
 function presentsToken(authorization: string | undefined, token: string): boolean {
   const match = /^Bearer ([\x21-\x7e]+)$/i.exec(authorization ?? '');
-  return timingSafeEqual(digest(match?.[1] ?? ''), digest(token)) && match !== null;
+  return secretsEqual(match?.[1] ?? '', token) && match !== null;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { JsonReceiver } from './json-receiver';
 
 /** An event as a producer delivered it (a CloudEvents 1.0 structured event). */
 export interface SunkEvent {
@@ -16,31 +15,19 @@ export interface SunkEvent {
  * read what it delivered, parsed (`events`) and as sent on the wire (`bodies`). It accepts any
  * credential: what the audit service checks is tested against the audit service itself.
  */
-export class EventSink {
+export class EventSink extends JsonReceiver {
   readonly events: SunkEvent[] = [];
   readonly bodies: string[] = [];
-  private server?: Server;
   url = '';
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        this.bodies.push(body);
-        try {
-          const batch = JSON.parse(body) as SunkEvent | SunkEvent[];
-          this.events.push(...(Array.isArray(batch) ? batch : [batch]));
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        } catch {
-          res.writeHead(400).end();
-        }
-      });
-    });
-    this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/internal/events`;
+    this.url = `${await this.listen()}/internal/events`;
     return this;
+  }
+
+  protected receive(batch: SunkEvent | SunkEvent[], raw: string): void {
+    this.bodies.push(raw);
+    this.events.push(...(Array.isArray(batch) ? batch : [batch]));
   }
 
   ofType(type: string): SunkEvent[] {
@@ -63,9 +50,5 @@ export class EventSink {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

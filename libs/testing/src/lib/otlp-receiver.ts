@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import { JsonReceiver } from './json-receiver';
 
 /** One span as OTLP/HTTP JSON carries it (ids in hex, kind 2 = SERVER, 3 = CLIENT, 5 = CONSUMER). */
 export interface OtlpSpan {
@@ -28,43 +28,27 @@ interface OtlpBody {
  * A tiny OTLP/HTTP receiver (JSON encoding, what @opentelemetry/exporter-trace-otlp-http sends):
  * the collector a traced service exports to in a test. Point OTEL_EXPORTER_OTLP_ENDPOINT at `url`.
  */
-export class OtlpReceiver {
+export class OtlpReceiver extends JsonReceiver {
   readonly exports: OtlpExport[] = [];
-  private server?: Server;
   url = '';
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk) => (body += chunk));
-      req.on('end', () => {
-        try {
-          const parsed = JSON.parse(body) as OtlpBody;
-          const resourceSpans = parsed.resourceSpans ?? [];
-          this.exports.push({
-            path: req.url ?? '',
-            contentType: req.headers['content-type'],
-            services: resourceSpans.flatMap((r) => (r.resource?.attributes ?? []).filter((a) => a.key === 'service.name').map((a) => a.value.stringValue ?? '')),
-            spans: resourceSpans.flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? [])),
-          });
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-        } catch {
-          res.writeHead(400).end();
-        }
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.url = await this.listen();
     return this;
+  }
+
+  protected receive(parsed: OtlpBody, _raw: string, request: IncomingMessage): void {
+    const resourceSpans = parsed.resourceSpans ?? [];
+    this.exports.push({
+      path: request.url ?? '',
+      contentType: request.headers['content-type'],
+      services: resourceSpans.flatMap((r) => (r.resource?.attributes ?? []).filter((a) => a.key === 'service.name').map((a) => a.value.stringValue ?? '')),
+      spans: resourceSpans.flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? [])),
+    });
   }
 
   /** Every span received so far. */
   spans(): OtlpSpan[] {
     return this.exports.flatMap((e) => e.spans);
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { placeholder } from '../portable-sql';
 
 /**
  * One kind of row a store lets go of, declared beside the store that owns the table (its
@@ -55,9 +56,4 @@ export async function deleteRows(db: DataSource | EntityManager, sql: string, pa
   } finally {
     if (!inTransaction) await runner.release();
   }
-}
-
-/** The n-th (1-based) bind parameter in this engine's syntax. */
-export function placeholder(db: DataSource | EntityManager, n: number): string {
-  return ('options' in db ? db.options : db.connection.options).type === 'postgres' ? `$${n}` : '?';
 }
