@@ -141,9 +141,6 @@ export const authEnvironment = {
 /** The parsed settings as the code reads them: `ACCESS_TOKEN_TTL` → `config.accessTokenTtl`. */
 export const authConfigSchema = configSchema(authEnvironment)
   .superRefine((config, ctx) => {
-    if (config.keysEncryptionKey && config.keysEncryptionKeyFile) {
-      ctx.addIssue({ code: 'custom', path: ['KEYS_ENCRYPTION_KEY_FILE'], message: 'set KEYS_ENCRYPTION_KEY or KEYS_ENCRYPTION_KEY_FILE, not both' });
-    }
     if (config.keysEncryptionKeyPrevious && !config.keysEncryptionKey && !config.keysEncryptionKeyFile) {
       ctx.addIssue({ code: 'custom', path: ['KEYS_ENCRYPTION_KEY_PREVIOUS'], message: 'needs the new key in KEYS_ENCRYPTION_KEY or KEYS_ENCRYPTION_KEY_FILE' });
     }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { fileSetting } from '@portcullis/config';
 
 /** A key-encryption key as configured: 32 random bytes, base64url (e.g. `openssl rand 32 | basenc --base64url`). */
 export const keyEncryptionKey = z
@@ -16,22 +16,4 @@ export const keyEncryptionKey = z
   .optional();
 
 /** KEYS_ENCRYPTION_KEY_FILE: the same, read from a file (a mounted secret). */
-export const keyEncryptionKeyFile = z
-  .string()
-  .optional()
-  .transform((path, ctx) => {
-    if (!path) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
-      return z.NEVER;
-    }
-    const parsed = keyEncryptionKey.safeParse(text);
-    if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', message: `${path}: ${parsed.error.issues[0].message}` });
-      return z.NEVER;
-    }
-    return parsed.data;
-  });
+export const keyEncryptionKeyFile = fileSetting(keyEncryptionKey);
