@@ -8,22 +8,24 @@
 //   3. streaming: time to the first SSE event of an SSE answer, alternating    goal: within 2 ms
 //   node bench/gateway/gateway.bench.mjs   (BENCH_ROUNDS=3 BENCH_DURATION=5 BENCH_CONNECTIONS=16
 //   BENCH_SEQUENTIAL=1000 BENCH_STREAMS=300; BENCH_CPU_PROF=<dir> writes the gateway's
-//   `node --cpu-prof` profile there, for `node bench/lib/cpu-profile.mjs <file>`)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//   `node --cpu-prof` profile there, for `node bench/lib/cpu-profile.mjs <file>`;
+//   BENCH_GATEWAY_MAIN=<main.js> benches another build of the gateway)
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { startLocalIssuer } from '../mcp/local-issuer.mjs';
-import { emitBenchJson, freePort, isClean, measure, median, percentile, requireFile, round, startCpuMeter, startIngestSink, startNode } from '../lib/index.mjs';
+import { emitBenchJson, isClean, measure, median, percentile, requireFile, round, startCpuMeter, startIngestSink } from '../lib/index.mjs';
+import { GATEWAY_MAIN as BUILT_GATEWAY, startGateway, startUpstream } from './setup.mjs';
 import { callBody, firstEventMs, MCP_HEADERS, responseMs } from './timing.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL ?? 1000);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 300);
-const GATEWAY_MAIN = join(ROOT, 'dist/apps/mcp-gateway/main.js');
+// BENCH_GATEWAY_MAIN: another build (e.g. a copy of the one before a change, kept inside the
+// workspace so its packages resolve); bench/gateway/cpu-ab.mjs compares two builds side by side.
+const GATEWAY_MAIN = process.env.BENCH_GATEWAY_MAIN ?? BUILT_GATEWAY;
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 const loadBefore = load();
@@ -32,37 +34,12 @@ requireFile(GATEWAY_MAIN, 'run `npx nx run mcp-gateway:build` first');
 const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-'));
 const issuer = await startLocalIssuer();
 const sink = await startIngestSink();
-const [upstreamPort, gatewayPort] = [await freePort(), await freePort()];
-const upstream = await startNode({ script: join(ROOT, 'bench/gateway/upstream.mjs'), env: { PORT: String(upstreamPort) }, readyUrl: `http://127.0.0.1:${upstreamPort}/health` });
-const publicUrl = `http://127.0.0.1:${gatewayPort}`;
-const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-writeFileSync(
-  join(dir, 'gateway.json'),
-  JSON.stringify({
-    publicUrl,
-    upstreams: [
-      { name: 'fast', url: `${upstreamUrl}/mcp`, scopes: [{ name: 'fast:use', description: 'bench' }], connectScopes: ['fast:use'], tools: [{ tool: 'add', scopes: [] }] },
-      { name: 'stream', url: `${upstreamUrl}/sse/mcp`, scopes: [{ name: 'stream:use', description: 'bench' }], connectScopes: ['stream:use'], tools: [{ tool: 'add-*', scopes: [] }] },
-    ],
-  }),
-);
-const gateway = await startNode({
-  script: GATEWAY_MAIN,
-  nodeArgs: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [],
-  inheritEnv: false,
-  env: {
-    // NODE_ENV=test: no per-request log line (the upstream writes none either), as in bench/mcp.
-    NODE_ENV: 'test',
-    PORT: String(gatewayPort),
-    GATEWAY_CONFIG_FILE: join(dir, 'gateway.json'),
-    ISSUER_URL: issuer.issuer,
-    SQLITE_PATH: join(dir, 'gateway.sqlite'),
-    AUDIT_INGEST_URL: `${sink.url}/internal/events`,
-  },
-  readyUrl: `${publicUrl}/health/live`,
-});
+const upstream = await startUpstream();
+const upstreamUrl = upstream.url;
+const gateway = await startGateway({ main: GATEWAY_MAIN, dir, upstreamUrl, issuer, sink, cpuProfileDir: process.env.BENCH_CPU_PROF });
+const publicUrl = gateway.publicUrl;
 
-const token = (name) => issuer.mint({ audience: `${publicUrl}/${name}/mcp`, scope: `${name}:use`, subject: 'bench-client' });
+const token = gateway.token;
 const routes = {
   direct: { url: `${upstreamUrl}/mcp`, headers: MCP_HEADERS },
   gateway: { url: `${publicUrl}/fast/mcp`, headers: { ...MCP_HEADERS, authorization: `Bearer ${await token('fast')}` } },
@@ -132,7 +109,8 @@ try {
   const cpuUs = (name, process) => round(median(cpu[name].map((c) => c[process])) * 1000);
   console.log(`CPU per call (medians): upstream ${cpuUs('direct', 'upstream')} µs directly, ${cpuUs('gateway', 'upstream')} µs behind the gateway; gateway ${cpuUs('gateway', 'gateway')} µs`);
   console.log(`connections the upstream accepted during the rounds: ${opened.direct} directly, ${opened.gateway} from the gateway (autocannon keeps ${CONNECTIONS} per run)`);
-  console.log(`audit events relayed to the sink: ${(await sink.stats()).items}\n`);
+  const sinkStats = await sink.stats();
+  console.log(`audit events relayed to the sink: ${sinkStats.items} in ${sinkStats.requests} deliveries\n`);
   console.log(`2. latency, one call at a time (${SEQUENTIAL} calls, alternating), ms`);
   console.log('| route | p50 | p99 |');
   console.log('| --- | ---: | ---: |');

@@ -54,7 +54,7 @@ describe('audit-service black box: /metrics', () => {
       if (Date.now() > deadline) throw new Error(`not counted in time:\n${after.text}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const delta = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) => after.since(before, name, labels);
     expect(delta('portcullis_audit_consumed_messages_total', { outcome: 'stored' })).toBeGreaterThanOrEqual(1);
     expect(delta('portcullis_audit_consumed_messages_total', { outcome: 'dead_lettered' })).toBeGreaterThanOrEqual(1);
     expect(after.value('portcullis_audit_dead_letter_messages')).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,6 @@
 import { freePort } from '@portcullis/testing';
 import { createServer, request, type Server, type ServerResponse } from 'node:http';
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough, Readable, Transform } from 'node:stream';
 import { copyAnswer, requestIds, type StreamEnd } from './answer-stream';
 
 /*
@@ -91,6 +91,50 @@ describe('copying an upstream answer to the client', () => {
     });
     expect(received).toBe(big.length);
     expect(aborted).toBe(false);
+    expect(end).toBe('complete');
+  });
+  it('ends as broken, and destroys the upstream body, when the tap fails (an answer too large, a record not committed)', async () => {
+    const source = new PassThrough();
+    const tap = new Transform({ transform: (_chunk, _enc, done) => done(new Error('too large')) });
+    let end: StreamEnd | undefined;
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(source, res, { tap, idleTimeoutMs: 5000, abortUpstream: () => undefined });
+      res.end();
+    }));
+    source.write('anything');
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    expect(await res.text()).toBe('');
+    expect(end).toBe('broken');
+    expect(source.destroyed).toBe(true);
+  });
+
+  it('ends as broken when the upstream body closes before its end without an error', async () => {
+    const source = new PassThrough();
+    let end: StreamEnd | undefined;
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(source, res, { abortUpstream: () => undefined });
+      res.end();
+    }));
+    source.write('half ');
+    setTimeout(() => source.destroy(), 100);
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    expect(await res.text()).toBe('half ');
+    expect(end).toBe('broken');
+  });
+
+  it('passes what the tap makes of the answer, and completes once the tap has flushed', async () => {
+    const source = Readable.from([Buffer.from('a'), Buffer.from('b')]);
+    const tap = new Transform({
+      transform: (chunk: Buffer, _enc, done) => done(null, chunk.toString().toUpperCase()),
+      flush: (done) => setTimeout(() => done(null, '!'), 50),
+    });
+    let end: StreamEnd | undefined;
+    ({ server } = await served(async (res) => {
+      end = await copyAnswer(source, res, { tap, idleTimeoutMs: 1000, abortUpstream: () => undefined });
+      res.end();
+    }));
+    const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+    expect(await res.text()).toBe('AB!');
     expect(end).toBe('complete');
   });
 });

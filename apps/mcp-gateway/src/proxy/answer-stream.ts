@@ -1,7 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { JsonRpcId } from '../access/mcp-body';
 
 /** How an answer's stream ended. */
@@ -21,34 +19,66 @@ export interface AnswerStreamOptions {
  * is slow to read, the upstream is not read either, so only the upstream's own silence counts
  * towards the idle timeout. The client's response is never ended here: the caller decides,
  * by how the stream ended, whether to add a last event, end it, or cut it.
+ *
+ * Plain 'data'/'end' listeners rather than stream.pipeline into an async sink: pipeline builds
+ * an AbortController, a PassThrough and an async iterator (a promise per chunk) for every answer,
+ * a visible share of the gateway's CPU per call (bench/gateway/README.md), for what is here one
+ * or two chunks. What pipeline guaranteed is kept: any stream failing or closing early ends the
+ * copy as broken (or idle) and destroys the others.
  */
-export async function copyAnswer(body: Readable, client: ServerResponse, options: AnswerStreamOptions): Promise<StreamEnd> {
-  let idle = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    if (options.idleTimeoutMs === undefined) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      idle = true;
-      options.abortUpstream();
-    }, options.idleTimeoutMs);
-  };
-  const sink = async (source: AsyncIterable<Buffer | string>) => {
-    arm();
-    for await (const chunk of source) {
+export function copyAnswer(body: Readable, client: ServerResponse, options: AnswerStreamOptions): Promise<StreamEnd> {
+  const source: Readable = options.tap ? body.pipe(options.tap) : body;
+  return new Promise<StreamEnd>((resolve) => {
+    let idle = false;
+    let settled = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      if (options.idleTimeoutMs === undefined) return;
       clearTimeout(timer);
-      if (!client.write(chunk)) await once(client, 'drain');
+      timer = setTimeout(() => {
+        idle = true;
+        options.abortUpstream();
+      }, options.idleTimeoutMs);
+    };
+    const settle = (end: StreamEnd) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      source.off('data', onData).off('end', onEnd).off('error', onFailure).off('close', onClose);
+      client.off('drain', onDrain);
+      if (source !== body) body.off('error', onFailure).off('close', onBodyClose);
+      if (end !== 'complete') {
+        // As pipeline did: nothing keeps reading or holding a connection once the copy failed.
+        body.on('error', () => undefined).destroy();
+        if (source !== body) source.on('error', () => undefined).destroy();
+      }
+      resolve(end);
+    };
+    const onData = (chunk: Buffer | string) => {
+      clearTimeout(timer);
+      // The client's buffer is full: stop reading until it drains (the upstream is not silent meanwhile).
+      if (!client.write(chunk)) source.pause();
+      else arm();
+    };
+    const onDrain = () => {
+      if (!source.isPaused()) return;
+      source.resume();
       arm();
-    }
-  };
-  try {
-    await (options.tap ? pipeline(body, options.tap, sink) : pipeline(body, sink));
-    return 'complete';
-  } catch {
-    return idle ? 'idle' : 'broken';
-  } finally {
-    clearTimeout(timer);
-  }
+    };
+    const onEnd = () => settle('complete');
+    const onFailure = () => settle(idle ? 'idle' : 'broken');
+    // Closed before its end (destroyed without an error, e.g. by abortUpstream): not whole.
+    const onClose = () => {
+      if (!source.readableEnded) onFailure();
+    };
+    const onBodyClose = () => {
+      if (!body.readableEnded) onFailure();
+    };
+    source.on('data', onData).on('end', onEnd).on('error', onFailure).on('close', onClose);
+    if (source !== body) body.on('error', onFailure).on('close', onBodyClose);
+    client.on('drain', onDrain);
+    arm();
+  });
 }
 
 /** Ids of the requests (not notifications) in a JSON-RPC body: what an answer still owes. */

@@ -83,8 +83,7 @@ describe('mcp-server and auth-server black box: /metrics on PostgreSQL and Rabbi
 
     // Tokens: issued, a bad client, a grant type nobody registered (named "unsupported", not as sent).
     const asAfter = await scrapeMetrics(as.issuer);
-    const grants = (grant_type: string, outcome: string) =>
-      asAfter.value('portcullis_auth_token_requests_total', { grant_type, outcome }) - asBefore.value('portcullis_auth_token_requests_total', { grant_type, outcome });
+    const grants = (grant_type: string, outcome: string) => asAfter.since(asBefore, 'portcullis_auth_token_requests_total', { grant_type, outcome });
     expect(grants('client_credentials', 'issued')).toBe(1);
     expect(grants('client_credentials', 'invalid_client')).toBe(1);
     expect(grants('unsupported', 'unsupported_grant_type')).toBe(1);
@@ -96,7 +95,7 @@ describe('mcp-server and auth-server black box: /metrics on PostgreSQL and Rabbi
       after = await scrapeMetrics(mcp.url, METRICS_TOKEN);
       return after.value('portcullis_revocation_lag_seconds') > before.value('portcullis_revocation_lag_seconds');
     });
-    const delta = (name: string, labels: Record<string, string> = {}) => after.value(name, labels) - before.value(name, labels);
+    const delta = (name: string, labels: Record<string, string> = {}) => after.since(before, name, labels);
     expect(delta('portcullis_mcp_tool_call_duration_seconds', { tool: 'analyze_sentiment', outcome: 'success' })).toBe(1);
     expect(delta('portcullis_mcp_request_denials_total', { reason: 'missing_token' })).toBe(1);
     expect(delta('portcullis_mcp_tool_call_duration_seconds', { tool: 'other', outcome: 'error' })).toBe(1);

@@ -103,6 +103,11 @@ export class Scrape {
     return this.samples(name, labels).reduce((sum, s) => sum + s.value, 0);
   }
 
+  /** How much `name` (with `labels`) grew since an earlier scrape `before`: counters and histogram counts. */
+  since(before: Scrape, name: string, labels: Record<string, string> = {}): number {
+    return this.value(name, labels) - before.value(name, labels);
+  }
+
   /** Every label value of every sample, for "no client_id or subject in labels" checks. */
   labelValues(): Set<string> {
     return new Set([...this.families.values()].flatMap((f) => f.samples.flatMap((s) => Object.values(s.labels))));

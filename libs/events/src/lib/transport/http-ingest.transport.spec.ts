@@ -7,18 +7,25 @@ describe('HttpIngestTransport', () => {
   let server: Server;
   let url: string;
   const seen: (string | undefined)[] = [];
+  const bodies: string[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
       seen.push(req.headers.authorization);
-      req.resume();
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => bodies.push(body));
+      if (req.url?.endsWith('/silent')) return; // never answers
       res.writeHead(req.headers.authorization === 'Bearer the-right-credential-1234' ? 200 : 401, { 'content-type': 'application/json' });
       res.end(JSON.stringify(req.headers.authorization ? { stored: 1 } : { error: 'invalid_token', error_description: 'missing or unknown producer credential' }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/internal/events`;
   });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((r) => server.close(() => r()));
+  });
 
   const rows = [{ seq: 1, id: 'e1', payload: '{"id":"e1"}' }] as unknown as OutboxRow[];
 
@@ -27,6 +34,21 @@ describe('HttpIngestTransport', () => {
     expect(result).toEqual({ delivered: 1 });
     expect(seen.at(-1)).toBe('Bearer the-right-credential-1234');
   });
+
+  it('posts the batch as one JSON array of the stored payloads, in order', async () => {
+    const two = [
+      { seq: 1, id: 'e1', payload: '{"id":"e1"}' },
+      { seq: 2, id: 'e2', payload: '{"id":"e2","data":{"n":2}}' },
+    ] as unknown as OutboxRow[];
+    expect(await new HttpIngestTransport({ url, secret: 'the-right-credential-1234' }).deliver(two)).toEqual({ delivered: 2 });
+    expect(JSON.parse(bodies.at(-1) ?? '')).toEqual([{ id: 'e1' }, { id: 'e2', data: { n: 2 } }]);
+  });
+
+  it('gives up on an audit service that never answers, delivering nothing', async () => {
+    const result = await new HttpIngestTransport({ url: url.replace('/internal/events', '/silent'), secret: 'the-right-credential-1234', timeoutMs: 300 }).deliver(rows);
+    expect(result.delivered).toBe(0);
+    expect(result.error).toBeDefined();
+  }, 10_000);
 
   it('says what to configure when the audit service refuses it, never quoting the credential', async () => {
     const none = await new HttpIngestTransport({ url }).deliver(rows);
