@@ -69,9 +69,9 @@ if ! exists "$node_tag"; then
 fi
 build postgres portcullis-standin/postgres:15-bookworm "$here/postgres"
 build rabbitmq portcullis-standin/rabbitmq:3.10-bookworm "$here/rabbitmq"
-build nginx portcullis-standin/nginx:1.22-bookworm "$here/nginx"
+build haproxy portcullis-standin/haproxy:2.6-bookworm "$here/haproxy"
 
 echo "NODE_IMAGE=$node_tag"
 echo "POSTGRES_IMAGE=portcullis-standin/postgres:15-bookworm"
 echo "RABBITMQ_IMAGE=portcullis-standin/rabbitmq:3.10-bookworm"
-echo "NGINX_IMAGE=portcullis-standin/nginx:1.22-bookworm"
+echo "LB_IMAGE=portcullis-standin/haproxy:2.6-bookworm"
