@@ -34,7 +34,7 @@ if "$docker" compose version >/dev/null 2>&1; then compose=("$docker" compose); 
 log "engine $("$docker" version -f '{{.Server.Version}}'), $("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | head -n1)"
 
 # --- 1. base images -------------------------------------------------------------------------
-declare -A official=([NODE_IMAGE]=node:20-bookworm-slim [POSTGRES_IMAGE]=postgres:17-bookworm [RABBITMQ_IMAGE]=rabbitmq:4.1-management [NGINX_IMAGE]=nginx:1.28-alpine)
+declare -A official=([NODE_IMAGE]=node:20-bookworm-slim [POSTGRES_IMAGE]=postgres:17-bookworm [RABBITMQ_IMAGE]=rabbitmq:4.1-management [LB_IMAGE]=haproxy:2.6-alpine)
 need_standins=${SMOKE_STANDINS:-auto}
 if [ "$need_standins" = auto ]; then
   need_standins=never
