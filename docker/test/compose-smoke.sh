@@ -31,7 +31,7 @@ fail() { log "FAILED: $*"; exit 1; }
 if "$docker" compose version >/dev/null 2>&1; then compose=("$docker" compose); else compose=(docker-compose); fi
 "${compose[@]}" version >/dev/null 2>&1 || fail "neither 'docker compose' nor 'docker-compose' works"
 "$docker" info >/dev/null 2>&1 || fail "no Docker engine answers ($docker info)"
-log "engine $("$docker" version -f '{{.Server.Version}}'), $("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | head -n1)"
+log "engine $("$docker" version -f '{{.Server.Version}}'), $("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | sed -n 1p)"
 
 # --- 1. base images -------------------------------------------------------------------------
 declare -A official=([NODE_IMAGE]=node:20-bookworm-slim [POSTGRES_IMAGE]=postgres:17-bookworm [RABBITMQ_IMAGE]=rabbitmq:4.1-management [LB_IMAGE]=haproxy:2.6-alpine)
@@ -236,7 +236,10 @@ broker_restart() {
 under_load "broker restart" broker_restart
 
 kill_replica() {
-  local victim; victim=$(containers mcp-server | head -n1)
+  # Not `| head -n1`: under pipefail, compose killed by SIGPIPE after head exits fails the run.
+  local replicas victim
+  mapfile -t replicas < <(containers mcp-server)
+  victim=${replicas[0]}
   # SIGTERM, as `docker stop`, a rolling update or a scale-down send it: the replica drains.
   "$docker" kill -s TERM "$victim" >/dev/null
   local deadline=$(( $(date +%s) + 60 ))
