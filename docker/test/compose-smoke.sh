@@ -143,8 +143,11 @@ if [ ! -f "$key" ]; then
   openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null && chmod 644 "$key"
   made_key=1
 fi
+loader=
 cleanup() {
   local status=$?
+  # A load client still running (a check failed under load) would call the next run's stack.
+  if [ -n "$loader" ]; then kill "$loader" 2>/dev/null || true; fi
   if [ $status -ne 0 ]; then
     log "service states and the last log lines:"
     dc ps >&2 || true
@@ -213,13 +216,16 @@ log "audit: $(json "$audited" .toolCalls) mcp.tool.called rows for the client"
 under_load() {
   local what=$1; shift
   rm -f "$work/stop"
-  client load "$work/stop" >"$work/load.json" &
-  local loader=$!
+  # node itself in the background (not the client function's subshell): $! is then the process
+  # to stop if the run ends early.
+  node "$repo/docker/test/smoke/client.mjs" load "$work/stop" >"$work/load.json" &
+  loader=$!
   sleep 3
   "$@"
   sleep 3
   touch "$work/stop"
   wait "$loader" || fail "load client"
+  loader=
   local outcome; outcome=$(cat "$work/load.json")
   [ "$(json "$outcome" .failed)" -eq 0 ] || fail "$what: failed requests: $outcome"
   log "$what: $(json "$outcome" .ok) tool calls, none failed"

@@ -1,7 +1,7 @@
-// Counts the MCP requests one mcp-server replica served, from its own log on stdin (`docker logs`):
-// every service writes one JSON request line per request (libs/http, createHttpApp's onResponse
-// hook: {"msg":"request","method":…,"path":…,"status":…}). Only POST /mcp counts: the health
-// checks' GET /health/live lines do not. Lines that are not JSON (a pretty-printed log, the
+// Counts the MCP requests one mcp-server replica answered with 200, from its own log on stdin
+// (`docker logs`): every service writes one JSON request line per request (libs/http,
+// createHttpApp's onResponse hook: {"msg":"request","method":…,"path":…,"status":…}). Only a
+// successful POST /mcp counts: not the health checks' GET lines, nor a refused call (401). Lines that are not JSON (a pretty-printed log, the
 // engine's own notes) are skipped. Prints the count.
 //
 //   docker logs --since <t> <container> 2>&1 | node mcp-requests.mjs
@@ -16,6 +16,6 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   } catch {
     continue;
   }
-  if (entry.msg === 'request' && entry.method === 'POST' && entry.path === '/mcp') count++;
+  if (entry.msg === 'request' && entry.method === 'POST' && entry.path === '/mcp' && entry.status === 200) count++;
 }
 console.log(count);
