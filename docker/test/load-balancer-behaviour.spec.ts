@@ -114,7 +114,7 @@ describe(`mcp-lb run by haproxy ${version ?? '(missing: apt-get install haproxy)
   });
 
   it('alternates between the replicas (round robin) and logs which one served each request', async () => {
-    const ports = [];
+    const ports: (number | undefined)[] = [];
     for (let i = 0; i < 6; i++) ports.push((await send(lb.url)).port);
     expect(ports.filter((p) => p === a.port)).toHaveLength(3);
     expect(ports.filter((p) => p === b.port)).toHaveLength(3);
@@ -181,7 +181,7 @@ describe(`mcp-lb run by haproxy ${version ?? '(missing: apt-get install haproxy)
   it('takes a replica whose readiness fails out of rotation while it still serves, and back when it recovers', async () => {
     a.ready = false;
     await eventually(() => /Server \S+ is DOWN, reason: Layer7 wrong status, code: 503/.test(lb.output()), 5_000);
-    const ports = [];
+    const ports: (number | undefined)[] = [];
     for (let i = 0; i < 6; i++) ports.push((await send(lb.url)).port);
     expect(ports).toEqual(Array(6).fill(b.port));
     // Out of rotation, not gone: it still answers what reaches it.
