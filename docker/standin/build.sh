@@ -21,6 +21,8 @@ log() { echo "standin: $*" >&2; }
 exists() { [ -z "${STANDIN_REBUILD:-}" ] && "$docker" image inspect "$1" >/dev/null 2>&1; }
 
 mapfile -t add_hosts < <("$here/add-hosts.sh")
+# BuildKit where this client has it; these small contexts build with the classic builder too.
+buildkit=$(DOCKER="$docker" "$here/buildkit.sh" 2>/dev/null || echo 0)
 
 if ! exists "$debian"; then
   mkdir -p "$cache"
@@ -46,7 +48,7 @@ build() {
   local name="$1" tag="$2" context="$3"
   if exists "$tag"; then log "$tag: present"; return; fi
   log "building $tag"
-  DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-1} "$docker" build -q "${add_hosts[@]}" --build-arg "DEBIAN_IMAGE=$debian" -t "$tag" "$context" >/dev/null
+  DOCKER_BUILDKIT=$buildkit "$docker" build -q "${add_hosts[@]}" --build-arg "DEBIAN_IMAGE=$debian" -t "$tag" "$context" >/dev/null
 }
 
 # The node stand-in's context: this machine's node, npm and headers, and its extra CAs.
@@ -67,9 +69,9 @@ if ! exists "$node_tag"; then
 fi
 build postgres portcullis-standin/postgres:15-bookworm "$here/postgres"
 build rabbitmq portcullis-standin/rabbitmq:3.10-bookworm "$here/rabbitmq"
-build nginx portcullis-standin/nginx:1.22-bookworm "$here/nginx"
+build haproxy portcullis-standin/haproxy:2.6-bookworm "$here/haproxy"
 
 echo "NODE_IMAGE=$node_tag"
 echo "POSTGRES_IMAGE=portcullis-standin/postgres:15-bookworm"
 echo "RABBITMQ_IMAGE=portcullis-standin/rabbitmq:3.10-bookworm"
-echo "NGINX_IMAGE=portcullis-standin/nginx:1.22-bookworm"
+echo "LB_IMAGE=portcullis-standin/haproxy:2.6-bookworm"

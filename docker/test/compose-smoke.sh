@@ -31,10 +31,10 @@ fail() { log "FAILED: $*"; exit 1; }
 if "$docker" compose version >/dev/null 2>&1; then compose=("$docker" compose); else compose=(docker-compose); fi
 "${compose[@]}" version >/dev/null 2>&1 || fail "neither 'docker compose' nor 'docker-compose' works"
 "$docker" info >/dev/null 2>&1 || fail "no Docker engine answers ($docker info)"
-log "engine $("$docker" version -f '{{.Server.Version}}'), $("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | head -n1)"
+log "engine $("$docker" version -f '{{.Server.Version}}'), $("${compose[@]}" version --short 2>/dev/null || "${compose[@]}" version | sed -n 1p)"
 
 # --- 1. base images -------------------------------------------------------------------------
-declare -A official=([NODE_IMAGE]=node:20-bookworm-slim [POSTGRES_IMAGE]=postgres:17-bookworm [RABBITMQ_IMAGE]=rabbitmq:4.1-management [NGINX_IMAGE]=nginx:1.28-alpine)
+declare -A official=([NODE_IMAGE]=node:20-bookworm-slim [POSTGRES_IMAGE]=postgres:17-bookworm [RABBITMQ_IMAGE]=rabbitmq:4.1-management [LB_IMAGE]=haproxy:2.6-alpine)
 need_standins=${SMOKE_STANDINS:-auto}
 if [ "$need_standins" = auto ]; then
   need_standins=never
@@ -74,7 +74,7 @@ if [ "${SMOKE_BUILD:-dockerfile}" = host ]; then
     user: node
     working_dir: /app
     command: ["node", "dist/apps/$app/main.js"]
-    environment: { NODE_ENV: production, PORT: "${ports[$app]}" }
+    environment: { NODE_ENV: production, PORT: "${ports[$app]}", HEALTHCHECK_TIMEOUT_MS: "5000" }
     volumes:
       - $repo/dist:/app/dist:ro
       - $repo/node_modules:/app/node_modules:ro
@@ -89,20 +89,29 @@ YAML
 fi
 # Every health check starts a process (RabbitMQ's CLI is an Erlang VM of its own, the services'
 # a Node): on a heavily loaded machine that alone can outlast compose's 5-10 s timeouts.
-# SMOKE_HEALTHCHECK_TIMEOUT=60s allows them more.
+# SMOKE_HEALTHCHECK_TIMEOUT=60s allows them more; the services' probe (healthcheck.cjs) is told
+# the same deadline through HEALTHCHECK_TIMEOUT_MS.
 if [ -n "${SMOKE_HEALTHCHECK_TIMEOUT:-}" ]; then
+  [[ $SMOKE_HEALTHCHECK_TIMEOUT =~ ^([0-9]+)s$ ]] || fail "SMOKE_HEALTHCHECK_TIMEOUT: whole seconds, as 60s"
+  timeout_ms=$(( BASH_REMATCH[1] * 1000 ))
   {
     echo "services:"
-    for service in postgres rabbitmq auth-server audit-service mcp-server mcp-gateway mcp-lb gateway-lb; do
+    for service in postgres rabbitmq mcp-lb gateway-lb; do
       printf '  %s:\n    healthcheck: { timeout: %s }\n' "$service" "$SMOKE_HEALTHCHECK_TIMEOUT"
+    done
+    for service in auth-server audit-service mcp-server mcp-gateway; do
+      printf '  %s:\n    healthcheck: { timeout: %s }\n    environment: { HEALTHCHECK_TIMEOUT_MS: "%s" }\n' "$service" "$SMOKE_HEALTHCHECK_TIMEOUT" "$timeout_ms"
     done
   } >"$work/slow-machine.yaml"
   overrides+=(-f "$work/slow-machine.yaml")
 fi
 build_start=$(date +%s)
+if [ ${#apps[@]} -gt 0 ]; then
+  buildkit=$(DOCKER="$docker" "$repo/docker/standin/buildkit.sh") || fail "no BuildKit with this docker client"
+fi
 for target in "${apps[@]}"; do
   log "building $IMAGE_REPOSITORY/$target:$IMAGE_TAG"
-  DOCKER_BUILDKIT=${DOCKER_BUILDKIT:-1} "$docker" build -q "${add_hosts[@]}" -f "$repo/docker/Dockerfile" --target "$target" \
+  DOCKER_BUILDKIT=$buildkit "$docker" build -q "${add_hosts[@]}" -f "$repo/docker/Dockerfile" --target "$target" \
     --build-arg "NODE_IMAGE=$NODE_IMAGE" -t "$IMAGE_REPOSITORY/$target:$IMAGE_TAG" "$repo" >/dev/null
 done
 if [ ${#apps[@]} -gt 0 ]; then
@@ -134,8 +143,11 @@ if [ ! -f "$key" ]; then
   openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null && chmod 644 "$key"
   made_key=1
 fi
+loader=
 cleanup() {
   local status=$?
+  # A load client still running (a check failed under load) would call the next run's stack.
+  if [ -n "$loader" ]; then kill "$loader" 2>/dev/null || true; fi
   if [ $status -ne 0 ]; then
     log "service states and the last log lines:"
     dc ps >&2 || true
@@ -176,23 +188,26 @@ registered=$(client register)
 export CLIENT_ID=$(json "$registered" .client_id) CLIENT_SECRET=$(json "$registered" .client_secret)
 log "registered client $CLIENT_ID (client_credentials)"
 
-# Which replica answered each request: mcp-lb logs upstream=<address> (nginx/mcp-lb.conf).
-spread() {
-  local since=$1 counts=() id ip
+# Which replica served each request, from the replicas' own logs (one JSON request line per
+# request, docker/test/smoke/mcp-requests.mjs): independent of the load balancer's log format.
+served_since() {
+  local since=$1 counts=() id
   for id in $(containers mcp-server); do
-    ip=$("$docker" inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$id")
-    counts+=("$(dc logs --no-color mcp-lb 2>/dev/null | awk -v since="$since" 'NR > since' | grep -c "upstream=$ip:3000 " || true)")
+    counts+=("$("$docker" logs --since "$since" "$id" 2>&1 | node "$repo/docker/test/smoke/mcp-requests.mjs")")
   done
   echo "${counts[*]}"
 }
-lb_lines() { dc logs --no-color mcp-lb 2>/dev/null | wc -l; }
 
-mark=$(lb_lines)
+# One second back: `docker logs --since` has whole-second resolution here, and no replica has
+# served a POST /mcp before this point (only health checks).
+mark=$(( $(date +%s) - 1 ))
 result=$(client calls 150 4)
 [ "$(json "$result" .failed)" -eq 0 ] || fail "tool calls failed: $result"
-read -r -a per_replica <<<"$(spread "$mark")"
-log "150 tool calls through mcp-lb: all ok; per replica: ${per_replica[*]}"
+read -r -a per_replica <<<"$(served_since "$mark")"
+log "150 tool calls through mcp-lb: all ok; served per replica (their own request logs): ${per_replica[*]}"
 for n in "${per_replica[@]}"; do [ "$n" -gt 0 ] || fail "a replica served no request (${per_replica[*]})"; done
+served=0; for n in "${per_replica[@]}"; do served=$(( served + n )); done
+[ "$served" -eq 150 ] || fail "the replicas logged $served POST /mcp requests for 150 calls (${per_replica[*]})"
 
 audited=$(client audit 150)
 [ "$(json "$audited" .toolCalls)" -ge 150 ] || fail "audit rows missing: $audited"
@@ -201,13 +216,16 @@ log "audit: $(json "$audited" .toolCalls) mcp.tool.called rows for the client"
 under_load() {
   local what=$1; shift
   rm -f "$work/stop"
-  client load "$work/stop" >"$work/load.json" &
-  local loader=$!
+  # node itself in the background (not the client function's subshell): $! is then the process
+  # to stop if the run ends early.
+  node "$repo/docker/test/smoke/client.mjs" load "$work/stop" >"$work/load.json" &
+  loader=$!
   sleep 3
   "$@"
   sleep 3
   touch "$work/stop"
   wait "$loader" || fail "load client"
+  loader=
   local outcome; outcome=$(cat "$work/load.json")
   [ "$(json "$outcome" .failed)" -eq 0 ] || fail "$what: failed requests: $outcome"
   log "$what: $(json "$outcome" .ok) tool calls, none failed"
@@ -224,7 +242,10 @@ broker_restart() {
 under_load "broker restart" broker_restart
 
 kill_replica() {
-  local victim; victim=$(containers mcp-server | head -n1)
+  # Not `| head -n1`: under pipefail, compose killed by SIGPIPE after head exits fails the run.
+  local replicas victim
+  mapfile -t replicas < <(containers mcp-server)
+  victim=${replicas[0]}
   # SIGTERM, as `docker stop`, a rolling update or a scale-down send it: the replica drains.
   "$docker" kill -s TERM "$victim" >/dev/null
   local deadline=$(( $(date +%s) + 60 ))

@@ -44,6 +44,10 @@ describe('Dockerfile targets and compose ports', () => {
       const healthcheck = effective(stages, app, 'HEALTHCHECK')[0]?.args ?? '';
       const command = execForm(healthcheck.replace(/^(--\S+\s+)*CMD\s+/, ''));
       expect(command).toEqual(['node', 'healthcheck.cjs']);
+      // The probe's own deadline is Docker's timeout for it, in milliseconds.
+      const timeout = /--timeout=(\d+)s\b/.exec(healthcheck)?.[1];
+      expect(timeout).toBeDefined();
+      expect(envOf(accumulated(stages, app, 'ENV')).get('HEALTHCHECK_TIMEOUT_MS')).toBe(String(Number(timeout) * 1000));
       // The script is in the image, next to where CMD runs.
       const copies = accumulated(stages, app, 'COPY').map((i) => i.args);
       expect(copies).toContain('docker/healthcheck.cjs ./healthcheck.cjs');
@@ -131,8 +135,9 @@ describe('Dockerfile targets and compose ports', () => {
 });
 
 describe('healthcheck.cjs', () => {
-  async function probe(port: number): Promise<number> {
-    const child = spawn(process.execPath, [HEALTHCHECK_SCRIPT], { env: { ...process.env, PORT: String(port) }, stdio: 'ignore' });
+  async function probe(port: number, timeoutMs?: number): Promise<number> {
+    const env = { ...process.env, PORT: String(port), ...(timeoutMs ? { HEALTHCHECK_TIMEOUT_MS: String(timeoutMs) } : {}) };
+    const child = spawn(process.execPath, [HEALTHCHECK_SCRIPT], { env, stdio: 'ignore' });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   }
 
@@ -164,6 +169,34 @@ describe('healthcheck.cjs', () => {
       await server.close();
     }
   });
+
+  // A service that accepts the connection and never answers: the probe gives up within its
+  // HEALTHCHECK_TIMEOUT_MS (here well inside Jest's own timeout) and reports unhealthy.
+  it('is unhealthy, not hung, when /health/live never answers', async () => {
+    const server = createServer(() => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await probe((server.address() as AddressInfo).port, 1500)).toBe(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  // A live service slowed past the 5 s default (a loaded machine) still counts as healthy when
+  // the health check allows it more: the probe's deadline is HEALTHCHECK_TIMEOUT_MS, not fixed.
+  it('waits as long as HEALTHCHECK_TIMEOUT_MS allows', async () => {
+    const server = createServer((_req, res) => {
+      setTimeout(() => res.writeHead(200).end('{}'), 6000);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(await probe((server.address() as AddressInfo).port, 20_000)).toBe(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  }, 30_000);
 
   it('is unhealthy when nothing listens', async () => {
     expect(await probe(await freePort())).toBe(1);

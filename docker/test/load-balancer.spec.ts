@@ -1,72 +1,124 @@
-import { nginxVersion, testNginxConfig } from '@portcullis/testing';
-import { portMappings } from './support/compose-file';
+import { checkHaproxyConfig, haproxyVersion } from '@portcullis/testing';
+import { readFileSync } from 'node:fs';
 import { defaultOf } from './support/app-config';
-import { type Directive, NGINX_CONF_PATH, parseNginxConf } from './support/nginx-conf';
-import { DOCKER_DIR } from './support/paths';
+import { ENV_EXAMPLE_PATH, interpolate, loadEnvExample, portMappings } from './support/compose-file';
+import { type Balancer, COMMON_CFG_PATH, balancerConfig, effectiveLines, linesOf, milliseconds } from './support/haproxy-config';
 import { type Topology, appService, effectiveValue, loadTopology } from './support/topology';
-import { interpolate } from './support/compose-file';
-import { relative } from 'node:path';
 
 /**
- * (d) The load balancer: it round-robins over every replica of the mcp-server service (so
- * `docker compose up --scale mcp-server=3` works), on the port the MCP server listens on, and
- * it is where the public MCP URL points.
+ * (d) The load balancer: HAProxy 2.6 (the official haproxy:2.6 image, or Debian bookworm's
+ * package) round-robins over every replica of the mcp-server service (so `docker compose up
+ * --scale mcp-server=3` works), on the port the MCP server listens on, and it is where the
+ * public MCP URL points. What both balancers share (docker/haproxy/common.cfg) is checked here;
+ * gateway-load-balancer.spec.ts checks that gateway-lb runs the same.
  */
 describe('mcp-server load balancer', () => {
-  const conf = parseNginxConf();
-  const find = (name: string, where?: (d: Directive) => boolean) => conf.filter((d) => d.name === name && (!where || where(d)));
   let topology: Topology;
+  let lb: Balancer;
+  /** The backend's and the frontend's lines with their defaults sections'. */
+  let backend: string[][];
+  let frontend: string[][];
+  const lookup = (lines: string[][], ...prefix: string[]) => lines.filter((l) => prefix.every((p, i) => l[i] === p));
+  const defaultServer = () => {
+    const [line, ...more] = lookup(backend, 'default-server');
+    expect(more).toEqual([]);
+    return line.slice(1);
+  };
+  const param = (params: string[], name: string) => params[params.indexOf(name) + 1];
+
   beforeAll(async () => {
     topology = await loadTopology();
+    const service = topology.compose.services['mcp-lb'];
+    lb = balancerConfig(service.command, service.volumes);
+    backend = effectiveLines(lb.sections, lb.backend);
+    frontend = effectiveLines(lb.sections, lb.frontend);
   });
 
-  const lbService = () => {
-    const mountPath = `./${relative(DOCKER_DIR, NGINX_CONF_PATH)}`;
-    const entries = Object.entries(topology.compose.services).filter(([, s]) => s.volumes?.some((v) => typeof v === 'string' && v.startsWith(`${mountPath}:`)));
-    expect(entries).toHaveLength(1);
-    return entries[0];
-  };
+  it('loads the shared common.cfg first, then its own frontend and backend', () => {
+    expect(lb.files).toEqual([COMMON_CFG_PATH, expect.stringMatching(/\/docker\/haproxy\/mcp-lb\.cfg$/)]);
+    expect(lb.frontend.lines.filter((l) => l[0] === 'default_backend')).toEqual([['default_backend', lb.backend.name]]);
+  });
 
-  it('proxies to an upstream of the mcp-server service on its port, re-resolved so new replicas join', () => {
+  it('balances round robin over a server-template of the mcp-server service on its port, resolved by Docker’s DNS', () => {
     const mcp = appService(topology, 'mcp-server');
-    const upstreams = find('upstream');
-    expect(upstreams).toHaveLength(1);
-    const upstream = `upstream ${upstreams[0].args[0]}`;
-    const servers = find('server', (d) => d.context.at(-1) === upstream);
-    expect(servers.map((d) => d.args)).toEqual([[`${mcp.service}:${effectiveValue(mcp, 'PORT')}`, 'resolve']]);
-    // `resolve` needs a shared-memory zone and a resolver: Docker's embedded DNS.
-    expect(find('zone', (d) => d.context.at(-1) === upstream)).toHaveLength(1);
-    expect(find('resolver').map((d) => d.args[0])).toEqual(['127.0.0.11']);
-    // Round robin is nginx's default: no other balancing method may be configured.
-    expect(conf.filter((d) => d.context.at(-1) === upstream && ['hash', 'ip_hash', 'least_conn', 'random'].includes(d.name))).toEqual([]);
-    expect(find('proxy_pass').map((d) => d.args[0])).toEqual([`http://${upstreams[0].args[0]}`]);
+    const templates = linesOf(lb.backend, 'server-template');
+    expect(templates).toHaveLength(1);
+    const [, , range, address] = templates[0];
+    expect(address).toBe(`${mcp.service}:${effectiveValue(mcp, 'PORT')}`);
+    // Slots for several replicas (one per address Docker's DNS returns).
+    expect(Number(/^1-(\d+)$/.exec(range)?.[1])).toBeGreaterThanOrEqual(8);
+    expect(lookup(backend, 'server')).toEqual([]);
+    expect(lookup(backend, 'balance')).toEqual([['balance', 'roundrobin']]);
+    const server = defaultServer();
+    expect(lb.sections.find((s) => s.kind === 'resolvers' && s.name === param(server, 'resolvers'))?.lines).toContainEqual(['nameserver', 'dns', '127.0.0.11:53']);
+    // Starts with no address (before any replica exists) and waits for the DNS answer.
+    expect(param(server, 'init-addr')).toBe('none');
   });
 
-  it('runs an nginx that has the upstream `resolve` parameter (open source since 1.27.3)', () => {
-    const [, lb] = lbService();
-    // The image may be replaced (NGINX_IMAGE); its default is what must be recent enough.
-    const m = /^(?:\$\{NGINX_IMAGE:-)?nginx:(\d+)\.(\d+)(?:\.(\d+))?(?:-[a-z0-9.-]+)?\}?$/.exec(lb.image ?? '');
-    expect(m).not.toBeNull();
-    const [major, minor, patch] = [Number(m?.[1]), Number(m?.[2]), m?.[3] === undefined ? Infinity : Number(m[3])];
-    // A tag without a patch number follows the newest patch of its branch.
-    expect(major > 1 || minor > 27 || (minor === 27 && patch >= 3)).toBe(true);
+  it('finds replicas added and removed within a couple of seconds', () => {
+    const resolvers = lb.sections.find((s) => s.kind === 'resolvers' && s.name === param(defaultServer(), 'resolvers'));
+    const setting = (...prefix: string[]) => milliseconds(linesOf(resolvers!, ...prefix)[0]?.[prefix.length]);
+    expect(setting('timeout', 'resolve')).toBeLessThanOrEqual(2_000);
+    expect(setting('hold', 'obsolete')).toBeLessThanOrEqual(2_000);
   });
 
-  it('streams responses (Server-Sent Events) and keeps the client’s Host for the DNS-rebinding guard', () => {
-    expect(find('proxy_buffering').map((d) => d.args)).toEqual([['off']]);
-    expect(find('proxy_http_version').map((d) => d.args)).toEqual([['1.1']]);
-    expect(find('proxy_set_header', (d) => d.args[0] === 'Host').map((d) => d.args[1])).toEqual(['$http_host']);
+  it('runs HAProxy 2.6 by default, replaceable through LB_IMAGE (docker/.env.example lists it)', () => {
+    for (const name of ['mcp-lb', 'gateway-lb']) {
+      expect({ name, image: topology.compose.services[name].image }).toEqual({ name, image: expect.stringMatching(/^\$\{LB_IMAGE:-haproxy:2\.6(\.\d+)?(-alpine)?\}$/) });
+    }
+    expect(loadEnvExample().has('LB_IMAGE')).toBe(true);
+    expect(readFileSync(ENV_EXAMPLE_PATH, 'utf8')).not.toMatch(/NGINX/);
+  });
+
+  it('keeps the client’s Host for the DNS-rebinding guard and reports the client and scheme', () => {
+    // Nothing rewrites Host (nor the path the guard and the routes see).
+    expect(frontend.concat(backend).filter((l) => /^(http-request|http-response)$/.test(l[0]) && (/^(set-uri|set-path|set-pathq|replace-uri|replace-path|set-var)$/.test(l[1]) || /^host$/i.test(l[2] ?? '')))).toEqual([]);
+    expect(lookup(backend, 'option', 'forwardfor')).toEqual([['option', 'forwardfor']]);
+    // An X-Forwarded-Proto from a TLS proxy in front is kept; only a missing one is set.
+    expect(lookup(frontend, 'http-request', 'set-header', 'X-Forwarded-Proto')).toEqual([['http-request', 'set-header', 'X-Forwarded-Proto', 'http', 'if', '!{', 'req.hdr(x-forwarded-proto)', '-m', 'found', '}']]);
+  });
+
+  it('streams answers (Server-Sent Events): no compression, no request buffering, GET streams kept an hour', () => {
+    const all = lb.sections.flatMap((s) => s.lines);
+    expect(all.filter((l) => l[0] === 'compression' || l.includes('http-buffer-request') || l[0] === 'filter')).toEqual([]);
+    expect(lookup(backend, 'option', 'http-no-delay')).toHaveLength(1);
+    for (const timeout of ['client', 'server', 'tunnel']) {
+      expect({ timeout, ms: milliseconds(lookup(backend, 'timeout', timeout)[0]?.[2]) }).toEqual({ timeout, ms: 3_600_000 });
+    }
+    // But a client gets seconds, not an hour, to send its request head.
+    expect(milliseconds(lookup(backend, 'timeout', 'http-request')[0]?.[2])).toBeLessThanOrEqual(30_000);
+  });
+
+  it('refuses a declared body above 4 MB (413), the gateway’s MAX_BODY_BYTES default', () => {
+    const limit = defaultOf(appService(topology, 'mcp-gateway').config, 'MAX_BODY_BYTES');
+    expect(limit).toBe(4 * 1024 * 1024);
+    expect(lookup(frontend, 'http-request', 'deny')).toEqual([['http-request', 'deny', 'deny_status', '413', 'if', '{', 'req.hdr_val(content-length)', 'gt', String(limit), '}']]);
+  });
+
+  it('logs each request on the container’s output with the replica that served it', () => {
+    const global = lb.sections.find((s) => s.kind === 'global');
+    expect(linesOf(global!, 'log')[0]?.slice(0, 2)).toEqual(['log', 'stdout']);
+    expect(lookup(backend, 'log', 'global')).toHaveLength(1);
+    // docker/test/compose-smoke.sh counts each replica's `upstream=<ip>:<port> `.
+    expect(lookup(backend, 'log-format')[0]?.[1]).toContain('upstream=%si:%sp ');
   });
 
   it('listens on the port compose publishes, and that is the port of the public MCP URL', () => {
-    const [name, lb] = lbService();
-    const listen = find('listen').map((d) => Number(d.args[0]));
-    expect(listen).toHaveLength(1);
-    const mappings = portMappings(lb);
-    expect(mappings.map((m) => m.target)).toEqual(listen);
+    const service = topology.compose.services['mcp-lb'];
+    const binds = linesOf(lb.frontend, 'bind').map((l) => Number(/^:(\d+)$/.exec(l[1])?.[1]));
+    expect(binds).toHaveLength(1);
+    const mappings = portMappings(service);
+    expect(mappings.map((m) => m.target)).toEqual(binds);
     const resource = new URL(effectiveValue(appService(topology, 'mcp-server'), 'RESOURCE_URL') as string);
-    expect({ name, published: interpolate(mappings[0].published, topology.dotenv) }).toEqual({ name, published: resource.port });
-    expect(lb.depends_on).toEqual({ 'mcp-server': { condition: 'service_healthy' } });
+    expect(interpolate(mappings[0].published, topology.dotenv)).toBe(resource.port);
+    expect(service.depends_on).toEqual({ 'mcp-server': { condition: 'service_healthy' } });
+  });
+
+  it('runs with a read-only file system and no capabilities (ports above 1024, nothing written)', () => {
+    for (const name of ['mcp-lb', 'gateway-lb']) {
+      const service = topology.compose.services[name];
+      expect({ name, read_only: service.read_only, cap_drop: service.cap_drop }).toEqual({ name, read_only: true, cap_drop: ['ALL'] });
+    }
   });
 
   it('leaves mcp-server scalable: no container name, no host port, no fixed replica count', () => {
@@ -88,45 +140,43 @@ describe('mcp-server load balancer', () => {
     }
   });
 
-  // A rolling restart costs no client a request (the replica's side: apps/mcp-server's drain).
+  // A rolling restart costs no client a request (the replica's side: libs/http graceful-drain.ts).
   describe('when a replica stops', () => {
-    const location = (name: string) => find(name, (d) => d.context.at(-1) === 'location /');
+    it('takes a draining replica out on its readiness before it stops accepting connections', () => {
+      expect(lookup(backend, 'option', 'httpchk')).toHaveLength(1);
+      expect(lookup(backend, 'http-check', 'send')).toEqual([['http-check', 'send', 'meth', 'GET', 'uri', '/health/ready']]);
+      expect(lookup(backend, 'http-check', 'expect')).toEqual([['http-check', 'expect', 'status', '200']]);
+      const server = defaultServer();
+      expect(server).toContain('check');
+      // One failed check at most `inter` after readiness turned 503 takes it out: within the
+      // replicas' SHUTDOWN_DELAY_MS, while they still serve.
+      const delay = Number(effectiveValue(appService(topology, 'mcp-server'), 'SHUTDOWN_DELAY_MS'));
+      expect(milliseconds(param(server, 'inter')) * Number(param(server, 'fall'))).toBeLessThan(delay);
+    });
 
     it('retries on another replica only what was never sent (never a POST that reached one)', () => {
-      const [directive] = location('proxy_next_upstream');
-      expect(directive.args).toEqual(expect.arrayContaining(['error', 'timeout']));
-      expect(directive.args).not.toContain('non_idempotent');
-      // A draining replica answers what reaches it; a 502/503 retry would only ever help GETs.
-      expect(directive.args.filter((a) => a.startsWith('http_'))).toEqual([]);
+      expect(lookup(backend, 'retry-on')).toEqual([['retry-on', 'conn-failure']]);
+      expect(lookup(backend, 'option', 'redispatch')).toHaveLength(1);
+      expect(Number(lookup(backend, 'retries')[0]?.[1])).toBeGreaterThanOrEqual(2);
     });
 
-    it('gives up connecting to a gone replica in seconds, not the default minute', () => {
-      const seconds = (value: string) => Number(/^(\d+)s?$/.exec(value)?.[1] ?? NaN);
-      expect(location('proxy_connect_timeout').map((d) => seconds(d.args[0]))).toEqual([expect.any(Number)]);
-      expect(seconds(location('proxy_connect_timeout')[0].args[0])).toBeLessThanOrEqual(3);
-      expect(seconds(location('proxy_next_upstream_timeout')[0].args[0])).toBeLessThanOrEqual(15);
+    it('gives up connecting to a gone replica in seconds, not a minute', () => {
+      expect(milliseconds(lookup(backend, 'timeout', 'connect')[0]?.[2])).toBeLessThanOrEqual(3_000);
     });
 
-    it('forgets a removed replica’s address within a couple of seconds', () => {
-      const [resolver] = find('resolver');
-      const valid = resolver.args.find((a) => a.startsWith('valid='));
-      expect(Number(/^valid=(\d+)s$/.exec(valid ?? '')?.[1])).toBeLessThanOrEqual(2);
-    });
-
-    it('closes idle upstream connections before a replica would (Fastify keeps them 72 s)', () => {
-      const upstream = `upstream ${find('upstream')[0].args[0]}`;
-      const [timeout] = find('keepalive_timeout', (d) => d.context.at(-1) === upstream);
-      expect(Number(/^(\d+)s$/.exec(timeout?.args[0] ?? '')?.[1])).toBeLessThan(72);
+    it('keeps a pool of connections to the replicas and closes idle ones long before a replica would (Fastify: 72 s)', () => {
+      expect(lookup(backend, 'http-reuse')).toEqual([['http-reuse', 'safe']]);
+      expect(milliseconds(param(defaultServer(), 'pool-purge-delay'))).toBeLessThanOrEqual(5_000);
     });
   });
 
-  const version = nginxVersion();
-  it(`is a valid nginx configuration (nginx -t, nginx ${version ?? 'missing: apt-get install nginx-light'})`, () => {
-    expect(version).toBeDefined();
-    // Debian's nginx predates the upstream `resolve` parameter: the one resolved server line is
-    // replaced by loopback upstreams (libs/testing); every other directive is checked as written.
-    const result = testNginxConfig(NGINX_CONF_PATH, { upstreams: ['127.0.0.1:3001', '127.0.0.1:3002'], listenPort: 3000 });
-    expect(result).toEqual({ ok: true, output: expect.stringContaining('test is successful') });
+  const version = haproxyVersion();
+  it(`is a valid HAProxy configuration without warnings (haproxy -c, haproxy ${version ?? 'missing: apt-get install haproxy'})`, () => {
+    expect(version).toMatch(/^2\.6\./);
+    // The server-template is replaced by loopback replicas (no Docker DNS here), the bind port by
+    // a loopback one (libs/testing); every other line is checked as written.
+    const result = checkHaproxyConfig(lb.files, { upstreams: ['127.0.0.1:3001', '127.0.0.1:3002'], listenPort: 3000 });
+    expect(result).toEqual({ ok: true, output: expect.stringContaining('Configuration file is valid') });
+    expect(result.output).not.toMatch(/\[(WARNING|ALERT|NOTICE)\]/);
   });
 });
-

@@ -7,6 +7,9 @@ import { DOCKER_DIR } from './paths';
 export interface ComposeService {
   image?: string;
   build?: { context?: string; dockerfile?: string; target?: string } | string;
+  command?: string[] | string;
+  read_only?: boolean;
+  cap_drop?: string[];
   container_name?: string;
   environment?: Record<string, string | number | boolean | null> | string[];
   ports?: (string | { target: number; published?: string | number })[];

@@ -11,7 +11,7 @@ export * from './lib/oauth/oauth-client';
 export * from './lib/real-auth-server';
 export * from './lib/cuttable-tcp-proxy';
 export * from './lib/barrier-proxy';
-export * from './lib/nginx';
+export * from './lib/haproxy';
 export * from './lib/test-identity-provider';
 export * from './lib/upstream-idp/upstream-idp';
 export * from './lib/oauth/sdk-v2-client';

@@ -1,6 +1,6 @@
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { AuthServer, endpoint, REDIRECT, startAuthServer } from '@portcullis/testing';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { AuthServer, endpoint, freePort, haproxyVersion, REDIRECT, type RunningHaproxy, startAuthServer, startHaproxy } from '@portcullis/testing';
 
 const LIMIT = 3;
 
@@ -25,27 +25,17 @@ function registerFrom(url: string, localAddress: string, forwardedFor: string): 
   });
 }
 
+const HAPROXY_DIR = join(__dirname, '../../../../docker/haproxy');
+
 /**
- * A reverse proxy as compose's load balancer is configured (nginx `$proxy_add_x_forwarded_for`):
- * it appends the address of whoever connected to it to the X-Forwarded-For it received.
+ * The repository's load balancer (docker/haproxy, mcp-lb's files, run by the machine's haproxy:
+ * .ci/run installs it) in front of one server: it appends the address of whoever connected to
+ * it to the X-Forwarded-For the client sent (`option forwardfor`), as any one proxy in front
+ * of a service does.
  */
-async function startAppendingProxy(upstream: string): Promise<{ url: string; close(): Promise<void> }> {
-  const target = new URL(upstream);
-  const server: Server = createServer((req, res) => {
-    const received = req.headers['x-forwarded-for'];
-    const headers: IncomingHttpHeaders = { ...req.headers, 'x-forwarded-for': received ? `${received}, ${req.socket.remoteAddress}` : req.socket.remoteAddress };
-    const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.writeHead(502).end());
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+async function startLoadBalancer(upstream: string): Promise<RunningHaproxy> {
+  const files = [join(HAPROXY_DIR, 'common.cfg'), join(HAPROXY_DIR, 'mcp-lb.cfg')];
+  return startHaproxy(files, { upstreams: [new URL(upstream).host], listenPort: await freePort() });
 }
 
 /** Registers LIMIT + 1 times from one address, each time claiming another X-Forwarded-For. */
@@ -62,16 +52,16 @@ async function rotatingStatuses(url: string, localAddress: string): Promise<numb
  * `true` at start.
  */
 describe('auth-server black box: TRUST_PROXY and X-Forwarded-For', () => {
-  describe('TRUST_PROXY=1, behind one proxy', () => {
+  describe(`TRUST_PROXY=1, behind one proxy (haproxy ${haproxyVersion() ?? 'missing: apt-get install haproxy'})`, () => {
     let server: AuthServer;
-    let proxy: { url: string; close(): Promise<void> };
+    let proxy: RunningHaproxy;
 
     beforeAll(async () => {
       server = await startAuthServer('sqlite', { TRUST_PROXY: '1', REGISTRATION_RATE_LIMIT: String(LIMIT) });
-      proxy = await startAppendingProxy(server.issuer);
+      proxy = await startLoadBalancer(server.issuer);
     }, 60_000);
     afterAll(async () => {
-      await proxy?.close();
+      await proxy?.stop();
       await server?.stop();
     });
 

@@ -1,4 +1,4 @@
-import { EventSink, freePort, nginxVersion, type RunningNginx, type RunningService, startNginx, startService, TestIssuer } from '@portcullis/testing';
+import { EventSink, freePort, haproxyVersion, type RunningHaproxy, type RunningService, startHaproxy, startService, TestIssuer } from '@portcullis/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,13 +7,14 @@ import { join } from 'node:path';
 /*
  * A replica stopped with SIGTERM (a rolling restart, a scale-down) costs no client a failed or
  * a hung request. First the replica's own drain, seen from outside; then two replicas behind the
- * repository's nginx config (docker/nginx/mcp-lb.conf, run by Debian's nginx: .ci/run installs
- * it) under steady tools/call load while one of them stops. Before the drain, the stopping
- * replica answered 503 to requests on open connections (a POST nginx must not retry) and closed
- * idle connections under nginx's feet.
+ * repository's HAProxy configuration (docker/haproxy/common.cfg and mcp-lb.cfg, run by Debian's
+ * haproxy 2.6: .ci/run installs it) under steady tools/call load while one of them stops. Before
+ * the drain, the stopping replica answered 503 to requests on open connections (a POST the
+ * balancer must not retry) and closed idle connections under the balancer's feet.
  */
 
-const LB_CONF = join(__dirname, '../../../../docker/nginx/mcp-lb.conf');
+const HAPROXY_DIR = join(__dirname, '../../../../docker/haproxy');
+const LB_FILES = [join(HAPROXY_DIR, 'common.cfg'), join(HAPROXY_DIR, 'mcp-lb.cfg')];
 /** A request still unanswered after this long counts as hung (the finding: up to 60 s). */
 const HUNG_MS = 5_000;
 
@@ -72,7 +73,7 @@ describe('a replica stopped with SIGTERM drains', () => {
   let dir: string;
   let lbPort: number;
   const replicas: RunningService[] = [];
-  let nginx: RunningNginx | undefined;
+  let lb: RunningHaproxy | undefined;
 
   async function startReplica(i: number, port: number, env: Record<string, string> = {}): Promise<RunningService> {
     const replica = await startService('mcp-server', port, {
@@ -96,7 +97,7 @@ describe('a replica stopped with SIGTERM drains', () => {
     sink = await new EventSink().start();
   });
   afterAll(async () => {
-    await nginx?.stop();
+    await lb?.stop();
     await Promise.all(replicas.map((r) => r.stop('SIGKILL')));
     await sink.stop();
     await issuer.stop();
@@ -134,12 +135,12 @@ describe('a replica stopped with SIGTERM drains', () => {
     expect(replica.output()).not.toContain(token);
   }, 60_000);
 
-  const version = nginxVersion();
-  it(`behind the repository's nginx config (nginx ${version ?? 'missing: apt-get install nginx-light'}), a replica leaving under steady tools/call load fails and stalls no request`, async () => {
+  const version = haproxyVersion();
+  it(`behind the repository's HAProxy configuration (haproxy ${version ?? 'missing: apt-get install haproxy'}), a replica leaving under steady tools/call load fails and stalls no request`, async () => {
     expect(version).toBeDefined();
     const ports = [await freePort(), await freePort()];
     const [leaving] = await Promise.all(ports.map((port, i) => startReplica(i, port)));
-    nginx = await startNginx(LB_CONF, { upstreams: ports.map((p) => `127.0.0.1:${p}`), listenPort: lbPort });
+    lb = await startHaproxy(LB_FILES, { upstreams: ports.map((p) => `127.0.0.1:${p}`), listenPort: lbPort });
     const token = await issuer.mint({ claims: { scope: 'sentiment:analyze' } });
     // Clients keep their connections to the balancer, as MCP clients do.
     const agent = new Agent({ keepAlive: true, maxSockets: 8 });
@@ -147,7 +148,7 @@ describe('a replica stopped with SIGTERM drains', () => {
     const outcomes: Outcome[] = [];
     let running = true;
     const worker = async () => {
-      while (running) outcomes.push(await call(nginx!.url, token, agent));
+      while (running) outcomes.push(await call(lb!.url, token, agent));
     };
     const workers = Array.from({ length: 6 }, worker);
     // Load first (counted, not timed: this machine may be busy), then the stop.
@@ -163,11 +164,23 @@ describe('a replica stopped with SIGTERM drains', () => {
 
     const failed = outcomes.filter((o) => o.status !== 200);
     const slowest = Math.max(...outcomes.map((o) => o.ms));
-    process.stdout.write(`rolling restart: ${outcomes.length} calls (${duringDrain} while draining), ${failed.length} failed, slowest ${slowest.toFixed(0)} ms\n`);
+    // The balancer's own account: one log line per request naming the replica, and why it took
+    // the leaving one out (a 503 from readiness is "Layer7 wrong status", a refused check "Layer4").
+    const servedBy = () => ports.map((port) => lb!.output().split('\n').filter((line) => line.includes(` upstream=127.0.0.1:${port} `)).length);
+    // Its last lines may still be on their way through the pipe.
+    for (let i = 0; i < 40 && servedBy().reduce((a, b) => a + b) < outcomes.length; i++) await new Promise((r) => setTimeout(r, 50));
+    const log = lb!.output();
+    const down = /Server \S+ is DOWN, reason: ([^,]+)/.exec(log)?.[1];
+    process.stdout.write(
+      `rolling restart: ${outcomes.length} calls (${duringDrain} while draining), ${failed.length} failed, slowest ${slowest.toFixed(0)} ms; per replica ${servedBy().join('/')}; leaving replica out on: ${down}\n`,
+    );
     expect(exitCode).toEqual(CLEAN_EXIT);
     expect(beforeStop).toBeGreaterThan(20);
     expect(duringDrain).toBeGreaterThan(20);
     expect(failed).toEqual([]);
     expect(outcomes.filter((o) => o.ms >= HUNG_MS)).toEqual([]);
+    expect(servedBy().reduce((a, b) => a + b)).toBe(outcomes.length);
+    expect(servedBy().every((n) => n > 0)).toBe(true);
+    expect(down).toBeDefined();
   }, 90_000);
 });

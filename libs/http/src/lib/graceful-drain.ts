@@ -27,14 +27,14 @@ export const GRACEFUL_DRAIN_OPTIONS = Symbol('GRACEFUL_DRAIN_OPTIONS');
  *    included, so a balancer that has not noticed yet loses nothing and opens few new
  *    connections. This lasts SHUTDOWN_DELAY_MS, the time a balancer takes to act on readiness.
  * 2. The listener closes: a new connection is refused at once, which a balancer retries on
- *    another replica safely (the request was never sent; nginx `proxy_next_upstream error`).
+ *    another replica safely (the request was never sent; HAProxy `retry-on conn-failure`).
  *    From now on every response says `Connection: close`, so each open connection is closed by
  *    its client after its current exchange, never by us in the middle of one.
  * 3. In-flight requests finish. Connections that stay idle for QUIET_MS are closed (the balancer
  *    has stopped choosing this replica), and everything is done within SHUTDOWN_DRAIN_TIMEOUT_MS.
  *
  * Fastify's own close would instead answer 503 to requests arriving on open connections (a POST
- * nginx must not retry) and drop idle connections at once, racing a request being sent on them.
+ * the balancer must not retry) and drop idle connections at once, racing a request being sent on them.
  */
 @Injectable()
 export class GracefulDrain implements BeforeApplicationShutdown {
