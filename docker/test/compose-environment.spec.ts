@@ -59,6 +59,17 @@ describe('compose.yaml environment against the apps’ config schemas', () => {
     });
   });
 
+  it('seals the auth-server’s signing keys with a key-encryption key from a git-ignored secret file', () => {
+    const auth = appService(topology, 'auth-server');
+    const service = topology.compose.services[auth.service];
+    const secret = /^\/run\/secrets\/([a-z_]+)$/.exec(String((service.environment as Record<string, unknown> | undefined)?.KEYS_ENCRYPTION_KEY_FILE ?? ''))?.[1];
+    expect(secret).toBeDefined();
+    expect((service.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source))).toContain(secret);
+    expect(topology.compose.secrets?.[secret ?? '']?.file).toMatch(/^\.\/secrets\//);
+    // What the operator is told to generate: 32 random bytes, base64url (the setting's format).
+    expect(readFileSync(`${__dirname}/../README.md`, 'utf8')).toContain(`openssl rand 32 | basenc --base64url > docker/${topology.compose.secrets?.[secret ?? '']?.file?.slice(2)}`);
+  });
+
   it('gives each service a database of its own', () => {
     const databases = topology.apps.filter((a) => a.env.has('DATABASE_URL')).map((a) => new URL(a.env.get('DATABASE_URL') as string).pathname);
     expect(new Set(databases).size).toBe(databases.length);

@@ -16,7 +16,7 @@
 #    under steady load, with no failed request and every call audited.
 # 5. Tears the project down (volumes included) unless SMOKE_KEEP=1.
 #
-# Needs: a running Docker engine, `docker compose` or `docker-compose` (1.29 works), node,
+# Needs: a running Docker engine, `docker compose` or `docker-compose` (1.29 works), node, curl,
 # openssl; root for the stand-ins (debootstrap). Not part of `npm test`.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -136,13 +136,22 @@ export ACCESS_TOKEN_TTL=3600
 : >"$work/empty.env"
 dc() { "${compose[@]}" --env-file "$work/empty.env" -p "$project" -f "$repo/docker/compose.yaml" "${overrides[@]}" "$@"; }
 
-key=$repo/docker/secrets/gateway-identity.pem
-made_key=
-if [ ! -f "$key" ]; then
-  mkdir -p "$(dirname "$key")"
-  openssl genpkey -algorithm ed25519 -out "$key" 2>/dev/null && chmod 644 "$key"
-  made_key=1
-fi
+# The file secrets compose mounts (docker/README.md, step 1): made for this run when absent, and
+# removed again at the end; an operator's own files are used as they are.
+secrets_dir=$repo/docker/secrets
+made_files=()
+make_secret() { # <file> <command writing the secret to stdout>
+  local file=$secrets_dir/$1
+  shift
+  [ -f "$file" ] && return
+  mkdir -p "$secrets_dir"
+  "$@" >"$file" 2>/dev/null && chmod 644 "$file"
+  made_files+=("$file")
+}
+make_secret gateway-identity.pem openssl genpkey -algorithm ed25519
+make_secret keys-encryption-key sh -c 'openssl rand 32 | basenc --base64url'
+make_secret metrics-token openssl rand -hex 32
+METRICS_TOKEN=$(cat "$secrets_dir/metrics-token")
 loader=
 cleanup() {
   local status=$?
@@ -154,7 +163,7 @@ cleanup() {
     dc logs --tail 30 >&2 || true
   fi
   if [ -z "${SMOKE_KEEP:-}" ]; then dc down -v --remove-orphans >/dev/null 2>&1 || true; fi
-  [ -z "$made_key" ] || rm -f "$key"
+  [ ${#made_files[@]} -eq 0 ] || rm -f "${made_files[@]}"
   rm -rf "$work"
   exit $status
 }
@@ -183,6 +192,14 @@ log "all $(containers | wc -l) containers healthy in $(( $(date +%s) - up_start 
 export AUTH_URL=$ISSUER_URL MCP_URL=$MCP_RESOURCE_URL AUDIT_URL=$AUDIT_RESOURCE_URL INITIAL_ACCESS_TOKEN=$REGISTRATION_INITIAL_ACCESS_TOKEN
 client() { node "$repo/docker/test/smoke/client.mjs" "$@"; }
 json() { node -p "JSON.parse(process.argv[1])$2" "$1"; }
+
+# /metrics answers only the scraper's token (the metrics_token secret), on every published service.
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+for url in "$ISSUER_URL/metrics" "${MCP_RESOURCE_URL%/mcp}/metrics" "${AUDIT_RESOURCE_URL%/audit}/metrics"; do
+  [ "$(status "$url")" = 401 ] || fail "$url answered without the metrics token"
+  [ "$(status -H "authorization: Bearer $METRICS_TOKEN" "$url")" = 200 ] || fail "$url refused the metrics token"
+done
+log "/metrics: 401 without the token, 200 with it (auth-server, mcp-lb, audit-service)"
 
 registered=$(client register)
 export CLIENT_ID=$(json "$registered" .client_id) CLIENT_SECRET=$(json "$registered" .client_secret)

@@ -44,7 +44,7 @@ interface Panel {
 describe('observability profile: Prometheus scrape config and Grafana dashboard', () => {
   const compose = loadCompose();
   const prometheus = parse(readFileSync(join(DOCKER_DIR, 'prometheus/prometheus.yml'), 'utf8')) as {
-    scrape_configs: { job_name: string; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
+    scrape_configs: { job_name: string; authorization?: { credentials_file?: string }; dns_sd_configs?: { names: string[]; type: string; port: number }[] }[];
   };
   const dashboard = JSON.parse(readFileSync(join(DOCKER_DIR, 'grafana/dashboards/portcullis-overview.json'), 'utf8')) as { uid: string; panels: Panel[] };
 
@@ -69,6 +69,21 @@ describe('observability profile: Prometheus scrape config and Grafana dashboard'
       const job = prometheus.scrape_configs.find((j) => j.job_name === service);
       expect({ service, sd: job?.dns_sd_configs }).toEqual({ service, sd: [expect.objectContaining({ names: [service], type: 'A', port })] });
     }
+  });
+
+  it('keeps every /metrics behind one token: each service reads it from a git-ignored secret file, Prometheus sends the same file', () => {
+    const mounted = (service: string) => (compose.services[service].secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+    const tokenFile = (service: string) => String((compose.services[service].environment as Record<string, unknown> | undefined)?.METRICS_TOKEN_FILE ?? '');
+    const secret = /^\/run\/secrets\/([a-z_]+)$/.exec(tokenFile('auth-server'))?.[1];
+    expect(secret).toBeDefined();
+    expect(compose.secrets?.[secret ?? '']?.file).toMatch(/^\.\/secrets\//);
+    for (const service of Object.keys(APP_PORTS)) {
+      expect({ service, file: tokenFile(service), mounted: mounted(service).includes(secret ?? '') }).toEqual({ service, file: `/run/secrets/${secret}`, mounted: true });
+      // A token in the environment as well would be refused at start (NAME and NAME_FILE).
+      expect({ service, env: (compose.services[service].environment as Record<string, unknown>).METRICS_TOKEN }).toEqual({ service, env: undefined });
+    }
+    expect(mounted('prometheus')).toContain(secret);
+    for (const job of prometheus.scrape_configs) expect({ job: job.job_name, file: job.authorization?.credentials_file }).toEqual({ job: job.job_name, file: `/run/secrets/${secret}` });
   });
 
   it('has a dashboard whose every query names metrics the services declare, on the provisioned datasource', async () => {

@@ -35,6 +35,8 @@ export function filledEnv(): Map<string, string> {
  */
 export const SECRET_STAND_INS: Record<string, () => string> = {
   gateway_identity_key: () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  keys_encryption_key: () => `${randomBytes(32).toString('base64url')}\n`,
+  metrics_token: () => `${randomBytes(32).toString('hex')}\n`,
 };
 
 let standInDir: string | undefined;
