@@ -86,18 +86,20 @@ function producersFor(scenario, source) {
 }
 
 /**
- * CPU time (user + system, from /proc) of each side while a scenario runs: its producer
- * processes with the PostgreSQL backends of their outbox databases, the broker, and its
- * consuming process with the backends of the store. Per event, this is what a loaded machine
+ * CPU time (user + system, from /proc) of each part while a scenario runs: its producer
+ * processes, the PostgreSQL backends of their outbox databases (idle in the bare scenario),
+ * the broker, its consuming process, and the backends of the store. Per event, this is what a loaded machine
  * can still compare between scenarios (a throughput there measures the CPU queue as well).
  */
 async function startSideMeters(scenario) {
   const outboxBackends = await Promise.all(outboxes.map((o) => backendLister(BENCH_POSTGRES_URL, o.name)));
   const storeBackends = await backendLister(BENCH_POSTGRES_URL, store.name);
   const meters = {
-    producers: await startCpuMeter(async () => [...producerPids, ...(await Promise.all(outboxBackends.map((b) => b.list()))).flat()]),
+    producers: await startCpuMeter(async () => [...producerPids]),
+    outboxDb: await startCpuMeter(async () => (await Promise.all(outboxBackends.map((b) => b.list()))).flat()),
     broker: await startCpuMeter(async () => brokerPids),
-    consumer: await startCpuMeter(async () => [consumerPid[scenario], ...(await storeBackends.list())]),
+    consumer: await startCpuMeter(async () => [consumerPid[scenario]]),
+    storeDb: await startCpuMeter(async () => storeBackends.list()),
   };
   return async () => {
     const cpu = {};
@@ -134,9 +136,7 @@ async function measure(scenario, roundNo) {
     p50: agg.p50,
     p99: agg.p99,
     // CPU ms per 1,000 events on each side.
-    cpuProducers: perThousand(cpu.producers),
-    cpuBroker: perThousand(cpu.broker),
-    cpuConsumer: perThousand(cpu.consumer),
+    cpu: Object.fromEntries(Object.entries(cpu).map(([side, ms]) => [side, perThousand(ms)])),
   };
 }
 
@@ -176,7 +176,7 @@ try {
     for (const scenario of SCENARIOS) {
       const m = await measure(scenario, r);
       results.push({ round: r, ...m });
-      console.log(`round ${r} ${scenario.padEnd(8)} ${String(m.perSecond).padStart(6)} events/s  p50 ${m.p50} ms  p99 ${m.p99} ms  emitted ${m.emitted} stored ${m.stored} lost ${m.lost} doubled ${m.doubled}  CPU ms/1k events: producers ${m.cpuProducers} broker ${m.cpuBroker} consumer ${m.cpuConsumer}`);
+      console.log(`round ${r} ${scenario.padEnd(8)} ${String(m.perSecond).padStart(6)} events/s  p50 ${m.p50} ms  p99 ${m.p99} ms  emitted ${m.emitted} stored ${m.stored} lost ${m.lost} doubled ${m.doubled}  CPU ms/1k events: ${Object.entries(m.cpu).map(([side, ms]) => `${side} ${ms}`).join(' ')}`);
       await sleep(1000);
     }
   }

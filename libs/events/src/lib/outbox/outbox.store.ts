@@ -108,8 +108,13 @@ export class OutboxStore {
     if (!rows.length) return;
     // Rows are a prefix in seq order: delete the exact seqs (a concurrent insert may have a lower seq).
     const seqs = rows.map((r) => r.seq);
-    const placeholders = seqs.map((_, i) => (this.isPostgres ? `$${i + 1}` : '?')).join(',');
-    await manager.query(`DELETE FROM "event_outbox" WHERE "seq" IN (${placeholders})`, seqs);
+    if (this.isPostgres) {
+      // One array parameter: the same short text every round, where an IN list of 500
+      // placeholders was a new statement for the server to parse and plan each time.
+      await manager.query('DELETE FROM "event_outbox" WHERE "seq" = ANY($1::bigint[])', [seqs]);
+      return;
+    }
+    await manager.query(`DELETE FROM "event_outbox" WHERE "seq" IN (${seqs.map(() => '?').join(',')})`, seqs);
   }
 }
 
