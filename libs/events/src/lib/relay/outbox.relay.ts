@@ -3,7 +3,7 @@ import type { EventTransport } from '../transport/event-transport';
 import { outboxPublished, outboxRelayFailures } from '../metrics/event-metrics';
 
 export interface OutboxRelayOptions {
-  /** Rows per round (default: the transport's roundSize, else 500). */
+  /** Rows per round. */
   batchSize?: number;
   /**
    * Least time between the starts of two rounds while events keep coming (default 20 ms). An
@@ -47,7 +47,7 @@ export class OutboxRelay {
     private readonly transport: EventTransport,
     private readonly options: OutboxRelayOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? transport.roundSize ?? 500;
+    this.batchSize = options.batchSize ?? 500;
     this.lingerMs = options.lingerMs ?? 20;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.retryMs = options.retryMs ?? 250;

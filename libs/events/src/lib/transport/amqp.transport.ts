@@ -20,12 +20,6 @@ export interface AmqpTransportOptions {
  */
 export class AmqpTransport implements EventTransport {
   readonly name = 'amqp';
-  /**
-   * A backlog drains in rounds of this many: a round costs two database round trips and a
-   * wait for the last confirm whatever it carries, so under load bigger rounds go faster
-   * (each message is still confirmed one by one; memory is a few hundred bytes a row).
-   */
-  readonly roundSize = 2000;
   private readonly connection: AmqpConnectionManager;
   private readonly channel: ChannelWrapper;
   private channelUp = false;

@@ -6,8 +6,6 @@ import type { DeliveryResult, OutboxRow } from '../outbox/outbox.store';
  */
 export interface EventTransport {
   readonly name: string;
-  /** Rows a relay round carries at most unless configured (OutboxRelayOptions.batchSize); 500 when unset. */
-  readonly roundSize?: number;
   /** False while the transport knows it cannot deliver (e.g. broker connection down). */
   isReady(): boolean;
   deliver(rows: OutboxRow[]): Promise<DeliveryResult>;
