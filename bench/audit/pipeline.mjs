@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import pg from 'pg';
-import { createDatabase, emitBenchJson, freePort, median, printTable, requireFile, round, startNode } from '../lib/index.mjs';
+import { backendLister, BENCH_POSTGRES_URL, createDatabase, emitBenchJson, freePort, median, printTable, requireFile, round, startCpuMeter, startNode } from '../lib/index.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const BROKER = process.env.BENCH_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -54,14 +54,21 @@ const outboxes = [];
 for (let i = 0; i < PRODUCERS; i++) outboxes.push(await createDatabase('portcullis_bench_outbox'));
 const children = [];
 let db;
+/** Pids of the producer processes running now, for the CPU meter. */
+const producerPids = new Set();
+/** The consuming process of each scenario (the floor consumer or the audit service). */
+const consumerPid = {};
+let brokerPids = [];
 
 /** Runs `node script` to completion; resolves with the `{"emitted":n}` it printed. */
 function runProducer(script, args, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...PROFILE, script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    producerPids.add(child.pid);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('exit', (code) => {
+      producerPids.delete(child.pid);
       const line = out.split('\n').find((l) => l.startsWith('{"emitted"'));
       if (code === 0 && line) resolve(JSON.parse(line).emitted);
       else reject(new Error(`${script} ${args.join(' ')} exited ${code}: ${out.slice(-500)}`));
@@ -78,11 +85,38 @@ function producersFor(scenario, source) {
   });
 }
 
+/**
+ * CPU time (user + system, from /proc) of each part while a scenario runs: its producer
+ * processes, the PostgreSQL backends of their outbox databases (idle in the bare scenario),
+ * the broker, its consuming process, and the backends of the store. Per event, this is what a loaded machine
+ * can still compare between scenarios (a throughput there measures the CPU queue as well).
+ */
+async function startSideMeters(scenario) {
+  const outboxBackends = await Promise.all(outboxes.map((o) => backendLister(BENCH_POSTGRES_URL, o.name)));
+  const storeBackends = await backendLister(BENCH_POSTGRES_URL, store.name);
+  const meters = {
+    producers: await startCpuMeter(async () => [...producerPids]),
+    outboxDb: await startCpuMeter(async () => (await Promise.all(outboxBackends.map((b) => b.list()))).flat()),
+    broker: await startCpuMeter(async () => brokerPids),
+    consumer: await startCpuMeter(async () => [consumerPid[scenario]]),
+    storeDb: await startCpuMeter(async () => storeBackends.list()),
+  };
+  return async () => {
+    const cpu = {};
+    for (const [side, meter] of Object.entries(meters)) cpu[side] = await meter.stop();
+    for (const b of [...outboxBackends, storeBackends]) await b.close();
+    return cpu;
+  };
+}
+
 async function measure(scenario, roundNo) {
   const source = `/bench/${scenario}-${tag}-${roundNo}`;
+  const stopMeters = await startSideMeters(scenario);
   const emitted = (await Promise.all(producersFor(scenario, source))).reduce((a, b) => a + b, 0);
   const count = async () => (await db.query('SELECT count(*)::int AS n FROM audit_events WHERE source LIKE $1', [`${source}/%`])).rows[0].n;
   for (const deadline = Date.now() + 120_000; (await count()) < emitted && Date.now() < deadline; ) await sleep(250);
+  const cpu = await stopMeters();
+  const perThousand = (ms) => (ms === undefined || !emitted ? undefined : round((ms * 1000) / emitted, 0));
   // Aggregated in SQL: a quiet machine stores a few hundred thousand rows per scenario, too many
   // to spread into Math.min/max as arguments.
   const { rows: [agg] } = await db.query(
@@ -101,6 +135,8 @@ async function measure(scenario, roundNo) {
     perSecond: Math.round(agg.stored / ((agg.last - agg.first) / 1000)),
     p50: agg.p50,
     p99: agg.p99,
+    // CPU ms per 1,000 events on each side.
+    cpu: Object.fromEntries(Object.entries(cpu).map(([side, ms]) => [side, perThousand(ms)])),
   };
 }
 
@@ -124,6 +160,13 @@ try {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.push({ stop: async () => consumer.kill('SIGTERM') });
+  Object.assign(consumerPid, { bare: consumer.pid, outbox: consumer.pid, pipeline: audit.pid });
+  // The broker's own processes (when it runs on this host; it is shared with anything else using it).
+  try {
+    brokerPids = execFileSync('pgrep', ['-x', 'beam.smp'], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    brokerPids = []; // elsewhere (a container, another host): not metered
+  }
   db = new pg.Client({ connectionString: store.url });
   await db.connect();
 
@@ -133,7 +176,7 @@ try {
     for (const scenario of SCENARIOS) {
       const m = await measure(scenario, r);
       results.push({ round: r, ...m });
-      console.log(`round ${r} ${scenario.padEnd(8)} ${String(m.perSecond).padStart(6)} events/s  p50 ${m.p50} ms  p99 ${m.p99} ms  emitted ${m.emitted} stored ${m.stored} lost ${m.lost} doubled ${m.doubled}`);
+      console.log(`round ${r} ${scenario.padEnd(8)} ${String(m.perSecond).padStart(6)} events/s  p50 ${m.p50} ms  p99 ${m.p99} ms  emitted ${m.emitted} stored ${m.stored} lost ${m.lost} doubled ${m.doubled}  CPU ms/1k events: ${Object.entries(m.cpu).map(([side, ms]) => `${side} ${ms}`).join(' ')}`);
       await sleep(1000);
     }
   }

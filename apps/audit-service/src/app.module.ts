@@ -47,8 +47,8 @@ export class AppModule {
       controllers: [
         ProtectedResourceMetadataController,
         AuditQueryController,
-        // The broker consumer with a broker; the HTTP ingest endpoint without one.
-        embedded ? IngestController : AuditEventsConsumer,
+        // Without a broker: the HTTP ingest endpoint (with one: AuditEventsConsumer below).
+        ...(embedded ? [IngestController] : []),
       ],
       providers: [
         { provide: AUDIT_CONFIG, useValue: config },
@@ -61,6 +61,7 @@ export class AppModule {
           useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.auditBatchMax, windowMs: config.auditBatchWindowMs }),
           inject: [AuditEventStore],
         },
+        ...(embedded ? [] : [AuditEventsConsumer]),
         // Creates the coming days' partitions (PostgreSQL) and applies AUDIT_RETENTION_DAYS.
         { provide: AuditRetention, useFactory: (ds: DataSource) => new AuditRetention(ds, { retentionDays: config.auditRetentionDays }), inject: [DataSource] },
       ],

@@ -1,5 +1,4 @@
 import { Logger, Module } from '@nestjs/common';
-import { MicroserviceOptions, Transport } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { EVENTS_EXCHANGE } from '@portcullis/contracts';
 import { createHttpApp } from '@portcullis/http';
@@ -7,9 +6,9 @@ import { AppModule } from './app.module';
 import type { AuditConfig } from './config/audit-config';
 import { BrokerState } from './health/broker-state';
 import { AuditBatcher } from './ingest/audit-batcher';
-import { AUDIT_EVENT_PATTERN } from './ingest/audit-events.consumer';
+import { AuditEventsConsumer } from './ingest/audit-events.consumer';
+import { AuditQueueServer } from './ingest/audit-queue.server';
 import { AUDIT_BINDING_KEY, assertAuditTopology, auditQueueOptions } from './ingest/audit-topology';
-import { CloudEventDeserializer } from './ingest/cloud-event.deserializer';
 import { hardenIngestRoute } from './ingest/ingest-route';
 
 /**
@@ -28,24 +27,21 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   }
   if (config.brokerUrl) {
     await assertWithRetry(config.brokerUrl, config.auditQueue);
-    const microservice = app.connectMicroservice<MicroserviceOptions>(
+    const server = new AuditQueueServer(
       {
-        transport: Transport.RMQ,
-        options: {
-          urls: [config.brokerUrl],
-          queue: config.auditQueue,
-          queueOptions: auditQueueOptions(config.auditQueue),
-          exchange: EVENTS_EXCHANGE,
-          exchangeType: 'topic',
-          routingKey: AUDIT_BINDING_KEY,
-          // Manual acknowledgement after commit; the default (noAck) would lose messages on a crash.
-          noAck: false,
-          prefetchCount: config.auditPrefetch,
-          deserializer: new CloudEventDeserializer(AUDIT_EVENT_PATTERN),
-        },
+        urls: [config.brokerUrl],
+        queue: config.auditQueue,
+        queueOptions: auditQueueOptions(config.auditQueue),
+        exchange: EVENTS_EXCHANGE,
+        exchangeType: 'topic',
+        routingKey: AUDIT_BINDING_KEY,
+        // Manual acknowledgement after commit; the default (noAck) would lose messages on a crash.
+        noAck: false,
+        prefetchCount: config.auditPrefetch,
       },
-      { inheritAppConfig: true },
+      app.get(AuditEventsConsumer),
     );
+    const microservice = app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
     const state = app.get(BrokerState);
     microservice.status.subscribe((status) => (state.connected = status === 'connected'));
   }

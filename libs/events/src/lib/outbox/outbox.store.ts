@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEventEnvelope } from '@portcullis/contracts';
 import { OutboxEventEntity } from './outbox-event.entity';
-import { HotPathSql } from '../sql/hot-path-sql';
+import { HotPathSql, PgClient, PgResult } from '../sql/hot-path-sql';
 import { outboxEventParams } from './outbox-statement';
 
 export interface OutboxRow {
@@ -71,19 +71,43 @@ export class OutboxStore {
    * request path's own writes, so no lock is taken.
    */
   async drain(limit: number, work: (rows: OutboxRow[]) => Promise<DeliveryResult>): Promise<DrainResult> {
-    const round = async (manager: EntityManager): Promise<DrainResult> => {
-      const rows = await this.fetch(manager, limit);
-      if (!rows.length) return { fetched: 0, delivered: 0, locked: true };
-      const result = await work(rows);
-      await this.delete(manager, rows.slice(0, result.delivered));
+    if (this.isPostgres) return this.sql.withPgClient((client) => this.drainPostgres(client, limit, work));
+    const rows = await this.fetch(limit);
+    if (!rows.length) return { fetched: 0, delivered: 0, locked: true };
+    const result = await work(rows);
+    await this.delete(rows.slice(0, result.delivered));
+    return { fetched: rows.length, delivered: result.delivered, locked: true, error: result.error };
+  }
+
+  /**
+   * The PostgreSQL round in two round trips besides the delivery, as a relay with no framework
+   * does it (a SELECT, a DELETE), where it took five through TypeORM (BEGIN, lock, SELECT,
+   * DELETE, COMMIT): under load the relay is a loop of round trips, and it was what the
+   * pipeline waited on. Statements without parameters go together by the simple protocol
+   * (every value in them is a constant or a seq read back as an integer).
+   */
+  private async drainPostgres(client: PgClient, limit: number, work: (rows: OutboxRow[]) => Promise<DeliveryResult>): Promise<DrainResult> {
+    let committed = false;
+    try {
+      const results = (await client.query(`BEGIN; ${lockAndFetch(limit)}`)) as PgResult[];
+      const fetched = results[1].rows;
+      if (!fetched[0]?.locked) return { fetched: 0, delivered: 0, locked: false };
+      // The outer join yields one row with no outbox columns when the outbox is empty.
+      const rows = fetched.filter((r) => r.seq !== null).map((r) => ({ seq: Number(r.seq), id: String(r.id), type: String(r.type), payload: String(r.payload) }));
+      const result = rows.length ? await work(rows) : { delivered: 0 };
+      await client.query(`${deleteSeqs(rows.slice(0, result.delivered))}COMMIT`);
+      committed = true;
       return { fetched: rows.length, delivered: result.delivered, locked: true, error: result.error };
-    };
-    if (!this.isPostgres) return round(this.dataSource.manager);
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }] = await manager.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY]);
-      if (!locked) return { fetched: 0, delivered: 0, locked: false };
-      return round(manager);
-    });
+    } finally {
+      // Not committed: the lock and the transaction end with it; the rows stay for the next round.
+      if (!committed) await client.query('ROLLBACK').catch(() => undefined);
+    }
+  }
+
+  /** Whether no event waits: stops at the first row, where a COUNT reads them all (flush polls this). */
+  async isEmpty(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM "event_outbox" LIMIT 1');
+    return rows.length === 0;
   }
 
   async count(): Promise<number> {
@@ -97,19 +121,20 @@ export class OutboxStore {
     return oldest === null || oldest === undefined ? undefined : Number(oldest);
   }
 
-  private async fetch(manager: EntityManager, limit: number): Promise<OutboxRow[]> {
-    const rows: { seq: string | number; id: string; type: string; payload: string }[] = await manager.query(
+  /** SQLite. */
+  private async fetch(limit: number): Promise<OutboxRow[]> {
+    const rows: { seq: string | number; id: string; type: string; payload: string }[] = await this.dataSource.query(
       `SELECT "seq", "id", "type", "payload" FROM "event_outbox" ORDER BY "seq" ASC LIMIT ${Math.max(1, Math.floor(limit))}`,
     );
     return rows.map((r) => ({ seq: Number(r.seq), id: r.id, type: r.type, payload: r.payload }));
   }
 
-  private async delete(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+  /** SQLite. */
+  private async delete(rows: OutboxRow[]): Promise<void> {
     if (!rows.length) return;
     // Rows are a prefix in seq order: delete the exact seqs (a concurrent insert may have a lower seq).
     const seqs = rows.map((r) => r.seq);
-    const placeholders = seqs.map((_, i) => (this.isPostgres ? `$${i + 1}` : '?')).join(',');
-    await manager.query(`DELETE FROM "event_outbox" WHERE "seq" IN (${placeholders})`, seqs);
+    await this.dataSource.query(`DELETE FROM "event_outbox" WHERE "seq" IN (${seqs.map(() => '?').join(',')})`, seqs);
   }
 }
 
@@ -123,6 +148,28 @@ export interface DrainResult extends DeliveryResult {
   fetched: number;
   /** False when another relay holds the database's relay lock. */
   locked: boolean;
+}
+
+/**
+ * Takes the relay lock (transaction-scoped, so it ends with the round) and, only if it was
+ * free, reads the oldest rows: an uncorrelated subquery is evaluated once. Always one row at
+ * least, saying whether the lock was taken.
+ */
+function lockAndFetch(limit: number): string {
+  return (
+    `SELECT l."locked", o."seq", o."id", o."type", o."payload" FROM (SELECT pg_try_advisory_xact_lock(${RELAY_LOCK_KEY}) AS "locked") l ` +
+    `LEFT JOIN LATERAL (SELECT "seq", "id", "type", "payload" FROM "event_outbox" WHERE l."locked" ORDER BY "seq" ASC LIMIT ${Math.max(1, Math.floor(limit))}) o ON true`
+  );
+}
+
+/** The DELETE of delivered rows, to send with the COMMIT; their seqs are integers read from the table. */
+function deleteSeqs(rows: readonly OutboxRow[]): string {
+  if (!rows.length) return '';
+  const seqs = rows.map((r) => {
+    if (!Number.isSafeInteger(r.seq)) throw new Error(`outbox seq ${r.seq} is not an integer`);
+    return r.seq;
+  });
+  return `DELETE FROM "event_outbox" WHERE "seq" = ANY('{${seqs.join(',')}}'::bigint[]); `;
 }
 
 function toRow(event: CloudEventEnvelope) {

@@ -85,7 +85,7 @@ export class OutboxRelay {
   async flush(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.store.count()) === 0) return;
+      if (await this.store.isEmpty()) return;
       if (Date.now() > deadline) throw new Error('outbox not drained in time');
       this.wake();
       await new Promise((r) => setTimeout(r, 20));

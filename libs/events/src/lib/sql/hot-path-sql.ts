@@ -1,8 +1,14 @@
 import type { DataSource } from 'typeorm';
 
 /** What a pg client answers (the subset used here). */
-interface PgClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+export interface PgClient {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<PgResult>;
+  /** Text without parameters goes by the simple protocol: several statements, one round trip, one result each. */
+  query(text: string): Promise<PgResult | PgResult[]>;
+}
+
+export interface PgResult {
+  rows: Record<string, unknown>[];
 }
 
 /** A statement on the hot path, named so PostgreSQL can keep it prepared per connection. */
@@ -45,11 +51,15 @@ export class HotPathSql {
   }
 
   private async onPgConnection<T>(statement: HotStatement, values: readonly unknown[]): Promise<T[]> {
+    const result = await this.withPgClient((client) => client.query({ name: statement.name, text: statement.text, values: [...values] }));
+    return result.rows as T[];
+  }
+
+  /** PostgreSQL only: runs `work` on a connection of TypeORM's pool, released afterwards. */
+  async withPgClient<T>(work: (client: PgClient) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      const client = (await runner.connect()) as PgClient;
-      const result = await client.query({ name: statement.name, text: statement.text, values: [...values] });
-      return result.rows as T[];
+      return await work((await runner.connect()) as PgClient);
     } finally {
       await runner.release();
     }
