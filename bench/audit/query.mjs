@@ -8,6 +8,10 @@
 // pages — by exact type, type prefix, subject, client, time range, combinations, and by
 // following cursors — one request at a time, and prints p50/p99 per query. The database is
 // dropped at the end (10 M rows take a few GB: check `df -h` first).
+//
+// Loading takes ~15 min here, the queries ~2: BENCH_KEEP=1 keeps the loaded database (its name is
+// printed) and BENCH_DATABASE=<name> queries a kept one again without loading, e.g. once the
+// machine is quiet. The load's time origin is stored with it, so the time filters still match.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -26,7 +30,16 @@ const CLIENTS = 50;
 const service = join(root, 'dist/apps/audit-service/main.js');
 requireFile(service, 'run `npm run build` first');
 
-const db = await createDatabase('portcullis_bench_query');
+const KEEP = process.env.BENCH_KEEP === '1';
+const REUSE = process.env.BENCH_DATABASE;
+const db = REUSE ? existingDatabase(REUSE) : await createDatabase('portcullis_bench_query');
+
+function existingDatabase(name) {
+  if (!/^portcullis_bench_query_[a-f0-9]+$/.test(name)) throw new Error(`BENCH_DATABASE: not a database this bench made: ${name}`);
+  const url = new URL(process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: async () => undefined };
+}
 const issuer = await startLocalIssuer();
 const children = [];
 let client;
@@ -44,16 +57,17 @@ try {
   );
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
+  const kept = REUSE ? (await client.query('SELECT newest FROM bench_meta')).rows[0] : undefined;
   const now = Date.now();
   const today = Math.floor(now / DAY_MS) * DAY_MS;
-  const newest = now - 60_000;
+  const newest = kept ? Number(kept.newest) : now - 60_000;
   const span = DAYS * DAY_MS - 120_000;
   // Event i happens at newest - i·step: evenly over DAYS days up to a minute ago.
   const step = span / EVENTS;
   console.log(`loading ${EVENTS.toLocaleString('en-US')} events over ${DAYS} days…`);
   const t0 = Date.now();
   await client.query('SET synchronous_commit = off');
-  for (let d = 0; d <= DAYS; d++) {
+  for (let d = 0; d <= (kept ? -1 : DAYS); d++) {
     const start = today - d * DAY_MS;
     const name = `audit_events_p${new Date(start).toISOString().slice(0, 10).replaceAll('-', '')}`;
     await client.query(`CREATE TABLE IF NOT EXISTS "${name}" PARTITION OF audit_events FOR VALUES FROM (${start}) TO (${start + DAY_MS})`);
@@ -76,9 +90,13 @@ try {
     );
     process.stdout.write(`\r  day ${d + 1}/${DAYS + 1} ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
-  await client.query('ANALYZE audit_events');
+  if (!kept) {
+    await client.query('ANALYZE audit_events');
+    await client.query('CREATE TABLE bench_meta AS SELECT $1::bigint AS newest', [newest]);
+  }
   const loadSeconds = (Date.now() - t0) / 1000;
   const [{ n, size }] = (await client.query(`SELECT count(*)::int AS n, pg_size_pretty(pg_database_size(current_database())) AS size FROM audit_events`)).rows;
+  if (KEEP || REUSE) console.log(`\nkept: BENCH_DATABASE=${db.name}`);
   console.log(`\nloaded ${n.toLocaleString('en-US')} events in ${loadSeconds.toFixed(0)} s (${Math.round(n / loadSeconds).toLocaleString('en-US')}/s), database ${size}`);
 
   const token = await issuer.mint({ audience: resource, scope: 'audit:read' });
@@ -146,5 +164,5 @@ try {
   for (const c of children) await c.stop().catch(() => undefined);
   await client?.end().catch(() => undefined);
   await issuer.close();
-  await db.drop();
+  if (!KEEP) await db.drop();
 }
