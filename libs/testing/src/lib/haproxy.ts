@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -82,27 +82,36 @@ export interface RunningHaproxy {
 /** Runs haproxy in the foreground with the derived configuration until stop(). */
 export async function startHaproxy(paths: string[], config: LoadBalancerConfig, timeoutMs = 10_000): Promise<RunningHaproxy> {
   const { dir, args } = writeFiles(paths, config);
-  let output = '';
-  const child = spawn('haproxy', ['-db', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
+  // The request log (`log stdout`) goes to a file, not a pipe: on a pipe haproxy writes without
+  // blocking and drops a line the reader has not made room for (configuration manual, `log`
+  // target `fd@<n>`), which a busy test process does not always make; on a file it never drops.
+  const logPath = join(dir, 'stdout.log');
+  const logFd = openSync(logPath, 'w');
+  let errors = '';
+  let kept: string | undefined;
+  const child = spawn('haproxy', ['-db', ...args], { stdio: ['ignore', logFd, 'pipe'] });
+  closeSync(logFd);
+  child.stderr?.on('data', (d) => (errors += d));
+  const output = () => kept ?? `${readFileSync(logPath, 'utf8')}${errors}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + timeoutMs;
   while (!(await accepts(config.listenPort))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
+      const said = output();
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`haproxy did not start: ${output}`);
+      throw new Error(`haproxy did not start: ${said}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
     url: `http://127.0.0.1:${config.listenPort}`,
     process: child,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+      kept = output();
       rmSync(dir, { recursive: true, force: true });
     },
   };
