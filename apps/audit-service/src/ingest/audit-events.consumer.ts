@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Channel, ConsumeMessage } from 'amqplib';
-import { EventContractError, parseEvent, PortcullisEvent } from '@portcullis/contracts';
+import { EventContractError, parseEventJson, PortcullisEvent } from '@portcullis/contracts';
 import { consumeTraced, tracingStarted } from '@portcullis/tracing';
 import { consumedMessages } from '../metrics/audit-metrics';
 import { AuditBatcher } from './audit-batcher';
@@ -28,7 +28,8 @@ export class AuditEventsConsumer {
   onDelivery(message: ConsumeMessage, channel: Channel): void {
     let event: PortcullisEvent;
     try {
-      event = parseEvent(readJsonObject(message.content));
+      // Not JSON, or JSON that is no CloudEvent (a JSON string — a double-encoded event — included).
+      event = parseEventJson(message.content);
     } catch (err) {
       const why = err instanceof EventContractError ? err.message : 'unreadable message';
       this.logger.warn(`dead-lettering message ${message.properties.messageId ?? '(no id)'} from ${message.fields.routingKey}: ${why}`);
@@ -56,18 +57,6 @@ export class AuditEventsConsumer {
       consumedMessages.inc({ outcome: 'requeued' });
     }, STORAGE_RETRY_DELAY_MS);
   }
-}
-
-/** The body as JSON: an object, or the contract error that dead-letters it (a JSON string is no event, whatever it contains). */
-function readJsonObject(content: Buffer): object {
-  let value: unknown;
-  try {
-    value = JSON.parse(content.toString('utf8'));
-  } catch {
-    throw new EventContractError('body is not JSON');
-  }
-  if (typeof value !== 'object' || value === null) throw new EventContractError('body is not a JSON object');
-  return value;
 }
 
 /** The channel may have closed meanwhile (broker restart); the broker then redelivers by itself. */
