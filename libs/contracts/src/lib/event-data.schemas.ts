@@ -32,13 +32,65 @@ export const clientRegisteredData = z.strictObject({
   client_id: clientId,
   client_name: z.string().max(256).optional(),
   /** How the client came to exist. */
-  registration: z.enum(['dynamic', 'cli', 'metadata_document', 'static']),
+  registration: z.enum(['dynamic', 'cli', 'metadata_document', 'static', 'admin']),
   /** Trusted clients may use client_credentials and hold privileged scopes. */
   trusted: z.boolean(),
   grant_types: z.array(z.string().max(64)).max(8),
   redirect_uris: z.array(z.string().max(2048)).max(32),
   token_endpoint_auth_method: z.string().max(64),
   scopes: scopes.optional(),
+});
+
+/**
+ * Who did an administrative or self-service change: the person (`subject`) and the client
+ * their token was issued to (the console, the account page, a CLI run has `cli`).
+ */
+const actor = z.strictObject({
+  subject: subject.optional(),
+  client_id: clientId.optional(),
+  /** `cli`: the auth-server's command line on the host; `bootstrap`: `BOOTSTRAP_USERS` at start; `admin_api`: a token for the admin API; `account`: the person's own account page (a login session, no token). */
+  via: z.enum(['cli', 'bootstrap', 'admin_api', 'account']),
+});
+
+/** A registered client changed through the admin API or the CLI. The secret itself never appears. */
+export const clientUpdatedData = z.strictObject({
+  client_id: clientId,
+  change: z.enum(['disabled', 'enabled', 'secret_rotated', 'metadata_changed']),
+  actor,
+});
+
+/** A client was deleted; its grants, refresh tokens and live access tokens went with it (see auth.token.revoked). */
+export const clientDeletedData = z.strictObject({
+  client_id: clientId,
+  actor,
+});
+
+export const userCreatedData = z.strictObject({
+  subject,
+  username: z.string().max(256),
+  roles: z.array(z.string().min(1).max(64)).max(16),
+  actor,
+});
+
+/** A person's account changed. Never carries the password, old or new. */
+export const userUpdatedData = z.strictObject({
+  subject,
+  change: z.enum(['disabled', 'enabled', 'unlocked', 'password_reset', 'roles_changed']),
+  roles: z.array(z.string().min(1).max(64)).max(16).optional(),
+  actor,
+});
+
+/**
+ * A person's approval of a client was withdrawn: the grant, its refresh tokens and its live
+ * access tokens (the access tokens also go out as auth.token.revoked for resource servers).
+ */
+export const grantRevokedData = z.strictObject({
+  grant_id: z.string().min(1).max(256),
+  client_id: clientId,
+  subject,
+  scopes: scopes.optional(),
+  revoked_jtis: z.number().int().nonnegative(),
+  actor,
 });
 
 export const clientRegistrationRejectedData = z.strictObject({
@@ -274,6 +326,11 @@ export const mcpToolCalledData = z.strictObject({
 export const EVENT_DATA_SCHEMAS = {
   [EventType.ClientRegistered]: clientRegisteredData,
   [EventType.ClientRegistrationRejected]: clientRegistrationRejectedData,
+  [EventType.ClientUpdated]: clientUpdatedData,
+  [EventType.ClientDeleted]: clientDeletedData,
+  [EventType.UserCreated]: userCreatedData,
+  [EventType.UserUpdated]: userUpdatedData,
+  [EventType.GrantRevoked]: grantRevokedData,
   [EventType.LoginSucceeded]: loginSucceededData,
   [EventType.LoginFailed]: loginFailedData,
   [EventType.FederatedLoginFailed]: federatedLoginFailedData,

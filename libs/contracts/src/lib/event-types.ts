@@ -6,6 +6,11 @@
 export const EventType = {
   ClientRegistered: 'auth.client.registered',
   ClientRegistrationRejected: 'auth.client.registration_rejected',
+  ClientUpdated: 'auth.client.updated',
+  ClientDeleted: 'auth.client.deleted',
+  UserCreated: 'auth.user.created',
+  UserUpdated: 'auth.user.updated',
+  GrantRevoked: 'auth.grant.revoked',
   LoginSucceeded: 'auth.login.succeeded',
   LoginFailed: 'auth.login.failed',
   FederatedLoginFailed: 'auth.federated_login.failed',
