@@ -8,6 +8,7 @@ import { epochColumn } from '@portcullis/database';
  */
 @Entity('grants')
 @Index('grants_created', ['createdAt'])
+@Index('grants_user', ['userId'])
 export class GrantEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -30,4 +31,13 @@ export class GrantEntity {
 
   @Column({ ...epochColumn({ nullable: true }), name: 'revoked_at' })
   revokedAt: number | null;
+
+  /**
+   * When the grant last produced a token (code exchange, refresh), shown on the account page.
+   * Written by the statement of the issuance that already locks the grant row, never by one
+   * of its own; PostgreSQL skips the write while the value is under a minute old
+   * (LAST_USED_RESOLUTION_MS), so a busy grant's refreshes do not each rewrite the row.
+   */
+  @Column({ ...epochColumn({ nullable: true }), name: 'last_used_at' })
+  lastUsedAt: number | null;
 }

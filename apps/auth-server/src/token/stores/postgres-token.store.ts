@@ -6,7 +6,7 @@ import type { AuthConfig } from '../../config/auth-config';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
-import { CodeExchangeBatch } from './code-exchange.batch';
+import { CodeExchangeBatch, touchLastUsed } from './code-exchange.batch';
 import { RecentCodes } from './recent-codes';
 import { Issuance, Redemption, StoredRefreshToken } from './token-store';
 import { TypeOrmTokenStore } from './typeorm-token.store';
@@ -66,6 +66,7 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
       scope: row.grant_scope,
       createdAt: Number(row.created_at),
       revokedAt: epochOrNull(row.grant_revoked_at),
+      lastUsedAt: epochOrNull(row.last_used_at),
     });
     return { token, grant };
   }
@@ -129,13 +130,14 @@ interface RefreshTokenRow {
   grant_scope: string;
   created_at: string;
   grant_revoked_at: string | null;
+  last_used_at: string | null;
 }
 
 const FIND_REFRESH_TOKEN = {
   name: 'portcullis_find_refresh_token',
   text:
     'SELECT t."token_hash", t."grant_id", t."scope", t."expires_at", t."rotated_at", t."revoked_at", ' +
-    'g."user_id", g."client_id", g."resource", g."scope" AS "grant_scope", g."created_at", g."revoked_at" AS "grant_revoked_at" ' +
+    'g."user_id", g."client_id", g."resource", g."scope" AS "grant_scope", g."created_at", g."revoked_at" AS "grant_revoked_at", g."last_used_at" ' +
     'FROM "refresh_tokens" t JOIN "grants" g ON g."id" = t."grant_id" WHERE t."token_hash" = $1',
 };
 
@@ -150,8 +152,8 @@ const SPEND_CODE = {
  * grant is not revoked (FOR UPDATE: under READ COMMITTED a concurrent revocation is waited
  * for and re-checked); every write reads from `live`, so a revoked grant gets nothing
  * written. $1 grant, $2–$4 access token (jti, client, expiry), $5–$7 new refresh token
- * (digest or null, scope, expiry), $8–$9 rotated token (digest or null, when), $10–$13 the
- * event.
+ * (digest or null, scope, expiry), $8–$9 rotated token (digest or null, when; $9 also
+ * stamps the grant's last use), $10–$13 the event.
  */
 const RECORD_ISSUANCE = {
   name: 'portcullis_record_issuance',
@@ -166,6 +168,8 @@ const RECORD_ISSUANCE = {
   ), rotated AS (
     UPDATE "refresh_tokens" SET "rotated_at" = $9::bigint
     WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
+  ), used AS (
+    ${touchLastUsed('SELECT "id" FROM live', '$9::bigint')}
   ), event AS (
     ${outboxInsertPerRow('live', 10)}
   )

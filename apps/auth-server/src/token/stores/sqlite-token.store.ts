@@ -44,8 +44,9 @@ export class SqliteTokenStore extends TypeOrmTokenStore {
   /** The issuance as steps of the caller's transaction, under the grant's row lock. */
   private async recordIn(tx: EntityManager, issuance: Issuance, now: number): Promise<{ refreshToken?: string } | undefined> {
     const { grantId, clientId, accessToken } = issuance;
-    // Confirms the grant is live and holds its row until commit: the lock revokeGrant takes first.
-    const live = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: null });
+    // Confirms the grant is live and holds its row until commit (the lock revokeGrant takes
+    // first); the same write records the use (SQLite rewrites the row either way).
+    const live = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { lastUsedAt: now });
     if ((live.affected ?? 0) !== 1) return undefined;
     await tx.insert(AccessTokenRecordEntity, { jti: accessToken.jti, grantId, clientId, expiresAt: accessToken.expiresAt, revokedAt: null });
     if (issuance.rotates) {
