@@ -31,12 +31,20 @@ export interface TokenIssuedEvent {
   consent?: 'idp_policy';
 }
 
-/** Why a grant (token family) is revoked, and whose it is: what its events say. */
-export interface RevocationCause {
-  clientId: string;
-  subject: string;
-  reason: 'client_request' | 'refresh_reuse' | 'code_replay' | 'client_deleted';
-}
+/**
+ * Who withdrew a person's approval (libs/contracts `actor`): the person on their account page,
+ * or an operator through the admin API.
+ */
+export type GrantRevocationActor = { via: 'account'; subject: string } | { via: 'admin_api'; subject: string; client_id: string };
+
+/**
+ * Why a grant (token family) is revoked, and whose it is: what its events say. `admin`: a
+ * person withdrew the approval (their own, or as an operator), named by `actor`; the
+ * revocation then also records auth.grant.revoked.
+ */
+export type RevocationCause =
+  | { clientId: string; subject: string; reason: 'client_request' | 'refresh_reuse' | 'code_replay' | 'client_deleted' }
+  | { clientId: string; subject: string; reason: 'admin'; actor: GrantRevocationActor; scopes: string[] };
 
 /** What revoking a grant revoked: the access tokens of the family that had not expired. */
 export interface FamilyRevocation {
@@ -62,8 +70,12 @@ export function tokenRefreshed(e: Omit<TokenIssuedEvent, 'grantType'> & { refres
   return { type: EventType.TokenRefreshed, subject: e.jti, data: { ...tokenFields(e), refresh_family_id: e.refreshFamilyId } };
 }
 
-/** token.revoked for the family, preceded by refresh_token.reuse_detected when reuse was the cause. */
-export function familyRevoked(revocation: FamilyRevocation, cause: RevocationCause, now = Date.now()): AuditEvent[] {
+/**
+ * token.revoked for the family, preceded by refresh_token.reuse_detected when reuse was the
+ * cause, or by grant.revoked when a person withdrew the approval (`withdrawn`: this revocation
+ * is the one that ended the grant, so a repeated one does not say it twice).
+ */
+export function familyRevoked(revocation: FamilyRevocation, cause: RevocationCause, now = Date.now(), withdrawn = true): AuditEvent[] {
   const { clientId, subject, reason } = cause;
   const jtis = revocation.accessTokens.map((t) => t.jti);
   const latest = Math.max(now, ...revocation.accessTokens.map((t) => t.expiresAt));
@@ -72,6 +84,15 @@ export function familyRevoked(revocation: FamilyRevocation, cause: RevocationCau
     subject: revocation.grantId,
     data: { client_id: clientId, subject, jtis, refresh_family_id: revocation.grantId, reason, expires_at: numericDate(latest) },
   };
+  if (cause.reason === 'admin') {
+    if (!withdrawn) return [revoked];
+    const grant: AuditEvent = {
+      type: EventType.GrantRevoked,
+      subject,
+      data: { grant_id: revocation.grantId, client_id: clientId, subject, scopes: cause.scopes, revoked_jtis: jtis.length, actor: { ...cause.actor } },
+    };
+    return [grant, revoked];
+  }
   if (reason !== 'refresh_reuse') return [revoked];
   const reuse: AuditEvent = {
     type: EventType.RefreshTokenReuseDetected,

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../../audit/audit-trail';
 import type { AuthorizationCodeEntity } from '../authorization-code.entity';
 import type { GrantEntity } from '../grant.entity';
 import type { RefreshTokenEntity } from '../refresh-token.entity';
-import type { AccessTokenRevocation, RevocationCause } from '../token-events';
+import type { AccessTokenRevocation, FamilyRevocation, RevocationCause } from '../token-events';
 
 /** An authorization the person gave (RFC 6749 §4.1.1–4.1.2): a grant and its code. */
 export interface NewAuthorization {
@@ -38,6 +38,11 @@ export interface Issuance {
  * `replayed`: it had been spent before; `revoked`: spent, but the grant was revoked.
  */
 export type Redemption = { outcome: 'issued'; refreshToken?: string } | { outcome: 'spent' | 'replayed' | 'revoked' };
+
+/** What revoking a grant did: the live access tokens it revoked; `withdrawn`: this call ended the grant (false: it already was). */
+export interface GrantRevocation extends FamilyRevocation {
+  withdrawn: boolean;
+}
 
 /** A refresh token with the grant it belongs to. */
 export interface StoredRefreshToken {
@@ -80,8 +85,11 @@ export abstract class TokenStore {
    */
   abstract issue(issuance: Issuance): Promise<{ refreshToken?: string } | undefined>;
 
-  /** Revokes a grant and everything issued under it, with its events. Idempotent. */
-  abstract revokeGrant(grantId: string, cause: RevocationCause): Promise<void>;
+  /**
+   * Revokes a grant and everything issued under it, with its events (auth.token.revoked names
+   * the live access tokens, so resource servers refuse them). Idempotent.
+   */
+  abstract revokeGrant(grantId: string, cause: RevocationCause): Promise<GrantRevocation>;
 
   /** Revokes every live grant of a client (RFC 7592 §2.3: the client is deleted), with their events. */
   abstract revokeGrantsOfClient(clientId: string): Promise<void>;

@@ -8,7 +8,7 @@ import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
 import { AccessTokenRevocation, accessTokenRevoked as accessTokenRevokedEvent, familyRevoked, RevocationCause } from '../token-events';
-import { Issuance, NewAuthorization, newOpaqueToken, StoredRefreshToken, TokenStore } from './token-store';
+import { GrantRevocation, Issuance, NewAuthorization, newOpaqueToken, StoredRefreshToken, TokenStore } from './token-store';
 
 /**
  * What both engines do alike, through TypeORM: the writes that are not on the hot path (a
@@ -79,14 +79,16 @@ export abstract class TypeOrmTokenStore extends TokenStore {
    * refresh tokens and its access tokens by `jti` (kept until they expire so resource servers
    * can be told).
    */
-  async revokeGrant(grantId: string, cause: RevocationCause, now = Date.now()): Promise<void> {
-    await this.transaction(async (tx) => {
-      await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
+  async revokeGrant(grantId: string, cause: RevocationCause, now = Date.now()): Promise<GrantRevocation> {
+    return this.transaction(async (tx) => {
+      const ended = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
       await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
       const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter((t) => t.expiresAt > now);
       if (live.length > 0) await tx.update(AccessTokenRecordEntity, { jti: In(live.map((t) => t.jti)) }, { revokedAt: now });
       const accessTokens = live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt }));
-      await this.audit.recordIn(tx, familyRevoked({ grantId, accessTokens }, cause, now));
+      const withdrawn = (ended.affected ?? 0) === 1;
+      await this.audit.recordIn(tx, familyRevoked({ grantId, accessTokens }, cause, now, withdrawn));
+      return { grantId, accessTokens, withdrawn };
     });
   }
 
