@@ -11,6 +11,8 @@ import { UsersModule } from './users/users.module';
 import { AuthorizeModule } from './authorize/authorize.module';
 import { FederationModule } from './federation/federation.module';
 import { TokenModule } from './token/token.module';
+import { GrantsModule } from './grants/grants.module';
+import { AccountModule } from './account/account.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { DatabaseHealthModule } from '@portcullis/http';
@@ -33,6 +35,8 @@ export class AppModule {
         AuthorizeModule,
         FederationModule,
         TokenModule,
+        GrantsModule,
+        AccountModule,
         RevocationModule,
         IntrospectionModule,
         DatabaseHealthModule,

@@ -49,18 +49,18 @@ describe.each(ENGINES)('GrantsService on %s', (engine) => {
     store = engine === 'postgres' ? new PostgresTokenStore(db, audit, { refreshTokenTtl: 3600 }) : new SqliteTokenStore(db, audit, { refreshTokenTtl: 3600 });
     const clients = new ClientsService(db.getRepository(ClientEntity), new ClientMetadataDocumentResolver());
     grants = new GrantsService(db, store, clients, new ScopeDirectory({} as AuthConfig), db.getRepository(GrantEntity), db.getRepository(ConsentEntity));
-    await db.getRepository(ClientEntity).insert(
+    await db.getRepository(ClientEntity).save(
       Object.assign(new ClientEntity(), {
         clientId: 'notes-app',
         clientName: 'Notes <app>',
         redirectUris: ['http://127.0.0.1/cb'],
         grantTypes: ['authorization_code', 'refresh_token'],
         responseTypes: ['code'],
-        tokenEndpointAuthMethod: 'none',
-        applicationType: 'native',
+        tokenEndpointAuthMethod: 'none' as const,
+        applicationType: 'native' as const,
         scope: 'mcp:tools',
         trusted: false,
-        origin: 'dynamic',
+        origin: 'dynamic' as const,
         createdAt: Date.now(),
       }),
     );

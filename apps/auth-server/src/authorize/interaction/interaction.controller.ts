@@ -1,22 +1,18 @@
-import { Controller, Get, Inject, Logger, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
-import { isLoopbackRedirect, optionalParameter, parseRequest, sha256Base64Url } from '@portcullis/oauth';
+import { isLoopbackRedirect, optionalParameter, parseRequest } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
-import { EventType } from '@portcullis/contracts';
-import { AuditTrail } from '../../audit/audit-trail';
-import { AuthMetrics } from '../../audit/auth-metrics';
-import { RepeatedRejections } from '../../audit/repeated-rejections';
 import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
 import { ScopeDirectory } from '../../resources/scope-directory';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
-import { LoginThrottle } from '../../users/login-throttle';
 import { UsersService } from '../../users/users.service';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
 import { InteractionEntity } from './interaction.entity';
 import { InteractionService, NextStep } from './interaction.service';
+import { FORM_LIMITS, PasswordSignIn } from './password-sign-in';
 import { renderConsent } from './views/consent.view';
 import { renderError } from './views/error.view';
 import { renderLogin } from './views/login.view';
@@ -31,20 +27,9 @@ function localhostOnlyWarning(client: ClientEntity): string | undefined {
   return 'This application returns to your own computer (localhost). Another program on this computer could use the same name: allow access only if you just started this application yourself.';
 }
 
-type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed';
-
-/** Longest accepted form fields (characters); longer ones are refused before any work. */
-export const FORM_LIMITS = { username: 256, password: 1024 } as const;
-
 /** The login and consent forms, each field given at most once (RFC 6749 §3.1 applies by analogy). */
 const loginFormSchema = z.object({ csrf_token: optionalParameter('csrf_token'), username: optionalParameter('username'), password: optionalParameter('password') });
 const consentFormSchema = z.object({ csrf_token: optionalParameter('csrf_token'), decision: optionalParameter('decision') });
-
-/** "30 seconds", "2 minutes": how long the person must wait, said plainly. */
-function duration(seconds: number): string {
-  if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  return `${Math.ceil(seconds / 60)} minutes`;
-}
 
 /**
  * The login and consent pages. Every POST must come from the browser that started the
@@ -52,16 +37,11 @@ function duration(seconds: number): string {
  */
 @Controller('interaction')
 export class InteractionController {
-  private readonly logger = new Logger('login');
-
   constructor(
     private readonly interactions: InteractionService,
+    private readonly signIn: PasswordSignIn,
     private readonly users: UsersService,
     private readonly clients: ClientsService,
-    private readonly throttle: LoginThrottle,
-    private readonly audit: AuditTrail,
-    private readonly rejections: RepeatedRejections,
-    private readonly metrics: AuthMetrics,
     private readonly scopes: ScopeDirectory,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -82,36 +62,14 @@ export class InteractionController {
     // PASSWORD_LOGIN=false: the page has no form, and a hand-made POST is refused the same way.
     if (!this.config.passwordLogin) return this.page(withRefusalReason(reply, 'password_login_off'), 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
     const username = (form.username ?? '').trim();
-    const password = form.password ?? '';
-    const address = req.ip;
-    const fail = async (status: number, reason: LoginFailureReason, message: string, waitSeconds = 0) => {
-      await this.loginFailed(interaction, username, reason, address);
-      if (waitSeconds > 0) reply.header('retry-after', String(waitSeconds));
-      return this.page(withRefusalReason(reply, reason), status, await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), message), interaction.redirectUri);
-    };
-    if (username.length > FORM_LIMITS.username || password.length > FORM_LIMITS.password) {
-      return fail(400, 'malformed', `The username (at most ${FORM_LIMITS.username} characters) or the password (at most ${FORM_LIMITS.password}) is too long.`);
+    const outcome = await this.signIn.attempt({ username, password: form.password ?? '', address: req.ip, clientId: interaction.clientId });
+    if (!outcome.ok) {
+      if (outcome.waitSeconds > 0) reply.header('retry-after', String(outcome.waitSeconds));
+      const page = await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), outcome.message);
+      return this.page(withRefusalReason(reply, outcome.reason), outcome.status, page, interaction.redirectUri);
     }
-    // Checked before the password, whether or not the account exists (no account enumeration).
-    const wait = await this.throttle.waitSeconds(username, address);
-    if (wait > 0) return fail(429, 'throttled', `Too many failed attempts. Wait ${duration(wait)} and try again.`, wait);
-    const result = await this.users.login(username, password);
-    if (!result.ok) {
-      await this.throttle.recordFailure(username, address);
-      const next = await this.throttle.waitSeconds(username, address);
-      // The same message for an unknown user and a wrong password.
-      const message = next > 0 ? `Wrong username or password. Wait ${duration(next)} before trying again.` : 'Wrong username or password.';
-      return fail(401, result.reason, message, next);
-    }
-    await this.throttle.recordSuccess(username, address);
-    await this.audit.record({
-      type: EventType.LoginSucceeded,
-      subject: result.user.id,
-      data: { subject: result.user.id, username: result.user.username, client_id: interaction.clientId },
-    });
-    const sessionId = await this.interactions.createSession(result.user.id);
-    setCookie(reply, SESSION_COOKIE, sessionId, this.secure, this.config.sessionTtl);
-    await this.interactions.attachUser(interaction, result.user.id);
+    setCookie(reply, SESSION_COOKIE, outcome.sessionId, this.secure, this.config.sessionTtl);
+    await this.interactions.attachUser(interaction, outcome.userId);
     await this.respond(interaction, await this.interactions.next(interaction), reply, true);
   }
 
@@ -124,19 +82,6 @@ export class InteractionController {
     if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
     if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
     return this.page(withRefusalReason(reply, 'invalid_request'), 400, renderError('Invalid request', 'Choose Allow or Deny.'));
-  }
-
-  /** The audit event (fine reason) and a log line (coarse reason, the username as a digest). */
-  private async loginFailed(interaction: InteractionEntity, username: string, reason: LoginFailureReason, address: string): Promise<void> {
-    // A username field sometimes holds a mistyped password: logs name it by digest only.
-    const code = reason === 'unknown_user' || reason === 'bad_password' ? 'bad_credentials' : reason;
-    this.metrics.loginFailed('password', reason);
-    this.logger.warn(`login failed: ${code} (username sha256 ${sha256Base64Url(username).slice(0, 12)}, client ${interaction.clientId.slice(0, 255)})`);
-    // Repeats (a throttled guesser keeps posting) are aggregated: audit/repeated-rejections.ts.
-    await this.rejections.record(
-      { reason, names: `${interaction.clientId}\n${username}`, address },
-      { type: EventType.LoginFailed, data: { username: username.slice(0, FORM_LIMITS.username), reason, client_id: interaction.clientId } },
-    );
   }
 
   private get secure(): boolean {
@@ -175,6 +120,7 @@ export class InteractionController {
         refreshToken: issuesRefreshToken(client),
         warning: localhostOnlyWarning(client),
         findScope: (name) => this.scopes.find(name),
+        accountUrl: `${this.config.issuerUrl}/account`,
       }),
       interaction.redirectUri,
     );

@@ -196,6 +196,11 @@ export class InteractionService {
     return id;
   }
 
+  /** Signs the browser out: its session is gone (the cookie alone no longer names anyone). */
+  async endSession(sessionId: string): Promise<void> {
+    await this.sessions.delete({ idHash: sha256Base64Url(sessionId) });
+  }
+
   async sessionUser(sessionId: string | undefined): Promise<string | undefined> {
     if (!sessionId) return undefined;
     const session = await this.sessions.findOne({ where: { idHash: sha256Base64Url(sessionId) } });

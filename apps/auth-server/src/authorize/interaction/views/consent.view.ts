@@ -22,6 +22,8 @@ export interface ConsentView {
   warning?: string;
   /** The scope directory's lookup (built-in and declared scopes): the text shown per scope. */
   findScope: (name: string) => ScopeDescription | undefined;
+  /** The account page, where what is allowed here can be revoked later. */
+  accountUrl?: string;
 }
 
 function scopeItem(v: ConsentView, name: string, isNew: boolean | undefined, attributes = ''): string {
@@ -56,6 +58,7 @@ ${v.warning ? `<div class="warning" role="note">${escapeHtml(v.warning)}</div>` 
 <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
 <button type="submit" name="decision" value="approve" class="primary" style="margin-top:0">Allow</button>
 </div>
-</form>`,
+</form>
+${v.accountUrl ? `<p class="or">You can revoke this access at any time on <a href="${escapeHtml(v.accountUrl)}" id="account-link">your account page</a>.</p>` : ''}`,
   );
 }

@@ -35,11 +35,31 @@ main a{color:var(--accent)}
 .provider{display:block;text-align:center;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
 .provider:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .or{text-align:center;font-size:.9rem;margin-top:1.5rem}
+main.wide{max-width:60rem}
+.visually-hidden{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);white-space:nowrap;border:0}
+.bar{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.5rem 1rem}
+.bar p{margin:0}
+h2{font-size:1.1rem;margin:1.5rem 0 .25rem}
+.table-wrap{overflow-x:auto;margin:1rem 0;border:1px solid var(--border);border-radius:8px}
+.table-wrap:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+table{border-collapse:collapse;width:100%;min-width:36rem}
+th,td{text-align:left;vertical-align:top;padding:.6rem .8rem;border-top:1px solid var(--border)}
+thead th{border-top:0;font-size:.8rem;color:var(--muted);font-weight:600}
+tbody th{font-weight:600}
+td ul{margin:0;padding-left:1.1rem}
+td form{margin:0}
+.danger{border-color:var(--danger);color:var(--danger);background:transparent}
+.primary.danger{background:var(--danger);color:var(--card)}
+.notice{border-left:4px solid var(--accent);padding:.5rem .75rem;margin:1rem 0}
+a.button{display:inline-block;text-align:center;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
+a.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.muted{color:var(--muted)}
 `;
 
 const LOGO = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 3h16v2H4zm1 4h2v14H5zm4 0h2v14H9zm4 0h2v14h-2zm4 0h2v14h-2z"/></svg>`;
 
-export function layout(title: string, body: string): string {
+/** `wide`: room for a table (the account page); the sign-in pages stay narrow. */
+export function layout(title: string, body: string, options: { wide?: boolean } = {}): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -51,7 +71,7 @@ export function layout(title: string, body: string): string {
 <style>${STYLE}</style>
 </head>
 <body>
-<main>
+<main${options.wide ? ' class="wide"' : ''}>
 <div class="brand">${LOGO}<span>Portcullis</span></div>
 ${body}
 </main>

@@ -5,6 +5,8 @@ export interface LoginView {
   action: string;
   csrfToken: string;
   clientName: string;
+  /** The line under the heading; by default "to continue to <clientName>". */
+  purpose?: string;
   username?: string;
   error?: string;
   /** "Continue with <name>" links to upstream OpenID Providers (federation/). */
@@ -36,7 +38,7 @@ export function renderLogin(v: LoginView): string {
   return layout(
     'Sign in',
     `<h1>Sign in</h1>
-<p>to continue to <strong class="client">${escapeHtml(v.clientName)}</strong></p>
+<p>${v.purpose ? escapeHtml(v.purpose) : `to continue to <strong class="client">${escapeHtml(v.clientName)}</strong>`}</p>
 ${error}
 ${providers}
 ${form}`,
