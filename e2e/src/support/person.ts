@@ -56,6 +56,12 @@ export class Person {
     mkdirSync(ARTIFACTS, { recursive: true });
   }
 
+  /** A new tab in this person's browser (same cookies: a session from signing in carries over). */
+  async newPage(): Promise<Page> {
+    if (!this.context) throw new Error('Person.open() first');
+    return this.context.newPage();
+  }
+
   async close(): Promise<void> {
     await this.context?.close().catch(() => undefined);
     await this.browser?.close().catch(() => undefined);

@@ -61,7 +61,7 @@ describe.each(BACKENDS)('auth-server black box on %s: the account page', (backen
 
   /** The revoke form of the first (newest) row naming `clientId`, as the page has it. */
   function revokeForm(page: Page, clientId: string) {
-    const row = page.html.split('<tr>').find((r) => r.includes(`<code class="id">${clientId}</code>`));
+    const row = page.html.split('<tr role="row">').find((r) => r.includes(`<code class="id">${clientId}</code>`));
     if (!row) throw new Error(`no row for ${clientId}`);
     const form = readForm(row);
     return { ...form, action: new URL(form.action, page.url).href, grantId: /\/grants\/([^/]+)\/revoke$/.exec(form.action)?.[1] ?? '' };
@@ -141,7 +141,7 @@ describe.each(BACKENDS)('auth-server black box on %s: the account page', (backen
     expect(page.html).toContain(`<code class="id">sentiment:read</code>`);
     expect(page.html).toContain(MCP);
     expect(page.html).toMatch(/<time datetime="\d{4}-\d\d-\d\dT/);
-    expect(page.html).toMatch(/<th scope="col">Last used<\/th>/);
+    expect(page.html).toMatch(/<th scope="col" role="columnheader">Last used<\/th>/);
     expect(page.html).not.toContain(other.client_id);
     expect(revokeForm(page, notes.client_id).grantId).toMatch(/^[0-9a-f-]{36}$/);
   });
@@ -159,7 +159,7 @@ describe.each(BACKENDS)('auth-server black box on %s: the account page', (backen
     const other = await signedIn(USERS.alice);
     const otherToken = revokeForm(other.page, notes.client_id).hidden.csrf_token;
     expect(otherToken).not.toBe(form.hidden.csrf_token);
-    for (const fields of [{ confirm: 'yes' }, { confirm: 'yes', csrf_token: 'A'.repeat(43) }, { confirm: 'yes', csrf_token: otherToken }]) {
+    for (const fields of [{ confirm: 'yes' }, { confirm: 'yes', csrf_token: 'A'.repeat(43) }, { confirm: 'yes', csrf_token: otherToken }] as Record<string, string>[]) {
       const res = await alice.browser.postForm(form.action, fields);
       expect(res.status).toBe(403);
       expectStrictHtml(res);
@@ -176,7 +176,7 @@ describe.each(BACKENDS)('auth-server black box on %s: the account page', (backen
     const bob = await signedIn(USERS.bob);
     const bobToken = readForm(bob.page.html).hidden.csrf_token;
     for (const path of [...grantIds, '/grants/00000000-0000-4000-8000-000000000000/revoke', "/grants/x'%20OR%201%3D1/revoke"]) {
-      for (const fields of [{ csrf_token: bobToken }, { csrf_token: bobToken, confirm: 'yes' }]) {
+      for (const fields of [{ csrf_token: bobToken }, { csrf_token: bobToken, confirm: 'yes' }] as Record<string, string>[]) {
         const res = await bob.browser.postForm(`${accountUrl()}${path}`, fields);
         expect(res.status).toBe(404);
         await res.arrayBuffer();

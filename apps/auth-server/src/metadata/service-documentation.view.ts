@@ -19,6 +19,7 @@ export function renderServiceDocumentation(issuer: string): string {
 <li><span class="label">Issuer</span><code class="id">${escapeHtml(issuer)}</code></li>
 <li><span class="label">Metadata (RFC 8414)</span><a href="/.well-known/oauth-authorization-server">/.well-known/oauth-authorization-server</a></li>
 <li><span class="label">Signing keys</span><a href="/jwks">/jwks</a></li>
+<li><span class="label">Your account: the applications you connected, and revoking them</span><a href="/account">/account</a></li>
 </ul>
 <h2>Scopes</h2>
 <ul class="facts">${scopes}</ul>`,

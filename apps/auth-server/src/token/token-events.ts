@@ -1,4 +1,4 @@
-import { EventType } from '@portcullis/contracts';
+import { EventData, EventType } from '@portcullis/contracts';
 import type { JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
 import { AuditEvent, numericDate } from '../audit/audit-trail';
 
@@ -32,10 +32,11 @@ export interface TokenIssuedEvent {
 }
 
 /**
- * Who withdrew a person's approval (libs/contracts `actor`): the person on their account page,
- * or an operator through the admin API.
+ * Who withdrew a person's approval, as auth.grant.revoked names it (libs/contracts `actor`):
+ * the person on their account page (`{ via: 'account', subject }`), an operator through the
+ * admin API (`{ via: 'admin_api', subject, client_id }`), the CLI.
  */
-export type GrantRevocationActor = { via: 'account'; subject: string } | { via: 'admin_api'; subject: string; client_id: string };
+export type GrantRevocationActor = EventData<typeof EventType.GrantRevoked>['actor'];
 
 /**
  * Why a grant (token family) is revoked, and whose it is: what its events say. `admin`: a

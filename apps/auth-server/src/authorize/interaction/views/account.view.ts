@@ -42,12 +42,12 @@ function scopeList(g: AccountGrantView): string {
 }
 
 function row(v: AccountView, g: AccountGrantView): string {
-  return `<tr>
-<th scope="row"><span class="client">${escapeHtml(nameOf(g))}</span><br><code class="id">${escapeHtml(g.clientId)}</code></th>
-<td>${scopeList(g)}<span class="muted">at</span> <span class="client">${escapeHtml(g.resource)}</span></td>
-<td>${when(g.approvedAt)}</td>
-<td>${g.lastUsedAt === null ? '<span class="muted">Not yet</span>' : when(g.lastUsedAt)}</td>
-<td><form method="post" action="${escapeHtml(revokeUrl(v.accountUrl, g.grantId))}">
+  return `<tr role="row">
+<th scope="row" role="rowheader"><span class="client">${escapeHtml(nameOf(g))}</span><br><code class="id">${escapeHtml(g.clientId)}</code></th>
+<td role="cell" data-label="It can">${scopeList(g)}<span class="muted">at</span> <span class="client">${escapeHtml(g.resource)}</span></td>
+<td role="cell" data-label="Approved">${when(g.approvedAt)}</td>
+<td role="cell" data-label="Last used">${g.lastUsedAt === null ? '<span class="muted">Not yet</span>' : when(g.lastUsedAt)}</td>
+<td role="cell"><form method="post" action="${escapeHtml(revokeUrl(v.accountUrl, g.grantId))}">
 ${csrfField(v.csrfToken)}
 <button type="submit" class="danger">Revoke<span class="visually-hidden"> ${escapeHtml(nameOf(g))}</span></button>
 </form></td>
@@ -65,17 +65,21 @@ ${csrfField(v.csrfToken)}
 </form>`;
 }
 
-/** The account page: who is signed in, the applications they connected, a Revoke per row, sign-out. */
+/**
+ * The account page: who is signed in, the applications they connected, a Revoke per row,
+ * sign-out. At phone width the table's rows become stacked cards (CSS only); the explicit
+ * ARIA table roles keep it a table for screen readers when CSS changes its display.
+ */
 export function renderAccount(v: AccountView): string {
   const notice = v.notice ? `<div class="notice" role="status">${escapeHtml(v.notice)}</div>` : '';
   const list =
     v.grants.length === 0
       ? '<p id="no-applications">You have not connected any applications. When you allow one access, it appears here.</p>'
       : `<div class="table-wrap" role="region" aria-labelledby="applications" tabindex="0">
-<table>
+<table role="table">
 <caption class="visually-hidden">Applications you connected: what each can do, when you approved it and when it last used that access</caption>
-<thead><tr><th scope="col">Application</th><th scope="col">It can</th><th scope="col">Approved</th><th scope="col">Last used</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead>
-<tbody>
+<thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">Application</th><th scope="col" role="columnheader">It can</th><th scope="col" role="columnheader">Approved</th><th scope="col" role="columnheader">Last used</th><th scope="col" role="columnheader"><span class="visually-hidden">Revoke</span></th></tr></thead>
+<tbody role="rowgroup">
 ${v.grants.map((g) => row(v, g)).join('\n')}
 </tbody>
 </table>
@@ -100,7 +104,7 @@ export function renderRevokeConfirmation(v: { accountUrl: string; csrfToken: str
   const g = v.grant;
   return layout(
     'Revoke access',
-    `<h1>Revoke <span class="client">${escapeHtml(nameOf(g))}</span>?</h1>
+    `<h1>Revoke <span class="client name">${escapeHtml(nameOf(g))}</span>?</h1>
 <p>It will no longer be able to act for you: its access ends now, and to use it again you will have to allow it again.</p>
 <ul class="facts" aria-label="The access you are revoking">
 <li><span class="label">Application</span><span class="client">${escapeHtml(nameOf(g))}</span><br><code class="id">${escapeHtml(g.clientId)}</code></li>

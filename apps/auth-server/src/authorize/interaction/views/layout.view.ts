@@ -40,7 +40,7 @@ main.wide{max-width:60rem}
 .bar{display:flex;flex-wrap:wrap;align-items:baseline;justify-content:space-between;gap:.5rem 1rem}
 .bar p{margin:0}
 h2{font-size:1.1rem;margin:1.5rem 0 .25rem}
-.table-wrap{overflow-x:auto;margin:1rem 0;border:1px solid var(--border);border-radius:8px}
+.table-wrap{position:relative;overflow-x:auto;margin:1rem 0;border:1px solid var(--border);border-radius:8px}
 .table-wrap:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 table{border-collapse:collapse;width:100%;min-width:36rem}
 th,td{text-align:left;vertical-align:top;padding:.6rem .8rem;border-top:1px solid var(--border)}
@@ -54,6 +54,18 @@ td form{margin:0}
 a.button{display:inline-block;text-align:center;font-weight:600;padding:.7rem 1rem;border-radius:8px;border:1px solid var(--accent);color:var(--accent);text-decoration:none}
 a.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .muted{color:var(--muted)}
+.table-wrap .client,h1 .client.name{word-break:normal;overflow-wrap:anywhere}
+.facts li ul{margin:.25rem 0 0;padding-left:1.1rem}.facts li ul li{padding:.15rem 0;border-top:0}
+.actions a.button{flex:1}
+@media (max-width:40rem){
+.table-wrap{overflow:visible;border:0}
+table{min-width:0}
+thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+table,tbody,tr,th,td{display:block}
+tbody tr{border:1px solid var(--border);border-radius:8px;margin:0 0 .75rem;padding:.3rem 0}
+tbody th,td{border-top:0;padding:.35rem .8rem}
+td[data-label]::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted)}
+}
 `;
 
 const LOGO = `<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M4 3h16v2H4zm1 4h2v14H5zm4 0h2v14H9zm4 0h2v14h-2zm4 0h2v14h-2z"/></svg>`;
