@@ -56,7 +56,7 @@ a.button:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .muted{color:var(--muted)}
 .table-wrap .client,h1 .client.name{word-break:normal;overflow-wrap:anywhere}
 .facts li ul{margin:.25rem 0 0;padding-left:1.1rem}.facts li ul li{padding:.15rem 0;border-top:0}
-.actions a.button{flex:1}
+.actions a.button{flex:1;display:flex;align-items:center;justify-content:center}
 @media (max-width:40rem){
 .table-wrap{overflow:visible;border:0}
 table{min-width:0}
