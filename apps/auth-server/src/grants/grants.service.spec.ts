@@ -130,17 +130,25 @@ describe.each(ENGINES)('GrantsService on %s', (engine) => {
     expect(await grants.listForSubject(carol)).toEqual([]);
   });
 
-  it('each issuance stamps the last use, rewriting the row at most once a minute on PostgreSQL', async () => {
-    const { grantId } = await connected(randomUUID());
-    const exchanged = (await lastUsed(grantId))!;
-    expect(exchanged).not.toBeNull();
-    const soon = exchanged + 30_000;
-    await (store as PostgresTokenStore | SqliteTokenStore).issue(issuance(grantId, 'x'), soon);
+  it('the code exchange is the first use; refreshes stamp it, rewriting the row at most once a minute on PostgreSQL', async () => {
+    const person = randomUUID();
+    const before = Date.now();
+    const { grantId } = await connected(person);
+    const shown = async () => (await grants.listForSubject(person))[0].lastUsedAt;
+    const exchanged = (await shown())!;
+    expect(exchanged).toBeGreaterThanOrEqual(before);
+    // PostgreSQL's exchange writes no grant row (the code's consumed_at stands in); SQLite's does.
+    expect(await lastUsed(grantId)).toBe(engine === 'postgres' ? null : exchanged);
+    const first = exchanged + 1_000;
+    await (store as PostgresTokenStore | SqliteTokenStore).issue(issuance(grantId, person), first);
+    expect(await shown()).toBe(first);
+    const soon = first + 30_000;
+    await (store as PostgresTokenStore | SqliteTokenStore).issue(issuance(grantId, person), soon);
     // SQLite rewrites the row with the lock it takes anyway; PostgreSQL skips a fresh stamp.
-    expect(await lastUsed(grantId)).toBe(engine === 'postgres' ? exchanged : soon);
-    const later = exchanged + 61_000;
-    await (store as PostgresTokenStore | SqliteTokenStore).issue(issuance(grantId, 'x'), later);
-    expect(await lastUsed(grantId)).toBe(later);
+    expect(await shown()).toBe(engine === 'postgres' ? first : soon);
+    const later = first + 61_000;
+    await (store as PostgresTokenStore | SqliteTokenStore).issue(issuance(grantId, person), later);
+    expect(await shown()).toBe(later);
   });
 
   it('revokes the grant, its refresh tokens and live access tokens, says so in both events, and forgets the consent', async () => {

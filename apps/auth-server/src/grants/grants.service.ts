@@ -119,8 +119,13 @@ export class GrantsService {
   }
 }
 
-/** $1 the person, $2 now, $3 the cap. Uses grants_user; the EXISTS probes use each table's grant index. */
-const LIVE_GRANTS_OF_USER = `SELECT g."id", g."client_id", g."resource", g."scope", g."created_at", g."last_used_at"
+/**
+ * $1 the person, $2 now, $3 the cap. Uses grants_user; the probes use each table's grant index.
+ * The last use: last_used_at, or before any refresh stamped it, when the code was exchanged (a
+ * code spent without issuing leaves nothing live, so such a grant is not listed).
+ */
+const LIVE_GRANTS_OF_USER = `SELECT g."id", g."client_id", g."resource", g."scope", g."created_at",
+    COALESCE(g."last_used_at", (SELECT MAX(c."consumed_at") FROM "authorization_codes" c WHERE c."grant_id" = g."id")) AS "last_used_at"
   FROM "grants" g
   WHERE g."user_id" = $1 AND g."revoked_at" IS NULL AND (
     EXISTS (SELECT 1 FROM "authorization_codes" c WHERE c."grant_id" = g."id" AND c."consumed_at" IS NULL AND c."expires_at" > $2)

@@ -35,8 +35,10 @@ export class GrantEntity {
   /**
    * When the grant last produced a token (code exchange, refresh), shown on the account page.
    * Written by the statement of the issuance that already locks the grant row, never by one
-   * of its own; PostgreSQL skips the write while the value is under a minute old
-   * (LAST_USED_RESOLUTION_MS), so a busy grant's refreshes do not each rewrite the row.
+   * of its own. PostgreSQL keeps its hot path as it was: a code exchange leaves it null (the
+   * code's `consumed_at` says when; GrantsService reads that instead), and a refresh skips the
+   * write while the value is under a minute old (LAST_USED_RESOLUTION_MS). SQLite sets it on
+   * every issuance, in the update that locks the row anyway.
    */
   @Column({ ...epochColumn({ nullable: true }), name: 'last_used_at' })
   lastUsedAt: number | null;

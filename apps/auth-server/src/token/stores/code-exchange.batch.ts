@@ -73,19 +73,11 @@ export class CodeExchangeBatch {
 }
 
 /**
- * grants.last_used_at set to `now` for the grants `ids` selects (already locked by the
- * statement), unless it is under a minute old: a grant refreshed often is rewritten at most
- * once a minute, and a statement that finds nothing to stamp writes nothing.
+ * $1–$8 the exchanges as arrays, $9 now, $10–$14 their events (keyed by code digest). The
+ * grant's first use is the code's `consumed_at`, written here anyway: grants.last_used_at is
+ * left alone (GrantsService reads the one when the other is null), so an exchange writes no
+ * more rows than it did.
  */
-export function touchLastUsed(ids: string, now: string): string {
-  return `UPDATE "grants" SET "last_used_at" = ${now}
-    WHERE "id" IN (${ids}) AND ("last_used_at" IS NULL OR "last_used_at" <= ${now} - ${LAST_USED_RESOLUTION_MS})`;
-}
-
-/** How stale grants.last_used_at may get before an issuance rewrites it. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
-
-/** $1–$8 the exchanges as arrays, $9 now (also the grants' last use), $10–$14 their events (keyed by code digest). */
 const EXCHANGE_CODES = {
   name: 'portcullis_exchange_codes',
   text: `WITH input AS (
@@ -110,8 +102,6 @@ const EXCHANGE_CODES = {
   ), new_refresh AS (
     INSERT INTO "refresh_tokens" ("token_hash", "grant_id", "scope", "expires_at")
     SELECT "refresh_hash", "grant_id", "refresh_scope", "refresh_expires_at" FROM live WHERE "refresh_hash" IS NOT NULL
-  ), used AS (
-    ${touchLastUsed('SELECT "grant_id" FROM live', '$9::bigint')}
   ), event AS (
     ${outboxInsertKeyed('live', '"code_hash"', 10)}
   )

@@ -6,7 +6,7 @@ import type { AuthConfig } from '../../config/auth-config';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
-import { CodeExchangeBatch, touchLastUsed } from './code-exchange.batch';
+import { CodeExchangeBatch } from './code-exchange.batch';
 import { RecentCodes } from './recent-codes';
 import { Issuance, Redemption, StoredRefreshToken } from './token-store';
 import { TypeOrmTokenStore } from './typeorm-token.store';
@@ -147,13 +147,17 @@ const SPEND_CODE = {
   text: 'UPDATE "authorization_codes" SET "consumed_at" = $1 WHERE "code_hash" = $2 AND "consumed_at" IS NULL RETURNING "code_hash"',
 };
 
+/** How stale grants.last_used_at may get before a refresh rewrites it (the account page shows it to the minute). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 /**
  * The whole issuance in one statement. `live` yields the grant row, locked, only if the
  * grant is not revoked (FOR UPDATE: under READ COMMITTED a concurrent revocation is waited
  * for and re-checked); every write reads from `live`, so a revoked grant gets nothing
  * written. $1 grant, $2–$4 access token (jti, client, expiry), $5–$7 new refresh token
  * (digest or null, scope, expiry), $8–$9 rotated token (digest or null, when; $9 also
- * stamps the grant's last use), $10–$13 the event.
+ * stamps the grant's last use, unless the stamp is under a minute old: a grant refreshed
+ * often is rewritten at most once a minute), $10–$13 the event.
  */
 const RECORD_ISSUANCE = {
   name: 'portcullis_record_issuance',
@@ -169,7 +173,9 @@ const RECORD_ISSUANCE = {
     UPDATE "refresh_tokens" SET "rotated_at" = $9::bigint
     WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
   ), used AS (
-    ${touchLastUsed('SELECT "id" FROM live', '$9::bigint')}
+    UPDATE "grants" SET "last_used_at" = $9::bigint
+    WHERE "id" = $1::varchar AND EXISTS (SELECT 1 FROM live)
+      AND ("last_used_at" IS NULL OR "last_used_at" <= $9::bigint - ${LAST_USED_RESOLUTION_MS})
   ), event AS (
     ${outboxInsertPerRow('live', 10)}
   )
