@@ -14,11 +14,13 @@ import { PERSON, startTopology, type Topology } from './support/topology';
  * auth-server, audit-service, two mcp-server replicas behind the proxy): they sign in on
  * /account, connect an MCP client, find it listed, revoke it — and every MCP server replica
  * refuses that client's access token (the issue: "within a second"). Screenshots of every
- * state in light and dark, at desktop and phone width, go to test-artifacts/e2e/account-*.png;
+ * state in light and dark, at desktop and phone width, go to test-artifacts/e2e/account/;
  * axe-core checks each page.
  */
 
 const REPLICAS = 2;
+/** This file's screenshots: a folder of their own, so the other e2e files' runs leave them be. */
+const SHOTS = join(ARTIFACTS, 'account');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the account page end to end: a person revokes an MCP client from /account', () => {
@@ -32,7 +34,7 @@ describe('the account page end to end: a person revokes an MCP client from /acco
   beforeAll(async () => {
     topo = await startTopology({ replicas: REPLICAS, accessTokenTtl: 300 });
     callback = await new CallbackServer().start();
-    person = new Person(PERSON, callback.url);
+    person = new Person(PERSON, callback.url, undefined, SHOTS);
     await person.open();
     page = await person.newPage();
   }, 180_000);
@@ -52,7 +54,7 @@ describe('the account page end to end: a person revokes an MCP client from /acco
       await page.emulateMedia({ colorScheme });
       for (const [width, label] of [[1000, 'desktop'], [375, 'phone']] as const) {
         await page.setViewportSize({ width, height: 800 });
-        await page.screenshot({ path: join(ARTIFACTS, `account-${name}-${label}-${colorScheme}.png`), fullPage: true });
+        await page.screenshot({ path: join(SHOTS, `${name}-${label}-${colorScheme}.png`), fullPage: true });
         expect({ page: `${name} (${label}, ${colorScheme})`, violations: await blockingViolations(page) }).toEqual({ page: `${name} (${label}, ${colorScheme})`, violations: [] });
       }
     }
@@ -81,7 +83,7 @@ describe('the account page end to end: a person revokes an MCP client from /acco
   it('connects an MCP client, lists it, revokes it there, and every MCP server replica refuses its access token', async () => {
     // The MCP client connects; the person's session from /account carries over (consent only).
     const provider = new BrowserClientProvider(person, callback, 'Account page E2E client');
-    provider.shotPrefix = 'account-connect';
+    provider.shotPrefix = 'connect';
     app = await connectWithAuthorization(topo.mcpUrl, provider);
     expect(provider.visits[0].pages).toEqual(['consent']);
     const { access_token, refresh_token } = provider.tokens()!;

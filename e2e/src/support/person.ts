@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
@@ -46,14 +46,19 @@ export class Person {
      * upstream IdP (the test IdP of libs/testing: its own login and consent pages).
      */
     private readonly upstream?: { provider: string; login: string },
+    /** Where this person's screenshots go: ARTIFACTS, or a folder of its own below it. */
+    private readonly artifacts = ARTIFACTS,
   ) {}
 
   async open(): Promise<void> {
     this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     this.context = await this.browser.newContext({ viewport: { width: 900, height: 820 } });
-    // Only this run's screenshots, never a stale one from an earlier run.
-    rmSync(ARTIFACTS, { recursive: true, force: true });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    // Only this run's screenshots, never a stale one from an earlier run; the folders below
+    // are other test files' (the account page's), which clear their own.
+    mkdirSync(this.artifacts, { recursive: true });
+    for (const entry of readdirSync(this.artifacts, { withFileTypes: true })) {
+      if (entry.isFile()) rmSync(join(this.artifacts, entry.name), { force: true });
+    }
   }
 
   /** A new tab in this person's browser (same cookies: a session from signing in carries over). */
@@ -135,6 +140,6 @@ export class Person {
   private async shoot(page: Page, name: string): Promise<void> {
     if (this.screenshotted.has(name)) return;
     this.screenshotted.add(name);
-    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: join(this.artifacts, `${name}.png`), fullPage: true });
   }
 }
