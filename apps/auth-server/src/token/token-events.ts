@@ -35,7 +35,7 @@ export interface TokenIssuedEvent {
 export interface RevocationCause {
   clientId: string;
   subject: string;
-  reason: 'client_request' | 'refresh_reuse' | 'code_replay' | 'client_deleted';
+  reason: 'client_request' | 'refresh_reuse' | 'code_replay' | 'client_deleted' | 'admin';
 }
 
 /** What revoking a grant revoked: the access tokens of the family that had not expired. */

@@ -23,4 +23,15 @@ export class UserEntity {
 
   @Column({ ...epochColumn(), name: 'created_at' })
   createdAt: number;
+
+  /**
+   * The person's roles (libs/scopes `Role`), stored space-separated: a role lets the person
+   * hold the scopes that name it (admin:read, admin:write).
+   */
+  @Column({ type: 'varchar', length: 256, default: '', transformer: { to: (v: string[] | undefined) => (v ?? []).join(' '), from: (v: string | null) => (v ? v.split(' ') : []) } })
+  roles: string[];
+
+  /** Set → the person cannot sign in and their tokens stop refreshing (admin API). */
+  @Column({ ...epochColumn({ nullable: true }), name: 'disabled_at' })
+  disabledAt: number | null;
 }

@@ -31,7 +31,7 @@ function localhostOnlyWarning(client: ClientEntity): string | undefined {
   return 'This application returns to your own computer (localhost). Another program on this computer could use the same name: allow access only if you just started this application yourself.';
 }
 
-type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed';
+type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed' | 'disabled';
 
 /** Longest accepted form fields (characters); longer ones are refused before any work. */
 export const FORM_LIMITS = { username: 256, password: 1024 } as const;
@@ -96,6 +96,7 @@ export class InteractionController {
     const wait = await this.throttle.waitSeconds(username, address);
     if (wait > 0) return fail(429, 'throttled', `Too many failed attempts. Wait ${duration(wait)} and try again.`, wait);
     const result = await this.users.login(username, password);
+    if (!result.ok && result.reason === 'disabled') return fail(403, 'disabled', 'This account is disabled. Ask your administrator.');
     if (!result.ok) {
       await this.throttle.recordFailure(username, address);
       const next = await this.throttle.waitSeconds(username, address);
