@@ -6,6 +6,9 @@ import {
   Browser,
   clientCredentials,
   codeFlow,
+  expectPage,
+  isConsentPage,
+  openLoginPage,
   oauthError,
   refresh,
   registerPublicClient,
@@ -14,7 +17,7 @@ import {
   startAuthServer,
   USERS,
 } from '@portcullis/testing';
-import { admin, adminResource, adminTokens, CONSOLE, consoleAuthorization } from './harness/admin-api';
+import { admin, adminResource, adminTokens, CONSOLE, ConsoleBrowser, consoleAuthorization, consoleCallback } from './harness/admin-api';
 
 const ROOT = { username: 'root', password: 'root-admin-pass-1' };
 const DAVE = { username: 'dave', password: 'dave-admin-pass-2' };
@@ -41,6 +44,16 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API permission bound
     expect(res.headers.get('www-authenticate')).toBe(`Bearer scope="admin:read", resource_metadata="${server.issuer}/.well-known/oauth-protected-resource/admin"`);
     const metadata = await (await fetch(`${server.issuer}/.well-known/oauth-protected-resource/admin`)).json();
     expect(metadata).toMatchObject({ resource: adminResource(server), authorization_servers: [server.issuer], scopes_supported: ['admin:read', 'admin:write'] });
+  });
+
+  it('describes the admin scopes and resource on the consent page', async () => {
+    const prepared = await authorizationUrl(server, { client: CONSOLE, scope: 'admin:read admin:write', resource: adminResource(server), redirectUri: consoleCallback(server), prompt: 'consent' });
+    const browser = new ConsoleBrowser(server.issuer);
+    const consent = expectPage(await browser.submit(await openLoginPage(browser, prepared.url), ROOT));
+    expect(isConsentPage(consent)).toBe(true);
+    expect(consent.html).toContain('See every client, user, grant, signing key and resource of this authorization server');
+    expect(consent.html).toContain('Change clients, users, grants and signing keys of this authorization server');
+    expect(consent.html).toContain(adminResource(server));
   });
 
   it('refuses the admin scopes to a person without the admin role, even through the trusted console client', async () => {

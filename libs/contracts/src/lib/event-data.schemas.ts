@@ -136,6 +136,8 @@ export const federatedLoginFailureReason = z.enum([
   'invalid_response',
   'email_not_verified',
   'email_domain_not_allowed',
+  /** The person's account here was disabled by an operator. */
+  'account_disabled',
 ]);
 
 export const federatedLoginFailedData = z.strictObject({
