@@ -32,6 +32,8 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
       BOOTSTRAP_USERS: `${USERS.alice.username}:${USERS.alice.password},${ROOT.username}:${ROOT.password}:admin`,
       AUDIT_INGEST_URL: ingest,
       AUDIT_INGEST_SECRET: 'bb-ingest-secret-7c1d0e9f42',
+      // Every line the server writes, so that no secret in them can go unseen.
+      LOG_LEVEL: 'info',
     });
     token = (await adminTokens(server, ROOT)).access_token;
     rootId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
@@ -58,6 +60,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     const event = await sink.waitFor((e) => e.type === 'auth.client.registered' && e.data.client_id === robot.client_id);
     expect(event.data).toMatchObject({ registration: 'admin', trusted: true, grant_types: ['client_credentials'] });
     expect(sink.bodies.join('')).not.toContain(robot.client_secret);
+    expect(server.service.output()).not.toContain(robot.client_secret);
 
     const again = await admin(server, token, 'GET', `/admin/clients/${encodeURIComponent(robot.client_id)}`);
     expect(again.body.client_secret).toBeUndefined();
@@ -82,6 +85,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     const event = await sink.waitFor((e) => e.type === 'auth.client.updated' && e.data.client_id === id);
     expect(event.data).toEqual({ client_id: id, change: 'secret_rotated', actor: actor() });
     expect(sink.bodies.join('')).not.toContain(rotated.body.client_secret as string);
+    expect(server.service.output()).not.toContain(rotated.body.client_secret as string);
 
     const open = await registerPublicClient(server);
     const publicRotation = await admin(server, token, 'POST', `/admin/clients/${open.client_id}/secret`);

@@ -32,12 +32,12 @@ export class UserAccountsService {
 
   /** Disabled: no sign-in, no refresh (see users.service and refresh-token.grant). Idempotent. */
   async disable(user: UserEntity, actor: EventActor): Promise<UserEntity> {
-    if (user.disabledAt !== null) return user;
+    if (user.disabledAt) return user;
     return this.change(user, { disabledAt: Date.now() }, 'disabled', actor);
   }
 
   async enable(user: UserEntity, actor: EventActor): Promise<UserEntity> {
-    if (user.disabledAt === null) return user;
+    if (!user.disabledAt) return user;
     return this.change(user, { disabledAt: null }, 'enabled', actor);
   }
 

@@ -95,7 +95,7 @@ export class UsersService implements OnApplicationBootstrap {
     const hash = user.passwordHash === NO_PASSWORD ? await decoyHash() : user.passwordHash;
     if (!(await verifyPassword(password, hash)) || user.passwordHash === NO_PASSWORD) return { ok: false, reason: 'bad_password', username };
     // Told only to whoever knows the password: it reveals nothing to a guesser.
-    if (user.disabledAt !== null) return { ok: false, reason: 'disabled', username };
+    if (user.disabledAt) return { ok: false, reason: 'disabled', username };
     return { ok: true, user };
   }
 }

@@ -25,14 +25,14 @@ export function clientView(c: ClientEntity): ClientView {
     client_name: c.clientName,
     origin: c.origin,
     trusted: c.trusted,
-    disabled: c.disabledAt !== null,
+    disabled: !!c.disabledAt,
     token_endpoint_auth_method: c.tokenEndpointAuthMethod,
     grant_types: c.grantTypes,
     redirect_uris: c.redirectUris,
     scope: c.scope,
     resource_server: c.resourceServer,
     created_at: seconds(c.createdAt),
-    disabled_at: c.disabledAt === null ? null : seconds(c.disabledAt),
+    disabled_at: c.disabledAt ? seconds(c.disabledAt) : null,
   };
 }
 
@@ -83,7 +83,7 @@ export class AdminClientsService {
   /** Disabled: unknown to every endpoint (clients.service find); its live grants and tokens are revoked. */
   async disable(clientId: string, actor: EventActor): Promise<ClientEntity> {
     const client = await this.get(clientId);
-    if (client.disabledAt === null) {
+    if (!client.disabledAt) {
       client.disabledAt = Date.now();
       await this.changed(client, 'disabled', actor);
     }
@@ -93,7 +93,7 @@ export class AdminClientsService {
 
   async enable(clientId: string, actor: EventActor): Promise<ClientEntity> {
     const client = await this.get(clientId);
-    if (client.disabledAt === null) return client;
+    if (!client.disabledAt) return client;
     client.disabledAt = null;
     return this.changed(client, 'enabled', actor);
   }

@@ -18,10 +18,10 @@ export function userView(u: UserEntity): UserView {
     id: u.id,
     username: u.username,
     roles: u.roles,
-    disabled: u.disabledAt !== null,
+    disabled: !!u.disabledAt,
     federated: u.passwordHash === NO_PASSWORD,
     created_at: seconds(u.createdAt),
-    disabled_at: u.disabledAt === null ? null : seconds(u.disabledAt),
+    disabled_at: u.disabledAt ? seconds(u.disabledAt) : null,
   };
 }
 

@@ -112,7 +112,7 @@ export class InteractionService {
    */
   private async personProblem(interaction: InteractionEntity): Promise<string | 'signed_out' | undefined> {
     const user = await this.users.findById(interaction.userId as string);
-    if (!user || user.disabledAt !== null) return 'signed_out';
+    if (!user || user.disabledAt) return 'signed_out';
     const beyond = scopeBeyondRoles(parseScope(interaction.scope) ?? [], user.roles);
     return beyond ? `scope '${beyond}' is only for people with the ${roleForScope(beyond)} role` : undefined;
   }
