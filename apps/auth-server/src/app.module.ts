@@ -15,6 +15,7 @@ import { GrantsModule } from './grants/grants.module';
 import { AccountModule } from './account/account.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
+import { AdminModule } from './admin/admin.module';
 import { DatabaseHealthModule } from '@portcullis/http';
 import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 
@@ -39,6 +40,7 @@ export class AppModule {
         AccountModule,
         RevocationModule,
         IntrospectionModule,
+        AdminModule,
         DatabaseHealthModule,
         MetricsModule.forRoot(metricsOptions(config)),
       ],

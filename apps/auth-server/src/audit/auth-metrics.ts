@@ -19,6 +19,12 @@ const authorizationDenials = declareCounter({
   labelNames: ['error'],
 });
 
+const adminDenials = declareCounter({
+  name: 'portcullis_auth_admin_denials_total',
+  help: 'Admin API requests refused by the bearer guard, by reason (missing_token, wrong_audience, insufficient_scope, revoked, …).',
+  labelNames: ['reason'],
+});
+
 /**
  * The authorization server's own metrics. Every label comes from a closed set the server
  * defines (grant types it has handlers for, OAuth error codes, failure reasons of the event
@@ -38,5 +44,9 @@ export class AuthMetrics {
 
   authorizationDenied(error: string): void {
     authorizationDenials.inc({ error });
+  }
+
+  adminRequestDenied(reason: string): void {
+    adminDenials.inc({ reason });
   }
 }

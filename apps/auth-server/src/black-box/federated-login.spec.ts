@@ -25,6 +25,10 @@ import {
   verifyAccessToken,
 } from '@portcullis/testing';
 import { providerLink, rowCount, throughIdp } from './harness/upstream-sign-in';
+import { admin, adminTokens } from './harness/admin-api';
+
+/** An operator, for the one test that disables a person. */
+const ROOT = { username: 'root', password: 'root-admin-pass-1' };
 
 /**
  * Issue 12: sign in with an upstream OpenID Provider. A real one (panva's oidc-provider, its
@@ -63,7 +67,14 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     ]);
     server = await startAuthServer(
       backend,
-      { AUDIT_INGEST_URL: sink.url, AUDIT_REJECTION_WINDOW_SECONDS: '1', OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret },
+      {
+        AUDIT_INGEST_URL: sink.url,
+        AUDIT_REJECTION_WINDOW_SECONDS: '1',
+        OIDC_CONNECTIONS_FILE: connections,
+        OIDC_ALLOW_HTTP: 'true',
+        ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret,
+        BOOTSTRAP_USERS: `${ROOT.username}:${ROOT.password}:admin`,
+      },
       { port },
     );
     client = await registerPublicClient(server);
@@ -133,8 +144,9 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
       expect(consent.html).toContain('acme/alice@acme.test');
     }
     expect(await rowCount(server, 'users')).toBe(before);
-    const again = sink.ofType('auth.login.succeeded').filter((e) => e.data['username'] === 'acme/alice@acme.test');
-    expect(again.at(-1)?.data).toMatchObject({ connection_id: 'acme-staff', provisioned: false });
+    // The relay delivers events asynchronously: waited for, not read at once.
+    const again = await sink.waitFor((e) => e.type === 'auth.login.succeeded' && e.data['username'] === 'acme/alice@acme.test' && e.data['connection_id'] === 'acme-staff');
+    expect(again.data).toMatchObject({ provisioned: false });
   });
 
   it('passes prompt=login upstream: a client asking for a fresh login gets one at the IdP too', async () => {
@@ -238,6 +250,21 @@ describe.each(BACKENDS)('auth-server black box on %s: sign-in with an upstream O
     await sink.waitUntil(() => weight() >= before + 20);
     expect(weight()).toBe(before + 20);
     expect(failures().length - eventsBefore).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses a person an operator disabled: a clear page and account_disabled; their password reset is refused too', async () => {
+    const first = await toIdp();
+    expect(isConsentPage(expectPage(await first.browser.navigate(await throughIdp(first.browser, first.authorize, 'dan@acme.test'))))).toBe(true);
+    const token = (await adminTokens(server, ROOT)).access_token;
+    const dan = (await admin(server, token, 'GET', '/admin/users?q=dan@acme')).body.items?.[0] as { id: string; federated: boolean };
+    expect(dan.federated).toBe(true);
+    expect((await admin(server, token, 'POST', `/admin/users/${dan.id}/password`, { password: 'a-password-here' })).status).toBe(409);
+    expect((await admin(server, token, 'POST', `/admin/users/${dan.id}/disable`)).status).toBe(200);
+    const again = await toIdp();
+    const page = expectPage(await again.browser.navigate(await throughIdp(again.browser, again.authorize, 'dan@acme.test')));
+    expect(page.status).toBe(403);
+    expect(page.html).toContain('This account is disabled');
+    await failure('account_disabled');
   });
 
   it('allowed_email_domains: another domain is refused, an unverified email is refused, a verified one of the domain passes', async () => {

@@ -62,6 +62,17 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('the CLI on %s', (engine) => {
     expectOneLine(await cli(env, ['users:add', 'alice'], 'other\n'), 'users:add', /^users:add: user 'alice' already exists$/);
   });
 
+  it('adds an admin, grants and revokes the role, and names an unknown user or role in one line', async () => {
+    const add = await cli(env, ['users:add', 'root', '--admin'], 'pw-root\n');
+    expect(add).toMatchObject({ status: 0, stderr: '' });
+    expect(add.stdout).toMatch(/^created user root \(.+\) with role admin\n$/);
+    expect(await cli(env, ['users:roles', 'root'])).toMatchObject({ status: 0, stdout: 'root: admin\n' });
+    expect(await cli(env, ['users:roles', 'root', '--revoke', 'admin'])).toMatchObject({ status: 0, stdout: 'root: (no roles)\n' });
+    expect(await cli(env, ['users:roles', 'root', '--grant', 'admin'])).toMatchObject({ status: 0, stdout: 'root: admin\n' });
+    expectOneLine(await cli(env, ['users:roles', 'nobody', '--grant', 'admin']), 'users:roles', /no user 'nobody'$/);
+    expectOneLine(await cli(env, ['users:roles', 'root', '--grant', 'god']), 'users:roles', /unknown role 'god'/, 2);
+  });
+
   it('answers an unknown client with one line', async () => {
     expectOneLine(await cli(env, ['clients:remove', 'nobody'], ''), 'clients:remove', /no client 'nobody'$/);
   });

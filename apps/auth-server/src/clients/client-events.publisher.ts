@@ -5,7 +5,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { ClientEntity } from './client.entity';
 
 /** How a client came to exist, as the event contract names it (auth.client.registered). */
-export type RegistrationChannel = 'dynamic' | 'cli' | 'metadata_document' | 'static';
+export type RegistrationChannel = 'dynamic' | 'cli' | 'metadata_document' | 'static' | 'admin';
 
 /**
  * Client lifecycle events (libs/contracts, clientRegisteredData and

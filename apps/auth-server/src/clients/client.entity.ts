@@ -75,4 +75,8 @@ export class ClientEntity {
 
   @Column({ ...epochColumn(), name: 'created_at' })
   createdAt: number;
+
+  /** Set → the client cannot authenticate, be authorized or get tokens (admin API). */
+  @Column({ ...epochColumn({ nullable: true }), name: 'disabled_at' })
+  disabledAt: number | null;
 }

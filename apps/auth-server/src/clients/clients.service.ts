@@ -22,7 +22,13 @@ export class ClientsService {
     private readonly metadataDocuments: ClientMetadataDocumentResolver,
   ) {}
 
+  /** A client that may act now: a disabled one is as good as unknown (it cannot authenticate or be authorized). */
   async find(clientId: string): Promise<ClientEntity | undefined> {
+    const client = await this.findCached(clientId);
+    return client?.disabledAt ? undefined : client;
+  }
+
+  private async findCached(clientId: string): Promise<ClientEntity | undefined> {
     if (clientId.length === 0 || clientId.length > 2048) return undefined;
     if (this.metadataDocuments.isMetadataDocumentId(clientId)) return this.metadataDocuments.resolve(clientId);
     const hit = this.cache.get(clientId);

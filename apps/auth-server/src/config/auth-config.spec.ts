@@ -11,8 +11,17 @@ describe('auth-server configuration', () => {
 
   it('parses BOOTSTRAP_USERS and keeps colons in passwords', () => {
     expect(parseConfig(authConfigSchema, { BOOTSTRAP_USERS: 'alice:pw1, bob:a:b' }).bootstrapUsers).toEqual([
-      { username: 'alice', password: 'pw1' },
-      { username: 'bob', password: 'a:b' },
+      { username: 'alice', password: 'pw1', roles: [] },
+      { username: 'bob', password: 'a:b', roles: [] },
+    ]);
+  });
+
+  it('reads a trailing :admin in BOOTSTRAP_USERS as the role, whatever the password holds', () => {
+    expect(parseConfig(authConfigSchema, { BOOTSTRAP_USERS: 'root:pw:admin,carol:x:y:admin,dan:admin' }).bootstrapUsers).toEqual([
+      { username: 'root', password: 'pw', roles: ['admin'] },
+      { username: 'carol', password: 'x:y', roles: ['admin'] },
+      // No role suffix here: "admin" is the whole password.
+      { username: 'dan', password: 'admin', roles: [] },
     ]);
   });
 
@@ -20,6 +29,7 @@ describe('auth-server configuration', () => {
     ['ISSUER_URL', 'https://auth.example.com/tenant'],
     ['ISSUER_URL', 'ftp://auth.example.com'],
     ['BOOTSTRAP_USERS', 'alice'],
+    ['BOOTSTRAP_USERS', 'alice::admin'],
     ['REGISTRATION_INITIAL_ACCESS_TOKEN', 'short'],
     ['DATABASE_URL', 'mysql://x'],
     ['BROKER_URL', 'http://x'],

@@ -9,6 +9,7 @@ import { oidcConnectionsSetting } from './oidc-connections';
 import { plainHttpJwksUris, trustedIssuersFile } from './trusted-issuers-file';
 import { keyEncryptionKey, keyEncryptionKeyFile } from './key-encryption-keys';
 import { metricsEnvironment } from '@portcullis/metrics';
+import { bootstrapUsersSetting } from './bootstrap-users';
 
 /**
  * Every setting of the authorization server, by its environment variable name (the public
@@ -76,21 +77,8 @@ export const authEnvironment = {
   KEYS_ENCRYPTION_KEY_PREVIOUS: keyEncryptionKey,
   /** Rotate the signing key automatically every this many days (fractions allowed); 0 = only by `keys:rotate`. */
   SIGNING_KEY_ROTATION_DAYS: z.coerce.number().min(0).max(3650).default(0),
-  BOOTSTRAP_USERS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const users: { username: string; password: string }[] = [];
-      for (const pair of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
-        const i = pair.indexOf(':');
-        if (i <= 0 || i === pair.length - 1) {
-          ctx.addIssue({ code: 'custom', message: 'expected "user:password,user2:password2"' });
-          return z.NEVER;
-        }
-        users.push({ username: pair.slice(0, i), password: pair.slice(i + 1) });
-      }
-      return users;
-    }),
+  /** People created at start if missing: `user:password[:admin],…` (config/bootstrap-users.ts). */
+  BOOTSTRAP_USERS: bootstrapUsersSetting,
   /** RFC 7591 §3: presenting this as a Bearer token at registration creates a trusted client. */
   REGISTRATION_INITIAL_ACCESS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** JSON file of pre-registered clients, loaded at start. */

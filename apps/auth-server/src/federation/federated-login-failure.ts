@@ -13,6 +13,7 @@ export const FAILURE_PAGES: Record<FederatedLoginFailureReason, { status: number
   invalid_response: { status: 400, title: 'Sign-in response refused', detail: 'The answer from your organisation’s sign-in service did not pass our checks.' },
   email_not_verified: { status: 403, title: 'Email address not verified', detail: 'Your organisation’s sign-in service did not confirm a verified email address, which this server requires.' },
   email_domain_not_allowed: { status: 403, title: 'Account not allowed', detail: 'Accounts of this email domain may not sign in here.' },
+  account_disabled: { status: 403, title: 'Account disabled', detail: 'This account is disabled. Ask your administrator.' },
 };
 
 /** A refused federated sign-in: the reason (audit event), and the upstream error code if any. */

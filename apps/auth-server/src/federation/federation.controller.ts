@@ -62,6 +62,7 @@ export class FederationController {
     const url = new URL(req.url, this.config.issuerUrl);
     try {
       const { interaction, user, created } = await this.federation.finish(connection, url, readCookie(req, BROWSER_COOKIE));
+      if (user.disabledAt) throw new FederatedLoginFailure('account_disabled', undefined, interaction.id, interaction.clientId);
       // Which connection vouched, and for whom; never the code, ID token or access token.
       await this.audit.record({
         type: EventType.LoginSucceeded,

@@ -22,8 +22,19 @@ function gatewayFile(): string {
 describe('resource registry', () => {
   it('knows only the built-in resources without a gateway file', () => {
     const registry = new ResourceRegistry(parseConfig(authConfigSchema, {}));
-    expect(registry.all().map((r) => r.kind)).toEqual(['mcp', 'audit']);
+    expect(registry.all().map((r) => r.kind)).toEqual(['mcp', 'audit', 'admin']);
     expect(() => registry.resolve('http://localhost:3300/everything/mcp')).toThrow('unknown resource');
+  });
+
+  it('knows the admin API at the issuer, with both admin scopes privileged', () => {
+    const registry = new ResourceRegistry(parseConfig(authConfigSchema, { ISSUER_URL: 'https://auth.example.com' }));
+    expect(registry.resolve('https://auth.example.com/admin')).toEqual({
+      identifier: 'https://auth.example.com/admin',
+      kind: 'admin',
+      scopes: ['admin:read', 'admin:write'],
+      privilegedScopes: ['admin:read', 'admin:write'],
+    });
+    expect(registry.admin.identifier).toBe('https://auth.example.com/admin');
   });
 
   it('accepts each gateway upstream as a resource, in any canonical spelling, with its declared scopes described', () => {

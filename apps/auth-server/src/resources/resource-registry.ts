@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayFile } from '@portcullis/gateway-config';
 import { canonicalResource, InvalidRequest, InvalidTarget } from '@portcullis/oauth';
-import { isPrivilegedScope, ResourceKind, scopesForResource } from '@portcullis/scopes';
+import { adminResourceFor, isPrivilegedScope, ResourceKind, scopesForResource } from '@portcullis/scopes';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 
 export interface ProtectedResource {
@@ -16,7 +16,7 @@ export interface ProtectedResource {
 }
 
 /** A built-in resource with its scopes from the catalogue. */
-function builtInResource(identifier: string, kind: 'mcp' | 'audit'): ProtectedResource {
+function builtInResource(identifier: string, kind: 'mcp' | 'audit' | 'admin'): ProtectedResource {
   const scopes = scopesForResource(kind);
   return { identifier, kind, scopes, privilegedScopes: scopes.filter(isPrivilegedScope) };
 }
@@ -45,11 +45,18 @@ export class ResourceRegistry {
     const entries: ProtectedResource[] = [
       builtInResource(canonicalResource(config.mcpResourceUrl) as string, 'mcp'),
       builtInResource(canonicalResource(config.auditResourceUrl) as string, 'audit'),
+      // The admin API, served by this server itself (admin/).
+      builtInResource(canonicalResource(adminResourceFor(config.issuerUrl)) as string, 'admin'),
       ...gatewayResources(config.gatewayConfigFile),
     ];
     this.byIdentifier = new Map(entries.map((r) => [r.identifier, r]));
     const fallback = canonicalResource(config.defaultResource ?? config.mcpResourceUrl);
     this.defaultResource = this.byIdentifier.get(fallback ?? '') ?? entries[0];
+  }
+
+  /** The admin API's resource (RFC 8707 identifier `${ISSUER_URL}/admin`). */
+  get admin(): ProtectedResource {
+    return this.all().find((r) => r.kind === 'admin') as ProtectedResource;
   }
 
   all(): ProtectedResource[] {

@@ -1,5 +1,5 @@
 import { InvalidScope, parseScope } from '@portcullis/oauth';
-import { Scope } from '@portcullis/scopes';
+import { roleForScope, Scope } from '@portcullis/scopes';
 import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
 import { issuesRefreshToken } from './refresh-token-policy';
@@ -18,6 +18,10 @@ export type Flow = 'authorization_code' | 'client_credentials' | 'jwt_bearer';
  * people's flow it is not: MCP clients register with the scopes of the first challenge and
  * later step up to more (MCP authorization, "Step-Up Authorization Flow"); the person's
  * consent is what grants them, and privileged scopes stay out of reach either way.
+ *
+ * A scope that names a role (admin:read, admin:write) is for a person who has it: only the
+ * people's flow can carry it (the person's role is checked there and at refresh), never
+ * client_credentials or jwt_bearer, where no person of this server is present.
  */
 export function allowedScopes(client: ClientEntity, resource: ProtectedResource, flow: Flow): Set<string> {
   const capped = client.scope && (client.trusted || flow !== 'authorization_code');
@@ -28,6 +32,7 @@ export function allowedScopes(client: ClientEntity, resource: ProtectedResource,
   for (const scope of candidates) {
     if (registered && !registered.has(scope)) continue;
     if (resource.privilegedScopes.includes(scope) && !client.trusted) continue;
+    if (flow !== 'authorization_code' && roleForScope(scope)) continue;
     out.add(scope);
   }
   return out;

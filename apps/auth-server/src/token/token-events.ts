@@ -1,6 +1,7 @@
-import { EventData, EventType } from '@portcullis/contracts';
+import { EventType } from '@portcullis/contracts';
 import type { JWT_BEARER_GRANT_TYPE } from '@portcullis/oauth';
 import { AuditEvent, numericDate } from '../audit/audit-trail';
+import type { EventActor } from '../audit/event-actor';
 
 /**
  * The token lifecycle events (libs/contracts), as values: built by the grant types and the
@@ -32,11 +33,10 @@ export interface TokenIssuedEvent {
 }
 
 /**
- * Who withdrew a person's approval, as auth.grant.revoked names it (libs/contracts `actor`):
- * the person on their account page (`{ via: 'account', subject }`), an operator through the
- * admin API (`{ via: 'admin_api', subject, client_id }`), the CLI.
+ * Who withdrew a person's approval, as auth.grant.revoked names it: the person on their
+ * account page, an operator through the admin API or the CLI (audit/event-actor.ts).
  */
-export type GrantRevocationActor = EventData<typeof EventType.GrantRevoked>['actor'];
+export type GrantRevocationActor = EventActor;
 
 /**
  * Why a grant (token family) is revoked, and whose it is: what its events say. `admin`: a

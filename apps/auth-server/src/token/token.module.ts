@@ -19,9 +19,10 @@ import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
 import { ClientDeletionRevoker } from './client-deletion.revoker';
 import { TOKEN_ENTITIES } from './token.entities';
+import { UsersModule } from '../users/users.module';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(TOKEN_ENTITIES), KeysModule, ClientsModule, TrustedIssuersModule],
+  imports: [TypeOrmModule.forFeature(TOKEN_ENTITIES), KeysModule, ClientsModule, TrustedIssuersModule, UsersModule],
   controllers: [TokenController],
   providers: [
     AccessTokenIssuer,

@@ -93,7 +93,7 @@ export class FederatedUsersService {
     const names = [base, ...(readable ? [`${base}-${digest}`] : []), `${base}-${randomBytes(6).toString('base64url')}`];
     for (const [i, username] of names.entries()) {
       if (i < names.length - 1 && (await this.users.exists({ where: { username } }))) continue;
-      const user = this.users.create({ id: randomUUID(), username, passwordHash: NO_PASSWORD, failedLogins: 0, lockedUntil: null, createdAt: Date.now() });
+      const user = this.users.create({ id: randomUUID(), username, passwordHash: NO_PASSWORD, failedLogins: 0, lockedUntil: null, createdAt: Date.now(), roles: [], disabledAt: null });
       try {
         await this.users.insert(user);
         return user;

@@ -83,6 +83,14 @@ export class LoginThrottle {
     await this.counters.clear(pairKey(username, address)).catch((err: unknown) => this.storeFailed(err));
   }
 
+  /**
+   * An operator's unlock: forgets the account's failures over all addresses. The per-address
+   * counters stay (a guesser at one address stays slowed; they cannot be listed by account).
+   */
+  async clearAccount(username: string): Promise<void> {
+    await this.counters.clear(accountKey(username));
+  }
+
   private storeFailed(err: unknown): void {
     this.logger.warn(`login throttle: counter store unavailable, not throttling (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -92,7 +100,7 @@ export class LoginThrottle {
     return [
       [pairKey(username, address), freeFailures],
       [`login:address\n${address}`, freeFailures * WIDE_FACTOR],
-      [`login:account\n${username}`, freeFailures * WIDE_FACTOR],
+      [accountKey(username), freeFailures * WIDE_FACTOR],
     ];
   }
 
@@ -102,6 +110,10 @@ export class LoginThrottle {
     const { firstDelaySeconds, maxDelaySeconds } = this.settings;
     return Math.min(firstDelaySeconds * 2 ** Math.min(failures - free, 30), maxDelaySeconds) * 1000;
   }
+}
+
+function accountKey(username: string): string {
+  return `login:account\n${username}`;
 }
 
 function pairKey(username: string, address: string): string {

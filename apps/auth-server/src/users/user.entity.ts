@@ -1,6 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochColumn } from '@portcullis/database';
 
+/** Space-separated in the column; TypeORM may also hand back the array it was given (after an insert). */
+const rolesTransformer = {
+  to: (v: string[] | undefined) => (v ?? []).join(' '),
+  from: (v: string | string[] | null) => (Array.isArray(v) ? v : v ? v.split(' ') : []),
+};
+
 @Entity('users')
 export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -23,4 +29,15 @@ export class UserEntity {
 
   @Column({ ...epochColumn(), name: 'created_at' })
   createdAt: number;
+
+  /**
+   * The person's roles (libs/scopes `Role`), stored space-separated: a role lets the person
+   * hold the scopes that name it (admin:read, admin:write).
+   */
+  @Column({ type: 'varchar', length: 256, default: '', transformer: rolesTransformer })
+  roles: string[];
+
+  /** Set → the person cannot sign in and their tokens stop refreshing (admin API). */
+  @Column({ ...epochColumn({ nullable: true }), name: 'disabled_at' })
+  disabledAt: number | null;
 }

@@ -114,8 +114,8 @@ export const loginSucceededData = z.strictObject({
 export const loginFailedData = z.strictObject({
   /** The name that was typed; the password never is. */
   username: z.string().max(256),
-  /** `throttled`: refused unchecked, within a login delay; `locked_out` is no longer produced (kept for stored events). */
-  reason: z.enum(['unknown_user', 'bad_password', 'throttled', 'locked_out', 'malformed']),
+  /** `throttled`: refused unchecked, within a login delay; `disabled`: the right password for an account an operator disabled; `locked_out` is no longer produced (kept for stored events). */
+  reason: z.enum(['unknown_user', 'bad_password', 'throttled', 'locked_out', 'malformed', 'disabled']),
   client_id: clientId.optional(),
   count: count.optional(),
 });
@@ -136,6 +136,8 @@ export const federatedLoginFailureReason = z.enum([
   'invalid_response',
   'email_not_verified',
   'email_domain_not_allowed',
+  /** The person's account here was disabled by an operator. */
+  'account_disabled',
 ]);
 
 export const federatedLoginFailedData = z.strictObject({

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { canonicalResource } from '@portcullis/oauth';
 import { InternedScopes } from './interned-scopes';
 import { type Principal, type TokenFailureReason, TokenRejected } from './principal';
@@ -15,6 +15,12 @@ export interface AccessTokenVerifierOptions {
   resource: string;
   /** Where the issuer's keys are; discovered from its RFC 8414 metadata when absent. */
   jwksUri?: string;
+  /**
+   * The issuer's published keys, read in-process instead of fetched: for the authorization
+   * server when it is itself the resource (its admin API). Read on every fresh verification,
+   * so the owner caches them (and a rotation is seen at once).
+   */
+  localKeys?: () => Promise<JSONWebKeySet>;
   algorithms?: AccessTokenAlgorithm[];
   /** Allowed clock difference for `exp`, `nbf` and `iat` (default 5 s: clocks of one deployment agree closely, and every second here lengthens a token's life). */
   clockToleranceSeconds?: number;
@@ -54,7 +60,7 @@ export class AccessTokenVerifier {
   private readonly tolerance: number;
   private readonly cache: VerifiedTokenCache;
   private readonly scopes = new InternedScopes();
-  private keys?: Promise<RemoteJWKSet>;
+  private keys?: Promise<JWTVerifyGetKey>;
   readonly revocations: RevocationList;
 
   constructor(private readonly options: AccessTokenVerifierOptions) {
@@ -162,7 +168,9 @@ export class AccessTokenVerifier {
     return { subject: sub, clientId, scopes, jti, expiresAt: new Date(exp * 1000), audience: this.audience };
   }
 
-  private keySet(): Promise<RemoteJWKSet> {
+  private keySet(): Promise<JWTVerifyGetKey> {
+    const local = this.options.localKeys;
+    if (local) return Promise.resolve(async (header, token) => createLocalJWKSet(await local())(header, token));
     if (!this.keys) {
       this.keys = this.discoverJwksUri().then((uri) =>
         createRemoteJWKSet(new URL(uri), {

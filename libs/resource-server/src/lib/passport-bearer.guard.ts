@@ -56,7 +56,7 @@ export function PassportBearerGuard(strategy: string) {
       request.requiredScopes = required;
       try {
         await super.canActivate(context);
-        this.authorize(request.user as Principal, required, request);
+        await this.authorize(request.user as Principal, required, request);
         return true;
       } catch (err) {
         if (!(err instanceof Refusal)) throw err;
@@ -65,8 +65,11 @@ export function PassportBearerGuard(strategy: string) {
       }
     }
 
-    /** Once the caller is authenticated: the scopes, with their implications. Throws a refusal. */
-    protected authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): void {
+    /**
+     * Once the caller is authenticated: the scopes, with their implications. Throws a refusal.
+     * A subclass may look further (asynchronously, e.g. a revocation store it owns).
+     */
+    protected authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): void | Promise<void> {
       if (required.length === 0 || this.satisfies(principal, required)) return;
       throw this.refusal(this.challengesFor(request).insufficientScope(required), 'insufficient_scope', required, principal);
     }

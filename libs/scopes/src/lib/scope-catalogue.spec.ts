@@ -1,4 +1,4 @@
-import { declaredScopes, expandScopes, findScope, isPrivilegedScope, satisfiesScopes, Scope, scopesForResource } from './scope-catalogue';
+import { declaredScopes, expandScopes, findScope, isPrivilegedScope, Role, roleForScope, satisfiesScopes, Scope, scopeBeyondRoles, scopesForResource } from './scope-catalogue';
 
 describe('scope catalogue', () => {
   it('expands watchlist:write to include watchlist:read', () => {
@@ -17,7 +17,7 @@ describe('scope catalogue', () => {
     expect(scopesForResource('audit')).toEqual([Scope.AuditRead]);
   });
 
-  it('marks only audit:read privileged', () => {
+  it('marks audit:read privileged, not the MCP scopes', () => {
     expect(isPrivilegedScope(Scope.AuditRead)).toBe(true);
     expect(isPrivilegedScope(Scope.WatchlistWrite)).toBe(false);
     expect(isPrivilegedScope('nonsense')).toBe(false);
@@ -45,5 +45,21 @@ describe('declared scopes', () => {
       { name: 'everything:use', description: 'another', privileged: false },
     ];
     expect(() => declaredScopes(twice)).toThrow(/declared twice/);
+  });
+});
+
+describe('role scopes', () => {
+  it('keeps admin:read and admin:write privileged, for the admin role, on the admin resource', () => {
+    expect(scopesForResource('admin')).toEqual([Scope.AdminRead, Scope.AdminWrite]);
+    expect(isPrivilegedScope(Scope.AdminWrite)).toBe(true);
+    expect(roleForScope(Scope.AdminRead)).toBe(Role.Admin);
+    expect(roleForScope(Scope.AuditRead)).toBeUndefined();
+  });
+
+  it('names the first scope a person may not hold without the role', () => {
+    expect(scopeBeyondRoles([Scope.AuditRead, Scope.AdminWrite], [])).toBe(Scope.AdminWrite);
+    expect(scopeBeyondRoles([Scope.AdminRead, Scope.AdminWrite], [Role.Admin])).toBeUndefined();
+    // admin:write does not imply admin:read.
+    expect([...expandScopes([Scope.AdminWrite])]).toEqual([Scope.AdminWrite]);
   });
 });

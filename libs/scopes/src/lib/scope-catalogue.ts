@@ -13,6 +13,8 @@ export const Scope = {
   WatchlistRead: 'watchlist:read',
   WatchlistWrite: 'watchlist:write',
   AuditRead: 'audit:read',
+  AdminRead: 'admin:read',
+  AdminWrite: 'admin:write',
   /** OpenID Connect Core §11; an authorization-server scope, never sent to resources. */
   OfflineAccess: 'offline_access',
 } as const;
@@ -20,7 +22,19 @@ export const Scope = {
 export type ScopeName = (typeof Scope)[keyof typeof Scope];
 
 /** Which resource a scope belongs to; `authorization-server` scopes are for the AS itself. */
-export type ResourceKind = 'mcp' | 'audit' | 'authorization-server';
+export type ResourceKind = 'mcp' | 'audit' | 'admin' | 'authorization-server';
+
+/**
+ * Roles a person's account can have. A scope that names a role is held only by a person
+ * with it: checked when the person authorizes and again at every refresh.
+ */
+export const Role = {
+  Admin: 'admin',
+} as const;
+
+export type RoleName = (typeof Role)[keyof typeof Role];
+
+export const ROLES: readonly RoleName[] = Object.values(Role);
 
 export interface ScopeDefinition {
   name: ScopeName;
@@ -30,6 +44,8 @@ export interface ScopeDefinition {
   implies: ScopeName[];
   /** Only trusted clients may hold it; open registration can never obtain it. */
   privileged: boolean;
+  /** Only for a person with this role: never through client_credentials or jwt-bearer. */
+  role?: RoleName;
 }
 
 export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
@@ -67,6 +83,23 @@ export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
     resource: 'audit',
     implies: [],
     privileged: true,
+  },
+  {
+    name: Scope.AdminRead,
+    description: 'See every client, user, grant, signing key and resource of this authorization server',
+    resource: 'admin',
+    implies: [],
+    privileged: true,
+    role: Role.Admin,
+  },
+  {
+    // Does not imply admin:read: a tool that only acts need not see everything.
+    name: Scope.AdminWrite,
+    description: 'Change clients, users, grants and signing keys of this authorization server',
+    resource: 'admin',
+    implies: [],
+    privileged: true,
+    role: Role.Admin,
   },
   {
     name: Scope.OfflineAccess,
@@ -114,6 +147,20 @@ export function scopesForResource(kind: ResourceKind): ScopeName[] {
 
 export function isPrivilegedScope(name: string): boolean {
   return findScope(name)?.privileged ?? false;
+}
+
+/** The role a person must have to hold this scope, if any (only built-in scopes name one). */
+export function roleForScope(name: string): RoleName | undefined {
+  return BY_NAME.get(name)?.role;
+}
+
+/** The first of `scopes` a person with `roles` may not hold, if any. */
+export function scopeBeyondRoles(scopes: Iterable<string>, roles: readonly string[]): string | undefined {
+  for (const scope of scopes) {
+    const role = roleForScope(scope);
+    if (role && !roles.includes(role)) return scope;
+  }
+  return undefined;
 }
 
 /** The scopes granted plus every scope they imply (transitively). */

@@ -14,6 +14,8 @@ import { AuthMetrics } from '../../audit/auth-metrics';
 import { InteractionEntity } from './interaction.entity';
 import { SessionEntity } from './session.entity';
 import { ConsentEntity } from './consent.entity';
+import { UsersService } from '../../users/users.service';
+import { roleForScope, scopeBeyondRoles } from '@portcullis/scopes';
 
 export type NextStep =
   | { kind: 'login' }
@@ -36,6 +38,7 @@ export class InteractionService {
     private readonly audit: AuditTrail,
     private readonly metrics: AuthMetrics,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly users: UsersService,
   ) {}
 
   async start(request: AuthorizationRequest, browserId: string, sessionUserId: string | undefined): Promise<InteractionEntity> {
@@ -79,6 +82,13 @@ export class InteractionService {
       if (prompt === 'none') return { kind: 'redirect', url: await this.finishWithError(interaction, 'login_required', 'the user is not logged in') };
       return { kind: 'login' };
     }
+    const person = await this.personProblem(interaction);
+    if (person === 'signed_out') {
+      // A session of a person disabled meanwhile counts for nothing.
+      await this.attachUser(interaction, null);
+      return this.next(interaction);
+    }
+    if (person) return { kind: 'redirect', url: await this.finishWithError(interaction, 'invalid_scope', person) };
     // RFC 8252 §8.6: a client whose identity cannot be assured is asked every time, as if
     // nothing had been approved before; prompt=none then gets consent_required.
     const assured = await this.identityAssured(interaction);
@@ -96,7 +106,18 @@ export class InteractionService {
     return client !== undefined && isClientIdentityAssured(client, interaction.redirectUri);
   }
 
-  async attachUser(interaction: InteractionEntity, userId: string): Promise<void> {
+  /**
+   * Whether the signed-in person may hold what is asked: a disabled (or vanished) account is
+   * signed out; a scope that names a role the person lacks (admin:read) is refused, naming it.
+   */
+  private async personProblem(interaction: InteractionEntity): Promise<string | 'signed_out' | undefined> {
+    const user = await this.users.findById(interaction.userId as string);
+    if (!user || user.disabledAt) return 'signed_out';
+    const beyond = scopeBeyondRoles(parseScope(interaction.scope) ?? [], user.roles);
+    return beyond ? `scope '${beyond}' is only for people with the ${roleForScope(beyond)} role` : undefined;
+  }
+
+  async attachUser(interaction: InteractionEntity, userId: string | null): Promise<void> {
     interaction.userId = userId;
     await this.interactions.update({ id: interaction.id }, { userId });
   }
@@ -104,6 +125,9 @@ export class InteractionService {
   /** Issues the code (and remembers consent when the person just gave it). */
   async approve(interaction: InteractionEntity, consentGiven: boolean): Promise<string> {
     const userId = interaction.userId as string;
+    // Checked again as the code is issued: the person may have been demoted or disabled since the consent page.
+    const person = await this.personProblem(interaction);
+    if (person) return this.finishWithError(interaction, person === 'signed_out' ? 'access_denied' : 'invalid_scope', person === 'signed_out' ? 'the account is disabled' : person);
     const scopes = parseScope(interaction.scope) ?? [];
     if (consentGiven) await this.rememberConsent(userId, interaction.clientId, interaction.resource, scopes);
     await this.interactions.delete({ id: interaction.id });

@@ -8,7 +8,7 @@ import { LoginThrottle } from '../../users/login-throttle';
 import { UsersService } from '../../users/users.service';
 import { InteractionService } from './interaction.service';
 
-export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed';
+export type LoginFailureReason = 'unknown_user' | 'bad_password' | 'throttled' | 'malformed' | 'disabled';
 
 /** Longest accepted form fields (characters); longer ones are refused before any work. */
 export const FORM_LIMITS = { username: 256, password: 1024 } as const;
@@ -23,7 +23,7 @@ export interface SignInAttempt {
 
 export type SignInOutcome =
   | { ok: true; userId: string; sessionId: string }
-  | { ok: false; status: 400 | 401 | 429; reason: LoginFailureReason; message: string; waitSeconds: number };
+  | { ok: false; status: 400 | 401 | 403 | 429; reason: LoginFailureReason; message: string; waitSeconds: number };
 
 /** "30 seconds", "2 minutes": how long the person must wait, said plainly. */
 function duration(seconds: number): string {
@@ -52,7 +52,7 @@ export class PasswordSignIn {
 
   async attempt(attempt: SignInAttempt): Promise<SignInOutcome> {
     const { username, password, address, clientId } = attempt;
-    const fail = async (status: 400 | 401 | 429, reason: LoginFailureReason, message: string, waitSeconds = 0): Promise<SignInOutcome> => {
+    const fail = async (status: 400 | 401 | 403 | 429, reason: LoginFailureReason, message: string, waitSeconds = 0): Promise<SignInOutcome> => {
       await this.failed(username, reason, address, clientId);
       return { ok: false, status, reason, message, waitSeconds };
     };
@@ -63,6 +63,7 @@ export class PasswordSignIn {
     const wait = await this.throttle.waitSeconds(username, address);
     if (wait > 0) return fail(429, 'throttled', `Too many failed attempts. Wait ${duration(wait)} and try again.`, wait);
     const result = await this.users.login(username, password);
+    if (!result.ok && result.reason === 'disabled') return fail(403, 'disabled', 'This account is disabled. Ask your administrator.');
     if (!result.ok) {
       await this.throttle.recordFailure(username, address);
       const next = await this.throttle.waitSeconds(username, address);

@@ -13,6 +13,8 @@ import { RetentionIndexesPostgres1796000000000 } from './postgres/1796000000000-
 import { RetentionIndexesSqlite1796000000001 } from './sqlite/1796000000001-retention-indexes';
 import { SharedCountersPostgres1796100000000 } from './postgres/1796100000000-shared-counters';
 import { SharedCountersSqlite1796100000001 } from './sqlite/1796100000001-shared-counters';
+import { RolesAndDisablingPostgres1796200000000 } from './postgres/1796200000000-roles-and-disabling';
+import { RolesAndDisablingSqlite1796200000001 } from './sqlite/1796200000001-roles-and-disabling';
 import { GrantLastUsedPostgres1796250000000 } from './postgres/1796250000000-grant-last-used';
 import { GrantLastUsedSqlite1796250000001 } from './sqlite/1796250000001-grant-last-used';
 
@@ -21,5 +23,5 @@ import { GrantLastUsedSqlite1796250000001 } from './sqlite/1796250000001-grant-l
  * Written with `node dist/apps/auth-server/cli.js migration:generate <Name> --out <dir>`
  * against an up-to-date database of each engine (see README, "Migrations").
  */
-export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, FederationPostgres1795900000000, ...EVENTS_MIGRATIONS, RetentionIndexesPostgres1796000000000, SharedCountersPostgres1796100000000, GrantLastUsedPostgres1796250000000];
-export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, FederationSqlite1795900000001, ...EVENTS_MIGRATIONS, RetentionIndexesSqlite1796000000001, SharedCountersSqlite1796100000001, GrantLastUsedSqlite1796250000001];
+export const AUTH_MIGRATIONS_POSTGRES = [InitialPostgres1795684470489, RevokedTokensIndexPostgres1795696697495, ClientResourceServerPostgres1795796990624, AssertionJtisPostgres1795818537337, FederationPostgres1795900000000, ...EVENTS_MIGRATIONS, RetentionIndexesPostgres1796000000000, SharedCountersPostgres1796100000000, RolesAndDisablingPostgres1796200000000, GrantLastUsedPostgres1796250000000];
+export const AUTH_MIGRATIONS_SQLITE = [InitialSqlite1795684469699, RevokedTokensIndexSqlite1795696698066, ClientResourceServerSqlite1795796984127, AssertionJtisSqlite1795818537338, FederationSqlite1795900000001, ...EVENTS_MIGRATIONS, RetentionIndexesSqlite1796000000001, SharedCountersSqlite1796100000001, RolesAndDisablingSqlite1796200000001, GrantLastUsedSqlite1796250000001];

@@ -1,0 +1,46 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { TokenRejected, PassportBearerGuard, REQUIRED_SCOPES, BearerChallenges } from '@portcullis/resource-server';
+import type { AccessDenial, BearerGuardedRequest, Principal } from '@portcullis/resource-server';
+import { AccessTokenRecords } from '../../token/stores/access-token-records';
+import { AuthMetrics } from '../../audit/auth-metrics';
+import { ADMIN_BEARER_STRATEGY, ADMIN_CHALLENGES } from './admin-bearer.providers';
+
+/**
+ * The admin API's bearer guard: passport-http-bearer through libs/resource-server's strategy
+ * (a JWT access token whose `aud` is exactly `${ISSUER_URL}/admin`, RFC 9068 §4, RFC 8707),
+ * then the route's scope (admin:read or admin:write), with 401/403 challenges naming the
+ * resource metadata (RFC 9728 §5.1). Revocation is read from this server's own store on every
+ * request: a token revoked by any replica is refused at once, no broker needed.
+ */
+@Injectable()
+export class AdminAccessGuard extends PassportBearerGuard(ADMIN_BEARER_STRATEGY) {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(ADMIN_CHALLENGES) private readonly challenges: BearerChallenges,
+    private readonly revocations: AccessTokenRecords,
+    private readonly metrics: AuthMetrics,
+  ) {
+    super();
+  }
+
+  protected override requiredScopes(context: ExecutionContext): readonly string[] {
+    return this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_SCOPES, [context.getHandler(), context.getClass()]) ?? [];
+  }
+
+  protected override challengesFor(): BearerChallenges {
+    return this.challenges;
+  }
+
+  protected override async authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): Promise<void> {
+    if (await this.revocations.isRevoked(principal.jti)) {
+      throw this.refusal(this.challenges.invalidToken(new TokenRejected('revoked'), required), 'revoked', required, principal);
+    }
+    return super.authorize(principal, required, request);
+  }
+
+  /** Refusals are logged by the error filter (status, error, route); counted here by reason. */
+  protected override async report(denial: AccessDenial): Promise<void> {
+    this.metrics.adminRequestDenied(denial.reason);
+  }
+}
