@@ -1,0 +1,116 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { JSX } from 'preact';
+import { ApiClient } from './api/api-client';
+import { AuditApi } from './api/audit-api';
+import type { ConsoleSession } from './auth/console-session';
+import { navigate, ROUTES, usePath } from './router';
+import { AuditExplorer } from './screens/audit-explorer';
+import { Dashboard } from './screens/dashboard';
+import { SignIn } from './screens/sign-in';
+
+const SCREENS = [
+  { path: ROUTES.dashboard, title: 'Dashboard' },
+  { path: ROUTES.audit, title: 'Audit explorer' },
+];
+
+function NavLink({ path, title, current }: { path: string; title: string; current: boolean }) {
+  const follow = (e: JSX.TargetedMouseEvent<HTMLAnchorElement>) => {
+    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+    e.preventDefault();
+    navigate(path);
+  };
+  return (
+    <a href={path} aria-current={current ? 'page' : undefined} onClick={follow}>
+      {title}
+    </a>
+  );
+}
+
+export function App({ session }: { session: ConsoleSession }) {
+  const path = usePath();
+  const [signedIn, setSignedIn] = useState(session.signedIn);
+  const [problem, setProblem] = useState<string>();
+  const main = useRef<HTMLElement>(null);
+  const audit = useMemo(() => new AuditApi(new ApiClient(session, 'audit')), [session]);
+
+  useEffect(() => {
+    session.onSignedOut = () => setSignedIn(false);
+  }, [session]);
+
+  // The authorization response: exchange the code, then go where the person was going.
+  useEffect(() => {
+    if (path !== ROUTES.callback) return;
+    session
+      .completeSignIn(new URL(location.href))
+      .then((returnTo) => {
+        setSignedIn(true);
+        history.replaceState(null, '', returnTo);
+        dispatchEvent(new PopStateEvent('popstate'));
+      })
+      .catch((err: Error) => {
+        setProblem(err.message);
+        history.replaceState(null, '', ROUTES.dashboard);
+        dispatchEvent(new PopStateEvent('popstate'));
+      });
+  }, [path === ROUTES.callback]);
+
+  // Move focus to the new screen's heading, so screen readers announce the change.
+  useEffect(() => {
+    main.current?.querySelector('h1')?.focus();
+  }, [path, signedIn]);
+
+  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS[0];
+  useEffect(() => {
+    document.title = `${signedIn ? screen.title : 'Sign in'} · Portcullis console`;
+  }, [screen, signedIn]);
+
+  if (path === ROUTES.callback) {
+    return (
+      <main id="main" ref={main}>
+        <p role="status">Signing in…</p>
+      </main>
+    );
+  }
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <span class="brand">Portcullis console</span>
+        {signedIn && (
+          <nav aria-label="Console">
+            <ul>
+              {SCREENS.map((s) => (
+                <li key={s.path}>
+                  <NavLink path={s.path} title={s.title} current={s.path === screen.path} />
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        {signedIn && (
+          <button
+            type="button"
+            class="sign-out"
+            onClick={() => {
+              void session.signOut().finally(() => setSignedIn(false));
+            }}
+          >
+            Sign out
+          </button>
+        )}
+      </header>
+      <main id="main" ref={main} tabIndex={-1}>
+        {!signedIn ? (
+          <SignIn problem={problem} onSignIn={() => void session.signIn(path).catch((err: Error) => setProblem(err.message))} />
+        ) : screen.path === ROUTES.audit ? (
+          <AuditExplorer audit={audit} />
+        ) : (
+          <Dashboard audit={audit} />
+        )}
+      </main>
+    </>
+  );
+}
