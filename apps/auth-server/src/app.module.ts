@@ -13,6 +13,7 @@ import { FederationModule } from './federation/federation.module';
 import { TokenModule } from './token/token.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseHealthModule } from '@portcullis/http';
 import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 
@@ -35,6 +36,7 @@ export class AppModule {
         TokenModule,
         RevocationModule,
         IntrospectionModule,
+        ConsoleModule,
         DatabaseHealthModule,
         MetricsModule.forRoot(metricsOptions(config)),
       ],

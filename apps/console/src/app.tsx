@@ -43,6 +43,8 @@ export function App({ session }: { session: ConsoleSession }) {
     session
       .completeSignIn(new URL(location.href))
       .then((returnTo) => {
+        // undefined: on the way to the next resource's authorization.
+        if (returnTo === undefined) return;
         setSignedIn(true);
         history.replaceState(null, '', returnTo);
         dispatchEvent(new PopStateEvent('popstate'));
