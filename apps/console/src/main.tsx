@@ -7,7 +7,11 @@ import { loadConfig } from './config';
 const root = document.getElementById('app');
 if (root) {
   loadConfig()
-    .then((config) => render(<App session={new ConsoleSession(config)} />, root))
+    .then((config) => {
+      // The loading line goes: Preact renders beside what is in the element, not over it.
+      root.textContent = '';
+      render(<App session={new ConsoleSession(config)} />, root);
+    })
     .catch((err: Error) => {
       root.textContent = `The console could not start: ${err.message}`;
     });
