@@ -98,10 +98,8 @@ describe('the console, end to end in Chromium', () => {
   /** axe-core in the page (evaluated through the debugger, so the page's CSP stays as it is). */
   async function seriousViolations(): Promise<string[]> {
     await page.evaluate(AXE_SOURCE);
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(c: Document, o: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-      return (await axe.run(document, { resultTypes: ['violations'] })).violations;
-    });
+    // A string, evaluated in the page: this file is compiled for Node, without the DOM's types.
+    const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
@@ -127,7 +125,7 @@ describe('the console, end to end in Chromium', () => {
     expect(new URL(page.url()).pathname).toBe('/console/');
     expect(await page.getByText('Loading the Portcullis console').count()).toBe(0);
     // Tokens in memory only: nothing of the sign-in is left in the browser's storage.
-    expect(await page.evaluate(() => ({ local: localStorage.length, session: sessionStorage.length }))).toEqual({ local: 0, session: 0 });
+    expect(await page.evaluate('({ local: localStorage.length, session: sessionStorage.length })')).toEqual({ local: 0, session: 0 });
   });
 
   it('draws the dashboard from /audit/stats, with its own sign-in among the tokens issued', async () => {
@@ -166,7 +164,7 @@ describe('the console, end to end in Chromium', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
     await page.getByRole('img', { name: 'Tokens issued, by grant type' }).waitFor();
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(13, 17, 23)');
     await shoot('05-dashboard-dark');
     expect(await seriousViolations()).toEqual([]);
@@ -174,7 +172,7 @@ describe('the console, end to end in Chromium', () => {
     await page.getByRole('link', { name: 'Audit explorer' }).click();
     await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
     // Nothing wider than the phone's screen but the scrollable tables.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shoot('06-audit-explorer-phone-dark');
     expect(await seriousViolations()).toEqual([]);
   });

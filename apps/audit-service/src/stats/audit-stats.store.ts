@@ -137,7 +137,8 @@ export class AuditStatsStore {
   private query<R>(dialect: Dialect, values: number[], sql: (p: (i: number) => string) => string): Promise<R[]> {
     if (dialect === 'postgres') return this.dataSource.query<R[]>(sql((i) => `$${i}::bigint`), values);
     const bound: number[] = [];
-    const text = sql((i) => `\u0000${i}\u0000`).replace(/\u0000(\d)\u0000/g, (_, i: string) => {
+    // A marker no statement here contains, then replaced in text order by `?`.
+    const text = sql((i) => `@param${i}@`).replace(/@param(\d)@/g, (_, i: string) => {
       bound.push(values[Number(i) - 1]);
       return 'CAST(? AS INTEGER)';
     });
