@@ -1,16 +1,27 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import { ApiClient } from './api/api-client';
+import { AdminApi } from './api/admin-api';
 import { AuditApi } from './api/audit-api';
 import type { ConsoleSession } from './auth/console-session';
 import { navigate, ROUTES, usePath } from './router';
 import { AuditExplorer } from './screens/audit-explorer';
+import { Clients } from './screens/clients';
+import { Keys, Resources } from './screens/keys-and-resources';
+import { Users } from './screens/users';
 import { Dashboard } from './screens/dashboard';
 import { SignIn } from './screens/sign-in';
 
-const SCREENS = [
+const AUDIT_SCREENS = [
   { path: ROUTES.dashboard, title: 'Dashboard' },
   { path: ROUTES.audit, title: 'Audit explorer' },
+];
+/** Shown when the auth-server offers its admin API (config.json lists the admin resource). */
+const ADMIN_SCREENS = [
+  { path: ROUTES.clients, title: 'Clients' },
+  { path: ROUTES.users, title: 'Users' },
+  { path: ROUTES.keys, title: 'Signing keys' },
+  { path: ROUTES.resources, title: 'Resources' },
 ];
 
 function NavLink({ path, title, current }: { path: string; title: string; current: boolean }) {
@@ -32,6 +43,9 @@ export function App({ session }: { session: ConsoleSession }) {
   const [problem, setProblem] = useState<string>();
   const main = useRef<HTMLElement>(null);
   const audit = useMemo(() => new AuditApi(new ApiClient(session, 'audit')), [session]);
+  const admin = useMemo(() => (session.resource('admin') ? new AdminApi(new ApiClient(session, 'admin')) : undefined), [session]);
+  const SCREENS = admin ? [...AUDIT_SCREENS, ...ADMIN_SCREENS] : AUDIT_SCREENS;
+  const canWrite = signedIn && session.scopes('admin').includes('admin:write');
 
   useEffect(() => {
     session.onSignedOut = () => setSignedIn(false);
@@ -109,6 +123,14 @@ export function App({ session }: { session: ConsoleSession }) {
           <SignIn problem={problem} onSignIn={() => void session.signIn(path).catch((err: Error) => setProblem(err.message))} />
         ) : screen.path === ROUTES.audit ? (
           <AuditExplorer audit={audit} />
+        ) : admin && screen.path === ROUTES.clients ? (
+          <Clients admin={admin} canWrite={canWrite} />
+        ) : admin && screen.path === ROUTES.users ? (
+          <Users admin={admin} canWrite={canWrite} />
+        ) : admin && screen.path === ROUTES.keys ? (
+          <Keys admin={admin} canWrite={canWrite} />
+        ) : admin && screen.path === ROUTES.resources ? (
+          <Resources admin={admin} />
         ) : (
           <Dashboard audit={audit} />
         )}

@@ -4,6 +4,10 @@ import { useEffect, useState } from 'preact/hooks';
 export const ROUTES = {
   dashboard: '/console/',
   audit: '/console/audit',
+  clients: '/console/clients',
+  users: '/console/users',
+  keys: '/console/keys',
+  resources: '/console/resources',
   callback: '/console/callback',
 } as const;
 
