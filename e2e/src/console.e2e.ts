@@ -159,6 +159,26 @@ describe('the console, end to end in Chromium', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it('tails the log live (a refused token request appears without a reload) and exports it as NDJSON', async () => {
+    await page.getByLabel('Type').fill('');
+    await page.getByLabel('Client ID').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'auth.token.issued' }).first().waitFor();
+    await page.getByLabel('Live tail').check();
+    // Something new happens at the authorization server: a token request it refuses.
+    const refused = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&code=nope&client_id=portcullis-console' });
+    expect(refused.status).toBe(400);
+    await page.getByRole('cell', { name: 'auth.token.rejected' }).first().waitFor({ timeout: 30_000 });
+    await page.getByLabel('Live tail').uncheck();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
+    const path = join(SHOTS, 'export.ndjson');
+    await download.saveAs(path);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; specversion: string });
+    expect(lines.every((e) => e.specversion === '1.0')).toBe(true);
+    expect(lines.map((e) => e.type)).toEqual(expect.arrayContaining(['auth.login.succeeded', 'auth.token.issued', 'auth.token.rejected']));
+  });
+
   it('works at phone width and in dark mode, without a serious accessibility violation', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('link', { name: 'Dashboard' }).click();
