@@ -5,6 +5,8 @@ import nx from '@nx/eslint-plugin';
 // Nothing imports an app, and no lib reaches upward.
 const LAYERS = {
   'type:app': ['type:feature', 'type:data-access', 'type:util', 'type:testing'],
+  // A browser app (apps/console): static files, no service of its own; it runs no server code.
+  'type:web': ['type:util'],
   'type:e2e': ['type:testing', 'type:util'],
   'type:testing': ['type:util'],
   'type:feature': ['type:data-access', 'type:util'],
