@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type AuthServer, freePort, ingestCredentials, type RunningService, startAuthServer, startService, USERS } from '@portcullis/testing';
+import { type AuthServer, clientCredentialsTokens, freePort, ingestCredentials, registerTrustedClient, type RunningService, startAuthServer, startService, USERS } from '@portcullis/testing';
 
 const WORKSPACE = join(__dirname, '../..');
 /** Screenshots of every screen, kept as test artifacts (gitignored). */
@@ -34,6 +34,7 @@ describe('the console, end to end in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let issuer: string;
+  let auditResource: string;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
@@ -42,7 +43,7 @@ describe('the console, end to end in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     const [authPort, auditPort] = [await freePort(), await freePort()];
     issuer = `http://127.0.0.1:${authPort}`;
-    const auditResource = `http://127.0.0.1:${auditPort}/audit`;
+    auditResource = `http://127.0.0.1:${auditPort}/audit`;
     // The console's client, pre-registered as an operator would (CLIENTS_FILE) until the
     // auth-server registers it itself (CONSOLE-CONTRACT, part A).
     const clientsFile = join(dir, 'clients.json');
@@ -197,9 +198,19 @@ describe('the console, end to end in Chromium', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
-  it('signs out: the refresh token is revoked and the sign-in screen is back', async () => {
+  it('signs out: the refresh token is revoked (RFC 7009) and the sign-in screen is back', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The audit log, read by an auditor of its own, records the console's grant revoked at its request.
+    const auditor = await registerTrustedClient(auth, { client_name: 'console e2e auditor', scope: 'audit:read' });
+    const { access_token: token } = await clientCredentialsTokens(auth, auditor, { resource: auditResource, scope: 'audit:read' });
+    let revoked: { data: { reason: string } }[] = [];
+    for (let i = 0; i < 60 && revoked.length === 0; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 500));
+      const res = await fetch(`${auditResource}/events?type=auth.token.revoked&client_id=portcullis-console`, { headers: { authorization: `Bearer ${token}` } });
+      revoked = ((await res.json()) as { events: { data: { reason: string } }[] }).events;
+    }
+    expect(revoked.map((e) => e.data.reason)).toEqual(['client_request']);
     expect(cspViolations).toEqual([]);
   });
 });
