@@ -12,6 +12,8 @@ export interface StackedBarChartProps {
   labels: string[];
   series: ChartSeries[];
   unit: string;
+  /** The screen-reader summary, when a sum says nothing (percentiles); by default totals per series. */
+  summary?: string;
 }
 
 const WIDTH = 640;
@@ -23,7 +25,7 @@ const PAD = { top: 10, right: 10, bottom: 24, left: 40 };
  * style sheet by series position, so dark mode and the CSP both hold. Screen readers get a
  * summary as the image's description and the same numbers as a table.
  */
-export function StackedBarChart({ title, labels, series, unit }: StackedBarChartProps) {
+export function StackedBarChart({ title, labels, series, unit, summary: given }: StackedBarChartProps) {
   const id = useId();
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = Math.max(1, ...totals);
@@ -33,9 +35,10 @@ export function StackedBarChart({ title, labels, series, unit }: StackedBarChart
   const barW = plotW / Math.max(1, labels.length);
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const summary =
-    grand === 0
+    given ??
+    (grand === 0
       ? `No ${unit} in this window.`
-      : `${grand} ${unit} in total; ${series.map((s) => `${s.name}: ${s.values.reduce((a, b) => a + b, 0)}`).join(', ')}. Busiest bucket ${labels[totals.indexOf(Math.max(...totals))]} with ${Math.max(...totals)}.`;
+      : `${grand} ${unit} in total; ${series.map((s) => `${s.name}: ${s.values.reduce((a, b) => a + b, 0)}`).join(', ')}. Busiest bucket ${labels[totals.indexOf(Math.max(...totals))]} with ${Math.max(...totals)}.`);
   return (
     <figure class="chart" aria-labelledby={`${id}-t`}>
       <figcaption id={`${id}-t`}>{title}</figcaption>

@@ -28,3 +28,11 @@ export function bucketLabels(stats: AuditStats): string[] {
     return days ? `${d.toLocaleDateString([], { month: 'short', day: 'numeric' })} ${time}` : time;
   });
 }
+
+/** What the lag chart says to a screen reader: the worst p95 and where, not a meaningless sum. */
+export function lagSummary(stats: AuditStats, labels: string[]): string {
+  const lags = stats.buckets.map((b, i) => ({ lag: b.pipeline_lag_ms, label: labels[i] })).filter((b) => b.lag !== null);
+  if (!lags.length) return 'No events stored in this window.';
+  const worst = lags.reduce((a, b) => ((b.lag?.p95 ?? 0) > (a.lag?.p95 ?? 0) ? b : a));
+  return `Highest p95 lag ${worst.lag?.p95} ms at ${worst.label} (p50 there ${worst.lag?.p50} ms), over ${lags.length} bucket${lags.length === 1 ? '' : 's'} with events.`;
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditApi, AuditStats } from '../api/audit-api';
 import { StackedBarChart } from '../charts/stacked-bar-chart';
-import { bucketLabels, denialSeries, lagSeries, tokenSeries, toolSeries } from '../charts/stats-series';
+import { bucketLabels, denialSeries, lagSeries, lagSummary, tokenSeries, toolSeries } from '../charts/stats-series';
 
 /** The windows on offer, each with a bucket size that keeps the chart at 60 bars or fewer. */
 export const WINDOWS = [
@@ -67,7 +67,7 @@ export function Dashboard({ audit, now = () => new Date() }: { audit: AuditApi; 
             <StackedBarChart title="Tokens issued, by grant type" unit="tokens" labels={labels} series={tokenSeries(stats)} />
             <StackedBarChart title="Denials, by reason" unit="denials" labels={labels} series={denialSeries(stats)} />
             <StackedBarChart title="Tool calls, by tool and outcome" unit="tool calls" labels={labels} series={toolSeries(stats)} />
-            <StackedBarChart title="Audit pipeline lag (stored minus event time), p50 and p95" unit="ms of lag" labels={labels} series={lagSeries(stats)} />
+            <StackedBarChart title="Audit pipeline lag (stored minus event time), p50 and p95" unit="ms of lag" labels={labels} series={lagSeries(stats)} summary={lagSummary(stats, labels)} />
           </div>
         )}
       </div>
