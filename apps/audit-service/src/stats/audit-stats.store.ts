@@ -46,6 +46,9 @@ function countsSql(dialect: Dialect, p: (i: number) => string): string {
   const f = (name: string) => dataField(dialect, name);
   const int = dialect === 'postgres' ? 'bigint' : 'integer';
   const types = COUNTED.map((t) => `'${t}'`).join(', ');
+  // PostgreSQL would inline the subquery and parse the jsonb once per field it reads; OFFSET 0
+  // keeps it a subquery, so each row's text is parsed once (EXPLAIN showed the repeats).
+  const fence = dialect === 'postgres' ? ' OFFSET 0' : '';
   return `
     SELECT bucket, type, k, sub, SUM(n) AS n FROM (
       SELECT (e."time_ms" - ${p(1)}) / ${p(3)} AS bucket, e."type" AS type,
@@ -60,7 +63,7 @@ function countsSql(dialect: Dialect, p: (i: number) => string): string {
         COALESCE(CAST(${f('count')} AS ${int}), 1) AS n
       FROM (
         SELECT "time_ms", "type", ${dataOf(dialect)} AS d FROM "audit_events"
-        WHERE "type" IN (${types}) AND "time_ms" >= ${p(1)} AND "time_ms" < ${p(2)}
+        WHERE "type" IN (${types}) AND "time_ms" >= ${p(1)} AND "time_ms" < ${p(2)}${fence}
       ) e
     ) counted
     GROUP BY bucket, type, k, sub`;
