@@ -180,6 +180,25 @@ describe('the console, end to end in Chromium', () => {
     expect(lines.map((e) => e.type)).toEqual(expect.arrayContaining(['auth.login.succeeded', 'auth.token.issued', 'auth.token.rejected']));
   });
 
+  it('is usable by keyboard: a skip link first, and the new screen\'s heading takes focus', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    // The skip link is the page's first stop: before the brand, the first thing Tab can reach.
+    await page.getByText('Portcullis console', { exact: true }).click();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    expect(await page.evaluate(`document.querySelector('a[href], button, input, select, [tabindex]:not([tabindex="-1"])').textContent`)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.getByRole('link', { name: 'Audit explorer' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
+    // Screen readers hear where they arrived: focus is on the screen's heading.
+    await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Audit explorer');
+    expect(await page.getByRole('link', { name: 'Audit explorer' }).getAttribute('aria-current')).toBe('page');
+  });
+
   it('works at phone width and in dark mode, without a serious accessibility violation', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByRole('link', { name: 'Dashboard' }).click();
