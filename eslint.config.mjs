@@ -5,6 +5,8 @@ import nx from '@nx/eslint-plugin';
 // Nothing imports an app, and no lib reaches upward.
 const LAYERS = {
   'type:app': ['type:feature', 'type:data-access', 'type:util', 'type:testing'],
+  // A browser app (apps/console): static files, no service of its own; it runs no server code.
+  'type:web': ['type:util'],
   'type:e2e': ['type:testing', 'type:util'],
   'type:testing': ['type:util'],
   'type:feature': ['type:data-access', 'type:util'],
@@ -43,7 +45,7 @@ export default [
     },
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries(false),
       '@typescript-eslint/no-explicit-any': 'error',
@@ -54,7 +56,7 @@ export default [
     // Type-aware rules (typescript-eslint's project service: each file is checked with the
     // types of the nearest tsconfig.json). A promise nobody awaits loses its errors; an async
     // function where a void callback is expected runs unobserved.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -64,7 +66,7 @@ export default [
   {
     // Tests of any layer may use the testing lib (real databases, built services); production
     // code keeps the layering above.
-    files: ['**/*.spec.ts', '**/*.e2e.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': moduleBoundaries(true),

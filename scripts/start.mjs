@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const apps = ['auth-server', 'audit-service', 'mcp-server', 'mcp-gateway'];
+// Built with the services, served by the auth-server under /console/ (static files, no process).
+const staticApps = ['console'];
 
 if (process.env.SKIP_BUILD !== 'true') {
   console.log('building (cached after the first time)…');
-  const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects', apps.join(','), '--outputStyle=static'], {
+  const r = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '--projects', [...apps, ...staticApps].join(','), '--outputStyle=static'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' },
@@ -28,6 +30,7 @@ for (const app of apps) {
     process.exit(1);
   }
 }
+if (!existsSync(join(root, 'dist/apps/console/index.html'))) console.warn('dist/apps/console is missing: /console/ will say so until npm run build');
 const env = process.env;
 const dataDir = resolve(root, env.DATA_DIR ?? 'data');
 const issuer = env.ISSUER_URL ?? 'http://localhost:9000';
@@ -214,6 +217,7 @@ if (ready.every(Boolean)) {
       demo upstream           ${gatewayBase}/demo/mcp → ${demoUpstreamUrl}
     Authorization server      ${issuer}   (metadata: ${issuer}/.well-known/oauth-authorization-server)
     Audit service             ${auditBase}/audit/events   (needs a token with audit:read)
+    Console                   ${issuer}/console/   (operators: dashboard and audit log)
 
     Demo login                ${demoUser} / ${demoPassword}
 

@@ -95,7 +95,12 @@ describe('Dockerfile targets and compose ports', () => {
     const run = build?.instructions.find((i) => i.keyword === 'RUN')?.args ?? '';
     expect(run).toMatch(/^npx nx run-many -t build --projects=(\S+)/);
     const projects = (/--projects=(\S+)/.exec(run) as RegExpExecArray)[1].split(',').sort();
-    expect(projects).toEqual(repositoryApps());
+    // The services, and the browser apps (type:web) whose static files a service serves.
+    expect(projects).toEqual([...repositoryApps(), ...repositoryApps('type:web')].sort());
+  });
+
+  it('puts the built console in the auth-server image, where CONSOLE_DIR looks by default', () => {
+    expect(accumulated(stages, 'auth-server', 'COPY').map((i) => i.args)).toContain('--from=build /app/dist/apps/console ./dist/apps/console');
   });
 
   it('keeps in the build context everything the Dockerfile copies from it', () => {

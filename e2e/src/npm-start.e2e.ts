@@ -73,6 +73,7 @@ describe('npm start with the MCP gateway', () => {
     expect(output).toContain(`MCP gateway               ${gateway}/<upstream>/mcp`);
     expect(output).toContain(resource);
     expect(output).toContain('Protect your own MCP server');
+    expect(output).toContain(`Console                   ${issuer}/console/`);
     // The generated file both services read.
     const file = JSON.parse(readFileSync(join(dir, 'data/gateway.json'), 'utf8')) as { publicUrl: string; upstreams: { name: string }[] };
     expect(file.publicUrl).toBe(gateway);

@@ -17,6 +17,8 @@ import { DeadLetterDepth } from './metrics/dead-letter-depth';
 import { AuditQueryController } from './query/audit-query.controller';
 import { ProtectedResourceMetadataController, resourceMetadataUrl } from './query/protected-resource-metadata.controller';
 import { AuditRetention } from './retention/audit-retention';
+import { AuditStatsController } from './stats/audit-stats.controller';
+import { AuditStatsStore } from './stats/audit-stats.store';
 
 @Module({})
 export class AppModule {
@@ -47,6 +49,7 @@ export class AppModule {
       controllers: [
         ProtectedResourceMetadataController,
         AuditQueryController,
+        AuditStatsController,
         // Without a broker: the HTTP ingest endpoint (with one: AuditEventsConsumer below).
         ...(embedded ? [IngestController] : []),
       ],
@@ -56,6 +59,7 @@ export class AppModule {
         // With a broker: the dead-letter queue's depth, read when Prometheus scrapes.
         ...(config.brokerUrl && config.metricsEnabled ? [{ provide: DeadLetterDepth, useValue: new DeadLetterDepth(config.brokerUrl, deadLetterNameFor(config.auditQueue)) }] : []),
         { provide: AuditEventStore, useFactory: (ds: DataSource) => new AuditEventStore(ds), inject: [DataSource] },
+        { provide: AuditStatsStore, useFactory: (ds: DataSource) => new AuditStatsStore(ds), inject: [DataSource] },
         {
           provide: AuditBatcher,
           useFactory: (store: AuditEventStore) => new AuditBatcher(store, { maxBatch: config.auditBatchMax, windowMs: config.auditBatchWindowMs }),

@@ -20,7 +20,12 @@ export async function createAuditApp(config: AuditConfig): Promise<NestFastifyAp
   @Module({ imports: [AppModule.forRoot(config)] })
   class ConfiguredAuditModule {}
   // Every route keeps the small default body limit; only the JSON ingest route allows a relay batch.
-  const app = await createHttpApp(ConfiguredAuditModule, { trustProxy: config.trustProxy, logging: config });
+  const app = await createHttpApp(ConfiguredAuditModule, {
+    trustProxy: config.trustProxy,
+    logging: config,
+    // The query API answers browsers on the console's origins only (bearer tokens, no cookies).
+    corsOrigins: { pathPrefix: '/audit/', origins: config.consoleOrigins },
+  });
   if (!config.brokerUrl) {
     hardenIngestRoute(app.getHttpAdapter().getInstance(), config.auditIngestProducers);
     warnAboutIngestCredentials(config);

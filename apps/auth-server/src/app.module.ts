@@ -16,6 +16,7 @@ import { AccountModule } from './account/account.module';
 import { RevocationModule } from './revocation/revocation.module';
 import { IntrospectionModule } from './introspection/introspection.module';
 import { AdminModule } from './admin/admin.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseHealthModule } from '@portcullis/http';
 import { metricsOptions, MetricsModule } from '@portcullis/metrics';
 
@@ -41,6 +42,7 @@ export class AppModule {
         RevocationModule,
         IntrospectionModule,
         AdminModule,
+        ConsoleModule,
         DatabaseHealthModule,
         MetricsModule.forRoot(metricsOptions(config)),
       ],

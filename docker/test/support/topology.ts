@@ -6,11 +6,11 @@ import { type AppConfigSchema, defaultOf, loadAppConfigSchema } from './app-conf
 import { type ComposeFile, boundFiles, buildTarget, environmentOf, interpolate, loadCompose, loadEnvExample, mountedSecrets, variableReferences, readComposeText } from './compose-file';
 import { REPO_ROOT } from './paths';
 
-/** Every app of the repository (apps/<name>/project.json tagged type:app). */
-export function repositoryApps(): string[] {
+/** Every app of the repository with this tag (apps/<name>/project.json): services are type:app. */
+export function repositoryApps(tag = 'type:app'): string[] {
   return readdirSync(join(REPO_ROOT, 'apps'))
     .filter((name) => existsSync(join(REPO_ROOT, 'apps', name, 'project.json')))
-    .filter((name) => (JSON.parse(readFileSync(join(REPO_ROOT, 'apps', name, 'project.json'), 'utf8')) as { tags?: string[] }).tags?.includes('type:app'))
+    .filter((name) => (JSON.parse(readFileSync(join(REPO_ROOT, 'apps', name, 'project.json'), 'utf8')) as { tags?: string[] }).tags?.includes(tag))
     .sort();
 }
 

@@ -24,6 +24,14 @@ describe('audit-service configuration', () => {
     expect(parseConfig(auditConfigSchema, { REVOCATIONS_URL: 'https://auth.example.com/r' }).revocationsUrl).toBe('https://auth.example.com/r');
   });
 
+  it('lets the console origins call the query API: the issuer’s origin unless CONSOLE_ORIGINS names others', () => {
+    expect(parseConfig(auditConfigSchema, { ISSUER_URL: 'https://auth.example.com/tenant' }).consoleOrigins).toEqual(['https://auth.example.com']);
+    expect(parseConfig(auditConfigSchema, { CONSOLE_ORIGINS: 'https://a.example.com, http://localhost:9000' }).consoleOrigins).toEqual(['https://a.example.com', 'http://localhost:9000']);
+    for (const bad of ['https://a.example.com/console', '*', 'ftp://a.example.com', ' , ']) {
+      expect(configProblems(auditConfigSchema, { CONSOLE_ORIGINS: bad })).toEqual([expect.stringContaining('CONSOLE_ORIGINS')]);
+    }
+  });
+
   it.each([
     ['AUDIT_BATCH_MAX', '0'],
     ['AUDIT_RETENTION_DAYS', '0'],

@@ -25,6 +25,23 @@ export const auditEnvironment = {
   /** Fetch the issuer's keys here instead of discovering them from ISSUER_URL (e.g. inside a
    * container network, where the public issuer URL is not reachable). */
   JWKS_URI: httpUrl.optional(),
+  /**
+   * Web origins whose pages may call the query API from a browser (CORS, bearer only), comma
+   * separated; unset → the issuer's origin, where the auth-server serves the console.
+   */
+  CONSOLE_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const origins = value.split(',').map((v) => v.trim()).filter(Boolean);
+      const bad = origins.find((o) => !URL.canParse(o) || new URL(o).origin !== o || !/^https?:$/.test(new URL(o).protocol));
+      if (bad !== undefined || origins.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `an origin is scheme://host[:port] with nothing after it${bad ? `, not ${bad}` : ''}` });
+        return z.NEVER;
+      }
+      return origins;
+    }),
   /** This query API's resource identifier (RFC 8707); AUDIT_RESOURCE_URL is accepted too. */
   RESOURCE_URL: httpUrl.optional(),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
@@ -68,12 +85,14 @@ export const auditEnvironment = {
 
 /**
  * The parsed settings as the code reads them (`AUDIT_BATCH_MAX` → `config.auditBatchMax`),
- * with the two URLs that have fallbacks resolved: `resourceUrl` is RESOURCE_URL, else
- * AUDIT_RESOURCE_URL; `revocationsUrl` is REVOCATIONS_URL, else the issuer's list.
+ * with the fallbacks resolved: `resourceUrl` is RESOURCE_URL, else AUDIT_RESOURCE_URL;
+ * `revocationsUrl` is REVOCATIONS_URL, else the issuer's list; `consoleOrigins` is
+ * CONSOLE_ORIGINS, else the issuer's origin.
  */
 export const auditConfigSchema = configSchema(auditEnvironment).transform(({ auditResourceUrl, ...config }) => ({
   ...config,
   resourceUrl: config.resourceUrl ?? auditResourceUrl,
+  consoleOrigins: config.consoleOrigins ?? [new URL(config.issuerUrl).origin],
   revocationsUrl: config.revocationsUrl ?? issuerRevocationsUrl(config.issuerUrl),
 }));
 

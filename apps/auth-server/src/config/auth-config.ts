@@ -48,6 +48,8 @@ export const authEnvironment = {
    * (they wait in the outbox). Not used with a broker.
    */
   ...eventProducerEnvironment,
+  /** Where the built console is (apps/console → dist/apps/console), served under /console/. */
+  CONSOLE_DIR: z.string().min(1).default('dist/apps/console'),
   MCP_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.mcp),
   AUDIT_RESOURCE_URL: httpUrl.default(DEFAULT_RESOURCES.audit),
   /**

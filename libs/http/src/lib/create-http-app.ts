@@ -31,6 +31,11 @@ export interface HttpAppOptions {
    * client writes itself.
    */
   trustProxy?: TrustProxy;
+  /**
+   * Paths a browser may call only from these origins (e.g. the audit query API: only the
+   * console), instead of from any origin. Bearer only: credentials are never allowed.
+   */
+  corsOrigins?: { pathPrefix: string; origins: readonly string[] };
 }
 
 /**
@@ -120,8 +125,13 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
   };
   // Server-to-server paths (/internal/, /metrics) get no CORS at all: no Access-Control-*
   // header, and a preflight is not answered, so no web page can read them.
+  const limited = options.corsOrigins;
+  const limitedCors = limited ? { ...browserCors, origin: [...limited.origins] } : undefined;
   await fastify.register(cors, {
-    delegator: (request, callback) => callback(null, isInternalPath(request.url) || isMetricsPath(request.url) ? { origin: false } : browserCors),
+    delegator: (request, callback) => {
+      if (isInternalPath(request.url) || isMetricsPath(request.url)) return callback(null, { origin: false });
+      callback(null, limited && limitedCors && request.url.startsWith(limited.pathPrefix) ? limitedCors : browserCors);
+    },
   });
   // Hooks in callback form, not async: an async hook costs every request a promise and a
   // microtask turn before Fastify moves on.

@@ -23,6 +23,23 @@ export function htmlSecurityHeaders(redirectTargets: readonly string[] = []): Re
   };
 }
 
+/**
+ * Headers for a single-page app served from this origin (the console): scripts and styles from
+ * 'self' only, never inline (so no 'unsafe-inline' even for styles, unlike the server-rendered
+ * pages); it may call this origin and the given API origins (`connect-src`), nothing else.
+ * The page itself is revalidated on every load, so a new build takes effect at once.
+ */
+export function appSecurityHeaders(apiOrigins: readonly string[] = []): Readonly<Record<string, string>> {
+  const connect = ["'self'", ...new Set(apiOrigins.map(formActionSource).filter((s): s is string => s !== undefined && s.includes('//')))];
+  return {
+    'content-security-policy': `default-src 'none'; script-src 'self'; style-src 'self'; connect-src ${connect.join(' ')}; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-cache',
+  };
+}
+
 /** A CSP source for a redirect URI: its origin for http(s), its scheme for a private-use URI. */
 function formActionSource(uri: string): string | undefined {
   try {

@@ -1,0 +1,127 @@
+import type { ApiClient } from './api-client';
+
+/**
+ * The auth-server's admin API (CONSOLE-CONTRACT, part A), through the console's admin token
+ * (`<issuer>/admin`, admin:read / admin:write). Field names are the contract's wire names.
+ */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+export interface AdminClient {
+  client_id: string;
+  client_name?: string;
+  trusted?: boolean;
+  disabled?: boolean;
+  grant_types?: string[];
+  redirect_uris?: string[];
+  scope?: string;
+  token_endpoint_auth_method?: string;
+  created_at?: string;
+  [field: string]: unknown;
+}
+
+export interface NewClient {
+  client_name: string;
+  redirect_uris?: string[];
+  grant_types: string[];
+  scope: string;
+  token_endpoint_auth_method: string;
+}
+
+export interface AdminUser {
+  id: string;
+  username: string;
+  roles?: string[];
+  disabled?: boolean;
+  locked?: boolean;
+  [field: string]: unknown;
+}
+
+export interface AdminGrant {
+  grant_id: string;
+  client_id: string;
+  client_name?: string;
+  scopes: string[];
+  resource: string;
+  approved_at: string;
+  last_used_at?: string | null;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg?: string;
+  status?: string;
+  created_at?: string;
+  [field: string]: unknown;
+}
+
+export interface AdminResource {
+  resource: string;
+  scopes: { name: string; description?: string }[];
+  [field: string]: unknown;
+}
+
+/** Path segment for an id that may be a URL (CIMD client ids are): always encoded. */
+const seg = (id: string) => encodeURIComponent(id);
+
+export class AdminApi {
+  constructor(private readonly client: ApiClient) {}
+
+  clients(q: string, cursor?: string): Promise<Page<AdminClient>> {
+    return this.client.json('/clients', { query: { q, cursor, limit: 50 } });
+  }
+  clientDetails(id: string): Promise<AdminClient> {
+    return this.client.json(`/clients/${seg(id)}`);
+  }
+  createClient(input: NewClient): Promise<AdminClient & { client_secret?: string }> {
+    return this.client.json('/clients', { method: 'POST', body: input });
+  }
+  setClientEnabled(id: string, enabled: boolean): Promise<Response> {
+    return this.client.request(`/clients/${seg(id)}/${enabled ? 'enable' : 'disable'}`, { method: 'POST' });
+  }
+  rotateSecret(id: string): Promise<{ client_secret: string }> {
+    return this.client.json(`/clients/${seg(id)}/secret`, { method: 'POST' });
+  }
+  deleteClient(id: string): Promise<Response> {
+    return this.client.request(`/clients/${seg(id)}`, { method: 'DELETE' });
+  }
+
+  users(q: string, cursor?: string): Promise<Page<AdminUser>> {
+    return this.client.json('/users', { query: { q, cursor, limit: 50 } });
+  }
+  createUser(input: { username: string; password: string; roles: string[] }): Promise<AdminUser> {
+    return this.client.json('/users', { method: 'POST', body: input });
+  }
+  userAction(id: string, action: 'disable' | 'enable' | 'unlock'): Promise<Response> {
+    return this.client.request(`/users/${seg(id)}/${action}`, { method: 'POST' });
+  }
+  resetPassword(id: string, password: string): Promise<Response> {
+    return this.client.request(`/users/${seg(id)}/password`, { method: 'POST', body: { password } });
+  }
+  setRoles(id: string, roles: string[]): Promise<Response> {
+    return this.client.request(`/users/${seg(id)}/roles`, { method: 'PUT', body: { roles } });
+  }
+  grants(userId: string): Promise<{ items: AdminGrant[] } | AdminGrant[]> {
+    return this.client.json(`/users/${seg(userId)}/grants`);
+  }
+  revokeGrant(grantId: string): Promise<Response> {
+    return this.client.request(`/grants/${seg(grantId)}`, { method: 'DELETE' });
+  }
+
+  keys(): Promise<{ items: SigningKey[] } | SigningKey[]> {
+    return this.client.json('/keys');
+  }
+  rotateKeys(): Promise<Response> {
+    return this.client.request('/keys/rotate', { method: 'POST' });
+  }
+  resources(): Promise<{ items: AdminResource[] } | AdminResource[]> {
+    return this.client.json('/resources');
+  }
+}
+
+/** The contract gives lists as `{ items }`; a bare array is read the same. */
+export function itemsOf<T>(answer: { items: T[] } | T[]): T[] {
+  return Array.isArray(answer) ? answer : answer.items;
+}

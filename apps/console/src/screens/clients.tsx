@@ -1,0 +1,191 @@
+import { useState } from 'preact/hooks';
+import type { AdminApi, AdminClient, NewClient } from '../api/admin-api';
+import { ErrorNotice, SecretOnce } from '../ui/notices';
+import { useLoad } from '../ui/use-load';
+
+const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'];
+
+/** Creates a trusted client (confidential by default); the answer carries its secret once. */
+function NewClientForm({ admin, onCreated }: { admin: AdminApi; onCreated: (client: AdminClient & { client_secret?: string }) => void }) {
+  const [error, setError] = useState<string>();
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    const redirects = String(form.get('redirect_uris') ?? '')
+      .split(/\s+/)
+      .filter(Boolean);
+    const input: NewClient = {
+      client_name: String(form.get('client_name') ?? '').trim(),
+      grant_types: GRANT_TYPES.filter((g) => form.get(`grant_${g}`) === 'on'),
+      scope: String(form.get('scope') ?? '').trim(),
+      token_endpoint_auth_method: String(form.get('token_endpoint_auth_method')),
+      ...(redirects.length ? { redirect_uris: redirects } : {}),
+    };
+    try {
+      setError(undefined);
+      onCreated(await admin.createClient(input));
+      (e.currentTarget as HTMLFormElement | null)?.reset();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  return (
+    <details class="panel">
+      <summary>Create a trusted client</summary>
+      <form class="stacked" onSubmit={(e) => void submit(e)}>
+        <label>
+          Name <input name="client_name" required maxLength={200} />
+        </label>
+        <fieldset>
+          <legend>Grant types</legend>
+          {GRANT_TYPES.map((g) => (
+            <label class="check" key={g}>
+              <input type="checkbox" name={`grant_${g}`} defaultChecked={g === 'client_credentials'} /> {g}
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          Scopes (space separated) <input name="scope" required />
+        </label>
+        <label>
+          Redirect URIs (space separated, for authorization_code) <input name="redirect_uris" />
+        </label>
+        <label>
+          Authentication{' '}
+          <select name="token_endpoint_auth_method">
+            <option value="client_secret_basic">client_secret_basic</option>
+            <option value="client_secret_post">client_secret_post</option>
+            <option value="none">none (public client)</option>
+          </select>
+        </label>
+        <ErrorNotice error={error} />
+        <button type="submit" class="primary">
+          Create
+        </button>
+      </form>
+    </details>
+  );
+}
+
+export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }) {
+  const [query, setQuery] = useState('');
+  const [cursor, setCursor] = useState<string>();
+  const list = useLoad(() => admin.clients(query, cursor), [query, cursor]);
+  const [secret, setSecret] = useState<{ label: string; value: string }>();
+  const [status, setStatus] = useState('');
+
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setStatus(done);
+      list.reload();
+    } catch (err) {
+      list.setError((err as Error).message);
+    }
+  };
+
+  return (
+    <section aria-labelledby="clients-title">
+      <h1 tabIndex={-1} id="clients-title">
+        Clients
+      </h1>
+      <form
+        role="search"
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setCursor(undefined);
+          setQuery(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+        }}
+      >
+        <label>
+          Search clients <input name="q" type="search" />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {canWrite && (
+        <NewClientForm
+          admin={admin}
+          onCreated={(c) => {
+            if (c.client_secret) setSecret({ label: `The secret of ${c.client_name ?? c.client_id} (${c.client_id}).`, value: c.client_secret });
+            setStatus(`Created ${c.client_id}.`);
+            list.reload();
+          }}
+        />
+      )}
+      {secret && <SecretOnce label={secret.label} secret={secret.value} onDone={() => setSecret(undefined)} />}
+      <ErrorNotice error={list.error} />
+      <p role="status" class="status">
+        {status}
+      </p>
+      <div class="table-scroll">
+        <table>
+          <caption class="visually-hidden">Registered clients</caption>
+          <thead>
+            <tr>
+              <th scope="col">Client</th>
+              <th scope="col">Grant types</th>
+              <th scope="col">Scopes</th>
+              <th scope="col">State</th>
+              {canWrite && <th scope="col">Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.items.map((c) => {
+              const name = c.client_name ?? c.client_id;
+              return (
+                <tr key={c.client_id}>
+                  <th scope="row">
+                    {name}
+                    <br />
+                    <code>{c.client_id}</code>
+                    {c.trusted && <span class="tag">trusted</span>}
+                  </th>
+                  <td>{c.grant_types?.join(', ')}</td>
+                  <td>{c.scope}</td>
+                  <td>{c.disabled ? 'Disabled' : 'Active'}</td>
+                  {canWrite && (
+                    <td class="row-actions">
+                      <button type="button" aria-label={`${c.disabled ? 'Enable' : 'Disable'} ${name}`} onClick={() => void act(() => admin.setClientEnabled(c.client_id, !!c.disabled), `${name} ${c.disabled ? 'enabled' : 'disabled'}.`)}>
+                        {c.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                      {c.token_endpoint_auth_method !== 'none' && (
+                        <button
+                          type="button"
+                          aria-label={`Rotate the secret of ${name}`}
+                          onClick={() =>
+                            void act(async () => {
+                              const { client_secret } = await admin.rotateSecret(c.client_id);
+                              setSecret({ label: `The new secret of ${name} (${c.client_id}).`, value: client_secret });
+                            }, `New secret for ${name}.`)
+                          }
+                        >
+                          Rotate secret
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        class="danger"
+                        aria-label={`Delete ${name}`}
+                        onClick={() => {
+                          if (confirm(`Delete ${name}? Its grants and tokens are revoked.`)) void act(() => admin.deleteClient(c.client_id), `${name} deleted.`);
+                        }}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {list.data?.next_cursor && (
+        <button type="button" onClick={() => setCursor(list.data?.next_cursor ?? undefined)}>
+          Next page
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,197 @@
+import { useState } from 'preact/hooks';
+import type { AdminApi, AdminUser } from '../api/admin-api';
+import { itemsOf } from '../api/admin-api';
+import { ErrorNotice } from '../ui/notices';
+import { useLoad } from '../ui/use-load';
+
+/** A person's grants (the applications they connected), each revocable. */
+export function UserGrants({ admin, user, canWrite, onClose }: { admin: AdminApi; user: AdminUser; canWrite: boolean; onClose: () => void }) {
+  const grants = useLoad(async () => itemsOf(await admin.grants(user.id)), [user.id]);
+  const [status, setStatus] = useState('');
+  return (
+    <section aria-labelledby="grants-title" class="panel">
+      <h2 id="grants-title">Applications {user.username} connected</h2>
+      <ErrorNotice error={grants.error} />
+      <p role="status" class="status">
+        {status}
+      </p>
+      {grants.data && grants.data.length === 0 && <p>None.</p>}
+      <ul class="cards">
+        {grants.data?.map((g) => (
+          <li key={g.grant_id}>
+            <strong>{g.client_name ?? g.client_id}</strong> <code>{g.client_id}</code>
+            <dl>
+              <dt>Scopes</dt>
+              <dd>{g.scopes.join(' ')}</dd>
+              <dt>Resource</dt>
+              <dd>{g.resource}</dd>
+              <dt>Approved</dt>
+              <dd>{new Date(g.approved_at).toLocaleString()}</dd>
+              <dt>Last used</dt>
+              <dd>{g.last_used_at ? new Date(g.last_used_at).toLocaleString() : 'never'}</dd>
+            </dl>
+            {canWrite && (
+              <button
+                type="button"
+                class="danger"
+                aria-label={`Revoke ${g.client_name ?? g.client_id} for ${user.username}`}
+                onClick={() => {
+                  if (!confirm(`Revoke ${g.client_name ?? g.client_id}? Its tokens stop working at once.`)) return;
+                  admin
+                    .revokeGrant(g.grant_id)
+                    .then(() => {
+                      setStatus(`${g.client_name ?? g.client_id} revoked.`);
+                      grants.reload();
+                    })
+                    .catch((err: Error) => grants.setError(err.message));
+                }}
+              >
+                Revoke
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <button type="button" onClick={onClose}>
+        Close
+      </button>
+    </section>
+  );
+}
+
+export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }) {
+  const [query, setQuery] = useState('');
+  const [cursor, setCursor] = useState<string>();
+  const list = useLoad(() => admin.users(query, cursor), [query, cursor]);
+  const [status, setStatus] = useState('');
+  const [grantsOf, setGrantsOf] = useState<AdminUser>();
+
+  const act = async (what: () => Promise<unknown>, done: string) => {
+    try {
+      await what();
+      setStatus(done);
+      list.reload();
+    } catch (err) {
+      list.setError((err as Error).message);
+    }
+  };
+
+  const add = async (e: Event) => {
+    e.preventDefault();
+    const formElement = e.currentTarget as HTMLFormElement;
+    const form = new FormData(formElement);
+    const username = String(form.get('username') ?? '').trim();
+    await act(() => admin.createUser({ username, password: String(form.get('password') ?? ''), roles: form.get('admin') === 'on' ? ['admin'] : [] }), `Added ${username}.`);
+    formElement.reset();
+  };
+
+  return (
+    <section aria-labelledby="users-title">
+      <h1 tabIndex={-1} id="users-title">
+        Users
+      </h1>
+      <form
+        role="search"
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setCursor(undefined);
+          setQuery(String(new FormData(e.currentTarget).get('q') ?? '').trim());
+        }}
+      >
+        <label>
+          Search users <input name="q" type="search" />
+        </label>
+        <button type="submit">Search</button>
+      </form>
+      {canWrite && (
+        <details class="panel">
+          <summary>Add a user</summary>
+          <form class="stacked" onSubmit={(e) => void add(e)}>
+            <label>
+              Username <input name="username" required maxLength={128} autoComplete="off" />
+            </label>
+            <label>
+              Password <input name="password" type="password" required minLength={8} autoComplete="new-password" />
+            </label>
+            <label class="check">
+              <input type="checkbox" name="admin" /> Administrator (may use this console)
+            </label>
+            <button type="submit" class="primary">
+              Add
+            </button>
+          </form>
+        </details>
+      )}
+      <ErrorNotice error={list.error} />
+      <p role="status" class="status">
+        {status}
+      </p>
+      <div class="table-scroll">
+        <table>
+          <caption class="visually-hidden">Users</caption>
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Roles</th>
+              <th scope="col">State</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data?.items.map((u) => (
+              <tr key={u.id}>
+                <th scope="row">{u.username}</th>
+                <td>{u.roles?.join(', ') || '—'}</td>
+                <td>{[u.disabled ? 'Disabled' : 'Active', u.locked ? 'locked out' : ''].filter(Boolean).join(', ')}</td>
+                <td class="row-actions">
+                  <button type="button" aria-label={`Applications of ${u.username}`} onClick={() => setGrantsOf(u)}>
+                    Applications
+                  </button>
+                  {canWrite && (
+                    <>
+                      <button type="button" aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => void act(() => admin.userAction(u.id, u.disabled ? 'enable' : 'disable'), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
+                        {u.disabled ? 'Enable' : 'Disable'}
+                      </button>
+                      {u.locked && (
+                        <button type="button" aria-label={`Unlock ${u.username}`} onClick={() => void act(() => admin.userAction(u.id, 'unlock'), `${u.username} unlocked.`)}>
+                          Unlock
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        aria-label={`Reset the password of ${u.username}`}
+                        onClick={() => {
+                          const password = prompt(`New password for ${u.username} (at least 8 characters)`);
+                          if (password) void act(() => admin.resetPassword(u.id, password), `New password set for ${u.username}.`);
+                        }}
+                      >
+                        Reset password
+                      </button>
+                      <button
+                        type="button"
+                        aria-label={`${u.roles?.includes('admin') ? 'Remove admin from' : 'Make admin'} ${u.username}`}
+                        onClick={() => {
+                          const roles = u.roles?.includes('admin') ? (u.roles ?? []).filter((r) => r !== 'admin') : [...(u.roles ?? []), 'admin'];
+                          void act(() => admin.setRoles(u.id, roles), `Roles of ${u.username}: ${roles.join(', ') || 'none'}.`);
+                        }}
+                      >
+                        {u.roles?.includes('admin') ? 'Remove admin' : 'Make admin'}
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {list.data?.next_cursor && (
+        <button type="button" onClick={() => setCursor(list.data?.next_cursor ?? undefined)}>
+          Next page
+        </button>
+      )}
+      {grantsOf && <UserGrants admin={admin} user={grantsOf} canWrite={canWrite} onClose={() => setGrantsOf(undefined)} />}
+    </section>
+  );
+}

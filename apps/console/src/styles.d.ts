@@ -1,0 +1,2 @@
+/** Style sheets are bundled by webpack (mini-css-extract-plugin) into one hashed file. */
+declare module '*.css';

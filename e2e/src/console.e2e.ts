@@ -1,0 +1,235 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type AuthServer, clientCredentialsTokens, freePort, ingestCredentials, registerTrustedClient, type RunningService, startAuthServer, startService, USERS } from '@portcullis/testing';
+
+const WORKSPACE = join(__dirname, '../..');
+/** Screenshots of every screen, kept as test artifacts (gitignored). */
+const SHOTS = join(WORKSPACE, 'test-artifacts/console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const PERSON = USERS.alice;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/**
+ * The console in Debian's Chromium against the real auth-server and audit-service processes
+ * (dist/): a person opens /console/, signs in through the real login page, reaches the
+ * dashboard (its numbers from GET /audit/stats, its own sign-in among them) and the audit
+ * explorer, in light and dark mode and at phone width. Every screen is screenshotted and
+ * checked by axe-core; the page's strict CSP must never be violated.
+ */
+describe('the console, end to end in Chromium', () => {
+  let dir: string;
+  let auth: AuthServer;
+  let audit: RunningService;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let issuer: string;
+  let auditResource: string;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
+    rmSync(SHOTS, { recursive: true, force: true });
+    mkdirSync(SHOTS, { recursive: true });
+    const [authPort, auditPort] = [await freePort(), await freePort()];
+    issuer = `http://127.0.0.1:${authPort}`;
+    auditResource = `http://127.0.0.1:${auditPort}/audit`;
+    // The console's client, pre-registered as an operator would (CLIENTS_FILE) until the
+    // auth-server registers it itself (CONSOLE-CONTRACT, part A).
+    const clientsFile = join(dir, 'clients.json');
+    writeFileSync(
+      clientsFile,
+      JSON.stringify([
+        {
+          client_id: 'portcullis-console',
+          client_name: 'Portcullis console',
+          redirect_uris: [`${issuer}/console/callback`],
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+          scope: 'audit:read offline_access',
+        },
+      ]),
+    );
+    const creds = ingestCredentials();
+    auth = await startAuthServer(
+      'sqlite',
+      {
+        CLIENTS_FILE: clientsFile,
+        CONSOLE_DIR: join(WORKSPACE, 'dist/apps/console'),
+        AUDIT_RESOURCE_URL: auditResource,
+        AUDIT_INGEST_URL: `http://127.0.0.1:${auditPort}/internal/events`,
+        AUDIT_INGEST_SECRET: creds.secret.authServer,
+      },
+      { port: authPort },
+    );
+    audit = await startService('audit-service', auditPort, {
+      ISSUER_URL: issuer,
+      RESOURCE_URL: auditResource,
+      SQLITE_PATH: join(dir, 'audit.sqlite'),
+      AUDIT_INGEST_PRODUCERS: creds.producers,
+      BROKER_URL: undefined,
+      DATABASE_URL: undefined,
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (/content security policy/i.test(m.text())) cspViolations.push(m.text());
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await audit?.stop();
+    await auth?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** axe-core in the page (evaluated through the debugger, so the page's CSP stays as it is). */
+  async function seriousViolations(): Promise<string[]> {
+    await page.evaluate(AXE_SOURCE);
+    // A string, evaluated in the page: this file is compiled for Node, without the DOM's types.
+    const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
+    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  }
+
+  async function shoot(name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  it('shows the sign-in screen, then signs in through the real login page and lands on the dashboard', async () => {
+    await page.goto(`${issuer}/console/`, { waitUntil: 'load' });
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await shoot('01-sign-in');
+    expect(await seriousViolations()).toEqual([]);
+
+    await Promise.all([page.waitForURL(/\/interaction\//), page.getByRole('button', { name: 'Sign in' }).click()]);
+    await page.fill('input[name="username"]', PERSON.username);
+    await page.fill('input[name="password"]', PERSON.password);
+    await Promise.all([page.waitForNavigation(), page.click('form button[type="submit"]')]);
+    if ((await page.locator('button[name="decision"][value="approve"]').count()) > 0) {
+      await shoot('02-consent');
+      await Promise.all([page.waitForURL(/\/console\//), page.click('button[name="decision"][value="approve"]')]);
+    }
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/');
+    expect(await page.getByText('Loading the Portcullis console').count()).toBe(0);
+    // Tokens in memory only: nothing of the sign-in is left in the browser's storage.
+    expect(await page.evaluate('({ local: localStorage.length, session: sessionStorage.length })')).toEqual({ local: 0, session: 0 });
+  });
+
+  it('draws the dashboard from /audit/stats, with its own sign-in among the tokens issued', async () => {
+    // The sign-in's auth.token.issued reaches the audit service through the outbox relay.
+    const tokens = page.getByRole('img', { name: 'Tokens issued, by grant type' });
+    for (let attempt = 0; ; attempt++) {
+      await tokens.waitFor();
+      const description = await tokens.locator('desc').textContent();
+      if (description && /authorization_code: [1-9]/.test(description)) break;
+      if (attempt > 40) throw new Error(`no authorization_code token on the dashboard: ${description}`);
+      await page.waitForTimeout(500);
+      await page.getByRole('button', { name: 'Refresh' }).click();
+    }
+    expect(await page.getByRole('figure').count()).toBe(4);
+    await shoot('03-dashboard');
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('opens the audit explorer from the navigation and finds the sign-in events by filter', async () => {
+    await page.getByRole('link', { name: 'Audit explorer' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/audit');
+    await page.getByLabel('Type').fill('auth.token.issued');
+    await page.getByLabel('Client ID').fill('portcullis-console');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'auth.token.issued' }).first().waitFor();
+    const types = await page.locator('table.events tbody tr td:nth-child(2)').allTextContents();
+    expect(types.length).toBeGreaterThan(0);
+    expect(new Set(types)).toEqual(new Set(['auth.token.issued']));
+    await shoot('04-audit-explorer');
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('tails the log live (a refused token request appears without a reload) and exports it as NDJSON', async () => {
+    await page.getByLabel('Type').fill('');
+    await page.getByLabel('Client ID').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'auth.token.issued' }).first().waitFor();
+    await page.getByLabel('Live tail').check();
+    // Something new happens at the authorization server: a token request it refuses.
+    const refused = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&code=nope&client_id=portcullis-console' });
+    expect(refused.status).toBe(400);
+    await page.getByRole('cell', { name: 'auth.token.rejected' }).first().waitFor({ timeout: 30_000 });
+    await page.getByLabel('Live tail').uncheck();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export NDJSON' }).click()]);
+    const path = join(SHOTS, 'export.ndjson');
+    await download.saveAs(path);
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; specversion: string });
+    expect(lines.every((e) => e.specversion === '1.0')).toBe(true);
+    expect(lines.map((e) => e.type)).toEqual(expect.arrayContaining(['auth.login.succeeded', 'auth.token.issued', 'auth.token.rejected']));
+  });
+
+  it('is usable by keyboard: a skip link first, and the new screen\'s heading takes focus', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    // The skip link is the page's first stop: before the brand, the first thing Tab can reach.
+    await page.getByText('Portcullis console', { exact: true }).click();
+    await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Skip to content');
+    expect(await page.evaluate(`document.querySelector('a[href], button, input, select, [tabindex]:not([tabindex="-1"])').textContent`)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate('document.activeElement.id')).toBe('main');
+    await page.getByRole('link', { name: 'Audit explorer' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
+    // Screen readers hear where they arrived: focus is on the screen's heading.
+    await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('Audit explorer');
+    expect(await page.getByRole('link', { name: 'Audit explorer' }).getAttribute('aria-current')).toBe('page');
+  });
+
+  it('works at phone width and in dark mode, without a serious accessibility violation', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await page.getByRole('img', { name: 'Tokens issued, by grant type' }).waitFor();
+    const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+    expect(background).toBe('rgb(13, 17, 23)');
+    await shoot('05-dashboard-dark');
+    expect(await seriousViolations()).toEqual([]);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Audit explorer' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
+    // Nothing wider than the phone's screen but the scrollable tables.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shoot('06-audit-explorer-phone-dark');
+    expect(await seriousViolations()).toEqual([]);
+  });
+
+  it('signs out: the refresh token is revoked (RFC 7009) and the sign-in screen is back', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // The audit log, read by an auditor of its own, records the console's grant revoked at its request.
+    const auditor = await registerTrustedClient(auth, { client_name: 'console e2e auditor', scope: 'audit:read' });
+    const { access_token: token } = await clientCredentialsTokens(auth, auditor, { resource: auditResource, scope: 'audit:read' });
+    let revoked: { data: { reason: string } }[] = [];
+    for (let i = 0; i < 60 && revoked.length === 0; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 500));
+      const res = await fetch(`${auditResource}/events?type=auth.token.revoked&client_id=portcullis-console`, { headers: { authorization: `Bearer ${token}` } });
+      revoked = ((await res.json()) as { events: { data: { reason: string } }[] }).events;
+    }
+    expect(revoked.map((e) => e.data.reason)).toEqual(['client_request']);
+    expect(cspViolations).toEqual([]);
+  });
+});
