@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -10,7 +10,8 @@ const SHOTS = join(WORKSPACE, 'test-artifacts/console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const PERSON = USERS.alice;
+/** An operator: audit:read and the admin scopes are for the admin role only. */
+const PERSON = USERS.root;
 
 interface AxeViolation {
   id: string;
@@ -44,28 +45,10 @@ describe('the console, end to end in Chromium', () => {
     const [authPort, auditPort] = [await freePort(), await freePort()];
     issuer = `http://127.0.0.1:${authPort}`;
     auditResource = `http://127.0.0.1:${auditPort}/audit`;
-    // The console's client, pre-registered as an operator would (CLIENTS_FILE) until the
-    // auth-server registers it itself (CONSOLE-CONTRACT, part A).
-    const clientsFile = join(dir, 'clients.json');
-    writeFileSync(
-      clientsFile,
-      JSON.stringify([
-        {
-          client_id: 'portcullis-console',
-          client_name: 'Portcullis console',
-          redirect_uris: [`${issuer}/console/callback`],
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'none',
-          scope: 'audit:read offline_access',
-        },
-      ]),
-    );
     const creds = ingestCredentials();
     auth = await startAuthServer(
       'sqlite',
       {
-        CLIENTS_FILE: clientsFile,
         CONSOLE_DIR: join(WORKSPACE, 'dist/apps/console'),
         AUDIT_RESOURCE_URL: auditResource,
         AUDIT_INGEST_URL: `http://127.0.0.1:${auditPort}/internal/events`,

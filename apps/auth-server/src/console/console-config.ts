@@ -1,10 +1,8 @@
 import { canonicalResource } from '@portcullis/oauth';
 import { Scope } from '@portcullis/scopes';
+import { CONSOLE_CLIENT_ID } from '../admin/console-client/console-client.loader';
 import type { AuthConfig } from '../config/auth-config';
 import type { ProtectedResource } from '../resources/resource-registry';
-
-/** The console's own client (CONSOLE-CONTRACT: public, PKCE, trusted, registered at start). */
-export const CONSOLE_CLIENT_ID = 'portcullis-console';
 
 export interface ConsoleResourceConfig {
   name: 'audit' | 'admin';

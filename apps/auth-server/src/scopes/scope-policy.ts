@@ -1,5 +1,5 @@
 import { InvalidScope, parseScope } from '@portcullis/oauth';
-import { roleForScope, Scope } from '@portcullis/scopes';
+import { heldByMachines, roleForScope, Scope } from '@portcullis/scopes';
 import { ClientEntity } from '../clients/client.entity';
 import { ProtectedResource } from '../resources/resource-registry';
 import { issuesRefreshToken } from './refresh-token-policy';
@@ -19,9 +19,10 @@ export type Flow = 'authorization_code' | 'client_credentials' | 'jwt_bearer';
  * later step up to more (MCP authorization, "Step-Up Authorization Flow"); the person's
  * consent is what grants them, and privileged scopes stay out of reach either way.
  *
- * A scope that names a role (admin:read, admin:write) is for a person who has it: only the
- * people's flow can carry it (the person's role is checked there and at refresh), never
- * client_credentials or jwt_bearer, where no person of this server is present.
+ * A scope that names a role (admin:read, admin:write, audit:read) is for a person who has it:
+ * the people's flow carries it (the person's role is checked there and at refresh), jwt_bearer
+ * never (its subject is a person this server cannot check), client_credentials only for a
+ * scope machines may hold (audit:read: the client acts for itself, no person is present).
  */
 export function allowedScopes(client: ClientEntity, resource: ProtectedResource, flow: Flow): Set<string> {
   const capped = client.scope && (client.trusted || flow !== 'authorization_code');
@@ -32,7 +33,7 @@ export function allowedScopes(client: ClientEntity, resource: ProtectedResource,
   for (const scope of candidates) {
     if (registered && !registered.has(scope)) continue;
     if (resource.privilegedScopes.includes(scope) && !client.trusted) continue;
-    if (flow !== 'authorization_code' && roleForScope(scope)) continue;
+    if (flow !== 'authorization_code' && roleForScope(scope) && !(flow === 'client_credentials' && heldByMachines(scope))) continue;
     out.add(scope);
   }
   return out;

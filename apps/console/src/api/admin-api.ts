@@ -18,7 +18,8 @@ export interface AdminClient {
   redirect_uris?: string[];
   scope?: string;
   token_endpoint_auth_method?: string;
-  created_at?: string;
+  /** NumericDate (seconds), as every instant of the admin API. */
+  created_at?: number;
   [field: string]: unknown;
 }
 
@@ -35,7 +36,8 @@ export interface AdminUser {
   username: string;
   roles?: string[];
   disabled?: boolean;
-  locked?: boolean;
+  /** Signs in through an upstream OpenID Provider only. */
+  federated?: boolean;
   [field: string]: unknown;
 }
 
@@ -45,15 +47,15 @@ export interface AdminGrant {
   client_name?: string;
   scopes: string[];
   resource: string;
-  approved_at: string;
-  last_used_at?: string | null;
+  approved_at: number;
+  last_used_at?: number | null;
 }
 
 export interface SigningKey {
   kid: string;
   alg?: string;
   status?: string;
-  created_at?: string;
+  created_at?: number;
   [field: string]: unknown;
 }
 
@@ -61,6 +63,11 @@ export interface AdminResource {
   resource: string;
   scopes: { name: string; description?: string }[];
   [field: string]: unknown;
+}
+
+/** An instant of the admin API (NumericDate: seconds since the epoch, RFC 7519 §2) in the reader's locale. */
+export function fromNumericDate(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString();
 }
 
 /** Path segment for an id that may be a URL (CIMD client ids are): always encoded. */

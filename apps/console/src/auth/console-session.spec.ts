@@ -39,6 +39,12 @@ const claims = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1], 'base6
  * tokens per resource, background refresh, sign-out. The "browser" is the cookie-keeping
  * test browser of libs/testing, going through the real login and consent pages.
  */
+/**
+ * A client shaped like the auth-server's own `portcullis-console`, under another id: its
+ * callback is on another origin than the issuer's (below), which the real one's is not.
+ */
+const CLIENT_ID = 'console-session-test';
+
 describe('ConsoleSession against the auth-server', () => {
   let dir: string;
   let server: AuthServer;
@@ -58,7 +64,7 @@ describe('ConsoleSession against the auth-server', () => {
       clients,
       JSON.stringify([
         {
-          client_id: 'portcullis-console',
+          client_id: CLIENT_ID,
           client_name: 'Portcullis console',
           redirect_uris: [callback],
           grant_types: ['authorization_code', 'refresh_token'],
@@ -69,11 +75,13 @@ describe('ConsoleSession against the auth-server', () => {
       ]),
     );
     // Access tokens that live 32 s: the session renews them 30 s early, so within seconds.
-    server = await startAuthServer('sqlite', { CLIENTS_FILE: clients, ACCESS_TOKEN_TTL: '32' }, { port });
+    // audit:read is for operators only (the admin role): both people here are operators.
+    const operators = [USERS.root, USERS.bob].map((u) => `${u.username}:${u.password}:admin`).join(',');
+    server = await startAuthServer('sqlite', { CLIENTS_FILE: clients, ACCESS_TOKEN_TTL: '32', BOOTSTRAP_USERS: operators }, { port });
     // The MCP resource stands in for the admin API here: any second resource shows the chaining.
     config = {
       issuer,
-      client_id: 'portcullis-console',
+      client_id: CLIENT_ID,
       redirect_uri: callback,
       resources: [
         { name: 'audit', resource: audit, scopes: ['audit:read'] },
@@ -97,7 +105,7 @@ describe('ConsoleSession against the auth-server', () => {
     const first = sent[0].searchParams;
     expect(Object.fromEntries(first)).toMatchObject({
       response_type: 'code',
-      client_id: 'portcullis-console',
+      client_id: CLIENT_ID,
       redirect_uri: config.redirect_uri,
       scope: 'audit:read offline_access',
       resource: audit,
@@ -106,7 +114,7 @@ describe('ConsoleSession against the auth-server', () => {
     expect(first.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(first.get('state')).toMatch(/^[A-Za-z0-9_-]{22,}$/);
 
-    const one = await authorizeInBrowser(browser, sent[0], USERS.alice);
+    const one = await authorizeInBrowser(browser, sent[0], USERS.root);
     expect(one.sawLogin).toBe(true);
     // Not done yet: on to the second resource's authorization.
     expect(await session.completeSignIn(one.callback)).toBeUndefined();
@@ -116,12 +124,12 @@ describe('ConsoleSession against the auth-server', () => {
     expect(sent[1].searchParams.get('state')).not.toBe(first.get('state'));
 
     // The login session carries over: no login page the second time.
-    const two = await authorizeInBrowser(browser, sent[1], USERS.alice);
+    const two = await authorizeInBrowser(browser, sent[1], USERS.root);
     expect(two.sawLogin).toBe(false);
     expect(await session.completeSignIn(two.callback)).toBe('/console/audit');
 
     expect(session.signedIn).toBe(true);
-    expect(claims(await session.accessToken('audit'))).toMatchObject({ aud: audit, scope: 'audit:read', client_id: 'portcullis-console' });
+    expect(claims(await session.accessToken('audit'))).toMatchObject({ aud: audit, scope: 'audit:read', client_id: CLIENT_ID });
     expect(claims(await session.accessToken('admin'))).toMatchObject({ aud: mcp, scope: 'sentiment:read' });
     // Nothing of the sign-in is left in the browser's storage.
     expect(storage.length).toBe(0);
@@ -143,7 +151,7 @@ describe('ConsoleSession against the auth-server', () => {
     await expect(session.completeSignIn(new URL(`${config.redirect_uri}?code=abc&state=xyz`))).rejects.toThrow('this sign-in was not started here');
 
     await session.signIn();
-    const { callback } = await authorizeInBrowser(new Browser(config.issuer), sent[0], USERS.alice);
+    const { callback } = await authorizeInBrowser(new Browser(config.issuer), sent[0], USERS.root);
     const forged = new URL(callback);
     forged.searchParams.set('state', 'someone-elses-state');
     await expect(session.completeSignIn(forged)).rejects.toThrow(SignInError);

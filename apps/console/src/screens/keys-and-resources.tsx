@@ -1,6 +1,6 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
-import { type AdminApi, itemsOf } from '../api/admin-api';
+import { type AdminApi, fromNumericDate, itemsOf } from '../api/admin-api';
 import { ErrorNotice } from '../ui/notices';
 import { useLoad } from '../ui/use-load';
 
@@ -52,7 +52,7 @@ export function Keys({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }
                 </th>
                 <td>{k.alg}</td>
                 <td>{k.status}</td>
-                <td>{k.created_at ? new Date(k.created_at).toLocaleString() : ''}</td>
+                <td>{k.created_at ? fromNumericDate(k.created_at) : ''}</td>
               </tr>
             ))}
           </tbody>

@@ -9,13 +9,13 @@ describe('Users and their grants', () => {
   it("shows a person's connected applications and revokes one", async () => {
     let revoked = false;
     const { client, requests } = recordingClient('admin', ADMIN, (r) => {
-      if (r.url.startsWith(`${ADMIN}/users?`)) return { body: { items: [{ id: 'u-1', username: 'alice', roles: ['admin'], locked: true }], next_cursor: null } };
+      if (r.url.startsWith(`${ADMIN}/users?`)) return { body: { items: [{ id: 'u-1', username: 'alice', roles: ['admin'], disabled: false, federated: false }], next_cursor: null } };
       if (r.url === `${ADMIN}/users/u-1/grants`) {
         return {
           body: {
             items: revoked
               ? []
-              : [{ grant_id: 'g-1', client_id: 'desk', client_name: 'Desk app', scopes: ['mcp:tools'], resource: 'http://localhost:3000/mcp', approved_at: '2026-11-28T08:00:00Z', last_used_at: null }],
+              : [{ grant_id: 'g-1', client_id: 'desk', client_name: 'Desk app', scopes: ['mcp:tools'], resource: 'http://localhost:3000/mcp', approved_at: 1795852800, last_used_at: null }],
           },
         };
       }
@@ -24,7 +24,7 @@ describe('Users and their grants', () => {
     });
     render(<Users admin={new AdminApi(client)} canWrite />);
     expect(await screen.findByText('alice')).toBeTruthy();
-    expect(screen.getByText('Active, locked out')).toBeTruthy();
+    expect(screen.getByText('Active')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Unlock alice' }));
     await waitFor(() => expect(requests.some((r) => r.method === 'POST' && r.url === `${ADMIN}/users/u-1/unlock`)).toBe(true));
 

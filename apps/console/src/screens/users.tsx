@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { AdminApi, AdminUser } from '../api/admin-api';
-import { itemsOf } from '../api/admin-api';
+import { fromNumericDate, itemsOf } from '../api/admin-api';
 import { ErrorNotice } from '../ui/notices';
 import { useLoad } from '../ui/use-load';
 
@@ -26,9 +26,9 @@ export function UserGrants({ admin, user, canWrite, onClose }: { admin: AdminApi
               <dt>Resource</dt>
               <dd>{g.resource}</dd>
               <dt>Approved</dt>
-              <dd>{new Date(g.approved_at).toLocaleString()}</dd>
+              <dd>{fromNumericDate(g.approved_at)}</dd>
               <dt>Last used</dt>
-              <dd>{g.last_used_at ? new Date(g.last_used_at).toLocaleString() : 'never'}</dd>
+              <dd>{g.last_used_at === null || g.last_used_at === undefined ? 'never' : fromNumericDate(g.last_used_at)}</dd>
             </dl>
             {canWrite && (
               <button
@@ -143,7 +143,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
               <tr key={u.id}>
                 <th scope="row">{u.username}</th>
                 <td>{u.roles?.join(', ') || '—'}</td>
-                <td>{[u.disabled ? 'Disabled' : 'Active', u.locked ? 'locked out' : ''].filter(Boolean).join(', ')}</td>
+                <td>{[u.disabled ? 'Disabled' : 'Active', u.federated ? 'signs in through an organisation' : ''].filter(Boolean).join(', ')}</td>
                 <td class="row-actions">
                   <button type="button" aria-label={`Applications of ${u.username}`} onClick={() => setGrantsOf(u)}>
                     Applications
@@ -153,11 +153,10 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
                       <button type="button" aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.username}`} onClick={() => void act(() => admin.userAction(u.id, u.disabled ? 'enable' : 'disable'), `${u.username} ${u.disabled ? 'enabled' : 'disabled'}.`)}>
                         {u.disabled ? 'Enable' : 'Disable'}
                       </button>
-                      {u.locked && (
-                        <button type="button" aria-label={`Unlock ${u.username}`} onClick={() => void act(() => admin.userAction(u.id, 'unlock'), `${u.username} unlocked.`)}>
-                          Unlock
-                        </button>
-                      )}
+                      {/* The API does not say whether a delay is running: unlocking is harmless when none is. */}
+                      <button type="button" aria-label={`Unlock ${u.username}`} onClick={() => void act(() => admin.userAction(u.id, 'unlock'), `${u.username} unlocked.`)}>
+                        Unlock
+                      </button>
                       <button
                         type="button"
                         aria-label={`Reset the password of ${u.username}`}

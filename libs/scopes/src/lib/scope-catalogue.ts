@@ -44,8 +44,13 @@ export interface ScopeDefinition {
   implies: ScopeName[];
   /** Only trusted clients may hold it; open registration can never obtain it. */
   privileged: boolean;
-  /** Only for a person with this role: never through client_credentials or jwt-bearer. */
+  /** Only for a person with this role: never through jwt-bearer, nor client_credentials unless `machines`. */
   role?: RoleName;
+  /**
+   * A trusted client may also hold it for itself through client_credentials, where no person
+   * is present (a SIEM reading the audit log). People still need `role`.
+   */
+  machines?: boolean;
 }
 
 export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
@@ -83,6 +88,10 @@ export const SCOPE_CATALOGUE: readonly ScopeDefinition[] = [
     resource: 'audit',
     implies: [],
     privileged: true,
+    // The log names every person and client: a person reads it only as an operator (the
+    // console), a trusted machine client (a SIEM) through client_credentials.
+    role: Role.Admin,
+    machines: true,
   },
   {
     name: Scope.AdminRead,
@@ -152,6 +161,11 @@ export function isPrivilegedScope(name: string): boolean {
 /** The role a person must have to hold this scope, if any (only built-in scopes name one). */
 export function roleForScope(name: string): RoleName | undefined {
   return BY_NAME.get(name)?.role;
+}
+
+/** Whether a trusted client may hold this role-bound scope for itself, with no person (client_credentials). */
+export function heldByMachines(name: string): boolean {
+  return BY_NAME.get(name)?.machines === true;
 }
 
 /** The first of `scopes` a person with `roles` may not hold, if any. */

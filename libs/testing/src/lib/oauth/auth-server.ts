@@ -22,6 +22,8 @@ export const USERS = {
   alice: { username: 'alice', password: 'alice-correct-horse-1' },
   bob: { username: 'bob', password: 'bob-battery-staple-2' },
   carol: { username: 'carol', password: 'carol-locked-out-3' },
+  /** An operator: the `admin` role, so the admin scopes and (for a person) audit:read. */
+  root: { username: 'root', password: 'root-operator-pass-4', admin: true },
 } as const;
 
 export const INITIAL_ACCESS_TOKEN = 'bb-initial-access-token-4f1c9a7e2d';
@@ -133,7 +135,7 @@ export async function startAuthServer(backend: Backend, env: Environment = {}, o
     const environment = (port: number): Environment => ({
       ISSUER_URL: `http://127.0.0.1:${port}`,
       BOOTSTRAP_USERS: Object.values(USERS)
-        .map((u) => `${u.username}:${u.password}`)
+        .map((u) => `${u.username}:${u.password}${'admin' in u ? ':admin' : ''}`)
         .join(','),
       REGISTRATION_INITIAL_ACCESS_TOKEN: INITIAL_ACCESS_TOKEN,
       CLIENTS_FILE: clientsFile,
