@@ -71,14 +71,14 @@ export class AmqpTransport implements EventTransport {
     // settles on the broker's ack (or nack / timeout).
     const settled = await Promise.allSettled(
       rows.map((row) =>
+        // The contract's properties (docs/events.md, "On the broker") and nothing more: each
+        // property is encoded by the producer and decoded and stored by the broker per message.
         this.channel.publish(EVENTS_EXCHANGE, row.type, Buffer.from(row.payload, 'utf8'), {
           persistent: true,
           contentType: CLOUDEVENTS_CONTENT_TYPE,
-          contentEncoding: 'utf-8',
           messageId: row.id,
           type: row.type,
           appId: this.options.appId,
-          timestamp: Math.floor(Date.now() / 1000),
           timeout,
         }),
       ),
