@@ -1,4 +1,4 @@
-import { createEvent, EventContractError, parseEvent, parseEventJson } from './cloud-event';
+import { cloudEventSchema, createEvent, EventContractError, parseEvent, parseEventJson } from './cloud-event';
 import { EVENT_DATA_SCHEMAS } from './event-data.schemas';
 import { EVENT_TYPES, EventType } from './event-types';
 import { looksLikeSecretField, REDACTED, secretLikeFields } from './secret-field.guard';
@@ -37,6 +37,24 @@ describe('event contract', () => {
     expect(e.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(new Date(e.time).toISOString()).toBe(e.time);
     expect(parseEventJson(JSON.stringify(e))).toEqual(e);
+  });
+
+  it('createEvent refuses an envelope attribute the caller got wrong, as the envelope schema would', () => {
+    const refused = (options: Parameters<typeof createEvent>[2]) => () => createEvent(EventType.TokenIssued, issued, options);
+    expect(refused({ source, subject: '' })).toThrow(/invalid envelope: subject/);
+    expect(refused({ source, subject: 's'.repeat(513) })).toThrow(/invalid envelope: subject/);
+    expect(refused({ source, id: 'not-a-uuid' })).toThrow(/invalid envelope: id/);
+    expect(refused({ source: '' })).toThrow(/invalid envelope: source/);
+    expect(refused({ source: 'x'.repeat(257) })).toThrow(/invalid envelope: source/);
+    expect(refused({ source, time: new Date(Date.UTC(10_000, 0, 1)) })).toThrow(/invalid envelope: time/);
+    // A source found valid once is not trusted for another value.
+    expect(createEvent(EventType.TokenIssued, issued, { source }).source).toBe(source);
+    expect(refused({ source: '' })).toThrow(EventContractError);
+    // What it builds is what the envelope schema accepts, attributes in the schema's order.
+    const id = '5b0f7c0e-2a57-4d4c-9a53-1c1f0c7f8b1e';
+    const e = createEvent(EventType.TokenIssued, issued, { source, id, subject: 's', requestId: 'r-1', time: new Date(0) });
+    expect(Object.keys(e)).toEqual(['specversion', 'id', 'source', 'type', 'time', 'subject', 'datacontenttype', 'requestid', 'data']);
+    expect(cloudEventSchema.parse(e)).toEqual(e);
   });
 
   it('createEvent refuses wrong, missing and unknown fields', () => {

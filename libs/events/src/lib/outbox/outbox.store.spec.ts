@@ -89,6 +89,18 @@ describe('OutboxStore.drain (PostgreSQL)', () => {
     expect(await store.drain(10, async (rows) => ({ delivered: rows.length }))).toMatchObject({ fetched: 2, delivered: 2, locked: true });
   });
 
+  it('writes a group as rows whose columns match each event, whatever its text holds, and refuses an id or type with a line feed', async () => {
+    const store = await replica();
+    // Quotes, backslashes, an escaped line feed and non-ASCII text in the payload.
+    const odd = createEvent(EventType.McpToolCalled, { tool: 'say "hi"\\ \n ünïcode', outcome: 'success', duration_ms: 1, client_id: 'svc', subject: 'svc', jti: 'j' }, { source: '/test/outbox-store' });
+    const events = [toolCalled(1), odd, toolCalled(2)];
+    await store.insertMany(events);
+    const rows: { id: string; type: string; payload: string }[] = await sources[0].query('SELECT "id", "type", "payload" FROM "event_outbox" ORDER BY "seq"');
+    expect(rows.map((r) => [r.id, r.type, JSON.parse(r.payload)])).toEqual(events.map((e) => [e.id, e.type, e]));
+    await expect(store.insertMany([toolCalled(3), { ...toolCalled(4), type: 'mcp.tool.called\nx' }])).rejects.toThrow(/line feed/);
+    expect(await store.count()).toBe(3);
+  });
+
   it('reports an empty outbox as a locked round with nothing fetched', async () => {
     const store = await replica();
     expect(await store.isEmpty()).toBe(true);
