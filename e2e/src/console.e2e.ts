@@ -200,6 +200,85 @@ describe('the console, end to end in Chromium', () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it('runs the admin screens against the real admin API: clients, users and their applications, signing keys, resources', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    // The console confirms what cannot be undone (confirm) and asks a new password (prompt).
+    const answerDialogs = (d: { type(): string; accept(text?: string): Promise<void> }) => void d.accept(d.type() === 'prompt' ? 'a-new-password-7' : undefined);
+    page.on('dialog', answerDialogs);
+    try {
+      // Clients: the console's own client is listed; a trusted client is created with its secret shown once, then disabled.
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      await page.getByText('portcullis-console', { exact: true }).first().waitFor();
+      await page.getByText('Create a trusted client').click();
+      await page.getByLabel('Name').fill('e2e reporting job');
+      await page.getByLabel('Scopes (space separated)').fill('audit:read');
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      const secret = page.locator('.secret code');
+      await secret.waitFor();
+      expect((await secret.textContent())?.length).toBeGreaterThanOrEqual(32);
+      await shoot('07-clients-secret-once');
+      expect(await seriousViolations()).toEqual([]);
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      expect(await page.locator('.secret').count()).toBe(0);
+      await page.getByRole('button', { name: 'Disable e2e reporting job' }).click();
+      await page.getByRole('button', { name: 'Enable e2e reporting job' }).waitFor();
+
+      // Users: a person is added; root's applications include the console's grant.
+      await page.getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+      await page.getByText('Add a user').click();
+      await page.getByLabel('Username').fill('dora');
+      await page.getByLabel('Password').fill('dora-e2e-password-5');
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await page.getByRole('rowheader', { name: 'dora' }).waitFor();
+      await page.getByRole('button', { name: `Applications of ${PERSON.username}` }).click();
+      await page.getByRole('heading', { name: `Applications ${PERSON.username} connected` }).waitFor();
+      await page.getByText('portcullis-console', { exact: true }).first().waitFor();
+      await shoot('08-users-applications');
+      expect(await seriousViolations()).toEqual([]);
+
+      // Signing keys: listed, and rotated one step.
+      await page.getByRole('link', { name: 'Signing keys' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Signing keys' }).waitFor();
+      await page.getByRole('button', { name: 'Rotate the signing key' }).click();
+      await page.getByText('Signing key rotated.').waitFor();
+      expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(2);
+      await shoot('09-signing-keys');
+      expect(await seriousViolations()).toEqual([]);
+
+      // Resources: the admin API itself among them, with its scopes' descriptions.
+      await page.getByRole('link', { name: 'Resources' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Resources and scopes' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: `${issuer}/admin` }).waitFor();
+      expect(await page.getByText('admin:write', { exact: true }).count()).toBe(1);
+      await shoot('10-resources');
+      expect(await seriousViolations()).toEqual([]);
+    } finally {
+      page.off('dialog', answerDialogs);
+    }
+
+    // What the screens did, as the audit log recorded it (each change names the console's person).
+    const auditor = await registerTrustedClient(auth, { client_name: 'console e2e admin auditor', scope: 'audit:read' });
+    const { access_token: token } = await clientCredentialsTokens(auth, auditor, { resource: auditResource, scope: 'audit:read' });
+    const wanted = ['auth.client.registered', 'auth.client.updated', 'auth.user.created', 'auth.signing_key.rotated'];
+    type Recorded = { data: { actor?: { via: string; client_id?: string }; registration?: string } };
+    const seen = new Map<string, Recorded[]>();
+    for (let i = 0; i < 60 && seen.size < wanted.length; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 500));
+      for (const type of wanted.filter((t) => !seen.has(t))) {
+        const res = await fetch(`${auditResource}/events?type=${type}`, { headers: { authorization: `Bearer ${token}` } });
+        const events = ((await res.json()) as { events: Recorded[] }).events;
+        // auth.client.registered says `registration: admin` for a client made through the admin API.
+        const byConsole = events.filter((e) => type === 'auth.signing_key.rotated' || e.data.registration === 'admin' || e.data.actor?.via === 'admin_api');
+        if (byConsole.length > 0) seen.set(type, byConsole);
+      }
+    }
+    expect([...seen.keys()].sort()).toEqual([...wanted].sort());
+    expect(seen.get('auth.user.created')?.map((e) => e.data.actor)).toEqual([expect.objectContaining({ via: 'admin_api', client_id: 'portcullis-console' })]);
+  });
+
   it('signs out: the refresh token is revoked (RFC 7009) and the sign-in screen is back', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();

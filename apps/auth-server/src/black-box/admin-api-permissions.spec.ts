@@ -18,6 +18,7 @@ import {
   USERS,
 } from '@portcullis/testing';
 import { admin, adminResource, adminTokens, CONSOLE, ConsoleBrowser, consoleAuthorization, consoleCallback } from './harness/admin-api';
+import { DEFAULT_RESOURCES } from '@portcullis/scopes';
 
 const ROOT = { username: 'root', password: 'root-admin-pass-1' };
 const DAVE = { username: 'dave', password: 'dave-admin-pass-2' };
@@ -61,6 +62,17 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API permission bound
     expect(callback.searchParams.get('error')).toBe('invalid_scope');
     expect(callback.searchParams.get('error_description')).toMatch(/admin:read.*admin role/);
     expect(callback.searchParams.get('code')).toBeNull();
+  });
+
+  it('refuses audit:read to a person without the admin role through the console client; an operator gets it', async () => {
+    const audit = DEFAULT_RESOURCES.audit;
+    const asBob = await authorizationUrl(server, { client: CONSOLE, scope: 'audit:read offline_access', resource: audit, redirectUri: consoleCallback(server) });
+    const refused = (await authorizeInBrowser(new ConsoleBrowser(server.issuer), asBob.url, USERS.bob)).callback;
+    expect(refused.searchParams.get('error')).toBe('invalid_scope');
+    expect(refused.searchParams.get('error_description')).toMatch(/audit:read.*admin role/);
+    const asRoot = await authorizationUrl(server, { client: CONSOLE, scope: 'audit:read', resource: audit, redirectUri: consoleCallback(server) });
+    const granted = (await authorizeInBrowser(new ConsoleBrowser(server.issuer), asRoot.url, ROOT)).callback;
+    expect(granted.searchParams.get('code')).toBeTruthy();
   });
 
   it('refuses the admin scopes to an openly registered client, whoever signs in', async () => {

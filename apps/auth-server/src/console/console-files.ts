@@ -28,7 +28,9 @@ export class ConsoleFiles {
   /** `name` of /console/assets/<name>; undefined when there is no such asset. */
   async asset(name: string): Promise<ConsoleFile | undefined> {
     if (!/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,200}$/.test(name)) return undefined;
-    const type = TYPES[name.slice(name.lastIndexOf('.') + 1)];
+    const extension = name.slice(name.lastIndexOf('.') + 1);
+    // Own keys only: `x.constructor` names no type.
+    const type = Object.hasOwn(TYPES, extension) ? TYPES[extension] : undefined;
     if (!type) return undefined;
     const body = await readFile(join(this.dir, 'assets', name)).catch(() => undefined);
     return body && { body, type };

@@ -35,6 +35,13 @@ describe('scope policy', () => {
     expect(resolveRequestedScopes(Scope.AuditRead, client({ trusted: true }), audit, 'client_credentials')).toEqual([Scope.AuditRead]);
   });
 
+  it('lets a trusted machine client hold audit:read for itself, but never through jwt-bearer (a person this server cannot check for the admin role)', () => {
+    expect(allowedScopes(client({ trusted: true }), audit, 'client_credentials').has(Scope.AuditRead)).toBe(true);
+    expect(allowedScopes(client({ trusted: true }), audit, 'jwt_bearer').has(Scope.AuditRead)).toBe(false);
+    // The people's flow offers it; the person's role is checked at authorization and refresh.
+    expect(allowedScopes(client({ trusted: true }), audit, 'authorization_code').has(Scope.AuditRead)).toBe(true);
+  });
+
   it('keeps a trusted client, and any client_credentials request, within the registered scope', () => {
     const c = client({ scope: 'sentiment:read', trusted: true });
     expect(errorOf(() => resolveRequestedScopes('watchlist:read', c, mcp, 'authorization_code'))).toBe('invalid_scope');

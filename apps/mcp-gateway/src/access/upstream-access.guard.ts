@@ -52,7 +52,7 @@ export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STR
     return super.canActivate(context);
   }
 
-  protected override authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): void {
+  protected override authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): void | Promise<void> {
     const malformed = this.malformed.get(request);
     if (malformed) throw malformed;
     const { upstream, mcp } = request as GatewayRequest;
@@ -62,7 +62,7 @@ export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STR
       const refusal = new JsonRpcRefusal(403, UNKNOWN_TOOL, `Unknown ${denied.capability}: ${denied.name}`, denied.id ?? null);
       throw this.refusal(refusal, 'denied_by_policy', [], principal);
     }
-    super.authorize(principal, required, request);
+    return super.authorize(principal, required, request);
   }
 
   protected override challengesFor(request: BearerGuardedRequest): BearerChallenges {
