@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, ingestCredentials, type RealAuthServer, type RunningService, startRealAuthServer, startService } from '@portcullis/testing';
+import { freePort, ingestCredentials, type RealAuthServer, type RunningService, startRealAuthServer, startService, USERS } from '@portcullis/testing';
 import { deleteTestQueue, testQueueName } from '../testing/audit-test-support';
 
 /*
@@ -77,7 +77,8 @@ describe.each([
   }, 60_000);
 
   it("refuses a person's token of a client deleted through RFC 7592 within seconds", async () => {
-    const { client, access_token: token } = await as.codeFlow(resource, 'audit:read', { trusted: true });
+    // An operator: a person holds audit:read only with the admin role.
+    const { client, access_token: token } = await as.codeFlow(resource, 'audit:read', { trusted: true, person: USERS.root });
     expect((await read(audit, token)).status).toBe(200);
     expect((await as.deleteClient(client)).status).toBe(204);
     await untilRefused(audit, token, timeoutMs);

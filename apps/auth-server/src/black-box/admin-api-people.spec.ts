@@ -111,8 +111,10 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
     const { tokens } = await codeFlow(server, new Browser(server.issuer), app, USERS.alice, { scope: 'sentiment:read offline_access' });
     const grants = await admin(server, token, 'GET', `/admin/users/${alice}/grants`);
     const grant = grants.body.items?.find((g) => g.client_id === app.client_id) as Record<string, unknown>;
-    expect(grant).toMatchObject({ scopes: ['sentiment:read', 'offline_access'], resource: 'http://localhost:3000/mcp', last_used_at: null });
+    expect(grant).toMatchObject({ scopes: ['sentiment:read', 'offline_access'], resource: 'http://localhost:3000/mcp' });
     expect(typeof grant.approved_at).toBe('number');
+    // The code exchange just used it (NumericDate, to the minute on PostgreSQL).
+    expect(grant.last_used_at).toBeGreaterThanOrEqual((grant.approved_at as number) - 60);
 
     expect((await admin(server, token, 'DELETE', `/admin/grants/${grant.grant_id}`)).status).toBe(204);
     expect(await revokedJtis()).toContain(jtiOf(tokens.access_token));

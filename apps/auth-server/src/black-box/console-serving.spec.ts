@@ -68,7 +68,11 @@ describe('auth-server black box on sqlite: the console under /console/', () => {
       issuer: server.issuer,
       client_id: 'portcullis-console',
       redirect_uri: `${server.issuer}/console/callback`,
-      resources: [{ name: 'audit', resource: audit, scopes: ['audit:read'] }],
+      resources: [
+        { name: 'audit', resource: audit, scopes: ['audit:read'] },
+        // The admin API, on this origin (so not named again in the page's connect-src).
+        { name: 'admin', resource: `${server.issuer}/admin`, scopes: ['admin:read', 'admin:write'] },
+      ],
     });
   });
 });

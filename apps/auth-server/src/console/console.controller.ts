@@ -24,7 +24,9 @@ export class ConsoleController {
   constructor(@Inject(AUTH_CONFIG) config: AuthConfig, resources: ResourceRegistry) {
     this.files = new ConsoleFiles(config.consoleDir);
     this.document = consoleConfig(config, resources.all());
-    this.pageHeaders = appSecurityHeaders(this.document.resources.map((r) => r.resource));
+    // The admin API is this origin ('self' already); the audit API usually another.
+    const own = new URL(config.issuerUrl).origin;
+    this.pageHeaders = appSecurityHeaders(this.document.resources.map((r) => r.resource).filter((r) => new URL(r).origin !== own));
   }
 
   @Get('config.json')

@@ -34,7 +34,7 @@ describe('Clients', () => {
     expect(requests[0]).toMatchObject({ method: 'GET', url: `${ADMIN}/clients?limit=50`, authorization: 'Bearer token-for-admin' });
     expect(screen.getByRole('button', { name: 'Enable Desk app' })).toBeTruthy();
     // A public client has no secret to rotate.
-    expect(screen.queryByRole('button', { name: 'Rotate the secret of Desk app' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Rotate secret of Desk app' })).toBeNull();
   });
 
   it('encodes a URL client id in the path, and deletes only after confirmation', async () => {

@@ -152,7 +152,7 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
                       {c.token_endpoint_auth_method !== 'none' && (
                         <button
                           type="button"
-                          aria-label={`Rotate the secret of ${name}`}
+                          aria-label={`Rotate secret of ${name}`}
                           onClick={() =>
                             void act(async () => {
                               const { client_secret } = await admin.rotateSecret(c.client_id);

@@ -159,7 +159,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
                       </button>
                       <button
                         type="button"
-                        aria-label={`Reset the password of ${u.username}`}
+                        aria-label={`Reset password of ${u.username}`}
                         onClick={() => {
                           const password = prompt(`New password for ${u.username} (at least 8 characters)`);
                           if (password) void act(() => admin.resetPassword(u.id, password), `New password set for ${u.username}.`);

@@ -1,4 +1,4 @@
-import { declaredScopes, expandScopes, findScope, isPrivilegedScope, Role, roleForScope, satisfiesScopes, Scope, scopeBeyondRoles, scopesForResource } from './scope-catalogue';
+import { declaredScopes, expandScopes, findScope, heldByMachines, isPrivilegedScope, Role, roleForScope, satisfiesScopes, Scope, scopeBeyondRoles, scopesForResource } from './scope-catalogue';
 
 describe('scope catalogue', () => {
   it('expands watchlist:write to include watchlist:read', () => {
@@ -53,11 +53,15 @@ describe('role scopes', () => {
     expect(scopesForResource('admin')).toEqual([Scope.AdminRead, Scope.AdminWrite]);
     expect(isPrivilegedScope(Scope.AdminWrite)).toBe(true);
     expect(roleForScope(Scope.AdminRead)).toBe(Role.Admin);
-    expect(roleForScope(Scope.AuditRead)).toBeUndefined();
+    // audit:read: people need the role too, and a trusted machine client may hold it for itself.
+    expect(roleForScope(Scope.AuditRead)).toBe(Role.Admin);
+    expect(heldByMachines(Scope.AuditRead)).toBe(true);
+    expect(heldByMachines(Scope.AdminRead)).toBe(false);
   });
 
   it('names the first scope a person may not hold without the role', () => {
-    expect(scopeBeyondRoles([Scope.AuditRead, Scope.AdminWrite], [])).toBe(Scope.AdminWrite);
+    expect(scopeBeyondRoles([Scope.SentimentRead, Scope.AdminWrite], [])).toBe(Scope.AdminWrite);
+    expect(scopeBeyondRoles([Scope.AuditRead], [])).toBe(Scope.AuditRead);
     expect(scopeBeyondRoles([Scope.AdminRead, Scope.AdminWrite], [Role.Admin])).toBeUndefined();
     // admin:write does not imply admin:read.
     expect([...expandScopes([Scope.AdminWrite])]).toEqual([Scope.AdminWrite]);

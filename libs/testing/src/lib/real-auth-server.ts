@@ -10,6 +10,7 @@ import {
   register,
   registerPublicClient,
   registerTrustedClient,
+  type Person,
   type RegisteredClient,
   revoke,
 } from './oauth/oauth-client';
@@ -35,8 +36,10 @@ export interface RealAuthServer {
    * A person logs in and consents in a cookie-keeping browser; PKCE S256, `resource` bound. The
    * client is a public native one, or with `trusted` a confidential one registered with the
    * initial access token (only trusted clients may hold privileged scopes such as audit:read).
+   * The person is PERSON unless `person` says (audit:read is for people with the admin role:
+   * USERS.root).
    */
-  codeFlow(resource: string, scope: string, options?: { trusted?: boolean }): Promise<PersonTokens>;
+  codeFlow(resource: string, scope: string, options?: { trusted?: boolean; person?: Person }): Promise<PersonTokens>;
   revoke(client: RegisteredClient, token: string): Promise<Response>;
   /** RFC 7592 §2.3: deletes the client (and so revokes its grants and tokens). */
   deleteClient(client: RegisteredClient): Promise<Response>;
@@ -73,7 +76,7 @@ export async function startRealAuthServer(backend: Backend, env: Environment = {
             true,
           )
         : await registerPublicClient(server);
-      const { tokens } = await codeFlow(server, new Browser(server.issuer), client, PERSON, { resource, scope });
+      const { tokens } = await codeFlow(server, new Browser(server.issuer), client, options.person ?? PERSON, { resource, scope });
       return { ...tokens, client };
     },
     revoke: (client, token) => revoke(server, client, token, 'access_token'),
