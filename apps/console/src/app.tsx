@@ -1,16 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import type { JSX } from 'preact';
 import { ApiClient } from './api/api-client';
 import { AdminApi } from './api/admin-api';
 import { AuditApi } from './api/audit-api';
 import type { ConsoleSession } from './auth/console-session';
-import { navigate, ROUTES, usePath } from './router';
+import { clientIdOf, ROUTES, usePath } from './router';
 import { AuditExplorer } from './screens/audit-explorer';
+import { ClientDetails } from './screens/client-details';
 import { Clients } from './screens/clients';
 import { Keys, Resources } from './screens/keys-and-resources';
 import { Users } from './screens/users';
 import { Dashboard } from './screens/dashboard';
 import { SignIn } from './screens/sign-in';
+import { RouteLink } from './ui/route-link';
 
 const AUDIT_SCREENS = [
   { path: ROUTES.dashboard, title: 'Dashboard' },
@@ -23,19 +24,6 @@ const ADMIN_SCREENS = [
   { path: ROUTES.keys, title: 'Signing keys' },
   { path: ROUTES.resources, title: 'Resources' },
 ];
-
-function NavLink({ path, title, current }: { path: string; title: string; current: boolean }) {
-  const follow = (e: JSX.TargetedMouseEvent<HTMLAnchorElement>) => {
-    if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
-    e.preventDefault();
-    navigate(path);
-  };
-  return (
-    <a href={path} aria-current={current ? 'page' : undefined} onClick={follow}>
-      {title}
-    </a>
-  );
-}
 
 export function App({ session }: { session: ConsoleSession }) {
   const path = usePath();
@@ -75,10 +63,13 @@ export function App({ session }: { session: ConsoleSession }) {
     main.current?.querySelector('h1')?.focus();
   }, [path, signedIn]);
 
-  const screen = SCREENS.find((s) => s.path === path) ?? SCREENS[0];
+  // A client's details (/console/clients/<id>) belong to the Clients screen.
+  const detailsOf = admin ? clientIdOf(path) : undefined;
+  const screen = SCREENS.find((s) => s.path === (detailsOf === undefined ? path : ROUTES.clients)) ?? SCREENS[0];
+  const title = detailsOf === undefined ? screen.title : `Client ${detailsOf}`;
   useEffect(() => {
-    document.title = `${signedIn ? screen.title : 'Sign in'} · Portcullis console`;
-  }, [screen, signedIn]);
+    document.title = `${signedIn ? title : 'Sign in'} · Portcullis console`;
+  }, [title, signedIn]);
 
   if (path === ROUTES.callback) {
     return (
@@ -100,7 +91,9 @@ export function App({ session }: { session: ConsoleSession }) {
             <ul>
               {SCREENS.map((s) => (
                 <li key={s.path}>
-                  <NavLink path={s.path} title={s.title} current={s.path === screen.path} />
+                  <RouteLink path={s.path} current={s.path === screen.path}>
+                    {s.title}
+                  </RouteLink>
                 </li>
               ))}
             </ul>
@@ -123,6 +116,8 @@ export function App({ session }: { session: ConsoleSession }) {
           <SignIn problem={problem} onSignIn={() => void session.signIn(path).catch((err: Error) => setProblem(err.message))} />
         ) : screen.path === ROUTES.audit ? (
           <AuditExplorer audit={audit} />
+        ) : admin && detailsOf !== undefined ? (
+          <ClientDetails admin={admin} clientId={detailsOf} canWrite={canWrite} />
         ) : admin && screen.path === ROUTES.clients ? (
           <Clients admin={admin} canWrite={canWrite} />
         ) : admin && screen.path === ROUTES.users ? (

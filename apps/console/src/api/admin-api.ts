@@ -11,15 +11,21 @@ export interface Page<T> {
 
 export interface AdminClient {
   client_id: string;
-  client_name?: string;
+  client_name?: string | null;
+  /** How it came to be known: preregistered, dynamic (RFC 7591) or metadata_document. */
+  origin?: string;
   trusted?: boolean;
   disabled?: boolean;
   grant_types?: string[];
   redirect_uris?: string[];
-  scope?: string;
+  /** null: every non-privileged scope. */
+  scope?: string | null;
   token_endpoint_auth_method?: string;
+  /** The resource it may introspect tokens for (RFC 7662 §4), when it is a resource server. */
+  resource_server?: string | null;
   /** NumericDate (seconds), as every instant of the admin API. */
   created_at?: number;
+  disabled_at?: number | null;
   [field: string]: unknown;
 }
 

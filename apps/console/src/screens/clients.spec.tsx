@@ -37,6 +37,18 @@ describe('Clients', () => {
     expect(screen.queryByRole('button', { name: 'Rotate secret of Desk app' })).toBeNull();
   });
 
+  it("links each client to its details: a real link, followed without a reload", async () => {
+    setup();
+    const link = await screen.findByRole('link', { name: 'Desk app (details)' });
+    expect(link.getAttribute('href')).toBe(`/console/clients/${encodeURIComponent(CIMD)}`);
+    const moved = jest.fn();
+    addEventListener('popstate', moved);
+    fireEvent.click(link);
+    expect(location.pathname).toBe(`/console/clients/${encodeURIComponent(CIMD)}`);
+    expect(moved).toHaveBeenCalledTimes(1);
+    removeEventListener('popstate', moved);
+  });
+
   it('encodes a URL client id in the path, and deletes only after confirmation', async () => {
     const requests = setup();
     await screen.findByText('Desk app');

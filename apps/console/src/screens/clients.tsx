@@ -1,7 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { AdminApi, AdminClient, NewClient } from '../api/admin-api';
 import { ErrorNotice, SecretOnce } from '../ui/notices';
+import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-load';
+import { clientPath } from '../router';
+import { RouteLink } from '../ui/route-link';
+import { ClientActions, type ShownSecret } from './client-actions';
 
 const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'];
 
@@ -71,18 +75,8 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
   const [query, setQuery] = useState('');
   const [cursor, setCursor] = useState<string>();
   const list = useLoad(() => admin.clients(query, cursor), [query, cursor]);
-  const [secret, setSecret] = useState<{ label: string; value: string }>();
-  const [status, setStatus] = useState('');
-
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setStatus(done);
-      list.reload();
-    } catch (err) {
-      list.setError((err as Error).message);
-    }
-  };
+  const [secret, setSecret] = useState<ShownSecret>();
+  const { status, setStatus, act } = useAction(list.reload, list.setError);
 
   return (
     <section aria-labelledby="clients-title">
@@ -136,7 +130,10 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
               return (
                 <tr key={c.client_id}>
                   <th scope="row">
-                    {name}
+                    <RouteLink path={clientPath(c.client_id)}>
+                      {name}
+                      <span class="visually-hidden"> (details)</span>
+                    </RouteLink>
                     <br />
                     <code>{c.client_id}</code>
                     {c.trusted && <span class="tag">trusted</span>}
@@ -146,33 +143,7 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
                   <td>{c.disabled ? 'Disabled' : 'Active'}</td>
                   {canWrite && (
                     <td class="row-actions">
-                      <button type="button" aria-label={`${c.disabled ? 'Enable' : 'Disable'} ${name}`} onClick={() => void act(() => admin.setClientEnabled(c.client_id, !!c.disabled), `${name} ${c.disabled ? 'enabled' : 'disabled'}.`)}>
-                        {c.disabled ? 'Enable' : 'Disable'}
-                      </button>
-                      {c.token_endpoint_auth_method !== 'none' && (
-                        <button
-                          type="button"
-                          aria-label={`Rotate secret of ${name}`}
-                          onClick={() =>
-                            void act(async () => {
-                              const { client_secret } = await admin.rotateSecret(c.client_id);
-                              setSecret({ label: `The new secret of ${name} (${c.client_id}).`, value: client_secret });
-                            }, `New secret for ${name}.`)
-                          }
-                        >
-                          Rotate secret
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        class="danger"
-                        aria-label={`Delete ${name}`}
-                        onClick={() => {
-                          if (confirm(`Delete ${name}? Its grants and tokens are revoked.`)) void act(() => admin.deleteClient(c.client_id), `${name} deleted.`);
-                        }}
-                      >
-                        Delete
-                      </button>
+                      <ClientActions admin={admin} client={c} act={act} onSecret={setSecret} />
                     </td>
                   )}
                 </tr>
