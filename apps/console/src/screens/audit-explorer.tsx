@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AuditApi, AuditEvent, AuditFilter } from '../api/audit-api';
+import { StatusNotice } from '../ui/notices';
 
 /** How often the live tail asks for newer events. */
 export const TAIL_INTERVAL_MS = 5000;
@@ -132,9 +133,7 @@ export function AuditExplorer({ audit }: { audit: AuditApi }) {
           {error}
         </p>
       )}
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={status} />
       <div class="table-scroll">
         <table class="events">
           <caption class="visually-hidden">Audit events, newest first</caption>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { type AdminApi, type AdminClient, fromNumericDate } from '../api/admin-api';
 import { ROUTES } from '../router';
-import { ErrorNotice, SecretOnce } from '../ui/notices';
+import { ErrorNotice, SecretOnce, StatusNotice } from '../ui/notices';
 import { RouteLink } from '../ui/route-link';
 import { useAction } from '../ui/use-action';
 import { useLoad } from '../ui/use-load';
@@ -85,9 +85,7 @@ export function ClientDetails({ admin, clientId, canWrite }: { admin: AdminApi; 
         {client.data?.client_name ?? clientId}
       </h1>
       <ErrorNotice error={client.error} />
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={status} />
       {secret && <SecretOnce label={secret.label} secret={secret.value} onDone={() => setSecret(undefined)} />}
       {deleted && <p>This client no longer exists: its grants and tokens were revoked with it.</p>}
       {shown && (

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { AdminApi, AdminClient, NewClient } from '../api/admin-api';
-import { ErrorNotice, SecretOnce } from '../ui/notices';
-import { useAction } from '../ui/use-action';
-import { useLoad } from '../ui/use-load';
+import { ErrorNotice, SecretOnce, StatusNotice } from '../ui/notices';
+import { NextPageButton, SearchForm } from '../ui/search-form';
+import { useAdminList } from '../ui/use-admin-list';
 import { clientPath } from '../router';
 import { RouteLink } from '../ui/route-link';
 import { ClientActions, type ShownSecret } from './client-actions';
@@ -72,46 +72,28 @@ function NewClientForm({ admin, onCreated }: { admin: AdminApi; onCreated: (clie
 }
 
 export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }) {
-  const [query, setQuery] = useState('');
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(() => admin.clients(query, cursor), [query, cursor]);
+  const list = useAdminList((q, cursor) => admin.clients(q, cursor));
   const [secret, setSecret] = useState<ShownSecret>();
-  const { status, setStatus, act } = useAction(list.reload, list.setError);
 
   return (
     <section aria-labelledby="clients-title">
       <h1 tabIndex={-1} id="clients-title">
         Clients
       </h1>
-      <form
-        role="search"
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setCursor(undefined);
-          setQuery(String(new FormData(e.currentTarget).get('q') ?? '').trim());
-        }}
-      >
-        <label>
-          Search clients <input name="q" type="search" />
-        </label>
-        <button type="submit">Search</button>
-      </form>
+      <SearchForm label="Search clients" onSearch={list.search} />
       {canWrite && (
         <NewClientForm
           admin={admin}
           onCreated={(c) => {
             if (c.client_secret) setSecret({ label: `The secret of ${c.client_name ?? c.client_id} (${c.client_id}).`, value: c.client_secret });
-            setStatus(`Created ${c.client_id}.`);
+            list.setStatus(`Created ${c.client_id}.`);
             list.reload();
           }}
         />
       )}
       {secret && <SecretOnce label={secret.label} secret={secret.value} onDone={() => setSecret(undefined)} />}
       <ErrorNotice error={list.error} />
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={list.status} />
       <div class="table-scroll">
         <table>
           <caption class="visually-hidden">Registered clients</caption>
@@ -125,7 +107,7 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
             </tr>
           </thead>
           <tbody>
-            {list.data?.items.map((c) => {
+            {list.items?.map((c) => {
               const name = c.client_name ?? c.client_id;
               return (
                 <tr key={c.client_id}>
@@ -143,7 +125,7 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
                   <td>{c.disabled ? 'Disabled' : 'Active'}</td>
                   {canWrite && (
                     <td class="row-actions">
-                      <ClientActions admin={admin} client={c} act={act} onSecret={setSecret} />
+                      <ClientActions admin={admin} client={c} act={list.act} onSecret={setSecret} />
                     </td>
                   )}
                 </tr>
@@ -152,11 +134,7 @@ export function Clients({ admin, canWrite }: { admin: AdminApi; canWrite: boolea
           </tbody>
         </table>
       </div>
-      {list.data?.next_cursor && (
-        <button type="button" onClick={() => setCursor(list.data?.next_cursor ?? undefined)}>
-          Next page
-        </button>
-      )}
+      <NextPageButton cursor={list.nextCursor} onNext={list.nextPage} />
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { Fragment } from 'preact';
 import { useState } from 'preact/hooks';
 import { type AdminApi, fromNumericDate, itemsOf } from '../api/admin-api';
-import { ErrorNotice } from '../ui/notices';
+import { ErrorNotice, StatusNotice } from '../ui/notices';
 import { useLoad } from '../ui/use-load';
 
 export function Keys({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }) {
@@ -30,9 +30,7 @@ export function Keys({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }
         </button>
       )}
       <ErrorNotice error={keys.error} />
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={status} />
       <div class="table-scroll">
         <table>
           <caption class="visually-hidden">Signing keys</caption>

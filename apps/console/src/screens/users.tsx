@@ -1,20 +1,21 @@
 import { useState } from 'preact/hooks';
 import type { AdminApi, AdminUser } from '../api/admin-api';
 import { fromNumericDate, itemsOf } from '../api/admin-api';
-import { ErrorNotice } from '../ui/notices';
+import { ErrorNotice, StatusNotice } from '../ui/notices';
+import { NextPageButton, SearchForm } from '../ui/search-form';
+import { useAction } from '../ui/use-action';
+import { useAdminList } from '../ui/use-admin-list';
 import { useLoad } from '../ui/use-load';
 
 /** A person's grants (the applications they connected), each revocable. */
 export function UserGrants({ admin, user, canWrite, onClose }: { admin: AdminApi; user: AdminUser; canWrite: boolean; onClose: () => void }) {
   const grants = useLoad(async () => itemsOf(await admin.grants(user.id)), [user.id]);
-  const [status, setStatus] = useState('');
+  const { status, act } = useAction(grants.reload, grants.setError);
   return (
     <section aria-labelledby="grants-title" class="panel">
       <h2 id="grants-title">Applications {user.username} connected</h2>
       <ErrorNotice error={grants.error} />
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={status} />
       {grants.data && grants.data.length === 0 && <p>None.</p>}
       <ul class="cards">
         {grants.data?.map((g) => (
@@ -36,14 +37,7 @@ export function UserGrants({ admin, user, canWrite, onClose }: { admin: AdminApi
                 class="danger"
                 aria-label={`Revoke ${g.client_name ?? g.client_id} for ${user.username}`}
                 onClick={() => {
-                  if (!confirm(`Revoke ${g.client_name ?? g.client_id}? Its tokens stop working at once.`)) return;
-                  admin
-                    .revokeGrant(g.grant_id)
-                    .then(() => {
-                      setStatus(`${g.client_name ?? g.client_id} revoked.`);
-                      grants.reload();
-                    })
-                    .catch((err: Error) => grants.setError(err.message));
+                  if (confirm(`Revoke ${g.client_name ?? g.client_id}? Its tokens stop working at once.`)) void act(() => admin.revokeGrant(g.grant_id), `${g.client_name ?? g.client_id} revoked.`);
                 }}
               >
                 Revoke
@@ -60,21 +54,9 @@ export function UserGrants({ admin, user, canWrite, onClose }: { admin: AdminApi
 }
 
 export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean }) {
-  const [query, setQuery] = useState('');
-  const [cursor, setCursor] = useState<string>();
-  const list = useLoad(() => admin.users(query, cursor), [query, cursor]);
-  const [status, setStatus] = useState('');
+  const list = useAdminList((q, cursor) => admin.users(q, cursor));
+  const { act } = list;
   const [grantsOf, setGrantsOf] = useState<AdminUser>();
-
-  const act = async (what: () => Promise<unknown>, done: string) => {
-    try {
-      await what();
-      setStatus(done);
-      list.reload();
-    } catch (err) {
-      list.setError((err as Error).message);
-    }
-  };
 
   const add = async (e: Event) => {
     e.preventDefault();
@@ -90,20 +72,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
       <h1 tabIndex={-1} id="users-title">
         Users
       </h1>
-      <form
-        role="search"
-        class="toolbar"
-        onSubmit={(e) => {
-          e.preventDefault();
-          setCursor(undefined);
-          setQuery(String(new FormData(e.currentTarget).get('q') ?? '').trim());
-        }}
-      >
-        <label>
-          Search users <input name="q" type="search" />
-        </label>
-        <button type="submit">Search</button>
-      </form>
+      <SearchForm label="Search users" onSearch={list.search} />
       {canWrite && (
         <details class="panel">
           <summary>Add a user</summary>
@@ -124,9 +93,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
         </details>
       )}
       <ErrorNotice error={list.error} />
-      <p role="status" class="status">
-        {status}
-      </p>
+      <StatusNotice status={list.status} />
       <div class="table-scroll">
         <table>
           <caption class="visually-hidden">Users</caption>
@@ -139,7 +106,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
             </tr>
           </thead>
           <tbody>
-            {list.data?.items.map((u) => (
+            {list.items?.map((u) => (
               <tr key={u.id}>
                 <th scope="row">{u.username}</th>
                 <td>{u.roles?.join(', ') || '—'}</td>
@@ -185,11 +152,7 @@ export function Users({ admin, canWrite }: { admin: AdminApi; canWrite: boolean 
           </tbody>
         </table>
       </div>
-      {list.data?.next_cursor && (
-        <button type="button" onClick={() => setCursor(list.data?.next_cursor ?? undefined)}>
-          Next page
-        </button>
-      )}
+      <NextPageButton cursor={list.nextCursor} onNext={list.nextPage} />
       {grantsOf && <UserGrants admin={admin} user={grantsOf} canWrite={canWrite} onClose={() => setGrantsOf(undefined)} />}
     </section>
   );

@@ -7,6 +7,15 @@ export function ErrorNotice({ error }: { error?: string }) {
   ) : null;
 }
 
+/** The polite status line (role=status): always present, so that what is put in it is announced. */
+export function StatusNotice({ status }: { status: string }) {
+  return (
+    <p role="status" class="status">
+      {status}
+    </p>
+  );
+}
+
 /** A secret shown once (a new client's, a rotated one): selectable, never stored by the console. */
 export function SecretOnce({ label, secret, onDone }: { label: string; secret: string; onDone: () => void }) {
   return (
