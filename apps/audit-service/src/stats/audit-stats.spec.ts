@@ -9,7 +9,7 @@ import { createTestDatabase, freePort, TestIssuer, type TestDatabase } from '@po
 import { createAuditApp } from '../bootstrap';
 import { AuditEventEntity } from '../events/audit-event.entity';
 import { auditConfig } from '../testing/audit-test-support';
-import type { AuditStats } from './audit-stats.store';
+import type { AuditStats } from '@portcullis/contracts';
 
 jest.setTimeout(60_000);
 

@@ -1,23 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { EventType } from '@portcullis/contracts';
+import { type AuditStats, type AuditStatsBucket, EventType } from '@portcullis/contracts';
 import type { StatsWindow } from './audit-stats.schema';
-
-export interface StatsBucket {
-  /** Start of the bucket, ISO 8601; the bucket is [start, start + bucket_seconds). */
-  start: string;
-  tokens_issued: { grant_type: string; count: number }[];
-  denials: { type: string; reason: string; count: number }[];
-  tool_calls: { tool: string; outcome: string; count: number }[];
-  /** Stored time minus event time over the bucket's events, nearest-rank percentiles; null when empty. */
-  pipeline_lag_ms: { p50: number; p95: number; events: number } | null;
-}
-
-export interface AuditStats {
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  buckets: StatsBucket[];
-}
 
 /** The event types the counts read, and the one data field that names each row's category. */
 const DENIALS = [EventType.McpRequestDenied, EventType.AuthorizationDenied, EventType.TokenRejected] as const;
@@ -111,7 +94,7 @@ export class AuditStatsStore {
       this.query<{ bucket: string | number; type: string; k: string | null; sub: string | null; n: string | number }>(dialect, values, (p) => countsSql(dialect, p)),
       this.query<{ bucket: string | number; events: string | number; p50: string | number; p95: string | number }>(dialect, values, (p) => lagSql(dialect, p)),
     ]);
-    const buckets: StatsBucket[] = [];
+    const buckets: AuditStatsBucket[] = [];
     for (let start = window.fromMs; start < window.toMs; start += window.bucketMs) {
       buckets.push({ start: new Date(start).toISOString(), tokens_issued: [], denials: [], tool_calls: [], pipeline_lag_ms: null });
     }

@@ -1,3 +1,4 @@
+import type { AuditStats } from '@portcullis/contracts';
 import type { ApiClient } from './api-client';
 
 /** A CloudEvent as the audit query API returns it. */
@@ -18,21 +19,6 @@ export interface AuditFilter {
   /** RFC 3339 */
   from?: string;
   to?: string;
-}
-
-export interface StatsBucket {
-  start: string;
-  tokens_issued: { grant_type: string; count: number }[];
-  denials: { type: string; reason: string; count: number }[];
-  tool_calls: { tool: string; outcome: string; count: number }[];
-  pipeline_lag_ms: { p50: number; p95: number; events: number } | null;
-}
-
-export interface AuditStats {
-  from: string;
-  to: string;
-  bucket_seconds: number;
-  buckets: StatsBucket[];
 }
 
 export interface EventPage {

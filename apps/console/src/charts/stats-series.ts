@@ -1,8 +1,8 @@
-import type { AuditStats, StatsBucket } from '../api/audit-api';
+import type { AuditStats, AuditStatsBucket } from '@portcullis/contracts';
 import type { ChartSeries } from './stacked-bar-chart';
 
 /** One series per distinct key over all buckets, zero where a bucket has none. */
-function seriesOf<T extends { count: number }>(stats: AuditStats, pick: (b: StatsBucket) => T[], name: (t: T) => string): ChartSeries[] {
+function seriesOf<T extends { count: number }>(stats: AuditStats, pick: (b: AuditStatsBucket) => T[], name: (t: T) => string): ChartSeries[] {
   const names = [...new Set(stats.buckets.flatMap((b) => pick(b).map(name)))].sort();
   return names.map((n) => ({ name: n, values: stats.buckets.map((b) => pick(b).filter((t) => name(t) === n).reduce((sum, t) => sum + t.count, 0)) }));
 }

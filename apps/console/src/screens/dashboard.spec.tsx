@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import type { AuditApi, AuditStats } from '../api/audit-api';
+import type { AuditStats } from '@portcullis/contracts';
+import type { AuditApi } from '../api/audit-api';
 import { Dashboard, WINDOWS } from './dashboard';
 
 /** The audit API as the dashboard uses it, answering from a fixed set of buckets. */

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { AuditApi, AuditStats } from '../api/audit-api';
+import type { AuditStats } from '@portcullis/contracts';
+import type { AuditApi } from '../api/audit-api';
 import { StackedBarChart } from '../charts/stacked-bar-chart';
 import { bucketLabels, denialSeries, lagSeries, lagSummary, tokenSeries, toolSeries } from '../charts/stats-series';
 
