@@ -1,8 +1,25 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { type AuthServer, clientCredentialsTokens, freePort, ingestCredentials, registerTrustedClient, type RunningService, startAuthServer, startService, USERS } from '@portcullis/testing';
+import {
+  type AuthServer,
+  authorizationUrl,
+  clientCredentials,
+  clientCredentialsTokens,
+  exchangeCode,
+  freePort,
+  ingestCredentials,
+  refresh,
+  registerPublicClient,
+  registerTrustedClient,
+  type RunningService,
+  startAuthServer,
+  startService,
+  USERS,
+} from '@portcullis/testing';
 
 const WORKSPACE = join(__dirname, '../..');
 /** Screenshots of every screen, kept as test artifacts (gitignored). */
@@ -37,6 +54,9 @@ describe('the console, end to end in Chromium', () => {
   let issuer: string;
   let auditResource: string;
   const cspViolations: string[] = [];
+  /** The redirect URI of the clients people authorize here: a loopback page that just answers. */
+  let callbackServer: Server;
+  let callbackUrl: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'console-e2e-'));
@@ -63,7 +83,13 @@ describe('the console, end to end in Chromium', () => {
       AUDIT_INGEST_PRODUCERS: creds.producers,
       BROKER_URL: undefined,
       DATABASE_URL: undefined,
+      // Without a broker it polls the auth-server's revocations: often, so a deleted client's
+      // token is refused within the test's patience.
+      REVOCATIONS_POLL_MS: '500',
     });
+    callbackServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('back at the client'));
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    callbackUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}/callback`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     page = await context.newPage();
@@ -74,21 +100,64 @@ describe('the console, end to end in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
+    callbackServer?.close();
     await audit?.stop();
     await auth?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   /** axe-core in the page (evaluated through the debugger, so the page's CSP stays as it is). */
-  async function seriousViolations(): Promise<string[]> {
-    await page.evaluate(AXE_SOURCE);
+  async function seriousViolations(on: Page = page): Promise<string[]> {
+    await on.evaluate(AXE_SOURCE);
     // A string, evaluated in the page: this file is compiled for Node, without the DOM's types.
-    const violations = await page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
+    const violations = await on.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)`);
     return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   }
 
   async function shoot(name: string): Promise<void> {
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** A screen in a state worth keeping: screenshotted, and without a serious axe violation. */
+  async function shootAndCheck(name: string, on: Page = page): Promise<void> {
+    await on.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    expect(await seriousViolations(on)).toEqual([]);
+  }
+
+  /**
+   * A person in a browser of their own (own cookies: the login page every time) through one
+   * authorization on the real login and consent pages: where it landed, or the login page's refusal.
+   */
+  async function signInThrough(authorization: URL, person: { username: string; password: string }, shotIfRefused: string): Promise<{ landed?: URL; refusal?: string }> {
+    const own = await browser.newContext({ viewport: { width: 900, height: 820 } });
+    try {
+      const visit = await own.newPage();
+      await visit.goto(authorization.href);
+      await visit.fill('input[name="username"]', person.username);
+      await visit.fill('input[name="password"]', person.password);
+      await Promise.all([visit.waitForNavigation(), visit.click('form button[type="submit"]')]);
+      const approve = visit.locator('button[name="decision"][value="approve"]');
+      if (!visit.url().startsWith(callbackUrl) && (await approve.count()) > 0) await Promise.all([visit.waitForURL(`${callbackUrl}?**`), approve.click()]);
+      if (visit.url().startsWith(callbackUrl)) return { landed: new URL(visit.url()) };
+      // Still on the login page: its alert says why.
+      await shootAndCheck(shotIfRefused, visit);
+      return { refusal: (await visit.getByRole('alert').textContent()) ?? '' };
+    } finally {
+      await own.close();
+    }
+  }
+
+  /** The events of `type` the audit API holds, as an auditor client of its own reads them. */
+  async function auditEvents<T>(type: string, until: (events: T[]) => boolean): Promise<T[]> {
+    const auditor = await registerTrustedClient(auth, { client_name: `console e2e auditor for ${type}`, scope: 'audit:read' });
+    const { access_token: token } = await clientCredentialsTokens(auth, auditor, { resource: auditResource, scope: 'audit:read' });
+    let events: T[] = [];
+    for (let i = 0; i < 60 && !until(events); i++) {
+      if (i) await new Promise((r) => setTimeout(r, 500));
+      const res = await fetch(`${auditResource}/events?type=${type}`, { headers: { authorization: `Bearer ${token}` } });
+      events = ((await res.json()) as { events: T[] }).events;
+    }
+    return events;
   }
 
   it('shows the sign-in screen, then signs in through the real login page and lands on the dashboard', async () => {
@@ -282,6 +351,162 @@ describe('the console, end to end in Chromium', () => {
     }
     expect([...seen.keys()].sort()).toEqual([...wanted].sort());
     expect(seen.get('auth.user.created')?.map((e) => e.data.actor)).toEqual([expect.objectContaining({ via: 'admin_api', client_id: 'portcullis-console' })]);
+  });
+
+  it("opens a client's details from the list and rotates its secret, disables, enables and deletes it there", async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1200, height: 900 });
+    const accept = (d: { accept(): Promise<void> }) => void d.accept();
+    page.on('dialog', accept);
+    try {
+      await page.getByRole('link', { name: 'Clients', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      await page.getByText('Create a trusted client').click();
+      await page.getByLabel('Name').fill('e2e rotation job');
+      // It also acts for people (authorization_code): their tokens are what deletion revokes.
+      await page.getByRole('checkbox', { name: 'authorization_code' }).check();
+      await page.getByLabel('Scopes (space separated)').fill('audit:read');
+      await page.getByLabel(/^Redirect URIs/).fill(callbackUrl);
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      const shownSecret = page.locator('.secret code');
+      const firstSecret = (await shownSecret.textContent()) ?? '';
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+
+      // The details, by keyboard: the client's name in the list is a link.
+      const link = page.getByRole('link', { name: 'e2e rotation job (details)' });
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { level: 1, name: 'e2e rotation job' }).waitFor();
+      await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+      const value = (term: string) => page.locator(`dl.details dt:text-is("${term}") + dd`);
+      const clientId = (await value('Client ID').textContent()) ?? '';
+      expect(new URL(page.url()).pathname).toBe(`/console/clients/${encodeURIComponent(clientId)}`);
+      expect(await value('Registration').textContent()).toBe('Pre-registered by an operator');
+      expect(await value('Authentication').textContent()).toBe('client_secret_basic');
+      expect((await value('Grant types').textContent())?.split(', ').sort()).toEqual(['authorization_code', 'client_credentials']);
+      expect(await value('Redirect URIs').textContent()).toBe(callbackUrl);
+      expect(await value('Scopes').textContent()).toBe('audit:read');
+      expect(await value('State').textContent()).toBe('Active');
+      await shootAndCheck('11-client-details');
+
+      const robot = (secret: string) => ({ client_id: clientId, client_secret: secret, token_endpoint_auth_method: 'client_secret_basic' });
+      const tokenRequest = (secret: string) => clientCredentials(auth, robot(secret), { resource: auditResource, scope: 'audit:read' });
+      expect((await tokenRequest(firstSecret)).status).toBe(200);
+
+      // Rotate: the new secret is shown once; the token endpoint takes it and refuses the old one.
+      await page.getByRole('button', { name: 'Rotate secret of e2e rotation job' }).click();
+      await page.getByText('New secret for e2e rotation job.').waitFor();
+      const secret = (await shownSecret.textContent()) ?? '';
+      expect(secret.length).toBeGreaterThanOrEqual(32);
+      expect(secret).not.toBe(firstSecret);
+      await shootAndCheck('12-client-secret-rotated');
+      await page.getByRole('button', { name: 'I have copied it' }).click();
+      expect(await page.locator('.secret').count()).toBe(0);
+      const old = await tokenRequest(firstSecret);
+      expect([old.status, ((await old.json()) as { error: string }).error]).toEqual([401, 'invalid_client']);
+      expect((await tokenRequest(secret)).status).toBe(200);
+
+      // Disable: the client is unknown to the token endpoint until it is enabled again.
+      await page.getByRole('button', { name: 'Disable e2e rotation job' }).click();
+      await page.getByRole('button', { name: 'Enable e2e rotation job' }).waitFor();
+      expect(await value('State').textContent()).toMatch(/^Disabled since /);
+      expect((await tokenRequest(secret)).status).toBe(401);
+      await shootAndCheck('13-client-disabled');
+      await page.getByRole('button', { name: 'Enable e2e rotation job' }).click();
+      await page.getByRole('button', { name: 'Disable e2e rotation job' }).waitFor();
+      expect(await value('State').textContent()).toBe('Active');
+      expect((await tokenRequest(secret)).status).toBe(200);
+
+      // The operator authorizes the job on the real pages: a token of a grant, which deletion revokes.
+      const job = { ...robot(secret), redirect_uris: [callbackUrl] };
+      const prepared = await authorizationUrl(auth, { client: job, redirectUri: callbackUrl, scope: 'audit:read', resource: auditResource });
+      const { landed } = await signInThrough(prepared.url, PERSON, 'job-login-refused');
+      const live = (await (await exchangeCode(auth, job, landed as URL, prepared, { resource: auditResource })).json()) as { access_token: string };
+      const auditWith = (token: string) => fetch(`${auditResource}/events?limit=1`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await auditWith(live.access_token)).status).toBe(200);
+
+      // The same screen at phone width in dark mode: one column, nothing wider than the screen.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+      await shootAndCheck('14-client-details-phone-dark');
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1200, height: 900 });
+
+      // Delete (after the confirmation the dialog handler gives): its secret and the person's token
+      // are refused. (Its client_credentials tokens are not stored: they live out their minutes.)
+      await page.getByRole('button', { name: 'Delete e2e rotation job' }).click();
+      await page.getByText('This client no longer exists').waitFor();
+      expect(await page.getByRole('status').textContent()).toBe('e2e rotation job deleted.');
+      await shootAndCheck('15-client-deleted');
+      expect((await tokenRequest(secret)).status).toBe(401);
+      let refused = 0;
+      // The audit service polls the revocations list (REVOCATIONS_POLL_MS above).
+      for (let i = 0; i < 40 && refused !== 401; i++) {
+        if (i) await new Promise((r) => setTimeout(r, 250));
+        refused = (await auditWith(live.access_token)).status;
+      }
+      expect(refused).toBe(401);
+      await page.getByRole('link', { name: 'All clients' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Clients' }).waitFor();
+      await page.getByRole('link', { name: 'e2e reporting job (details)' }).waitFor();
+      expect(await page.getByRole('link', { name: 'e2e rotation job (details)' }).count()).toBe(0);
+    } finally {
+      page.off('dialog', accept);
+    }
+  });
+
+  it("revokes an application a person connected, resets their password (checked on the real login page) and unlocks them", async () => {
+    const bob = USERS.bob;
+    const newPassword = 'bob-reset-by-operator-9';
+    const app = await registerPublicClient(auth, { client_name: 'e2e desk app', redirect_uris: [callbackUrl] });
+    const prepared = await authorizationUrl(auth, { client: app, redirectUri: callbackUrl });
+    // Bob connects an application, which holds a refresh token of his grant.
+    const { landed: callback } = await signInThrough(prepared.url, bob, 'bob-login-refused');
+    expect(callback?.searchParams.get('code')).toBeTruthy();
+    const { refresh_token: refreshToken } = (await (await exchangeCode(auth, app, callback as URL, prepared)).json()) as { refresh_token: string };
+    expect(refreshToken).toBeTruthy();
+
+    const answer = (d: { type(): string; accept(text?: string): Promise<void> }) => void d.accept(d.type() === 'prompt' ? newPassword : undefined);
+    page.on('dialog', answer);
+    try {
+      // The operator revokes it from Bob's applications: the refresh token is refused at once.
+      await page.getByRole('link', { name: 'Users', exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
+      await page.getByRole('button', { name: `Applications of ${bob.username}` }).click();
+      await page.getByRole('heading', { name: `Applications ${bob.username} connected` }).waitFor();
+      await page.getByText('e2e desk app', { exact: true }).waitFor();
+      await shootAndCheck('16-users-application-to-revoke');
+      await page.getByRole('button', { name: `Revoke e2e desk app for ${bob.username}` }).click();
+      await page.getByText('e2e desk app revoked.').waitFor();
+      await page.getByText('None.', { exact: true }).waitFor();
+      await shootAndCheck('17-users-application-revoked');
+      const refused = await refresh(auth, app, refreshToken);
+      expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([400, 'invalid_grant']);
+      await page.getByRole('button', { name: 'Close' }).click();
+
+      // A new password: the old one is refused on the real login page, the new one signs in.
+      await page.getByRole('button', { name: `Reset password of ${bob.username}` }).click();
+      await page.getByText(`New password set for ${bob.username}.`).waitFor();
+      await shootAndCheck('18-users-password-reset');
+      expect(await signInThrough(prepared.url, bob, '19-login-old-password-refused')).toEqual({ refusal: 'Wrong username or password.' });
+      expect((await signInThrough(prepared.url, { ...bob, password: newPassword }, 'bob-login-refused')).landed?.searchParams.get('code')).toBeTruthy();
+
+      // Unlock: harmless when no delay runs; the audit log records it.
+      await page.getByRole('button', { name: `Unlock ${bob.username}` }).click();
+      await page.getByText(`${bob.username} unlocked.`).waitFor();
+      await shootAndCheck('20-users-unlocked');
+    } finally {
+      page.off('dialog', answer);
+    }
+
+    // Each change by the console's operator, as the audit log has it.
+    type Change = { data: { change?: string; reason?: string; actor?: { via: string; client_id?: string } } };
+    const byConsole = (e: Change) => e.data.actor?.via === 'admin_api' && e.data.actor.client_id === 'portcullis-console';
+    const userChanges = await auditEvents<Change>('auth.user.updated', (es) => ['password_reset', 'unlocked'].every((c) => es.some((e) => byConsole(e) && e.data.change === c)));
+    expect(userChanges.filter(byConsole).map((e) => e.data.change)).toEqual(expect.arrayContaining(['password_reset', 'unlocked']));
+    const revokedGrants = await auditEvents<Change>('auth.grant.revoked', (es) => es.some(byConsole));
+    expect(revokedGrants.some(byConsole)).toBe(true);
   });
 
   it('signs out: the refresh token is revoked (RFC 7009) and the sign-in screen is back', async () => {
