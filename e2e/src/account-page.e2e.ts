@@ -1,13 +1,13 @@
 import { EventType } from '@portcullis/contracts';
-import { Scope } from '@portcullis/scopes';
-import { clientCredentialsTokens, endpoint, registerTrustedClient } from '@portcullis/testing';
+import { endpoint } from '@portcullis/testing';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { blockingViolations } from './support/axe';
-import { BrowserClientProvider, CallbackServer, connectWithAuthorization, type McpApp } from './support/mcp-app';
-import { auditStory, callToolDirectly } from './support/oauth-http';
-import { ARTIFACTS, Person } from './support/person';
-import { PERSON, startTopology, type Topology } from './support/topology';
+import { BrowserClientProvider, type CallbackServer, connectWithAuthorization, type McpApp } from './support/mcp-app';
+import { callToolDirectly } from './support/oauth-http';
+import { ARTIFACTS, type Person } from './support/person';
+import { auditReader, startSystemSession, type SystemSession, within } from './support/system-session';
+import { PERSON, type Topology } from './support/topology';
 
 /*
  * The account page as a person uses it, against the production shape (PostgreSQL, RabbitMQ,
@@ -31,20 +31,15 @@ describe('the account page end to end: a person revokes an MCP client from /acco
   let app: McpApp | undefined;
   const startedAt = new Date(Date.now() - 1000);
 
+  let session: SystemSession | undefined;
+
   beforeAll(async () => {
-    topo = await startTopology({ replicas: REPLICAS, accessTokenTtl: 300 });
-    callback = await new CallbackServer().start();
-    person = new Person(PERSON, callback.url, undefined, SHOTS);
-    await person.open();
+    session = await startSystemSession({ replicas: REPLICAS, accessTokenTtl: 300 }, { credentials: PERSON, artifacts: SHOTS });
+    ({ topo, callback, person } = session);
     page = await person.newPage();
   }, 180_000);
 
-  afterAll(async () => {
-    await app?.client.close().catch(() => undefined);
-    await person?.close();
-    await callback?.stop();
-    await topo?.stop();
-  }, 60_000);
+  afterAll(() => session?.stop(app), 60_000);
 
   const accountUrl = () => `${topo.issuer}/account`;
 
@@ -163,18 +158,13 @@ describe('the account page end to end: a person revokes an MCP client from /acco
     expect(((await refreshed.json()) as { error: string }).error).toBe('invalid_grant');
 
     // The audit trail has the person's withdrawal, then the tokens it ended.
-    const auditor = await registerTrustedClient(topo.authServer, { client_name: 'Account E2E auditor', scope: Scope.AuditRead });
-    const { access_token: auditToken } = await clientCredentialsTokens(topo.authServer, auditor, { resource: topo.auditResource, scope: Scope.AuditRead });
-    let types: string[] = [];
-    for (let tries = 0; tries < 40 && !types.includes(EventType.GrantRevoked); tries++) {
-      const events = await auditStory(topo.auditUrl, auditToken, provider.clientId, startedAt, new Date(Date.now() + 60_000));
-      types = events.map((e) => e.type);
-      const withdrawn = events.find((e) => e.type === EventType.GrantRevoked);
-      if (withdrawn) expect(withdrawn.data['actor']).toMatchObject({ via: 'account' });
-      if (!withdrawn) await sleep(250);
-    }
-    expect(types).toContain(EventType.GrantRevoked);
-    expect(types).toContain(EventType.TokenRevoked);
+    const story = await auditReader(topo, 'Account E2E auditor');
+    const events = await within(10_000, 'auth.grant.revoked in the audit log', async () => {
+      const found = await story(provider.clientId, startedAt);
+      return found.some((e) => e.type === EventType.GrantRevoked) ? found : undefined;
+    });
+    expect(events.find((e) => e.type === EventType.GrantRevoked)?.data['actor']).toMatchObject({ via: 'account' });
+    expect(events.map((e) => e.type)).toContain(EventType.TokenRevoked);
   });
 
   it('signs out: /account then asks to sign in again', async () => {

@@ -1,19 +1,16 @@
 import { EventType } from '@portcullis/contracts';
-import { Scope } from '@portcullis/scopes';
 import {
-  clientCredentialsTokens,
   freePort,
-  registerTrustedClient,
   startUpstreamIdp,
   UPSTREAM_CLIENT,
   upstreamClient,
   type UpstreamIdp,
   writeConnectionsFile,
 } from '@portcullis/testing';
-import { BrowserClientProvider, CallbackServer, connectWithAuthorization, type McpApp } from './support/mcp-app';
-import { auditStory, type CloudEvent } from './support/oauth-http';
-import { Person } from './support/person';
-import { startTopology, type Topology } from './support/topology';
+import { BrowserClientProvider, type CallbackServer, connectWithAuthorization, type McpApp } from './support/mcp-app';
+import { type Person } from './support/person';
+import { auditReader, startSystemSession, type SystemSession, within } from './support/system-session';
+import { type Topology } from './support/topology';
 
 /*
  * Issue 12 end to end: an organisation signs its people in with its own OpenID Provider, beside
@@ -28,6 +25,7 @@ describe.each([
   { passwords: 'with passwords off', passwordLogin: 'false', person: 'frank@acme.test' },
 ])('Portcullis end to end: an MCP client, a person signed in by their organisation’s IdP ($passwords), a tool call', ({ passwordLogin, person: loginName }) => {
   let idp: UpstreamIdp;
+  let session: SystemSession | undefined;
   let topo: Topology;
   let callback: CallbackServer;
   let person: Person;
@@ -40,22 +38,20 @@ describe.each([
     const connections = writeConnectionsFile([
       { id: 'acme', display_name: 'Acme SSO', issuer: idp.issuer, client_id: UPSTREAM_CLIENT.id, client_secret: { env: 'ACME_OIDC_SECRET' } },
     ]);
-    topo = await startTopology({
-      replicas: 1,
-      accessTokenTtl: 600,
-      authPort,
-      authEnv: { OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret, PASSWORD_LOGIN: passwordLogin },
-    });
-    callback = await new CallbackServer().start();
-    person = new Person({ username: '', password: '' }, callback.url, { provider: 'Acme SSO', login: loginName });
-    await person.open();
+    session = await startSystemSession(
+      {
+        replicas: 1,
+        accessTokenTtl: 600,
+        authPort,
+        authEnv: { OIDC_CONNECTIONS_FILE: connections, OIDC_ALLOW_HTTP: 'true', ACME_OIDC_SECRET: UPSTREAM_CLIENT.secret, PASSWORD_LOGIN: passwordLogin },
+      },
+      { credentials: { username: '', password: '' }, upstream: { provider: 'Acme SSO', login: loginName } },
+    );
+    ({ topo, callback, person } = session);
   }, 180_000);
 
   afterAll(async () => {
-    await app?.client.close().catch(() => undefined);
-    await person?.close();
-    await callback?.stop();
-    await topo?.stop();
+    await session?.stop(app);
     await idp?.stop();
   }, 60_000);
 
@@ -69,15 +65,11 @@ describe.each([
     const result = await app.client.callTool({ name: 'analyze_sentiment', arguments: { text: 'Acme beats estimates and raises guidance' } });
     expect(result.isError).toBeFalsy();
 
-    const auditor = await registerTrustedClient(topo.authServer, { client_name: 'E2E federated auditor', scope: Scope.AuditRead });
-    let events: CloudEvent[] = [];
-    const deadline = Date.now() + 20_000;
-    do {
-      const { access_token: token } = await clientCredentialsTokens(topo.authServer, auditor, { resource: topo.auditResource, scope: Scope.AuditRead });
-      events = await auditStory(topo.auditUrl, token, provider.clientId, startedAt, new Date(Date.now() + 60_000));
-      if (events.some((e) => e.type === EventType.McpToolCalled)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    } while (Date.now() < deadline);
+    const story = await auditReader(topo, 'E2E federated auditor');
+    const events = await within(20_000, 'mcp.tool.called in the audit log', async () => {
+      const found = await story(provider.clientId, startedAt);
+      return found.some((e) => e.type === EventType.McpToolCalled) ? found : undefined;
+    });
     const login = events.find((e) => e.type === EventType.LoginSucceeded);
     expect(login?.data).toMatchObject({ connection_id: 'acme', username: `acme/${loginName}`, provisioned: true });
     const call = events.find((e) => e.type === EventType.McpToolCalled);

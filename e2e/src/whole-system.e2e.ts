@@ -9,16 +9,17 @@ import { Scope } from '@portcullis/scopes';
 import {
   AuthorizationDenied,
   BrowserClientProvider,
-  CallbackServer,
+  type CallbackServer,
   challengeScope,
   connectWithAuthorization,
   type McpApp,
   stepUp,
 } from './support/mcp-app';
-import { auditStory, callToolDirectly, type CloudEvent } from './support/oauth-http';
-import { type AuthServer, clientCredentialsTokens, endpoint, type RegisteredClient, registerTrustedClient } from '@portcullis/testing';
-import { ARTIFACTS, Person } from './support/person';
-import { PERSON, startTopology, type Topology } from './support/topology';
+import { callToolDirectly, type CloudEvent } from './support/oauth-http';
+import { type AuthServer, endpoint, registerTrustedClient } from '@portcullis/testing';
+import { ARTIFACTS, type Person } from './support/person';
+import { auditReader, startSystemSession, type SystemSession, within } from './support/system-session';
+import { PERSON, type Topology } from './support/topology';
 
 /*
  * The whole system as a user meets it: the production topology as processes from dist/
@@ -37,16 +38,6 @@ function expiresAt(jwt: string): number {
   return (JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()) as { exp: number }).exp;
 }
 
-async function within<T>(ms: number, what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await sleep(250);
-  }
-}
-
 /** Whether `expected` occurs in `actual` in order (other entries may come between). */
 function inOrder(actual: string[], expected: string[]): { ok: boolean; missingFrom?: number } {
   let i = 0;
@@ -61,36 +52,24 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
   let as: AuthServer;
   let provider: BrowserClientProvider;
   let app: McpApp;
-  let auditor: RegisteredClient;
+  let session: SystemSession | undefined;
+  let story: (clientId: string, from: Date) => Promise<CloudEvent[]>;
   /** The access token revoked with its refresh token family, by `jti`. */
   let revokedJti: string | undefined;
   const startedAt = new Date(Date.now() - 1000);
 
   beforeAll(async () => {
-    topo = await startTopology({ replicas: REPLICAS, accessTokenTtl: ACCESS_TOKEN_TTL });
-    callback = await new CallbackServer().start();
-    person = new Person(PERSON, callback.url);
-    await person.open();
+    session = await startSystemSession({ replicas: REPLICAS, accessTokenTtl: ACCESS_TOKEN_TTL }, { credentials: PERSON });
+    ({ topo, callback, person } = session);
     as = topo.authServer;
-    auditor = await registerTrustedClient(as, { client_name: 'E2E auditor', scope: Scope.AuditRead });
+    story = await auditReader(topo, 'E2E auditor');
   }, 180_000);
 
-  afterAll(async () => {
-    await app?.client.close().catch(() => undefined);
-    await person?.close();
-    await callback?.stop();
-    await topo?.stop();
-  }, 60_000);
+  afterAll(() => session?.stop(app), 60_000);
 
   /** The later scenarios continue the first one's session. */
   function needSession(): void {
     if (!app || !provider.tokens()) throw new Error('no session: the first scenario (connect) did not complete');
-  }
-
-  /** One client's events from the audit API, with a fresh audit:read token (lifetimes are short here). */
-  async function story(clientId: string): Promise<CloudEvent[]> {
-    const { access_token: token } = await clientCredentialsTokens(as, auditor, { resource: topo.auditResource, scope: Scope.AuditRead });
-    return auditStory(topo.auditUrl, token, clientId, startedAt, new Date(Date.now() + 60_000));
   }
 
   it('a person connects: 401, discovery, registration, login and consent in Chromium, then tools on every replica', async () => {
@@ -251,7 +230,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     expect(denier.visits[0].pages).toEqual(['consent']);
 
     const events = await within(20_000, 'auth.consent.denied in the audit log', async () => {
-      const found = await story(denier.clientId);
+      const found = await story(denier.clientId, startedAt);
       return found.some((e) => e.type === EventType.ConsentDenied) ? found : undefined;
     });
     const denied = events.find((e) => e.type === EventType.ConsentDenied)!;
@@ -276,11 +255,11 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     expect(callback.received.length).toBe(visitsBefore);
 
     const issued = await within(20_000, 'auth.token.issued of the machine client in the audit log', async () =>
-      (await story(machine.client_id)).find((e) => e.type === EventType.TokenIssued),
+      (await story(machine.client_id, startedAt)).find((e) => e.type === EventType.TokenIssued),
     );
     expect(issued.data).toMatchObject({ grant_type: 'client_credentials', subject: machine.client_id });
     const called = await within(20_000, 'mcp.tool.called ×2 of the machine client in the audit log (published by the mcp-server)', async () => {
-      const found = (await story(machine.client_id)).filter((e) => e.type === EventType.McpToolCalled);
+      const found = (await story(machine.client_id, startedAt)).filter((e) => e.type === EventType.McpToolCalled);
       return found.length >= 2 ? found : undefined;
     });
     expect(called.map((e) => e.data['tool']).sort()).toEqual(['analyze_sentiment', 'ticker_sentiment']);
@@ -308,7 +287,7 @@ describe('Portcullis end to end: SDK client, Chromium, three replicas, PostgreSQ
     let last: CloudEvent[] = [];
     const deadline = Date.now() + 20_000;
     do {
-      last = await story(provider.clientId);
+      last = await story(provider.clientId, startedAt);
       if (inOrder(last.map((e) => e.type), expected).ok) break;
       await sleep(500);
     } while (Date.now() < deadline);

@@ -1,13 +1,14 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
-import { optionalParameter, parseRequest } from '@portcullis/oauth';
+import { withRefusalReason } from '@portcullis/http';
+import { optionalParameter } from '@portcullis/oauth';
 import { BROWSER_COOKIE, ensureBrowserId, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
 import { FORM_LIMITS, PasswordSignIn } from '../authorize/interaction/password-sign-in';
 import { renderAccount, renderAccountMessage, renderRevokeConfirmation } from '../authorize/interaction/views/account.view';
 import { renderLogin } from '../authorize/interaction/views/login.view';
+import { parseForm, seeOther, sendPage } from '../authorize/interaction/views/page-reply';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { GrantsService } from '../grants/grants.service';
 import { UsersService } from '../users/users.service';
@@ -45,9 +46,9 @@ export class AccountController {
   @Get()
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.signedIn(req);
-    if (!person) return this.redirect(reply, this.url('/login'));
+    if (!person) return seeOther(reply, this.url('/login'));
     const revoked = (req.query as Record<string, unknown> | undefined)?.revoked === '1';
-    this.page(
+    sendPage(
       reply,
       200,
       renderAccount({
@@ -62,16 +63,16 @@ export class AccountController {
 
   @Get('login')
   async loginPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    if (await this.signedIn(req)) return this.redirect(reply, this.url());
+    if (await this.signedIn(req)) return seeOther(reply, this.url());
     if (!this.config.passwordLogin) return this.passwordLoginOff(reply);
     const browserId = ensureBrowserId(req, reply, this.secure);
-    this.page(reply, 200, this.signInPage(browserId));
+    sendPage(reply, 200, this.signInPage(browserId));
   }
 
   @Post('login')
   async login(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const browserId = readCookie(req, BROWSER_COOKIE);
-    const form = this.form(req, signInForm);
+    const form = parseForm(req, signInForm);
     if (!form) return this.badRequest(reply);
     if (!browserId || !tokenMatches(accountSignInToken(browserId), form.csrf_token)) return this.forbidden(reply, this.url('/login'));
     if (!this.config.passwordLogin) return this.passwordLoginOff(reply);
@@ -79,22 +80,22 @@ export class AccountController {
     const outcome = await this.signIn.attempt({ username, password: form.password ?? '', address: req.ip });
     if (!outcome.ok) {
       if (outcome.waitSeconds > 0) reply.header('retry-after', String(outcome.waitSeconds));
-      return this.page(withRefusalReason(reply, outcome.reason), outcome.status, this.signInPage(browserId, username.slice(0, FORM_LIMITS.username), outcome.message));
+      return sendPage(withRefusalReason(reply, outcome.reason), outcome.status, this.signInPage(browserId, username.slice(0, FORM_LIMITS.username), outcome.message));
     }
     setCookie(reply, SESSION_COOKIE, outcome.sessionId, this.secure, this.config.sessionTtl);
-    this.redirect(reply, this.url());
+    seeOther(reply, this.url());
   }
 
   @Post('logout')
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.signedIn(req);
-    if (!person) return this.redirect(reply, this.url('/login'));
-    const form = this.form(req, accountForm);
+    if (!person) return seeOther(reply, this.url('/login'));
+    const form = parseForm(req, accountForm);
     if (!form) return this.badRequest(reply);
     if (!tokenMatches(accountFormToken(person.sessionId), form.csrf_token)) return this.forbidden(reply, this.url());
     await this.interactions.endSession(person.sessionId);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    this.page(reply, 200, renderAccountMessage('Signed out', 'You are signed out on this browser.', { href: this.url('/login'), text: 'Sign in again' }, false));
+    sendPage(reply, 200, renderAccountMessage('Signed out', 'You are signed out on this browser.', { href: this.url('/login'), text: 'Sign in again' }, false));
   }
 
   /**
@@ -107,20 +108,20 @@ export class AccountController {
   async revoke(@Param('id') grantId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const person = await this.signedIn(req);
     if (!person) {
-      return this.page(withRefusalReason(reply, 'not_signed_in'), 401, renderAccountMessage('Signed out', 'Your session has ended. Sign in again to manage your applications.', { href: this.url('/login'), text: 'Sign in' }));
+      return sendPage(withRefusalReason(reply, 'not_signed_in'), 401, renderAccountMessage('Signed out', 'Your session has ended. Sign in again to manage your applications.', { href: this.url('/login'), text: 'Sign in' }));
     }
-    const form = this.form(req, accountForm);
+    const form = parseForm(req, accountForm);
     if (!form) return this.badRequest(reply);
     if (!tokenMatches(accountFormToken(person.sessionId), form.csrf_token)) return this.forbidden(reply, this.url());
     if (form.confirm !== undefined && form.confirm !== 'yes') return this.badRequest(reply);
     if (form.confirm === undefined) {
       const grant = (await this.grants.listForSubject(person.userId)).find((g) => g.grantId === grantId);
       if (!grant) return this.notFound(reply);
-      return this.page(reply, 200, renderRevokeConfirmation({ accountUrl: this.url(), csrfToken: accountFormToken(person.sessionId), grant }));
+      return sendPage(reply, 200, renderRevokeConfirmation({ accountUrl: this.url(), csrfToken: accountFormToken(person.sessionId), grant }));
     }
     const revoked = await this.grants.revoke(grantId, { via: 'account', subject: person.userId }, { subject: person.userId });
     if (!revoked) return this.notFound(reply);
-    this.redirect(reply, `${this.url()}?revoked=1`);
+    seeOther(reply, `${this.url()}?revoked=1`);
   }
 
   /** The person this browser's login session names, if it is live and the account still exists. */
@@ -151,25 +152,9 @@ export class AccountController {
     return this.config.issuerUrl.startsWith('https:');
   }
 
-  private form<T>(req: FastifyRequest, schema: z.ZodType<T>): T | undefined {
-    try {
-      return parseRequest(schema, req.body ?? {}, { fallback: 'invalid_request' });
-    } catch {
-      return undefined;
-    }
-  }
-
-  private page(reply: FastifyReply, status: number, html: string): void {
-    reply.code(status).headers(htmlSecurityHeaders()).type('text/html; charset=utf-8').send(html);
-  }
-
-  private redirect(reply: FastifyReply, url: string): void {
-    reply.header('cache-control', 'no-store').redirect(url, 303);
-  }
-
   private passwordLoginOff(reply: FastifyReply): void {
     // A session from signing in with an organisation (federation/) opens this page as well.
-    this.page(
+    sendPage(
       withRefusalReason(reply, 'password_login_off'),
       403,
       renderAccountMessage('Sign in through an application', 'Password sign-in is off. Sign in to one of your applications with your organisation, then come back to this page.', { href: this.url(), text: 'Try again' }),
@@ -177,14 +162,14 @@ export class AccountController {
   }
 
   private badRequest(reply: FastifyReply): void {
-    this.page(withRefusalReason(reply, 'invalid_request'), 400, renderAccountMessage('Invalid request', 'The form was not understood.', { href: this.url(), text: 'Back to your account' }));
+    sendPage(withRefusalReason(reply, 'invalid_request'), 400, renderAccountMessage('Invalid request', 'The form was not understood.', { href: this.url(), text: 'Back to your account' }));
   }
 
   private forbidden(reply: FastifyReply, back: string): void {
-    this.page(withRefusalReason(reply, 'csrf_mismatch'), 403, renderAccountMessage('Request refused', 'The form could not be verified. Reload the page and try again.', { href: back, text: 'Back' }));
+    sendPage(withRefusalReason(reply, 'csrf_mismatch'), 403, renderAccountMessage('Request refused', 'The form could not be verified. Reload the page and try again.', { href: back, text: 'Back' }));
   }
 
   private notFound(reply: FastifyReply): void {
-    this.page(withRefusalReason(reply, 'grant_not_found'), 404, renderAccountMessage('Not found', 'No such application is connected to your account.', { href: this.url(), text: 'Back to your account' }));
+    sendPage(withRefusalReason(reply, 'grant_not_found'), 404, renderAccountMessage('Not found', 'No such application is connected to your account.', { href: this.url(), text: 'Back to your account' }));
   }
 }

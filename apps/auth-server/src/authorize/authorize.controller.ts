@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HTML_SECURITY_HEADERS, withRefusalReason } from '@portcullis/http';
+import { withRefusalReason } from '@portcullis/http';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuthMetrics } from '../audit/auth-metrics';
@@ -8,6 +8,7 @@ import { RepeatedRejections } from '../audit/repeated-rejections';
 import { ensureBrowserId, readCookie, SESSION_COOKIE } from './interaction/browser-cookies';
 import { InteractionService } from './interaction/interaction.service';
 import { renderError } from './interaction/views/error.view';
+import { seeOther, sendPage } from './interaction/views/page-reply';
 import { AuthorizationPageError } from './authorization-error-page.error';
 import { AuthorizationRedirectError } from './authorization-redirect.error';
 import { givenClientId } from './authorization-request.schema';
@@ -41,12 +42,12 @@ export class AuthorizeController {
       const interaction = await this.interactions.start(request, browserId, sessionUser);
       const next = await this.interactions.next(interaction);
       const target = next.kind === 'redirect' ? next.url : `${this.config.issuerUrl}/interaction/${interaction.id}`;
-      reply.header('cache-control', 'no-store').redirect(target, 303);
+      seeOther(reply, target);
     } catch (err) {
       if (err instanceof AuthorizationPageError) {
         await this.denied(req, 'invalid_request', err.detail);
         // RFC 6749 §4.1.2.1: no redirect to an unverified redirect_uri; the page is the answer.
-        withRefusalReason(reply, 'invalid_request').code(err.status).headers(HTML_SECURITY_HEADERS).type('text/html; charset=utf-8').send(renderError(err.title, err.detail));
+        sendPage(withRefusalReason(reply, 'invalid_request'), err.status, renderError(err.title, err.detail));
         return;
       }
       if (err instanceof AuthorizationRedirectError) {
@@ -56,7 +57,7 @@ export class AuthorizeController {
           error_description: err.description,
           state: err.state,
         });
-        reply.header('cache-control', 'no-store').redirect(url, 303);
+        seeOther(reply, url);
         return;
       }
       throw err;

@@ -9,13 +9,9 @@ import {
   refresh,
   RegisteredClient,
   registerPublicClient,
-  startAuthServer,
   USERS,
 } from '@portcullis/testing';
-import { admin, adminTokens } from './harness/admin-api';
-
-const ROOT = { username: 'root', password: 'root-admin-pass-1' };
-const jtiOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti as string;
+import { admin, adminActor, jtiOf, revokedJtis, startAdminServer } from './harness/admin-api';
 
 /** The clients part of the admin API, end to end: each change, its effect and its event. */
 describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (backend) => {
@@ -23,20 +19,9 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
   let token: string;
   let rootId: string;
   const sink = new EventSink();
-  const actor = () => ({ via: 'admin_api', subject: rootId, client_id: 'portcullis-console' });
-  const revokedJtis = async () => ((await (await fetch(`${server.issuer}/revocations`)).json()) as { revocations: { jti: string }[] }).revocations.map((r) => r.jti);
 
   beforeAll(async () => {
-    const ingest = (await sink.start()).url;
-    server = await startAuthServer(backend, {
-      BOOTSTRAP_USERS: `${USERS.alice.username}:${USERS.alice.password},${ROOT.username}:${ROOT.password}:admin`,
-      AUDIT_INGEST_URL: ingest,
-      AUDIT_INGEST_SECRET: 'bb-ingest-secret-7c1d0e9f42',
-      // Every line the server writes, so that no secret in them can go unseen.
-      LOG_LEVEL: 'info',
-    });
-    token = (await adminTokens(server, ROOT)).access_token;
-    rootId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+    ({ server, token, rootId } = await startAdminServer(backend, sink));
   }, 60_000);
   afterAll(async () => {
     await server?.stop();
@@ -85,7 +70,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     expect(await oauthError(await clientCredentials(server, old, { scope: 'sentiment:read' }))).toMatchObject({ status: 401, error: 'invalid_client' });
     expect((await clientCredentials(server, { ...old, client_secret: rotated.body.client_secret as string }, { scope: 'sentiment:read' })).status).toBe(200);
     const event = await sink.waitFor((e) => e.type === 'auth.client.updated' && e.data.client_id === id);
-    expect(event.data).toEqual({ client_id: id, change: 'secret_rotated', actor: actor() });
+    expect(event.data).toEqual({ client_id: id, change: 'secret_rotated', actor: adminActor(rootId) });
     expect(sink.bodies.join('')).not.toContain(rotated.body.client_secret as string);
     expect(server.service.output()).not.toContain(rotated.body.client_secret as string);
 
@@ -99,10 +84,10 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     const { tokens } = await codeFlow(server, new Browser(server.issuer), open, USERS.alice, { scope: 'sentiment:read offline_access' });
     const disabled = await admin(server, token, 'POST', `/admin/clients/${open.client_id}/disable`);
     expect(disabled.body).toMatchObject({ disabled: true });
-    expect(await revokedJtis()).toContain(jtiOf(tokens.access_token));
+    expect(await revokedJtis(server)).toContain(jtiOf(tokens.access_token));
     expect(await oauthError(await refresh(server, open, tokens.refresh_token as string))).toMatchObject({ error: 'invalid_client' });
     const event = await sink.waitFor((e) => e.type === 'auth.client.updated' && e.data.client_id === open.client_id && e.data.change === 'disabled');
-    expect(event.data.actor).toEqual(actor());
+    expect(event.data.actor).toEqual(adminActor(rootId));
 
     expect((await admin(server, token, 'POST', `/admin/clients/${open.client_id}/enable`)).body).toMatchObject({ disabled: false });
     await sink.waitFor((e) => e.type === 'auth.client.updated' && e.data.client_id === open.client_id && e.data.change === 'enabled');
@@ -116,10 +101,10 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     const { tokens } = await codeFlow(server, new Browser(server.issuer), open, USERS.alice, { scope: 'sentiment:read offline_access' });
     const deleted = await admin(server, token, 'DELETE', `/admin/clients/${open.client_id}`);
     expect(deleted.status).toBe(204);
-    expect(await revokedJtis()).toContain(jtiOf(tokens.access_token));
+    expect(await revokedJtis(server)).toContain(jtiOf(tokens.access_token));
     expect((await admin(server, token, 'GET', `/admin/clients/${open.client_id}`)).status).toBe(404);
     expect((await admin(server, token, 'DELETE', `/admin/clients/${open.client_id}`)).status).toBe(404);
     const event = await sink.waitFor((e) => e.type === 'auth.client.deleted' && e.data.client_id === open.client_id);
-    expect(event.data).toEqual({ client_id: open.client_id, actor: actor() });
+    expect(event.data).toEqual({ client_id: open.client_id, actor: adminActor(rootId) });
   });
 });

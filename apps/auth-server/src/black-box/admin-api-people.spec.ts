@@ -11,14 +11,10 @@ import {
   refresh,
   registerPublicClient,
   authorizationUrl,
-  startAuthServer,
-  USERS,
   RegisteredClient,
+  USERS,
 } from '@portcullis/testing';
-import { admin, adminTokens } from './harness/admin-api';
-
-const ROOT = { username: 'root', password: 'root-admin-pass-1' };
-const jtiOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).jti as string;
+import { admin, adminActor, jtiOf, revokedJtis, startAdminServer } from './harness/admin-api';
 
 /** People, grants, keys and resources through the admin API, end to end with their events. */
 describe.each(BACKENDS)('auth-server black box on %s: admin API, people and grants', (backend) => {
@@ -27,8 +23,6 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
   let rootId: string;
   let app: RegisteredClient;
   const sink = new EventSink();
-  const actor = () => ({ via: 'admin_api', subject: rootId, client_id: 'portcullis-console' });
-  const revokedJtis = async () => ((await (await fetch(`${server.issuer}/revocations`)).json()) as { revocations: { jti: string }[] }).revocations.map((r) => r.jti);
   const userEvent = (id: string, change: string) => sink.waitFor((e) => e.type === 'auth.user.updated' && e.data.subject === id && e.data.change === change);
   /** The status of the login page's answer to this person's password. */
   const signIn = async (person: { username: string; password: string }) => {
@@ -40,16 +34,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
   };
 
   beforeAll(async () => {
-    const ingest = (await sink.start()).url;
-    server = await startAuthServer(backend, {
-      BOOTSTRAP_USERS: `${USERS.alice.username}:${USERS.alice.password},${ROOT.username}:${ROOT.password}:admin`,
-      AUDIT_INGEST_URL: ingest,
-      AUDIT_INGEST_SECRET: 'bb-ingest-secret-7c1d0e9f42',
-      // The routes Nest registered are logged at info: the OpenAPI test reads them.
-      LOG_LEVEL: 'info',
-    });
-    token = (await adminTokens(server, ROOT)).access_token;
-    rootId = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub;
+    ({ server, token, rootId } = await startAdminServer(backend, sink));
     app = await registerPublicClient(server);
   }, 60_000);
   afterAll(async () => {
@@ -62,7 +47,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ username: 'erin', roles: [], disabled: false, federated: false });
     const event = await sink.waitFor((e) => e.type === 'auth.user.created' && e.data.username === 'erin');
-    expect(event.data).toEqual({ subject: created.body.id, username: 'erin', roles: [], actor: actor() });
+    expect(event.data).toEqual({ subject: created.body.id, username: 'erin', roles: [], actor: adminActor(rootId) });
     expect(sink.bodies.join('')).not.toContain('erin-long-password');
     expect(await signIn({ username: 'erin', password: 'erin-long-password' })).toBe('signed_in');
     expect((await admin(server, token, 'POST', '/admin/users', { username: 'erin', password: 'another-password' })).status).toBe(409);
@@ -74,7 +59,7 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
   it('resets a password, unlocks, and changes roles, each with its event; an admin cannot demote themselves', async () => {
     const frank = (await admin(server, token, 'POST', '/admin/users', { username: 'frank', password: 'frank-first-pass' })).body.id as string;
     expect((await admin(server, token, 'POST', `/admin/users/${frank}/password`, { password: 'frank-second-pass' })).status).toBe(200);
-    expect((await userEvent(frank, 'password_reset')).data.actor).toEqual(actor());
+    expect((await userEvent(frank, 'password_reset')).data.actor).toEqual(adminActor(rootId));
     expect(await signIn({ username: 'frank', password: 'frank-first-pass' })).toBe(401);
     expect(await signIn({ username: 'frank', password: 'frank-second-pass' })).toBe('signed_in');
     expect((await admin(server, token, 'POST', `/admin/users/${frank}/password`, { password: 'short' })).body.error_description).toMatch(/^body\.password: /);
@@ -93,8 +78,8 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
     const gina = (await admin(server, token, 'POST', '/admin/users', { username: 'gina', password: 'gina-long-password' })).body.id as string;
     const { tokens } = await codeFlow(server, new Browser(server.issuer), app, { username: 'gina', password: 'gina-long-password' }, { scope: 'sentiment:read offline_access' });
     expect((await admin(server, token, 'POST', `/admin/users/${gina}/disable`)).body).toMatchObject({ disabled: true });
-    expect((await userEvent(gina, 'disabled')).data.actor).toEqual(actor());
-    expect(await revokedJtis()).toContain(jtiOf(tokens.access_token));
+    expect((await userEvent(gina, 'disabled')).data.actor).toEqual(adminActor(rootId));
+    expect(await revokedJtis(server)).toContain(jtiOf(tokens.access_token));
     expect(await oauthError(await refresh(server, app, tokens.refresh_token as string))).toMatchObject({ status: 400, error: 'invalid_grant' });
     expect(await signIn({ username: 'gina', password: 'gina-long-password' })).toBe(403);
     expect(await signIn({ username: 'gina', password: 'wrong-password' })).toBe(401);
@@ -117,10 +102,10 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, people and gran
     expect(grant.last_used_at).toBeGreaterThanOrEqual((grant.approved_at as number) - 60);
 
     expect((await admin(server, token, 'DELETE', `/admin/grants/${grant.grant_id}`)).status).toBe(204);
-    expect(await revokedJtis()).toContain(jtiOf(tokens.access_token));
+    expect(await revokedJtis(server)).toContain(jtiOf(tokens.access_token));
     expect(await oauthError(await refresh(server, app, tokens.refresh_token as string))).toMatchObject({ error: 'invalid_grant' });
     const event = await sink.waitFor((e) => e.type === 'auth.grant.revoked' && e.data.grant_id === grant.grant_id);
-    expect(event.data).toMatchObject({ client_id: app.client_id, subject: alice, revoked_jtis: 1, actor: actor() });
+    expect(event.data).toMatchObject({ client_id: app.client_id, subject: alice, revoked_jtis: 1, actor: adminActor(rootId) });
     expect((await admin(server, token, 'DELETE', `/admin/grants/${grant.grant_id}`)).status).toBe(404);
   });
 

@@ -17,10 +17,9 @@ import {
   startAuthServer,
   USERS,
 } from '@portcullis/testing';
-import { admin, adminResource, adminTokens, CONSOLE, ConsoleBrowser, consoleAuthorization, consoleCallback } from './harness/admin-api';
+import { admin, adminResource, adminTokens, CONSOLE, ConsoleBrowser, consoleAuthorization, consoleCallback, ROOT } from './harness/admin-api';
 import { DEFAULT_RESOURCES } from '@portcullis/scopes';
 
-const ROOT = { username: 'root', password: 'root-admin-pass-1' };
 const DAVE = { username: 'dave', password: 'dave-admin-pass-2' };
 
 /**

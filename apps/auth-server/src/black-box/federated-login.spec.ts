@@ -25,10 +25,7 @@ import {
   verifyAccessToken,
 } from '@portcullis/testing';
 import { providerLink, rowCount, throughIdp } from './harness/upstream-sign-in';
-import { admin, adminTokens } from './harness/admin-api';
-
-/** An operator, for the one test that disables a person. */
-const ROOT = { username: 'root', password: 'root-admin-pass-1' };
+import { admin, adminTokens, ROOT } from './harness/admin-api';
 
 /**
  * Issue 12: sign in with an upstream OpenID Provider. A real one (panva's oidc-provider, its

@@ -18,6 +18,13 @@ export interface NewClient {
   withRegistrationToken?: boolean;
 }
 
+/** A client the operator registered by configuration: its id, validated metadata and secret digest. */
+export interface PreregisteredClient {
+  clientId: string;
+  metadata: ClientMetadata;
+  secretHash: string | null;
+}
+
 export interface CreatedClient {
   client: ClientEntity;
   /** Shown once, to whoever registered the client; only its digest is stored. */
@@ -73,5 +80,27 @@ export class ClientRegistrar {
     await this.clients.save(client);
     await this.events.registered(client, input.channel);
     return { client, clientSecret, registrationAccessToken };
+  }
+
+  /**
+   * Pre-registration (MCP 2026-07-28 "Pre-registration": CLIENTS_FILE, the console's own
+   * client): creates the client, trusted, or brings the stored one back to the configured
+   * shape at every start. A stored client keeps its creation time and an operator's disabling
+   * (admin API); only a new one is announced (auth.client.registered, 'static'). True when new.
+   */
+  async upsertPreregistered(input: PreregisteredClient): Promise<boolean> {
+    const existing = await this.clients.findStored(input.clientId);
+    const client = toClientEntity(input.metadata, {
+      clientId: input.clientId,
+      trusted: true,
+      origin: 'preregistered',
+      secretHash: input.secretHash,
+      registrationTokenHash: null,
+      createdAt: existing?.createdAt ?? Date.now(),
+    });
+    if (existing) client.disabledAt = existing.disabledAt;
+    await this.clients.save(client);
+    if (!existing) await this.events.registered(client, 'static');
+    return !existing;
   }
 }

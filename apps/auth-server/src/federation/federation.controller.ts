@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
+import { withRefusalReason } from '@portcullis/http';
 import { EventType } from '@portcullis/contracts';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from '../audit/audit-trail';
@@ -9,6 +9,7 @@ import { RepeatedRejections } from '../audit/repeated-rejections';
 import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
 import { renderError } from '../authorize/interaction/views/error.view';
+import { seeOther, sendPage } from '../authorize/interaction/views/page-reply';
 import { FAILURE_PAGES, FederatedLoginFailure } from './federated-login-failure';
 import { FederatedLoginService } from './federated-login.service';
 import { UpstreamProviders } from './upstream-providers';
@@ -39,15 +40,15 @@ export class FederationController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const connection = this.providers.connection(connectionId);
-    if (!connection) return this.page(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
+    if (!connection) return sendPage(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
     const browserId = readCookie(req, BROWSER_COOKIE);
     const interaction = typeof interactionId === 'string' ? await this.interactions.load(interactionId, browserId) : undefined;
-    if (!interaction || !browserId) return this.page(withRefusalReason(reply, 'interaction_expired'), 400, renderError(FAILURE_PAGES.interaction_expired.title, FAILURE_PAGES.interaction_expired.detail));
+    if (!interaction || !browserId) return sendPage(withRefusalReason(reply, 'interaction_expired'), 400, renderError(FAILURE_PAGES.interaction_expired.title, FAILURE_PAGES.interaction_expired.detail));
     if (!this.interactions.checkCsrf(interaction, csrfToken)) {
-      return this.page(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The link could not be verified. Return to the application and try again.'));
+      return sendPage(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The link could not be verified. Return to the application and try again.'));
     }
     try {
-      return this.redirect(reply, await this.federation.start(connection, interaction, browserId));
+      return seeOther(reply, await this.federation.start(connection, interaction, browserId));
     } catch (err) {
       if (err instanceof FederatedLoginFailure) return this.refuse(req, reply, connection.id, err);
       throw err;
@@ -58,7 +59,7 @@ export class FederationController {
   @Get(':connection/callback')
   async callback(@Param('connection') connectionId: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const connection = this.providers.connection(connectionId);
-    if (!connection) return this.page(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
+    if (!connection) return sendPage(withRefusalReason(reply, 'unknown_connection'), 404, renderError('Unknown sign-in provider', 'This sign-in provider is not configured here.'));
     const url = new URL(req.url, this.config.issuerUrl);
     try {
       const { interaction, user, created } = await this.federation.finish(connection, url, readCookie(req, BROWSER_COOKIE));
@@ -73,7 +74,7 @@ export class FederationController {
       setCookie(reply, SESSION_COOKIE, sessionId, this.config.issuerUrl.startsWith('https:'), this.config.sessionTtl);
       await this.interactions.attachUser(interaction, user.id);
       // On to consent (or straight back to the client), exactly as after a password login.
-      return this.redirect(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
+      return seeOther(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
     } catch (err) {
       if (err instanceof FederatedLoginFailure) return this.refuse(req, reply, connection.id, err);
       throw err;
@@ -96,14 +97,6 @@ export class FederationController {
     });
     const page = FAILURE_PAGES[failure.reason];
     const retry = failure.interactionId ? `${this.config.issuerUrl}/interaction/${failure.interactionId}` : undefined;
-    this.page(withRefusalReason(reply, failure.reason), page.status, renderError(page.title, page.detail, retry));
-  }
-
-  private page(reply: FastifyReply, status: number, html: string): void {
-    reply.code(status).headers(htmlSecurityHeaders()).type('text/html; charset=utf-8').send(html);
-  }
-
-  private redirect(reply: FastifyReply, url: string): void {
-    reply.header('cache-control', 'no-store').redirect(url, 303);
+    sendPage(withRefusalReason(reply, failure.reason), page.status, renderError(page.title, page.detail, retry));
   }
 }

@@ -193,6 +193,39 @@ describe.each(ENGINES)('GrantsService on %s', (engine) => {
     expect((await outbox(EventType.GrantRevoked, grantId))[0]).toMatchObject({ subject: frank, actor });
   });
 
+  it("revokes all of a person's grants in one transaction, each with its events, and forgets their consents", async () => {
+    const hana = randomUUID();
+    const first = await connected(hana);
+    const second = await connected(hana, 'notes-app', ['sentiment:read']);
+    const consent = { userId: hana, clientId: 'notes-app', scope: 'mcp:tools', updatedAt: Date.now() };
+    await db.getRepository(ConsentEntity).insert([
+      { ...consent, id: randomUUID(), resource: RESOURCE },
+      { ...consent, id: randomUUID(), resource: 'http://localhost:3100/audit' },
+    ]);
+    const live = await db.getRepository(GrantEntity).findBy({ userId: hana });
+    const actor = { via: 'admin_api', subject: 'root-id', client_id: 'portcullis-console' } as const;
+    const transactions = jest.spyOn(db, 'transaction');
+
+    const ended = await grants.revokeAll(live, actor);
+    // SQLite's store queues its transactions through the same data source: one either way.
+    expect(transactions).toHaveBeenCalledTimes(1);
+    transactions.mockRestore();
+
+    expect(ended.map((r) => r.grantId).sort()).toEqual([first.grantId, second.grantId].sort());
+    for (const { grantId } of [first, second]) {
+      expect((await db.getRepository(GrantEntity).findOneByOrFail({ id: grantId })).revokedAt).not.toBeNull();
+      expect((await db.getRepository(AccessTokenRecordEntity).findBy({ grantId })).every((t) => t.revokedAt !== null)).toBe(true);
+      expect(await outbox(EventType.GrantRevoked, grantId)).toEqual([expect.objectContaining({ grant_id: grantId, subject: hana, revoked_jtis: 1, actor })]);
+      expect(await outbox(EventType.TokenRevoked, grantId)).toEqual([expect.objectContaining({ refresh_family_id: grantId, reason: 'admin' })]);
+    }
+    expect((await store.findRefreshToken(first.refreshToken))?.token.revokedAt).not.toBeNull();
+    // The consent behind each revoked grant is gone; the other one (no grant of it was live) stays.
+    expect((await db.getRepository(ConsentEntity).findBy({ userId: hana })).map((c) => c.resource)).toEqual(['http://localhost:3100/audit']);
+    // Already revoked: nothing ended, nothing said again.
+    expect(await grants.revokeAll(live, actor)).toEqual([]);
+    expect(await outbox(EventType.GrantRevoked, first.grantId)).toHaveLength(1);
+  });
+
   it('two revocations racing: exactly one does it', async () => {
     const gina = randomUUID();
     const { grantId } = await connected(gina);

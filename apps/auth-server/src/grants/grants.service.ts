@@ -7,7 +7,7 @@ import { ConsentEntity } from '../authorize/interaction/consent.entity';
 import { ClientsService } from '../clients/clients.service';
 import { ScopeDirectory } from '../resources/scope-directory';
 import { GrantEntity } from '../token/grant.entity';
-import { TokenStore } from '../token/stores/token-store';
+import { GrantRevocation, TokenStore } from '../token/stores/token-store';
 import type { GrantRevocationActor } from '../token/token-events';
 
 export type { GrantRevocationActor } from '../token/token-events';
@@ -48,7 +48,7 @@ interface GrantRow {
  * an operator. A grant is listed while something of it can still be used — a code not yet
  * exchanged, a refresh token or an access token not expired nor revoked (the same test the
  * purge uses to let a family go, token.purges.ts), so an approval that has run out does not
- * linger on the page. Revoking goes through TokenStore.revokeGrant, the path RFC 7009
+ * linger on the page. Revoking goes through TokenStore.revokeGrants, the path RFC 7009
  * revocation, refresh-reuse detection and client deletion take: the grant, its refresh tokens
  * and its live access tokens, with auth.grant.revoked and auth.token.revoked (the `jti`s every
  * resource server then refuses) written in the same transaction.
@@ -97,12 +97,27 @@ export class GrantsService {
     const grant = await this.grants.findOne({ where: { id: grantId } });
     if (!grant || grant.revokedAt !== null) return null;
     if (options.subject !== undefined && grant.userId !== options.subject) return null;
-    const scopes = parseScope(grant.scope) ?? [];
-    const revocation = await this.tokens.revokeGrant(grant.id, { clientId: grant.clientId, subject: grant.userId, reason: 'admin', actor, scopes });
-    // A concurrent revocation got there first: it said so; this one did nothing.
-    if (!revocation.withdrawn) return null;
-    await this.consents.delete({ userId: grant.userId, clientId: grant.clientId, resource: grant.resource });
-    return { revokedJtis: revocation.accessTokens.length };
+    const [ended] = await this.revokeAll([grant], actor);
+    return ended ? { revokedJtis: ended.accessTokens.length } : null;
+  }
+
+  /**
+   * Revokes these grants in one transaction (TokenStore.revokeGrants), each as `revoke` does:
+   * its refresh and live access tokens, auth.grant.revoked naming `actor`, auth.token.revoked
+   * with the `jti`s resource servers then refuse. Then forgets the consents behind the grants
+   * this call ended, in one statement. Returns those it ended: a grant a concurrent revocation
+   * got to first was announced by that one, and is left out.
+   */
+  async revokeAll(grants: readonly GrantEntity[], actor: GrantRevocationActor): Promise<GrantRevocation[]> {
+    const revocations = await this.tokens.revokeGrants(
+      grants.map((grant) => ({
+        grantId: grant.id,
+        cause: { clientId: grant.clientId, subject: grant.userId, reason: 'admin', actor, scopes: parseScope(grant.scope) ?? [] },
+      })),
+    );
+    const ended = grants.filter((_, i) => revocations[i].withdrawn);
+    if (ended.length > 0) await this.consents.delete(ended.map((g) => ({ userId: g.userId, clientId: g.clientId, resource: g.resource })));
+    return revocations.filter((r) => r.withdrawn);
   }
 
   /** Client names for display; a client that cannot be looked up (gone, unreachable document) shows its id. */

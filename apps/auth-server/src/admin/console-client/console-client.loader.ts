@@ -2,8 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { Scope } from '@portcullis/scopes';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { ClientRegistrar } from '../../clients/client-registrar';
-import { ClientsService } from '../../clients/clients.service';
-import { toClientEntity } from '../../clients/metadata/client-metadata.mapper';
 import { validateClientMetadata } from '../../clients/metadata/client-metadata.validator';
 
 export const CONSOLE_CLIENT_ID = 'portcullis-console';
@@ -23,7 +21,6 @@ export class ConsoleClientLoader implements OnApplicationBootstrap {
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    private readonly clients: ClientsService,
     private readonly registrar: ClientRegistrar,
   ) {}
 
@@ -39,13 +36,8 @@ export class ConsoleClientLoader implements OnApplicationBootstrap {
       },
       { source: 'preregistered', trusted: true },
     );
-    const existing = await this.clients.findStored(CONSOLE_CLIENT_ID);
-    if (!existing) {
-      await this.registrar.create({ metadata, trusted: true, origin: 'preregistered', channel: 'static', clientId: CONSOLE_CLIENT_ID });
+    if (await this.registrar.upsertPreregistered({ clientId: CONSOLE_CLIENT_ID, metadata, secretHash: null })) {
       this.logger.log(`created the console's client ${CONSOLE_CLIENT_ID}`);
-      return;
     }
-    const shaped = toClientEntity(metadata, { clientId: CONSOLE_CLIENT_ID, trusted: true, origin: 'preregistered', secretHash: null, registrationTokenHash: null, createdAt: existing.createdAt });
-    await this.clients.save(Object.assign(shaped, { disabledAt: existing.disabledAt }));
   }
 }

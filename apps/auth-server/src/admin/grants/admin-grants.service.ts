@@ -7,8 +7,8 @@ import { GrantEntity } from '../../token/grant.entity';
 
 /**
  * What the admin API adds to GrantsService (the account page's list and revoke): withdrawing
- * every live grant of a person or a client an operator disabled. Each goes through
- * GrantsService.revoke, so each records auth.grant.revoked naming the operator and
+ * every live grant of a person or a client an operator disabled, all in one transaction
+ * (GrantsService.revokeAll). Each grant records auth.grant.revoked naming the operator and
  * auth.token.revoked for its live access tokens (pushed to every resource server).
  */
 @Injectable()
@@ -20,6 +20,6 @@ export class AdminGrantsService {
 
   async revokeAllOf(owner: { subject: string } | { clientId: string }, actor: EventActor): Promise<void> {
     const where = 'subject' in owner ? { userId: owner.subject, revokedAt: IsNull() } : { clientId: owner.clientId, revokedAt: IsNull() };
-    for (const grant of await this.grants.find({ where, select: { id: true } })) await this.owned.revoke(grant.id, actor);
+    await this.owned.revokeAll(await this.grants.find({ where }), actor);
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { htmlSecurityHeaders, withRefusalReason } from '@portcullis/http';
-import { isLoopbackRedirect, optionalParameter, parseRequest } from '@portcullis/oauth';
+import { withRefusalReason } from '@portcullis/http';
+import { isLoopbackRedirect, optionalParameter } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../../config/auth-config';
 import { ClientEntity } from '../../clients/client.entity';
 import { ClientsService } from '../../clients/clients.service';
@@ -16,6 +16,7 @@ import { FORM_LIMITS, PasswordSignIn } from './password-sign-in';
 import { renderConsent } from './views/consent.view';
 import { renderError } from './views/error.view';
 import { renderLogin } from './views/login.view';
+import { parseForm, seeOther, sendPage } from './views/page-reply';
 
 /**
  * MCP 2026-07-28 security considerations, "Localhost Redirect URI Risks": any program on the
@@ -57,16 +58,16 @@ export class InteractionController {
   async login(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
     if (!interaction) return this.expired(reply);
-    const form = this.form(req, loginFormSchema);
+    const form = parseForm(req, loginFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
     // PASSWORD_LOGIN=false: the page has no form, and a hand-made POST is refused the same way.
-    if (!this.config.passwordLogin) return this.page(withRefusalReason(reply, 'password_login_off'), 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
+    if (!this.config.passwordLogin) return sendPage(withRefusalReason(reply, 'password_login_off'), 403, renderError('Password sign-in is off', 'Sign in with your organisation instead.', `${this.config.issuerUrl}/interaction/${interaction.id}`));
     const username = (form.username ?? '').trim();
     const outcome = await this.signIn.attempt({ username, password: form.password ?? '', address: req.ip, clientId: interaction.clientId });
     if (!outcome.ok) {
       if (outcome.waitSeconds > 0) reply.header('retry-after', String(outcome.waitSeconds));
       const page = await this.loginPage(interaction, username.slice(0, FORM_LIMITS.username), outcome.message);
-      return this.page(withRefusalReason(reply, outcome.reason), outcome.status, page, interaction.redirectUri);
+      return sendPage(withRefusalReason(reply, outcome.reason), outcome.status, page, interaction.redirectUri);
     }
     setCookie(reply, SESSION_COOKIE, outcome.sessionId, this.secure, this.config.sessionTtl);
     await this.interactions.attachUser(interaction, outcome.userId);
@@ -77,34 +78,26 @@ export class InteractionController {
   async consent(@Param('id') id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const interaction = await this.interactions.load(id, readCookie(req, BROWSER_COOKIE));
     if (!interaction || !interaction.userId) return this.expired(reply);
-    const form = this.form(req, consentFormSchema);
+    const form = parseForm(req, consentFormSchema);
     if (!form || !this.interactions.checkCsrf(interaction, form.csrf_token)) return this.forbidden(reply);
-    if (form.decision === 'approve') return this.redirect(reply, await this.interactions.approve(interaction, true));
-    if (form.decision === 'deny') return this.redirect(reply, await this.interactions.deny(interaction));
-    return this.page(withRefusalReason(reply, 'invalid_request'), 400, renderError('Invalid request', 'Choose Allow or Deny.'));
+    if (form.decision === 'approve') return seeOther(reply, await this.interactions.approve(interaction, true));
+    if (form.decision === 'deny') return seeOther(reply, await this.interactions.deny(interaction));
+    return sendPage(withRefusalReason(reply, 'invalid_request'), 400, renderError('Invalid request', 'Choose Allow or Deny.'));
   }
 
   private get secure(): boolean {
     return this.config.issuerUrl.startsWith('https:');
   }
 
-  private form<T>(req: FastifyRequest, schema: z.ZodType<T>): T | undefined {
-    try {
-      return parseRequest(schema, req.body ?? {}, { fallback: 'invalid_request' });
-    } catch {
-      return undefined;
-    }
-  }
-
   /** After a POST, the next page is reached by a 303 so a reload never re-submits the form. */
   private async respond(interaction: InteractionEntity, next: NextStep, reply: FastifyReply, afterPost = false): Promise<void> {
-    if (next.kind === 'redirect') return this.redirect(reply, next.url);
-    if (afterPost) return this.redirect(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
-    if (next.kind === 'login') return this.page(reply, 200, await this.loginPage(interaction), interaction.redirectUri);
+    if (next.kind === 'redirect') return seeOther(reply, next.url);
+    if (afterPost) return seeOther(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);
+    if (next.kind === 'login') return sendPage(reply, 200, await this.loginPage(interaction), interaction.redirectUri);
     const client = await this.clients.find(interaction.clientId);
     const user = await this.users.findById(interaction.userId as string);
     if (!client || !user) return this.expired(reply);
-    this.page(
+    sendPage(
       reply,
       200,
       renderConsent({
@@ -143,24 +136,11 @@ export class InteractionController {
     });
   }
 
-  /** `formTarget`: the client redirect URI a form on this page may end at (CSP form-action). */
-  private page(reply: FastifyReply, status: number, html: string, formTarget?: string): void {
-    reply
-      .code(status)
-      .headers(htmlSecurityHeaders(formTarget ? [formTarget] : []))
-      .type('text/html; charset=utf-8')
-      .send(html);
-  }
-
-  private redirect(reply: FastifyReply, url: string): void {
-    reply.header('cache-control', 'no-store').redirect(url, 303);
-  }
-
   private expired(reply: FastifyReply): void {
-    this.page(withRefusalReason(reply, 'interaction_expired'), 400, renderError('Sign-in request expired', 'This sign-in request has expired or was started in another browser. Return to the application and try again.'));
+    sendPage(withRefusalReason(reply, 'interaction_expired'), 400, renderError('Sign-in request expired', 'This sign-in request has expired or was started in another browser. Return to the application and try again.'));
   }
 
   private forbidden(reply: FastifyReply): void {
-    this.page(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The form could not be verified. Return to the application and try again.'));
+    sendPage(withRefusalReason(reply, 'csrf_mismatch'), 403, renderError('Request refused', 'The form could not be verified. Return to the application and try again.'));
   }
 }

@@ -350,3 +350,27 @@ describe.each([['SQLite'], ['PostgreSQL']])('client registration over HTTP on %s
     for (const secret of secrets) expect(output).not.toContain(secret);
   });
 });
+
+describe('a CLIENTS_FILE the server cannot use', () => {
+  it('stops the start with one clear config line and status 78, no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'portcullis-clients-bad-'));
+    try {
+      const clientsFile = join(dir, 'clients.json');
+      writeFileSync(clientsFile, JSON.stringify([{ client_id: 'short-secret', grant_types: ['client_credentials'], client_secret: 'too-short' }]));
+      // Its own port: the start fails before it would listen.
+      const port = await freePort();
+      const env = { ISSUER_URL: `http://127.0.0.1:${port}`, PORT: String(port), SQLITE_PATH: join(dir, 'auth.sqlite'), CLIENTS_FILE: clientsFile, NODE_ENV: 'test' };
+      const outcome = await run(process.execPath, [join(WORKSPACE, 'dist/apps/auth-server/main.js')], { cwd: WORKSPACE, env: { ...process.env, ...env }, timeout: 60_000 }).then(
+        ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+        (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
+      );
+      expect(outcome.code).toBe(78);
+      const lines = outcome.out.split('\n').filter((l) => l.includes('CLIENTS_FILE'));
+      expect(lines).toEqual([`config: CLIENTS_FILE ${clientsFile}: entry 0 ('short-secret'): client_secret must be a string of at least 32 random characters`]);
+      expect(outcome.out).not.toMatch(/^\s+at /m);
+      expect(outcome.out).not.toContain('too-short');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,22 +1,27 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
+import { ConfigError } from '@portcullis/config';
 import { OAuthError, sha256Base64Url } from '@portcullis/oauth';
 import { AUTH_CONFIG } from '../../config/auth-config';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { ScopeDirectory } from '../../resources/scope-directory';
 import type { AuthConfig } from '../../config/auth-config';
-import { ClientEntity } from '../client.entity';
-import { ClientEventsPublisher } from '../client-events.publisher';
-import { chosenClientIdProblem } from '../client-registrar';
-import { ClientsService } from '../clients.service';
-import { toClientEntity } from '../metadata/client-metadata.mapper';
-import { usesClientSecret, validateClientMetadata } from '../metadata/client-metadata.validator';
+import { chosenClientIdProblem, ClientRegistrar, PreregisteredClient } from '../client-registrar';
+import { ClientMetadata, usesClientSecret, validateClientMetadata } from '../metadata/client-metadata.validator';
 
 /** Operator-chosen secrets are stored with a fast digest, so they must be long and random. */
 const MIN_SECRET_LENGTH = 32;
 const SHA256_BASE64URL = /^[A-Za-z0-9_-]{43}$/;
 
-export class ClientsFileError extends Error {}
+/**
+ * A problem with CLIENTS_FILE is a configuration problem: the start stops with this one line
+ * and status 78 (main.ts), like a malformed variable, instead of a stack trace.
+ */
+export class ClientsFileError extends ConfigError {
+  constructor(problem: string) {
+    super([`config: ${problem}`]);
+  }
+}
 
 export interface FileClient {
   clientId: string;
@@ -83,8 +88,7 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
 
   constructor(
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-    private readonly clients: ClientsService,
-    private readonly events: ClientEventsPublisher,
+    private readonly registrar: ClientRegistrar,
     private readonly resources: ResourceRegistry,
     private readonly scopes: ScopeDirectory,
   ) {}
@@ -100,51 +104,31 @@ export class ClientsFileLoader implements OnApplicationBootstrap {
     }
     const entries = this.validate(parseClientsFile(text, `CLIENTS_FILE ${path}`));
     let created = 0;
-    for (const entry of entries) if (await this.upsert(entry)) created++;
+    for (const entry of entries) if (await this.registrar.upsertPreregistered(entry)) created++;
     this.logger.log(`CLIENTS_FILE: ${entries.length} clients (${created} new)`);
   }
 
   /** Everything is checked before anything is written: a bad file changes nothing. */
-  private validate(entries: FileClient[]): ClientEntity[] {
+  private validate(entries: FileClient[]): PreregisteredClient[] {
     return entries.map((entry, index) => {
       const where = `CLIENTS_FILE ${this.config.clientsFile}: entry ${index} ('${entry.clientId}')`;
-      let client: ClientEntity;
+      let metadata: ClientMetadata;
       try {
-        const metadata = validateClientMetadata(entry.raw, {
+        metadata = validateClientMetadata(entry.raw, {
           source: 'preregistered',
           trusted: true,
           resources: this.resources.all().map((r) => r.identifier),
           findScope: (name) => this.scopes.find(name),
         });
-        client = toClientEntity(metadata, {
-          clientId: entry.clientId,
-          trusted: true,
-          origin: 'preregistered',
-          secretHash: entry.secretHash,
-          registrationTokenHash: null,
-          createdAt: Date.now(),
-        });
       } catch (err) {
         if (err instanceof OAuthError) throw new ClientsFileError(`${where}: ${err.error}: ${err.description}`);
         throw err;
       }
-      const needsSecret = usesClientSecret(client.tokenEndpointAuthMethod);
-      if (needsSecret && !client.secretHash) {
-        throw new ClientsFileError(`${where}: ${client.tokenEndpointAuthMethod} needs client_secret or client_secret_sha256`);
-      }
-      if (!needsSecret && client.secretHash) {
-        throw new ClientsFileError(`${where}: token_endpoint_auth_method ${client.tokenEndpointAuthMethod} takes no client secret`);
-      }
-      return client;
+      const method = metadata.tokenEndpointAuthMethod;
+      const needsSecret = usesClientSecret(method);
+      if (needsSecret && !entry.secretHash) throw new ClientsFileError(`${where}: ${method} needs client_secret or client_secret_sha256`);
+      if (!needsSecret && entry.secretHash) throw new ClientsFileError(`${where}: token_endpoint_auth_method ${method} takes no client secret`);
+      return { clientId: entry.clientId, metadata, secretHash: entry.secretHash };
     });
-  }
-
-  /** Returns true when the client is new. An existing one keeps its creation time. */
-  private async upsert(client: ClientEntity): Promise<boolean> {
-    const existing = await this.clients.findStored(client.clientId);
-    if (existing) client.createdAt = existing.createdAt;
-    await this.clients.save(client);
-    if (!existing) await this.events.registered(client, 'static');
-    return !existing;
   }
 }

@@ -44,6 +44,12 @@ export interface GrantRevocation extends FamilyRevocation {
   withdrawn: boolean;
 }
 
+/** One grant to revoke and why: what its events say. */
+export interface GrantToRevoke {
+  grantId: string;
+  cause: RevocationCause;
+}
+
 /** A refresh token with the grant it belongs to. */
 export interface StoredRefreshToken {
   token: RefreshTokenEntity;
@@ -90,6 +96,13 @@ export abstract class TokenStore {
    * the live access tokens, so resource servers refuse them). Idempotent.
    */
   abstract revokeGrant(grantId: string, cause: RevocationCause): Promise<GrantRevocation>;
+
+  /**
+   * Revokes several grants in one transaction, each as revokeGrant does, with its own events:
+   * an operator withdrawing everything of a person or a client in one round trip instead of
+   * one per grant. One answer per grant, in the order given.
+   */
+  abstract revokeGrants(grants: readonly GrantToRevoke[]): Promise<GrantRevocation[]>;
 
   /** Revokes every live grant of a client (RFC 7592 §2.3: the client is deleted), with their events. */
   abstract revokeGrantsOfClient(clientId: string): Promise<void>;

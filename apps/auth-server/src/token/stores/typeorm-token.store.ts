@@ -8,7 +8,7 @@ import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
 import { AccessTokenRevocation, accessTokenRevoked as accessTokenRevokedEvent, familyRevoked, RevocationCause } from '../token-events';
-import { GrantRevocation, Issuance, NewAuthorization, newOpaqueToken, StoredRefreshToken, TokenStore } from './token-store';
+import { GrantRevocation, GrantToRevoke, Issuance, NewAuthorization, newOpaqueToken, StoredRefreshToken, TokenStore } from './token-store';
 
 /**
  * What both engines do alike, through TypeORM: the writes that are not on the hot path (a
@@ -74,22 +74,38 @@ export abstract class TypeOrmTokenStore extends TokenStore {
     return token && grant ? { token, grant } : undefined;
   }
 
+  async revokeGrant(grantId: string, cause: RevocationCause, now = Date.now()): Promise<GrantRevocation> {
+    return this.transaction((tx) => this.revokeGrantIn(tx, grantId, cause, now));
+  }
+
+  /**
+   * The grants in id order, so that two such transactions take their row locks in the same
+   * order and never wait on each other in a cycle (issuance holds one grant's lock only).
+   */
+  async revokeGrants(grants: readonly GrantToRevoke[], now = Date.now()): Promise<GrantRevocation[]> {
+    if (grants.length === 0) return [];
+    const ordered = [...grants].sort((a, b) => (a.grantId < b.grantId ? -1 : a.grantId > b.grantId ? 1 : 0));
+    const done = new Map<string, GrantRevocation>();
+    await this.transaction(async (tx) => {
+      for (const { grantId, cause } of ordered) if (!done.has(grantId)) done.set(grantId, await this.revokeGrantIn(tx, grantId, cause, now));
+    });
+    return grants.map((g) => done.get(g.grantId) as GrantRevocation);
+  }
+
   /**
    * Takes the grant's row lock first — the lock issuance takes — then revokes the grant, its
    * refresh tokens and its access tokens by `jti` (kept until they expire so resource servers
-   * can be told).
+   * can be told), with its events, in `tx`.
    */
-  async revokeGrant(grantId: string, cause: RevocationCause, now = Date.now()): Promise<GrantRevocation> {
-    return this.transaction(async (tx) => {
-      const ended = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
-      await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
-      const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter((t) => t.expiresAt > now);
-      if (live.length > 0) await tx.update(AccessTokenRecordEntity, { jti: In(live.map((t) => t.jti)) }, { revokedAt: now });
-      const accessTokens = live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt }));
-      const withdrawn = (ended.affected ?? 0) === 1;
-      await this.audit.recordIn(tx, familyRevoked({ grantId, accessTokens }, cause, now, withdrawn));
-      return { grantId, accessTokens, withdrawn };
-    });
+  private async revokeGrantIn(tx: EntityManager, grantId: string, cause: RevocationCause, now: number): Promise<GrantRevocation> {
+    const ended = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
+    await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
+    const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter((t) => t.expiresAt > now);
+    if (live.length > 0) await tx.update(AccessTokenRecordEntity, { jti: In(live.map((t) => t.jti)) }, { revokedAt: now });
+    const accessTokens = live.map((t) => ({ jti: t.jti, expiresAt: t.expiresAt }));
+    const withdrawn = (ended.affected ?? 0) === 1;
+    await this.audit.recordIn(tx, familyRevoked({ grantId, accessTokens }, cause, now, withdrawn));
+    return { grantId, accessTokens, withdrawn };
   }
 
   /** Every live grant of a client (RFC 7592 §2.3: the client is being deleted). */
