@@ -54,7 +54,8 @@ export class ClientTokenCutoffs {
       const held = await tx.findOne(ClientTokenCutoffEntity, { where: { clientId } });
       // Cutoffs only grow: a shorter one would bring tokens back to life.
       const row = { clientId, issuedThrough: Math.max(issuedThrough, held?.issuedThrough ?? 0), expiresAt: Math.max(expiresAt, held?.expiresAt ?? 0) };
-      await tx.save(ClientTokenCutoffEntity, row);
+      // An upsert: two changes of one client at once (disabled and deleted) never collide on the key.
+      await tx.upsert(ClientTokenCutoffEntity, row, ['clientId']);
       await this.audit.recordIn(tx, [
         {
           type: EventType.TokenRevoked,
