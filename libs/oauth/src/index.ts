@@ -10,3 +10,4 @@ export * from './lib/request/schema-errors';
 export * from './lib/request/form-parameter';
 export * from './lib/request/token-reference-request';
 export * from './lib/jwt-bearer';
+export * from './lib/revoked-tokens';

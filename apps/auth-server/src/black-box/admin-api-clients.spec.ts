@@ -5,13 +5,18 @@ import {
   clientCredentials,
   codeFlow,
   EventSink,
+  introspect,
+  MCP,
   oauthError,
   refresh,
   RegisteredClient,
   registerPublicClient,
+  resourceServerClient,
   USERS,
 } from '@portcullis/testing';
-import { admin, adminActor, jtiOf, revokedJtis, startAdminServer } from './harness/admin-api';
+import { admin, adminActor, claimsOf, jtiOf, revokedJtis, startAdminServer } from './harness/admin-api';
+
+type ClientCutoff = { client_id: string; issued_through: number; expires_at: number };
 
 /** The clients part of the admin API, end to end: each change, its effect and its event. */
 describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (backend) => {
@@ -19,6 +24,16 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
   let token: string;
   let rootId: string;
   const sink = new EventSink();
+  const mcpServer = resourceServerClient('mcp');
+  const clientCutoffs = async () => ((await (await fetch(`${server.issuer}/revocations`)).json()) as { clients: ClientCutoff[] }).clients;
+  const active = async (accessToken: string) => (await introspect(server, mcpServer, accessToken)).active;
+  /** A trusted machine client made through the admin API, with a client_credentials token for the MCP server. */
+  async function robotWithToken(name: string) {
+    const created = await admin(server, token, 'POST', '/admin/clients', { client_name: name, grant_types: ['client_credentials'], scope: 'sentiment:read', token_endpoint_auth_method: 'client_secret_basic' });
+    const robot = { client_id: created.body.client_id as string, client_secret: created.body.client_secret as string, token_endpoint_auth_method: 'client_secret_basic' };
+    const accessToken = async () => ((await (await clientCredentials(server, robot, { resource: MCP, scope: 'sentiment:read' })).json()) as { access_token: string }).access_token;
+    return { robot, accessToken, first: await accessToken() };
+  }
 
   beforeAll(async () => {
     ({ server, token, rootId } = await startAdminServer(backend, sink));
@@ -95,6 +110,71 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API, clients', (back
     expect(await oauthError(await refresh(server, open, tokens.refresh_token as string))).toMatchObject({ error: 'invalid_grant' });
     await codeFlow(server, new Browser(server.issuer), open, USERS.alice, { scope: 'sentiment:read' });
   });
+
+  it('disabling a client revokes its client_credentials tokens too (never stored: by the client cutoff); enabled again, its new tokens work', async () => {
+    const robot = await robotWithToken('Disabled robot');
+    const bystander = await robotWithToken('Bystander robot');
+    expect(await active(robot.first)).toBe(true);
+
+    expect((await admin(server, token, 'POST', `/admin/clients/${robot.robot.client_id}/disable`)).status).toBe(200);
+    // Resource servers that start now find it in the catch-up list: every token of the client
+    // issued at or before issued_through (the same second included), until the last has expired.
+    const cutoff = (await clientCutoffs()).find((c) => c.client_id === robot.robot.client_id);
+    expect(cutoff).toBeDefined();
+    expect(cutoff!.issued_through).toBeGreaterThanOrEqual(claimsOf(robot.first).iat);
+    expect(cutoff!.expires_at).toBeGreaterThanOrEqual(claimsOf(robot.first).exp);
+    expect((await clientCutoffs()).map((c) => c.client_id)).not.toContain(bystander.robot.client_id);
+    // Running ones are told on the broker (here: the same outbox, delivered to the sink).
+    const revoked = await sink.waitFor((e) => e.type === 'auth.token.revoked' && e.data.client_id === robot.robot.client_id);
+    expect(revoked.data).toEqual({ client_id: robot.robot.client_id, jtis: [], issued_through: cutoff!.issued_through, reason: 'client_disabled', expires_at: cutoff!.expires_at });
+    expect(await active(robot.first)).toBe(false);
+    expect(await active(bystander.first)).toBe(true);
+    expect(await oauthError(await clientCredentials(server, robot.robot, { resource: MCP, scope: 'sentiment:read' }))).toMatchObject({ status: 401, error: 'invalid_client' });
+
+    // Enabling waits out the cutoff, so the first token it gets is issued after it and works.
+    expect((await admin(server, token, 'POST', `/admin/clients/${robot.robot.client_id}/enable`)).body).toMatchObject({ disabled: false });
+    const fresh = await robot.accessToken();
+    expect(claimsOf(fresh).iat).toBeGreaterThan(cutoff!.issued_through);
+    expect(await active(fresh)).toBe(true);
+    expect(await active(robot.first)).toBe(false);
+  }, 30_000);
+
+  it('deleting a client revokes its client_credentials tokens by the client cutoff, reason client_deleted', async () => {
+    const robot = await robotWithToken('Deleted robot');
+    const bystander = await robotWithToken('Surviving robot');
+    expect((await admin(server, token, 'DELETE', `/admin/clients/${robot.robot.client_id}`)).status).toBe(204);
+    const cutoff = (await clientCutoffs()).find((c) => c.client_id === robot.robot.client_id);
+    expect(cutoff!.issued_through).toBeGreaterThanOrEqual(claimsOf(robot.first).iat);
+    const revoked = await sink.waitFor((e) => e.type === 'auth.token.revoked' && e.data.client_id === robot.robot.client_id);
+    expect(revoked.data).toMatchObject({ jtis: [], issued_through: cutoff!.issued_through, reason: 'client_deleted' });
+    expect(await active(robot.first)).toBe(false);
+    expect(await active(bystander.first)).toBe(true);
+  });
+
+  it('a disabled client cannot use its registration access token (RFC 7592): 401 invalid_token for read, update and delete', async () => {
+    const open = (await registerPublicClient(server)) as RegisteredClient & { registration_access_token: string; registration_client_uri: string };
+    const manage = (method: string, body?: unknown) =>
+      fetch(open.registration_client_uri, {
+        method,
+        headers: { authorization: `Bearer ${open.registration_access_token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+    const current = (await (await manage('GET')).json()) as Record<string, unknown>;
+    expect((await admin(server, token, 'POST', `/admin/clients/${open.client_id}/disable`)).body).toMatchObject({ disabled: true });
+
+    const update = { client_id: open.client_id, client_name: 'Re-enabled by myself', redirect_uris: current.redirect_uris, token_endpoint_auth_method: 'none', grant_types: current.grant_types };
+    for (const [method, body] of [['GET'], ['PUT', update], ['DELETE']] as const) {
+      const res = await manage(method, body);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+      expect(await res.json()).toMatchObject({ error: 'invalid_token' });
+    }
+    // Nothing changed: still disabled, still there, not renamed.
+    expect((await admin(server, token, 'GET', `/admin/clients/${open.client_id}`)).body).toMatchObject({ disabled: true, client_name: current.client_name ?? null });
+    // Enabled by an operator, the same token works again.
+    await admin(server, token, 'POST', `/admin/clients/${open.client_id}/enable`);
+    expect((await manage('GET')).status).toBe(200);
+  }, 30_000);
 
   it('deletes a client with its grants and tokens, and says so in auth.client.deleted', async () => {
     const open = await registerPublicClient(server);

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { ClientEntity } from './client.entity';
 import { ClientMetadataDocumentResolver } from './metadata-document/client-metadata-document.resolver';
 
-/** How long a client looked up from the database is served from memory. */
-const CACHE_TTL_MS = 5_000;
+/**
+ * How long a client looked up from the database is served from memory. Another replica may
+ * still act on its cached copy this long after a client was disabled or deleted, which is why
+ * a client's token cutoff reaches this far past the change (token/client-token-cutoffs.ts).
+ */
+export const CLIENT_CACHE_TTL_MS = 5_000;
 
 /**
  * Finds clients however they were registered: stored (pre-registered or RFC 7591) or
@@ -36,7 +40,7 @@ export class ClientsService {
     if (hit && hit.until > now) return hit.client;
     const client = (await this.clients.findOne({ where: { clientId } })) ?? undefined;
     if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(clientId, { client, until: now + CACHE_TTL_MS });
+    this.cache.set(clientId, { client, until: now + CLIENT_CACHE_TTL_MS });
     return client;
   }
 
@@ -50,9 +54,10 @@ export class ClientsService {
     return (await this.findStored(clientId)) !== undefined;
   }
 
-  async save(client: ClientEntity): Promise<ClientEntity> {
+  /** `manager`: inside that transaction (a change saved with its event). */
+  async save(client: ClientEntity, manager?: EntityManager): Promise<ClientEntity> {
     this.cache.delete(client.clientId);
-    return this.clients.save(client);
+    return manager ? manager.save(ClientEntity, client) : this.clients.save(client);
   }
 
   /**

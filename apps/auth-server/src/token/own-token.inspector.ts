@@ -3,6 +3,7 @@ import { createLocalJWKSet, JWTPayload, jwtVerify } from 'jose';
 import { parseScope } from '@portcullis/oauth';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { ClientTokenCutoffs } from './client-token-cutoffs';
 import { AccessTokenRecords } from './stores/access-token-records';
 import { TokenStore } from './stores/token-store';
 import { RefreshTokenEntity } from './refresh-token.entity';
@@ -25,6 +26,7 @@ export class OwnTokenInspector {
     private readonly keys: SigningKeysService,
     private readonly tokens: TokenStore,
     private readonly revocations: AccessTokenRecords,
+    private readonly cutoffs: ClientTokenCutoffs,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
@@ -56,7 +58,8 @@ export class OwnTokenInspector {
     }
     if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string') return undefined;
     const expired = (payload.exp ?? 0) * 1000 <= now;
-    const revoked = !expired && (await this.revocations.isRevoked(payload.jti));
+    const revoked =
+      !expired && ((await this.revocations.isRevoked(payload.jti)) || (await this.cutoffs.covers(payload.client_id, payload.iat ?? 0, now)));
     return {
       kind: 'access_token',
       claims: payload as JWTPayload & { client_id: string; jti: string; scope?: string },

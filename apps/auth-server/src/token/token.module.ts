@@ -18,6 +18,7 @@ import { OwnTokenInspector } from './own-token.inspector';
 import { TokenController } from './token.controller';
 import { TokenEventsPublisher } from './token-events.publisher';
 import { ClientDeletionRevoker } from './client-deletion.revoker';
+import { ClientTokenCutoffs } from './client-token-cutoffs';
 import { TOKEN_ENTITIES } from './token.entities';
 import { UsersModule } from '../users/users.module';
 
@@ -31,6 +32,7 @@ import { UsersModule } from '../users/users.module';
     OwnTokenInspector,
     TokenEventsPublisher,
     ClientDeletionRevoker,
+    ClientTokenCutoffs,
     AuthorizationCodeGrant,
     RefreshTokenGrant,
     ClientCredentialsGrant,
@@ -46,6 +48,6 @@ import { UsersModule } from '../users/users.module';
     },
   ],
   // Revocation and introspection (their own modules) act on tokens through these.
-  exports: [TokenStore, AccessTokenRecords, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
+  exports: [TokenStore, AccessTokenRecords, ClientTokenCutoffs, AccessTokenIssuer, OwnTokenInspector, TokenEventsPublisher],
 })
 export class TokenModule {}

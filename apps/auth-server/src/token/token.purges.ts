@@ -11,11 +11,13 @@ import { deleteRows, expiredRows, placeholder, type PurgeTask } from '@portculli
  * - a grant (the family) with its authorization codes, only once nothing of it can still be
  *   used: every code, refresh token and access token of it expired. A consumed code is kept as
  *   long as a replay of it must revoke what it issued (RFC 6749 §4.1.2, OAuth 2.1 §4.1.3).
+ * - a client cutoff past its expiry: every token it covers has expired (client-token-cutoffs.ts).
  * Order matters only for completeness within one round: tokens first, then the families they freed.
  */
 export const TOKEN_PURGES: PurgeTask[] = [
   expiredRows('access_tokens', 'jti'),
   expiredRows('refresh_tokens', 'token_hash'),
+  expiredRows('client_token_cutoffs', 'client_id'),
   { name: 'grants', purgeBatch: purgeEndedFamilies },
 ];
 

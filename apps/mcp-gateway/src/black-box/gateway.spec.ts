@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { request } from 'node:http';
-import { authorizationUrl, Browser, expectPage, isConsentPage, openLoginPage, PERSON, registerPublicClient } from '@portcullis/testing';
+import { authorizationUrl, Browser, expectPage, isConsentPage, openLoginPage, PERSON, registerPublicClient, USERS } from '@portcullis/testing';
 import { type GatewayStack, startGatewayStack, UPSTREAM_KEY } from '../testing/gateway-stack';
 
 /*
@@ -292,6 +292,45 @@ describe('mcp-gateway in front of real upstreams, with the real authorization se
       expect(res.headers.get('www-authenticate')).toContain('error_description="the access token has been revoked"');
     }
   }, 30_000);
+
+  it("refuses a client_credentials token once its client is disabled or deleted (the client cutoff), at every replica and a late one; others' keep working", async () => {
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    const urls = stack.gateways.map((g) => `http://127.0.0.1:${g.port}/everything/mcp`);
+    const machine = async () => {
+      const client = await stack.as.registerTrusted('everything:use');
+      return { client, token: (await stack.as.clientCredentials(client, stack.resource('everything'), 'everything:use')).access_token };
+    };
+    const refusedEverywhere = async (token: string, at: string[]) => {
+      for (const url of at) {
+        const deadline = Date.now() + 5000;
+        let res = await post(url, token, list);
+        while (res.status !== 401 && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 100));
+          res = await post(url, token, list);
+        }
+        expect(res.status).toBe(401);
+        expect(res.headers.get('www-authenticate')).toContain('error_description="the access token has been revoked"');
+      }
+    };
+    const [disabled, deleted, bystander] = [await machine(), await machine(), await machine()];
+    for (const url of urls) for (const m of [disabled, deleted, bystander]) expect((await post(url, m.token, list)).status).not.toBe(401);
+
+    const operator = (await stack.as.codeFlow(`${stack.as.issuer}/admin`, 'admin:write', { trusted: true, person: USERS.root })).access_token;
+    const disabling = await fetch(`${stack.as.issuer}/admin/clients/${encodeURIComponent(disabled.client.client_id)}/disable`, { method: 'POST', headers: { authorization: `Bearer ${operator}` } });
+    expect(disabling.status).toBe(200);
+    expect((await stack.as.deleteClient(deleted.client)).status).toBe(204);
+    // No broker here: each replica polls /revocations (every 200 ms in this stack).
+    await refusedEverywhere(disabled.token, urls);
+    await refusedEverywhere(deleted.token, urls);
+    for (const url of urls) expect((await post(url, bystander.token, list)).status).not.toBe(401);
+
+    const late = await stack.startReplica();
+    const lateUrl = `http://127.0.0.1:${late.port}/everything/mcp`;
+    // It read the list before it served: refused on first sight.
+    expect((await post(lateUrl, disabled.token, list)).status).toBe(401);
+    expect((await post(lateUrl, deleted.token, list)).status).toBe(401);
+    expect((await post(lateUrl, bystander.token, list)).status).not.toBe(401);
+  }, 60_000);
 
   it('answers an unknown upstream with 404, and refuses an oversized session header without passing it on', async () => {
     expect((await post(`${stack.publicUrl}/nowhere/mcp`, person, { jsonrpc: '2.0', id: 1, method: 'ping' })).status).toBe(404);

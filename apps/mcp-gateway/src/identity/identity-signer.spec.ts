@@ -10,6 +10,7 @@ const principal: Principal = {
   clientId: 'client-1',
   scopes: ['files:read', 'files:write'],
   jti: 'at-1',
+  issuedAt: Math.floor(Date.now() / 1000),
   expiresAt: new Date(Date.now() + 600_000),
   audience: 'https://gw.example/files/mcp',
 };

@@ -247,12 +247,21 @@ export const tokenRevokedData = z
     /** Access token ids to reject. May be empty when only a refresh family was revoked. */
     jtis: z.array(jti).max(1000),
     refresh_family_id: z.string().max(256).optional(),
-    /** `code_replay`: an authorization code came back a second time (RFC 6749 §4.1.2). */
-    reason: z.enum(['client_request', 'refresh_reuse', 'code_replay', 'admin', 'client_deleted']),
+    /**
+     * Every access token of `client_id` whose `iat` is at or before this NumericDate is revoked,
+     * whether or not its `jti` was ever stored (client_credentials tokens are not): the client
+     * was disabled or deleted. Absent: only the tokens named by `jtis` and the family.
+     */
+    issued_through: numericDate.optional(),
+    /**
+     * `code_replay`: an authorization code came back a second time (RFC 6749 §4.1.2);
+     * `client_disabled`: an operator disabled the client (with `issued_through`).
+     */
+    reason: z.enum(['client_request', 'refresh_reuse', 'code_replay', 'admin', 'client_deleted', 'client_disabled']),
     expires_at: numericDate,
   })
-  .refine((d) => d.jtis.length > 0 || d.refresh_family_id !== undefined, {
-    message: 'names no jti and no refresh family',
+  .refine((d) => d.jtis.length > 0 || d.refresh_family_id !== undefined || d.issued_through !== undefined, {
+    message: 'names no jti, no refresh family and no issued_through',
   });
 
 /** RFC 7662: who asked about which token, and the answer. */

@@ -30,12 +30,13 @@ describe('AccessTokenVerifier', () => {
     const result = await verifier.verify(token);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const { jti, exp } = decodeJwt(token);
+    const { jti, exp, iat } = decodeJwt(token);
     expect(result.principal).toEqual({
       subject: 'alice',
       clientId: 'client-1',
       scopes: ['sentiment:analyze', 'watchlist:read'],
       jti,
+      issuedAt: iat,
       expiresAt: new Date((exp as number) * 1000),
       audience: RESOURCE,
     });
@@ -195,6 +196,35 @@ describe('AccessTokenVerifier', () => {
     const token = await issuer.mint();
     expect(reasonOf(await uncached.verify(token))).toBe('accepted');
     expect(uncached.verifyCached(token)).toBeUndefined();
+  });
+
+  describe('a client-wide cutoff (its client disabled or deleted)', () => {
+    const until = () => new Date(Date.now() + 700_000);
+
+    it('refuses a cached token of that client at once, and never another client\'s', async () => {
+      const mine = await issuer.mint({ claims: { client_id: 'robot' } });
+      const other = await issuer.mint({ claims: { client_id: 'other-robot' } });
+      expect(reasonOf(await verifier.verify(mine))).toBe('accepted');
+      expect(reasonOf(await verifier.verify(other))).toBe('accepted');
+      revocations.revokeClient('robot', now(), until());
+      const hit = verifier.verifyCached(mine);
+      expect(hit && reasonOf(hit)).toBe('revoked');
+      expect(!hit?.ok && hit?.principal?.clientId).toBe('robot');
+      expect(reasonOf(await verifier.verify(other))).toBe('accepted');
+    });
+
+    it('compares iat at or before: a token minted in the cutoff\'s own second is refused, one a second later accepted', async () => {
+      const t = now() - 10;
+      revocations.revokeClient('robot', t, until());
+      expect(reasonOf(await verifier.verify(await issuer.mint({ claims: { client_id: 'robot', iat: t - 1 } })))).toBe('revoked');
+      expect(reasonOf(await verifier.verify(await issuer.mint({ claims: { client_id: 'robot', iat: t } })))).toBe('revoked');
+      expect(reasonOf(await verifier.verify(await issuer.mint({ claims: { client_id: 'robot', iat: t + 1 } })))).toBe('accepted');
+    });
+
+    it('is forgotten once every token it covers has expired', async () => {
+      revocations.revokeClient('robot', now(), new Date(Date.now() - 1));
+      expect(reasonOf(await verifier.verify(await issuer.mint({ claims: { client_id: 'robot', iat: now() - 5 } })))).toBe('accepted');
+    });
   });
 
   it('rejects a revoked token on first sight', async () => {

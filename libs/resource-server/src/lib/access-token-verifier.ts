@@ -2,7 +2,7 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, type JSONWebKeySet, jwtV
 import { canonicalResource } from '@portcullis/oauth';
 import { InternedScopes } from './interned-scopes';
 import { type Principal, type TokenFailureReason, TokenRejected } from './principal';
-import { InMemoryRevocationList, type RevocationList } from './revocation-list';
+import { InMemoryRevocationList, isRevokedPrincipal, type RevocationList } from './revocation-list';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /** Asymmetric algorithms only: `none` and the HS* family can never be configured (RFC 8725 §3.1). */
@@ -99,14 +99,14 @@ export class AccessTokenVerifier {
   verifyCached(token: string): VerificationResult | undefined {
     const cached = this.cache.get(token);
     if (!cached) return undefined;
-    return this.revocations.isRevoked(cached.jti) ? { ok: false, reason: 'revoked', principal: cached } : { ok: true, principal: cached };
+    return isRevokedPrincipal(this.revocations, cached) ? { ok: false, reason: 'revoked', principal: cached } : { ok: true, principal: cached };
   }
 
   /** Verifies the signature and claims (RFC 9068 §4), then remembers an accepted token. */
   async verifyFresh(token: string): Promise<VerificationResult> {
     try {
       const principal = await this.verifyUncached(token);
-      if (this.revocations.isRevoked(principal.jti)) return { ok: false, reason: 'revoked', principal };
+      if (isRevokedPrincipal(this.revocations, principal)) return { ok: false, reason: 'revoked', principal };
       this.cache.set(token, principal);
       return { ok: true, principal };
     } catch (err) {
@@ -165,7 +165,7 @@ export class AccessTokenVerifier {
     if (rawScope !== undefined && typeof rawScope !== 'string') throw new TokenRejected('malformed', 'scope');
     const scopes = this.scopes.parse(rawScope);
     if (!scopes) throw new TokenRejected('malformed', 'scope');
-    return { subject: sub, clientId, scopes, jti, expiresAt: new Date(exp * 1000), audience: this.audience };
+    return { subject: sub, clientId, scopes, jti, issuedAt: iat, expiresAt: new Date(exp * 1000), audience: this.audience };
   }
 
   private keySet(): Promise<JWTVerifyGetKey> {

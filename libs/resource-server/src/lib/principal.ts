@@ -12,6 +12,8 @@ export interface Principal {
   scopes: readonly string[];
   /** `jti`: names the token in revocations and audit events. */
   jti: string;
+  /** `iat`, NumericDate (seconds): what a client-wide revocation compares ("issued at or before"). */
+  issuedAt: number;
   expiresAt: Date;
   /** `aud`, in canonical form: always this resource. */
   audience: string;

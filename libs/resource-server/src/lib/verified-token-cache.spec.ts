@@ -6,6 +6,7 @@ const principal = (jti: string, expiresInMs: number): Principal => ({
   clientId: 'c',
   scopes: [],
   jti,
+  issuedAt: Math.floor(Date.now() / 1000),
   expiresAt: new Date(Date.now() + expiresInMs),
   audience: 'http://r',
 });

@@ -2,6 +2,7 @@ import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenRejected, PassportBearerGuard, REQUIRED_SCOPES, BearerChallenges } from '@portcullis/resource-server';
 import type { AccessDenial, BearerGuardedRequest, Principal } from '@portcullis/resource-server';
+import { ClientTokenCutoffs } from '../../token/client-token-cutoffs';
 import { AccessTokenRecords } from '../../token/stores/access-token-records';
 import { AuthMetrics } from '../../audit/auth-metrics';
 import { ADMIN_BEARER_STRATEGY, ADMIN_CHALLENGES } from './admin-bearer.providers';
@@ -10,8 +11,9 @@ import { ADMIN_BEARER_STRATEGY, ADMIN_CHALLENGES } from './admin-bearer.provider
  * The admin API's bearer guard: passport-http-bearer through libs/resource-server's strategy
  * (a JWT access token whose `aud` is exactly `${ISSUER_URL}/admin`, RFC 9068 §4, RFC 8707),
  * then the route's scope (admin:read or admin:write), with 401/403 challenges naming the
- * resource metadata (RFC 9728 §5.1). Revocation is read from this server's own store on every
- * request: a token revoked by any replica is refused at once, no broker needed.
+ * resource metadata (RFC 9728 §5.1). Revocation — by `jti`, or of every token of a disabled or
+ * deleted client — is read from this server's own store on every request: a token revoked by
+ * any replica is refused at once, no broker needed.
  */
 @Injectable()
 export class AdminAccessGuard extends PassportBearerGuard(ADMIN_BEARER_STRATEGY) {
@@ -19,6 +21,7 @@ export class AdminAccessGuard extends PassportBearerGuard(ADMIN_BEARER_STRATEGY)
     @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(ADMIN_CHALLENGES) private readonly challenges: BearerChallenges,
     private readonly revocations: AccessTokenRecords,
+    private readonly cutoffs: ClientTokenCutoffs,
     private readonly metrics: AuthMetrics,
   ) {
     super();
@@ -33,7 +36,7 @@ export class AdminAccessGuard extends PassportBearerGuard(ADMIN_BEARER_STRATEGY)
   }
 
   protected override async authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): Promise<void> {
-    if (await this.revocations.isRevoked(principal.jti)) {
+    if ((await this.revocations.isRevoked(principal.jti)) || (await this.cutoffs.covers(principal.clientId, principal.issuedAt))) {
       throw this.refusal(this.challenges.invalidToken(new TokenRejected('revoked'), required), 'revoked', required, principal);
     }
     return super.authorize(principal, required, request);

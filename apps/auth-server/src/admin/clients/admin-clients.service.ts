@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { EventType, EventData } from '@portcullis/contracts';
 import { OAuthError, sha256Base64Url } from '@portcullis/oauth';
 import { AuditTrail } from '../../audit/audit-trail';
@@ -11,13 +11,16 @@ import { ClientsService } from '../../clients/clients.service';
 import { usesClientSecret, validateClientMetadata } from '../../clients/metadata/client-metadata.validator';
 import { ResourceRegistry } from '../../resources/resource-registry';
 import { ScopeDirectory } from '../../resources/scope-directory';
+import { ClientTokenCutoffs } from '../../token/client-token-cutoffs';
 import { AdminGrantsService } from '../grants/admin-grants.service';
-import { Conflict, NotFound } from '../routes/admin-errors';
+import { Conflict } from '../routes/admin-errors';
+import { changeFound, findOr404 } from '../routes/operator-change';
 import { containsPattern, decodeCursor, PageQuery, toPage } from '../routes/paging';
 import type { ClientView, NewClientBody } from './admin-clients.routes';
 
 type ClientChange = EventData<typeof EventType.ClientUpdated>['change'];
 const seconds = (ms: number) => Math.floor(ms / 1000);
+const clientNamed = (clientId: string) => `client '${clientId.slice(0, 255)}'`;
 
 export function clientView(c: ClientEntity): ClientView {
   return {
@@ -47,6 +50,7 @@ export class AdminClientsService {
     private readonly scopes: ScopeDirectory,
     private readonly grants: AdminGrantsService,
     private readonly audit: AuditTrail,
+    private readonly cutoffs: ClientTokenCutoffs,
   ) {}
 
   async list(query: PageQuery) {
@@ -57,10 +61,8 @@ export class AdminClientsService {
     return toPage(await select.getMany(), query.limit, (c) => c.clientId, clientView);
   }
 
-  async get(clientId: string): Promise<ClientEntity> {
-    const client = await this.clients.findStored(clientId);
-    if (!client) throw new NotFound(`no client '${clientId.slice(0, 255)}'`);
-    return client;
+  get(clientId: string): Promise<ClientEntity> {
+    return findOr404(this.clients.findStored(clientId), clientNamed(clientId));
   }
 
   /** A trusted client, checked by the same validator as every registration channel. */
@@ -80,34 +82,47 @@ export class AdminClientsService {
     return this.registrar.create({ metadata, trusted: true, origin: 'preregistered', channel: 'admin' });
   }
 
-  /** Disabled: unknown to every endpoint (clients.service find); its live grants and tokens are revoked. */
-  async disable(clientId: string, actor: EventActor): Promise<ClientEntity> {
-    const client = await this.get(clientId);
-    if (!client.disabledAt) {
-      client.disabledAt = Date.now();
-      await this.changed(client, 'disabled', actor);
-    }
-    await this.grants.revokeAllOf({ clientId }, actor);
-    return client;
+  /**
+   * Disabled: unknown to every endpoint (clients.service find); its live grants and tokens are
+   * revoked — the recorded ones by `jti`, and all of them, client_credentials tokens included,
+   * by the client's cutoff, committed with the change (client-token-cutoffs.ts).
+   */
+  disable(clientId: string, actor: EventActor): Promise<ClientEntity> {
+    return changeFound(this.clients.findStored(clientId), clientNamed(clientId), async (client) => {
+      if (!client.disabledAt) {
+        const disabledAt = Date.now();
+        client.disabledAt = disabledAt;
+        await this.changed(client, 'disabled', actor, (tx) => this.cutoffs.cutOff(clientId, 'client_disabled', tx, disabledAt));
+      }
+      await this.grants.revokeAllOf({ clientId }, actor);
+      return client;
+    });
   }
 
-  async enable(clientId: string, actor: EventActor): Promise<ClientEntity> {
-    const client = await this.get(clientId);
-    if (!client.disabledAt) return client;
-    client.disabledAt = null;
-    return this.changed(client, 'enabled', actor);
+  /**
+   * Enabled again once the cutoff of its disabling is in the past (a few seconds at most): a
+   * token issued in the cutoff's own second would be refused by every resource server.
+   */
+  enable(clientId: string, actor: EventActor): Promise<ClientEntity> {
+    return changeFound(this.clients.findStored(clientId), clientNamed(clientId), async (client) => {
+      if (!client.disabledAt) return client;
+      await this.cutoffs.waitUntilPast(clientId);
+      client.disabledAt = null;
+      return this.changed(client, 'enabled', actor);
+    });
   }
 
-  async rotateSecret(clientId: string, actor: EventActor): Promise<{ client: ClientEntity; clientSecret: string }> {
-    const client = await this.get(clientId);
-    if (!usesClientSecret(client.tokenEndpointAuthMethod)) {
-      throw new Conflict(`client '${clientId.slice(0, 255)}' authenticates with ${client.tokenEndpointAuthMethod}: it has no secret`);
-    }
-    const clientSecret = generateSecret();
-    client.secretHash = sha256Base64Url(clientSecret);
-    client.secretExpiresAt = null;
-    await this.changed(client, 'secret_rotated', actor);
-    return { client, clientSecret };
+  rotateSecret(clientId: string, actor: EventActor): Promise<{ client: ClientEntity; clientSecret: string }> {
+    return changeFound(this.clients.findStored(clientId), clientNamed(clientId), async (client) => {
+      if (!usesClientSecret(client.tokenEndpointAuthMethod)) {
+        throw new Conflict(`${clientNamed(clientId)} authenticates with ${client.tokenEndpointAuthMethod}: it has no secret`);
+      }
+      const clientSecret = generateSecret();
+      client.secretHash = sha256Base64Url(clientSecret);
+      client.secretExpiresAt = null;
+      await this.changed(client, 'secret_rotated', actor);
+      return { client, clientSecret };
+    });
   }
 
   /** RFC 7592 §2.3 semantics: its grants, refresh and access tokens go with it (ClientDeletionRevoker). */
@@ -117,9 +132,13 @@ export class AdminClientsService {
     await this.audit.record({ type: EventType.ClientDeleted, subject: clientId, data: { client_id: clientId, actor } });
   }
 
-  private async changed(client: ClientEntity, change: ClientChange, actor: EventActor): Promise<ClientEntity> {
-    await this.clients.save(client);
-    await this.audit.record({ type: EventType.ClientUpdated, subject: client.clientId, data: { client_id: client.clientId, change, actor } });
+  /** The change saved with its auth.client.updated event (and `alsoIn`, if given) in one transaction. */
+  private async changed(client: ClientEntity, change: ClientChange, actor: EventActor, alsoIn?: (tx: EntityManager) => Promise<unknown>): Promise<ClientEntity> {
+    await this.rows.manager.transaction(async (tx) => {
+      await this.clients.save(client, tx);
+      await this.audit.record({ type: EventType.ClientUpdated, subject: client.clientId, data: { client_id: client.clientId, change, actor }, manager: tx });
+      await alsoIn?.(tx);
+    });
     return client;
   }
 }

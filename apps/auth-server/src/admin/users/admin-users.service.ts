@@ -7,11 +7,13 @@ import { UserAccountsService } from '../../users/user-accounts.service';
 import { UsersService } from '../../users/users.service';
 import { NO_PASSWORD } from '../../users/federated-users.service';
 import { AdminGrantsService } from '../grants/admin-grants.service';
-import { Conflict, NotFound } from '../routes/admin-errors';
+import { Conflict } from '../routes/admin-errors';
+import { changeFound, findOr404 } from '../routes/operator-change';
 import { containsPattern, decodeCursor, PageQuery, toPage } from '../routes/paging';
 import type { NewUserBody, UserView } from './admin-users.routes';
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
+const userNamed = (id: string) => `user '${id}'`;
 
 export function userView(u: UserEntity): UserView {
   return {
@@ -43,10 +45,8 @@ export class AdminUsersService {
     return toPage(await select.getMany(), query.limit, (u) => u.username, userView);
   }
 
-  async get(id: string): Promise<UserEntity> {
-    const user = await this.users.findById(id);
-    if (!user) throw new NotFound(`no user '${id}'`);
-    return user;
+  get(id: string): Promise<UserEntity> {
+    return findOr404(this.users.findById(id), userNamed(id));
   }
 
   async create(body: NewUserBody, actor: EventActor): Promise<UserEntity> {
@@ -55,31 +55,39 @@ export class AdminUsersService {
   }
 
   /** Disabled: no sign-in, no refresh, and what was issued to the person is revoked now. */
-  async disable(id: string, actor: EventActor): Promise<UserEntity> {
-    const user = this.notSelf(await this.get(id), actor, 'disable');
-    const disabled = await this.accounts.disable(user, actor);
-    await this.grants.revokeAllOf({ subject: user.id }, actor);
-    return disabled;
+  disable(id: string, actor: EventActor): Promise<UserEntity> {
+    return this.change(id, async (user) => {
+      const disabled = await this.accounts.disable(this.notSelf(user, actor, 'disable'), actor);
+      await this.grants.revokeAllOf({ subject: user.id }, actor);
+      return disabled;
+    });
   }
 
-  async enable(id: string, actor: EventActor): Promise<UserEntity> {
-    return this.accounts.enable(await this.get(id), actor);
+  enable(id: string, actor: EventActor): Promise<UserEntity> {
+    return this.change(id, (user) => this.accounts.enable(user, actor));
   }
 
-  async unlock(id: string, actor: EventActor): Promise<UserEntity> {
-    return this.accounts.unlock(await this.get(id), actor);
+  unlock(id: string, actor: EventActor): Promise<UserEntity> {
+    return this.change(id, (user) => this.accounts.unlock(user, actor));
   }
 
-  async resetPassword(id: string, password: string, actor: EventActor): Promise<UserEntity> {
-    const user = await this.get(id);
-    if (user.passwordHash === NO_PASSWORD) throw new Conflict(`user '${user.username}' signs in through an upstream provider and has no password here`);
-    return this.accounts.resetPassword(user, password, actor);
+  resetPassword(id: string, password: string, actor: EventActor): Promise<UserEntity> {
+    return this.change(id, (user) => {
+      if (user.passwordHash === NO_PASSWORD) throw new Conflict(`user '${user.username}' signs in through an upstream provider and has no password here`);
+      return this.accounts.resetPassword(user, password, actor);
+    });
   }
 
-  async setRoles(id: string, roles: string[], actor: EventActor): Promise<UserEntity> {
-    const user = await this.get(id);
-    if (user.roles.includes('admin') && !roles.includes('admin')) this.notSelf(user, actor, 'remove the admin role of');
-    return this.accounts.setRoles(user, roles, actor);
+  setRoles(id: string, roles: string[], actor: EventActor): Promise<UserEntity> {
+    return this.change(id, (user) => {
+      if (user.roles.includes('admin') && !roles.includes('admin')) this.notSelf(user, actor, 'remove the admin role of');
+      return this.accounts.setRoles(user, roles, actor);
+    });
+  }
+
+  /** The person `id` names (404 when none), changed by UserAccountsService with its event. */
+  private change(id: string, change: (user: UserEntity) => Promise<UserEntity>): Promise<UserEntity> {
+    return changeFound(this.users.findById(id), userNamed(id), change);
   }
 
   /** An admin cannot lock themselves out (and so leave no admin by mistake); another admin can. */

@@ -54,7 +54,7 @@ export async function admin(server: AuthServer, token: string | undefined, metho
 }
 
 /** The claims of a JWT access token, read without verifying it (the server under test issued it). */
-const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string; jti: string };
+export const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sub: string; jti: string; iat: number; exp: number };
 
 export const jtiOf = (token: string) => claimsOf(token).jti;
 

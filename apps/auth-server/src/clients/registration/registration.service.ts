@@ -140,7 +140,10 @@ export class RegistrationService {
 
   /**
    * RFC 7592 §2: the registration access token authorizes management of its own client. An
-   * unknown client answers like a wrong token (401), so ids cannot be probed.
+   * unknown client answers like a wrong token (401), so ids cannot be probed. A client an
+   * operator disabled has no valid credentials, its registration access token included
+   * (RFC 7592 §3: an invalid token is the RFC 6750 `invalid_token`): it must not read, change
+   * — a PUT would write the client back enabled — or delete its registration.
    */
   private async authorizeManagement(clientId: string, authorization: string | undefined): Promise<{ client: ClientEntity; token: string }> {
     const token = bearerToken(authorization);
@@ -148,6 +151,8 @@ export class RegistrationService {
     const client = await this.clients.findStored(clientId);
     const ok = matchesDigest(token, client?.registrationTokenHash ?? DECOY_DIGEST);
     if (!client || !client.registrationTokenHash || !ok) throw invalidToken('the registration access token is invalid');
+    // Said only to the holder of the right token: it learns nothing it could not see in the admin's answer.
+    if (client.disabledAt) throw invalidToken('the registration access token is invalid: the client is disabled');
     return { client, token };
   }
 

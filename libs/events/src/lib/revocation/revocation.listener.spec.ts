@@ -18,12 +18,13 @@ describe('RevocationListener', () => {
   let server: Server;
   let listUrl: string;
   let list: { jti: string; expires_at: number }[] = [];
+  let clients: { client_id: string; issued_through: number; expires_at: number }[] | undefined;
   let connection: amqp.ChannelModel;
   let channel: amqp.ConfirmChannel;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      if (req.url === '/revocations') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ revocations: list }));
+      if (req.url === '/revocations') res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ revocations: list, ...(clients ? { clients } : {}) }));
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -75,6 +76,41 @@ describe('RevocationListener', () => {
       while (!late.isRevoked(next) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
       expect(late.isRevoked(next)).toBe(true);
     } finally {
+      await late.stop();
+    }
+  });
+
+  it('applies a client cutoff pushed over the broker, and one read from the catch-up list', async () => {
+    const pushed = new RevocationListener({ brokerUrl: TEST_BROKER_URL, log: () => undefined });
+    await pushed.start();
+    try {
+      const cutoff = now();
+      const event = createEvent(
+        EventType.TokenRevoked,
+        { client_id: 'robot-1', jtis: [], issued_through: cutoff, reason: 'client_disabled', expires_at: cutoff + 660 },
+        { source: '/test/revocations' },
+      );
+      channel.publish(EVENTS_EXCHANGE, event.type, Buffer.from(JSON.stringify(event)), { persistent: true, contentType: CLOUDEVENTS_CONTENT_TYPE, messageId: event.id });
+      await channel.waitForConfirms();
+      const deadline = Date.now() + 5000;
+      while (!pushed.isClientRevoked('robot-1', cutoff) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      expect(pushed.isClientRevoked('robot-1', cutoff)).toBe(true);
+      expect(pushed.isClientRevoked('robot-1', cutoff + 1)).toBe(false);
+      expect(pushed.isClientRevoked('robot-2', cutoff)).toBe(false);
+    } finally {
+      await pushed.stop();
+    }
+
+    list = [];
+    clients = [{ client_id: 'robot-2', issued_through: now(), expires_at: now() + 600 }];
+    const late = new RevocationListener({ brokerUrl: TEST_BROKER_URL, revocationsUrl: `${listUrl}/revocations`, log: () => undefined });
+    await late.start();
+    try {
+      expect(late.caughtUp).toBe(true);
+      expect(late.isClientRevoked('robot-2', now() - 30)).toBe(true);
+      expect(late.isClientRevoked('robot-1', now() - 30)).toBe(false);
+    } finally {
+      clients = undefined;
       await late.stop();
     }
   });

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { connect, AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { z } from 'zod';
+import { RevokedTokens } from '@portcullis/oauth';
 import { EVENTS_EXCHANGE, EVENTS_EXCHANGE_OPTIONS, EVENTS_EXCHANGE_TYPE, EventType, parseEventJson, tokenRevokedData } from '@portcullis/contracts';
 
 export interface RevocationListenerOptions {
@@ -30,19 +31,25 @@ export function issuerRevocationsUrl(issuer: string): string {
   return `${issuer.replace(/\/+$/, '')}/revocations`;
 }
 
-/** The body `GET ${issuer}/revocations` returns (see docs/events.md). */
+/**
+ * The body `GET ${issuer}/revocations` returns (see docs/events.md): revoked tokens by `jti`,
+ * and `clients`, every token of a client issued at or before `issued_through` (absent from an
+ * authorization server that predates it).
+ */
 export const revocationListSchema = z.object({
   revocations: z.array(z.object({ jti: z.string().min(1), expires_at: z.number().int() })),
+  clients: z.array(z.object({ client_id: z.string().min(1), issued_through: z.number().int(), expires_at: z.number().int() })).optional(),
 });
 
 /**
  * For resource servers (mcp-server replicas): learns which access tokens were revoked and
- * answers `isRevoked(jti)` from memory. Each process binds its own exclusive, auto-delete
- * queue to `auth.token.revoked`, so every replica sees every revocation; entries are kept
- * until the token's own expiry and then pruned.
+ * answers `isRevoked(jti)` and `isClientRevoked(clientId, iat)` (a disabled or deleted client)
+ * from memory. Each process binds its own exclusive, auto-delete queue to `auth.token.revoked`,
+ * so every replica sees every revocation; entries are kept until the tokens they cover have
+ * expired and then pruned.
  */
 export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
-  private readonly revoked = new Map<string, number>();
+  private readonly revoked = new RevokedTokens();
   private connection: AmqpConnectionManager | undefined;
   private channel: ChannelWrapper | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -54,13 +61,12 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
 
   /** True while `jti` names a revoked token that has not expired yet. */
   isRevoked(jti: string, nowSeconds = Date.now() / 1000): boolean {
-    const until = this.revoked.get(jti);
-    if (until === undefined) return false;
-    if (until <= nowSeconds) {
-      this.revoked.delete(jti);
-      return false;
-    }
-    return true;
+    return this.revoked.isRevoked(jti, nowSeconds);
+  }
+
+  /** True when every token of `clientId` issued at or before a cutoff was revoked, and `issuedAt` (`iat`) is at or before it. */
+  isClientRevoked(clientId: string, issuedAt: number, nowSeconds = Date.now() / 1000): boolean {
+    return this.revoked.isClientRevoked(clientId, issuedAt, nowSeconds);
   }
 
   get size(): number {
@@ -73,11 +79,16 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
   }
 
   add(jtis: Iterable<string>, expiresAt: number): void {
-    for (const jti of jtis) this.revoked.set(jti, Math.max(expiresAt, this.revoked.get(jti) ?? 0));
+    this.revoked.revokeJtis(jtis, expiresAt);
+  }
+
+  /** Every token of `clientId` with `iat` ≤ `issuedThrough`, until `expiresAt` (NumericDates). */
+  addClient(clientId: string, issuedThrough: number, expiresAt: number): void {
+    this.revoked.revokeClient(clientId, issuedThrough, expiresAt);
   }
 
   prune(nowSeconds = Date.now() / 1000): void {
-    for (const [jti, until] of this.revoked) if (until <= nowSeconds) this.revoked.delete(jti);
+    this.revoked.prune(nowSeconds);
   }
 
   /**
@@ -127,6 +138,7 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
       }
       const body = revocationListSchema.parse(await res.json());
       for (const r of body.revocations) this.add([r.jti], r.expires_at);
+      for (const c of body.clients ?? []) this.addClient(c.client_id, c.issued_through, c.expires_at);
       this.listFetched = true;
       return true;
     } catch (err) {
@@ -166,6 +178,7 @@ export class RevocationListener implements OnModuleInit, OnApplicationShutdown {
       if (event.type !== EventType.TokenRevoked) return;
       const data = tokenRevokedData.parse(event.data);
       this.add(data.jtis, data.expires_at);
+      if (data.issued_through !== undefined) this.addClient(data.client_id, data.issued_through, data.expires_at);
       this.options.onRevoked?.(data.jtis, event.time);
     } catch (err) {
       // Acked anyway (noAck): a malformed revocation cannot be fixed by redelivery; the audit
