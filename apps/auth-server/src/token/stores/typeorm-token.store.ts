@@ -108,10 +108,10 @@ export abstract class TypeOrmTokenStore extends TokenStore {
     return { grantId, accessTokens, withdrawn };
   }
 
-  /** Every live grant of a client (RFC 7592 §2.3: the client is being deleted). */
+  /** Every live grant of a client, in one transaction (RFC 7592 §2.3: the client is being deleted). */
   async revokeGrantsOfClient(clientId: string): Promise<void> {
     const grants = await this.db.getRepository(GrantEntity).find({ where: { clientId, revokedAt: IsNull() } });
-    for (const grant of grants) await this.revokeGrant(grant.id, { clientId, subject: grant.userId, reason: 'client_deleted' });
+    await this.revokeGrants(grants.map((grant) => ({ grantId: grant.id, cause: { clientId, subject: grant.userId, reason: 'client_deleted' } })));
   }
 
   async revokeAccessToken(token: AccessTokenRevocation, now = Date.now()): Promise<void> {
