@@ -103,12 +103,18 @@ describe.each(BACKENDS)('auth-server black box on %s: admin API permission bound
     expect((await admin(server, writeOnly.access_token, 'GET', '/admin/keys')).status).toBe(403);
   });
 
-  it('takes the admin scopes away at the next refresh once the person is demoted, with invalid_scope', async () => {
+  it('takes the admin scopes away once the person is demoted: the live token at once, the refresh with invalid_scope', async () => {
     const daves = await adminTokens(server, DAVE);
     expect(typeof daves.refresh_token).toBe('string');
+    expect((await admin(server, daves.access_token, 'GET', '/admin/keys')).status).toBe(200);
     const roots = await adminTokens(server, ROOT);
     const dave = (await admin(server, roots.access_token, 'GET', '/admin/users?q=dave')).body.items?.[0] as { id: string };
     expect((await admin(server, roots.access_token, 'PUT', `/admin/users/${dave.id}/roles`, { roles: [] })).status).toBe(200);
+    const live = await admin(server, daves.access_token, 'GET', '/admin/keys');
+    expect(live.status).toBe(401);
+    expect(live.body.error).toBe('invalid_token');
+    // The operator who demoted him keeps working.
+    expect((await admin(server, roots.access_token, 'GET', '/admin/keys')).status).toBe(200);
     const res = await refresh(server, CONSOLE, daves.refresh_token as string, { resource: adminResource(server) });
     expect(await oauthError(res)).toMatchObject({ status: 400, error: 'invalid_scope' });
     // And a fresh authorization is refused too.
