@@ -23,13 +23,13 @@ import { discard, type UpstreamAnswer, UpstreamEncodingRefused, UpstreamHeadersT
  * forbids token passthrough) nor a cookie. A session id is visible ASCII (Streamable HTTP,
  * "Session Management"); the caps are far above what any client sends.
  */
-const FORWARDED_REQUEST: Record<string, number> = {
-  accept: 512,
-  'content-type': 256,
-  'mcp-session-id': 256,
-  'mcp-protocol-version': 64,
-  'last-event-id': 256,
-};
+const FORWARDED_REQUEST: readonly (readonly [name: string, max: number])[] = [
+  ['accept', 512],
+  ['content-type', 256],
+  ['mcp-session-id', 256],
+  ['mcp-protocol-version', 64],
+  ['last-event-id', 256],
+];
 const VISIBLE_ASCII = /^[\x20-\x7E]*$/;
 /** Response headers the client gets from the upstream; hop-by-hop and encoding headers stay behind (UpstreamHttp decodes). */
 const FORWARDED_RESPONSE = ['content-type', 'mcp-session-id', 'mcp-protocol-version', 'cache-control', 'allow', 'retry-after'];
@@ -64,7 +64,7 @@ export class UpstreamProxy {
     const { upstream, user: principal } = request;
     const declaration = upstream.declaration;
     const headers: Record<string, string> = {};
-    for (const [name, max] of Object.entries(FORWARDED_REQUEST)) {
+    for (const [name, max] of FORWARDED_REQUEST) {
       const value = request.headers[name];
       if (typeof value !== 'string') continue;
       if (value.length > max || !VISIBLE_ASCII.test(value)) {
@@ -74,8 +74,12 @@ export class UpstreamProxy {
       }
       headers[name] = value;
     }
-    const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
-    const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
+    // Who the listings are filtered for, made only if the body lists something.
+    let caller: { scopes: Set<string>; machine: boolean } | undefined;
+    const listable = (capability: Capability, name: string) => {
+      caller ??= { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
+      return upstream.policy.listable(capability, name, caller);
+    };
     const inspector = request.mcp
       ? new AnswerInspector(request.mcp, listable, (outcome) => {
           this.metrics.toolCalled(upstream, outcome.tool, outcome.error, outcome.durationMs);
@@ -83,7 +87,7 @@ export class UpstreamProxy {
         })
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
-    headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
+    headers[IDENTITY_HEADER] = this.identity.cachedToken(principal, declaration.url) ?? (await this.identity.identityToken(principal, declaration.url));
     // The same request id in the upstream's logs as in the gateway's (validated on the way in).
     headers[REQUEST_ID_HEADER] = request.id;
 
