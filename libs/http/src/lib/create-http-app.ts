@@ -9,6 +9,7 @@ import type { TrustProxy } from '@portcullis/config';
 import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
 import { type CorsPolicy, registerCors } from './cors';
 import { createLogger } from './logging/create-logger';
+import { lazyChildLoggerFactory } from './logging/lazy-child-logger';
 import type { LoggingSettings } from './logging/logging.settings';
 import { PinoNestLogger } from './logging/pino-nest-logger';
 import { isValidRequestId, REQUEST_ID_HEADER, runInRequestContext } from './logging/request-context';
@@ -102,6 +103,8 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     // loggers name the id like every other line does.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     loggerInstance: logger,
+    // request.log made only when something logs through it (on the hot paths nothing does).
+    childLoggerFactory: lazyChildLoggerFactory,
   });
   const nestOptions: NestApplicationOptions = {
     logger: new PinoNestLogger(logger),
