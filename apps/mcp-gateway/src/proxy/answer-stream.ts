@@ -107,14 +107,16 @@ export function readAnswer(body: Readable, options: WholeAnswerOptions): Promise
     let size = 0;
     let idle = false;
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    // One timer for the whole answer, restarted by each chunk (refresh, not a new Timeout each time).
+    const timer =
+      options.idleTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            idle = true;
+            options.abortUpstream();
+          }, options.idleTimeoutMs);
     const arm = () => {
-      if (options.idleTimeoutMs === undefined) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        idle = true;
-        options.abortUpstream();
-      }, options.idleTimeoutMs);
+      if (!idle) timer?.refresh();
     };
     const settle = (answer: WholeAnswer) => {
       if (settled) return;
@@ -136,7 +138,6 @@ export function readAnswer(body: Readable, options: WholeAnswerOptions): Promise
       if (!body.readableEnded) onFailure();
     };
     body.on('data', onData).on('end', onEnd).on('error', onFailure).on('close', onClose);
-    arm();
   });
 }
 
