@@ -20,7 +20,7 @@ export async function startUpstream() {
  * file and SQLite outbox in `dir`, trusting `issuer`, relaying audit events to `sink`.
  * `NODE_ENV=test`: no per-request log line (the upstream writes none either), as in bench/mcp.
  */
-export async function startGateway({ main = GATEWAY_MAIN, dir, name = 'gateway', upstreamUrl, issuer, sink, cpuProfileDir }) {
+export async function startGateway({ main = GATEWAY_MAIN, dir, name = 'gateway', upstreamUrl, issuer, sink, cpuProfileDir, nodeArgs = [] }) {
   const port = await freePort();
   const publicUrl = `http://127.0.0.1:${port}`;
   const file = join(dir, `${name}.json`);
@@ -36,7 +36,7 @@ export async function startGateway({ main = GATEWAY_MAIN, dir, name = 'gateway',
   );
   const gateway = await startNode({
     script: main,
-    nodeArgs: cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [],
+    nodeArgs: [...nodeArgs, ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [])],
     inheritEnv: false,
     env: {
       NODE_ENV: 'test',

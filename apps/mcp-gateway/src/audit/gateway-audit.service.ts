@@ -99,9 +99,9 @@ export class GatewayAudit {
     );
   }
 
-  async toolCalled(call: ToolCallRecord): Promise<void> {
+  toolCalled(call: ToolCallRecord): Promise<void> {
     const { principal } = call;
-    await this.record(
+    return this.record(
       EventType.McpToolCalled,
       {
         tool: call.tool.slice(0, 128),

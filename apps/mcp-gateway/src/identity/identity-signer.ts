@@ -60,14 +60,20 @@ export class IdentitySigner implements OnModuleInit {
    * signing on every request would cost each one a signature for the same claims.
    */
   async identityToken(principal: Principal, audience: string): Promise<string> {
+    const cached = this.cachedToken(principal, audience);
+    if (cached !== undefined) return cached;
     const key = `${principal.jti}\n${audience}`;
     const now = Date.now();
-    const cached = this.issued.get(key);
-    if (cached && cached.reuseUntil > now) return cached.token;
     const token = await this.sign(principal, audience);
     if (this.issued.size >= MAX_CACHED) this.issued.clear();
     this.issued.set(key, { token, reuseUntil: now + (IDENTITY_TTL_SECONDS * 1000) / 2 });
     return token;
+  }
+
+  /** The cached identity token, if one is still good: no promise on the hot path (identityToken signs when none is). */
+  cachedToken(principal: Principal, audience: string): string | undefined {
+    const cached = this.issued.get(`${principal.jti}\n${audience}`);
+    return cached && cached.reuseUntil > Date.now() ? cached.token : undefined;
   }
 
   sign(principal: Principal, audience: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { freePort } from '@portcullis/testing';
 import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import { PassThrough, Readable, Transform } from 'node:stream';
-import { copyAnswer, requestIds, type StreamEnd } from './answer-stream';
+import { copyAnswer, readAnswer, requestIds, type StreamEnd } from './answer-stream';
 
 /*
  * copyAnswer between a source the test writes to and a real HTTP response read by a real HTTP
@@ -136,6 +136,45 @@ describe('copying an upstream answer to the client', () => {
     const res = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
     expect(await res.text()).toBe('AB!');
     expect(end).toBe('complete');
+  });
+});
+
+describe('reading an upstream answer whole', () => {
+  it('returns every byte once the body ends, as one buffer', async () => {
+    const answer = await readAnswer(Readable.from([Buffer.from('{"a":'), Buffer.from('1}')]), { maxBytes: 100, abortUpstream: () => undefined });
+    expect(answer.end).toBe('complete');
+    expect(answer.end === 'complete' && answer.body.toString()).toBe('{"a":1}');
+  });
+
+  it('ends as broken, and destroys the body, past maxBytes or when the body closes before its end', async () => {
+    const big = new PassThrough();
+    const reading = readAnswer(big, { maxBytes: 4, abortUpstream: () => undefined });
+    big.write('12345');
+    expect((await reading).end).toBe('broken');
+    expect(big.destroyed).toBe(true);
+    const cut = new PassThrough();
+    const cutReading = readAnswer(cut, { maxBytes: 100, abortUpstream: () => undefined });
+    cut.write('half');
+    setTimeout(() => cut.destroy(), 20);
+    expect((await cutReading).end).toBe('broken');
+  });
+
+  it('ends as idle when the upstream falls silent, and aborts the upstream', async () => {
+    const source = new PassThrough();
+    let aborted = false;
+    const reading = readAnswer(source, {
+      maxBytes: 100,
+      idleTimeoutMs: 80,
+      abortUpstream: () => {
+        aborted = true;
+        source.destroy();
+      },
+    });
+    source.write('{');
+    await tick(40);
+    source.write('"a"');
+    expect((await reading).end).toBe('idle');
+    expect(aborted).toBe(true);
   });
 });
 

@@ -81,6 +81,66 @@ export function copyAnswer(body: Readable, client: ServerResponse, options: Answ
   });
 }
 
+/** A whole answer read, or how reading it ended early. */
+export type WholeAnswer = { end: 'complete'; body: Buffer } | { end: 'idle' | 'broken' };
+
+export interface WholeAnswerOptions {
+  /** The longest silence from the upstream; absent: none. */
+  idleTimeoutMs?: number;
+  /** Past this many bytes the answer is cut (broken), not buffered without end. */
+  maxBytes: number;
+  /** Ends the upstream request. */
+  abortUpstream: () => void;
+}
+
+/**
+ * Reads an upstream answer whole, for one that must be seen entire before any of it goes out
+ * (a JSON answer the gateway inspects: it is one document). The client then gets it in one
+ * write with a Content-Length (RFC 9110 §8.6) rather than chunked (RFC 9112 §7.1), which would
+ * take a second socket write for the last chunk. Ends as copyAnswer does: idle when the
+ * upstream falls silent for idleTimeoutMs (the upstream is aborted), broken when the body fails,
+ * closes before its end or grows past maxBytes (the body is destroyed).
+ */
+export function readAnswer(body: Readable, options: WholeAnswerOptions): Promise<WholeAnswer> {
+  return new Promise<WholeAnswer>((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let idle = false;
+    let settled = false;
+    // One timer for the whole answer, restarted by each chunk (refresh, not a new Timeout each time).
+    const timer =
+      options.idleTimeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            idle = true;
+            options.abortUpstream();
+          }, options.idleTimeoutMs);
+    const arm = () => {
+      if (!idle) timer?.refresh();
+    };
+    const settle = (answer: WholeAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      body.off('data', onData).off('end', onEnd).off('error', onFailure).off('close', onClose);
+      if (answer.end !== 'complete') body.on('error', () => undefined).destroy();
+      resolve(answer);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > options.maxBytes) return settle({ end: 'broken' });
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = () => settle({ end: 'complete', body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size) });
+    const onFailure = () => settle({ end: idle ? 'idle' : 'broken' });
+    const onClose = () => {
+      if (!body.readableEnded) onFailure();
+    };
+    body.on('data', onData).on('end', onEnd).on('error', onFailure).on('close', onClose);
+  });
+}
+
 /** Ids of the requests (not notifications) in a JSON-RPC body: what an answer still owes. */
 export function requestIds(body: unknown): JsonRpcId[] {
   const messages = Array.isArray(body) ? body : [body];

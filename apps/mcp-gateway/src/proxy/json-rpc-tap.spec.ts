@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
+import { type MessageTap, sseTap, tapJsonAnswer } from './json-rpc-tap';
 
 const dropSecret: MessageTap = (m) => {
   const result = m['result'] as { tools?: { name: string }[] } | undefined;
@@ -66,10 +66,11 @@ describe('holding output', () => {
 });
 
 describe('JSON tap', () => {
-  it('rewrites a tapped message and passes an untouched batch byte for byte', async () => {
-    const rewritten = await run(jsonTap(dropSecret), [list.slice(0, 10), list.slice(10)]);
-    expect(JSON.parse(rewritten.out)).toEqual({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'echo' }] } });
-    const batch = '[ {"jsonrpc":"2.0","id":1,"result":{}} ]';
-    expect((await run(jsonTap(dropSecret), [batch])).out).toBe(batch);
+  it('rewrites a tapped message and passes an untouched batch, or a body that is not JSON, byte for byte', () => {
+    expect(JSON.parse(tapJsonAnswer(Buffer.from(list), dropSecret).toString())).toEqual({ jsonrpc: '2.0', id: 2, result: { tools: [{ name: 'echo' }] } });
+    const batch = Buffer.from('[ {"jsonrpc":"2.0","id":1,"result":{}} ]');
+    expect(tapJsonAnswer(batch, dropSecret)).toBe(batch);
+    const notJson = Buffer.from('{"jsonrpc":');
+    expect(tapJsonAnswer(notJson, dropSecret)).toBe(notJson);
   });
 });

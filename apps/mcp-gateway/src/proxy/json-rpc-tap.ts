@@ -38,31 +38,19 @@ function applyTap(value: unknown, tap: MessageTap): { value: unknown; changed: b
 }
 
 /**
- * A JSON answer (`application/json`): one message or a batch, read whole (it is one document,
- * not a stream), tapped, and passed on — re-serialised only when the tap changed something.
+ * A JSON answer (`application/json`), read whole (it is one document, not a stream): one
+ * message or a batch, tapped, and returned — re-serialised only when the tap changed something,
+ * else the upstream's own bytes (also when they are not JSON at all).
  */
-export function jsonTap(tap: MessageTap, beforeWrite?: BeforeWrite): Transform {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done: TransformCallback) {
-      size += chunk.length;
-      if (size > MAX_INSPECTED_BYTES) return done(new AnswerTooLarge());
-      chunks.push(chunk);
-      done();
-    },
-    flush(done: TransformCallback) {
-      const raw = Buffer.concat(chunks);
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw.toString('utf8'));
-      } catch {
-        return done(null, raw);
-      }
-      const { value, changed } = applyTap(parsed, tap);
-      pass(changed ? Buffer.from(JSON.stringify(value)) : raw, done, beforeWrite);
-    },
-  });
+export function tapJsonAnswer(raw: Buffer, tap: MessageTap): Buffer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return raw;
+  }
+  const { value, changed } = applyTap(parsed, tap);
+  return changed ? Buffer.from(JSON.stringify(value)) : raw;
 }
 
 /** Where one SSE event ends: a blank line (WHATWG HTML, "Server-sent events", §9.2.5). */

@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventEmitter } from 'node:events';
 import type { Readable, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 
 export interface UpstreamCall {
   method: string;
@@ -50,6 +50,8 @@ const DECODERS: Record<string, () => Transform> = {
 @Injectable()
 export class UpstreamHttp implements OnApplicationShutdown {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000 });
+  /** Each upstream URL split once into undici's origin and path, not parsed again for every call. */
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   async call(url: string, call: UpstreamCall): Promise<UpstreamAnswer> {
     // The gateway reads every answer it inspects; it asks for no content coding (RFC 9110
@@ -64,7 +66,8 @@ export class UpstreamHttp implements OnApplicationShutdown {
     }, call.headersTimeoutMs);
     let answer;
     try {
-      answer = await request(url, { dispatcher: this.agent, method: call.method as 'POST', headers, body: call.body, signal: call.signal, headersTimeout: 0, bodyTimeout: 0 });
+      const { origin, path } = this.target(url);
+      answer = await this.agent.request({ origin, path, method: call.method as 'POST', headers, body: call.body, signal: call.signal, headersTimeout: 0, bodyTimeout: 0 });
     } catch (err) {
       throw timedOut ? new UpstreamHeadersTimeout() : err;
     } finally {
@@ -80,6 +83,17 @@ export class UpstreamHttp implements OnApplicationShutdown {
     const decoded = decoder();
     answer.body.on('error', (err) => decoded.destroy(err)).pipe(decoded);
     return { status: answer.statusCode, headers: answer.headers, body: decoded };
+  }
+
+  private target(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      // The URLs are the gateway file's upstreams: a fixed, small set.
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      this.targets.set(url, target);
+    }
+    return target;
   }
 
   /** After the HTTP server closed: what is still open belongs to no client. */

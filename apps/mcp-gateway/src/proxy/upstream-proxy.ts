@@ -10,8 +10,8 @@ import { GatewayAudit } from '../audit/gateway-audit.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { IDENTITY_HEADER, IdentitySigner } from '../identity/identity-signer';
 import { AnswerInspector } from './answer-inspector';
-import { jsonTap, type MessageTap, sseTap } from './json-rpc-tap';
-import { copyAnswer, requestIds, sseMessage } from './answer-stream';
+import { MAX_INSPECTED_BYTES, type MessageTap, sseTap, tapJsonAnswer } from './json-rpc-tap';
+import { copyAnswer, readAnswer, requestIds, sseMessage } from './answer-stream';
 import type { JsonRpcId } from '../access/mcp-body';
 import { UpstreamTokenUnavailable } from '../upstreams/upstream-token-source';
 import { tracedRequest } from '@portcullis/tracing';
@@ -23,13 +23,13 @@ import { discard, type UpstreamAnswer, UpstreamEncodingRefused, UpstreamHeadersT
  * forbids token passthrough) nor a cookie. A session id is visible ASCII (Streamable HTTP,
  * "Session Management"); the caps are far above what any client sends.
  */
-const FORWARDED_REQUEST: Record<string, number> = {
-  accept: 512,
-  'content-type': 256,
-  'mcp-session-id': 256,
-  'mcp-protocol-version': 64,
-  'last-event-id': 256,
-};
+const FORWARDED_REQUEST: readonly (readonly [name: string, max: number])[] = [
+  ['accept', 512],
+  ['content-type', 256],
+  ['mcp-session-id', 256],
+  ['mcp-protocol-version', 64],
+  ['last-event-id', 256],
+];
 const VISIBLE_ASCII = /^[\x20-\x7E]*$/;
 /** Response headers the client gets from the upstream; hop-by-hop and encoding headers stay behind (UpstreamHttp decodes). */
 const FORWARDED_RESPONSE = ['content-type', 'mcp-session-id', 'mcp-protocol-version', 'cache-control', 'allow', 'retry-after'];
@@ -64,7 +64,7 @@ export class UpstreamProxy {
     const { upstream, user: principal } = request;
     const declaration = upstream.declaration;
     const headers: Record<string, string> = {};
-    for (const [name, max] of Object.entries(FORWARDED_REQUEST)) {
+    for (const [name, max] of FORWARDED_REQUEST) {
       const value = request.headers[name];
       if (typeof value !== 'string') continue;
       if (value.length > max || !VISIBLE_ASCII.test(value)) {
@@ -74,8 +74,12 @@ export class UpstreamProxy {
       }
       headers[name] = value;
     }
-    const caller = { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
-    const listable = (capability: Capability, name: string) => upstream.policy.listable(capability, name, caller);
+    // Who the listings are filtered for, made only if the body lists something.
+    let caller: { scopes: Set<string>; machine: boolean } | undefined;
+    const listable = (capability: Capability, name: string) => {
+      caller ??= { scopes: new Set(principal.scopes), machine: principal.subject === principal.clientId };
+      return upstream.policy.listable(capability, name, caller);
+    };
     const inspector = request.mcp
       ? new AnswerInspector(request.mcp, listable, (outcome) => {
           this.metrics.toolCalled(upstream, outcome.tool, outcome.error, outcome.durationMs);
@@ -83,7 +87,7 @@ export class UpstreamProxy {
         })
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
-    headers[IDENTITY_HEADER] = await this.identity.identityToken(principal, declaration.url);
+    headers[IDENTITY_HEADER] = this.identity.cachedToken(principal, declaration.url) ?? (await this.identity.identityToken(principal, declaration.url));
     // The same request id in the upstream's logs as in the gateway's (validated on the way in).
     headers[REQUEST_ID_HEADER] = request.id;
 
@@ -113,11 +117,45 @@ export class UpstreamProxy {
       if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     reply.hijack();
-    reply.raw.writeHead(response.status, { ...(reply.getHeaders() as Record<string, string>), 'x-request-id': request.id, ...out });
+    const head = { ...(reply.getHeaders() as Record<string, string>), 'x-request-id': request.id, ...out };
+    const type = mediaType(out['content-type']);
+    // A JSON answer to read (a listing, a tools/call) is one document: read whole, then sent whole.
+    if (type === 'application/json' && inspector?.needed) return this.relayWhole(request, reply, response, head, inspector);
+    reply.raw.writeHead(response.status, head);
     // A stream starts now: an SSE client sees the headers before the first event exists. A
     // JSON answer's headers go out with its body, in one write.
-    if (mediaType(out['content-type']) === 'text/event-stream') reply.raw.flushHeaders();
+    if (type === 'text/event-stream') reply.raw.flushHeaders();
     await this.relay(request, reply, response.body, out['content-type'], inspector);
+  }
+
+  /**
+   * A JSON answer the gateway reads (to filter a listing, to audit a call): read whole (at most
+   * MAX_INSPECTED_BYTES), tapped, and sent with its headers in one write once every record it
+   * caused is committed, so a call's audit record is durable before its answer goes out. An
+   * answer that falls silent or breaks first is cut: nothing of it has gone out.
+   */
+  private async relayWhole(request: GatewayRequest, reply: FastifyReply, response: UpstreamAnswer, head: Record<string, string>, inspector: AnswerInspector): Promise<void> {
+    const declaration = request.upstream.declaration;
+    const answer = await readAnswer(response.body, {
+      idleTimeoutMs: request.method !== 'GET' ? declaration.idleTimeoutMs : undefined,
+      maxBytes: MAX_INSPECTED_BYTES,
+      abortUpstream: () => response.body.destroy(),
+    });
+    if (answer.end !== 'complete') {
+      await inspector.finish(answer.end === 'idle' ? 'upstream_timeout' : 'upstream_stream_broken');
+      reply.raw.destroy();
+      return;
+    }
+    const body = tapJsonAnswer(answer.body, inspector.tap);
+    try {
+      // Calls the answer left unanswered are recorded too; all committed before it goes out.
+      await inspector.finish('no_response');
+    } catch {
+      reply.raw.destroy();
+      return;
+    }
+    reply.raw.writeHead(response.status, { ...head, 'content-length': String(body.length) });
+    reply.raw.end(body);
   }
 
   /**
@@ -211,10 +249,9 @@ export class UpstreamProxy {
   }
 
   private tapFor(contentType: string | undefined, inspector: AnswerInspector): Transform | undefined {
-    const type = mediaType(contentType);
-    // Each tapped piece waits for the audit records its answers caused (one group-committed insert).
-    if (type === 'application/json') return jsonTap(inspector.tap, () => inspector.recorded());
-    if (type === 'text/event-stream') return sseTap(inspector.tap, () => inspector.recorded());
+    // Each tapped event waits for the audit records its answers caused (one group-committed
+    // insert). A JSON answer to read never gets here (relayWhole).
+    if (mediaType(contentType) === 'text/event-stream') return sseTap(inspector.tap, () => inspector.recorded());
     return undefined;
   }
 

@@ -138,16 +138,17 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Writes a prepared event to the outbox. */
-  async record(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
-    const runner = manager?.queryRunner;
-    if (manager && runner?.isTransactionActive) {
-      // Part of the caller's change: committed with it; the commit subscriber wakes the relay.
-      await this.store.insert(event, manager);
-      (runner.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
-      return;
-    }
-    // On its own: written with the other events of this event-loop turn, in one commit.
-    await this.groupCommit.record(event);
+  record(event: PortcullisEvent, manager?: EntityManager): Promise<void> {
+    // On its own: written with the other events of this event-loop turn, in one commit (its
+    // promise returned as it is: this runs for every tool call and token).
+    if (!manager?.queryRunner?.isTransactionActive) return this.groupCommit.record(event);
+    return this.recordInTransaction(event, manager);
+  }
+
+  /** Part of the caller's change: committed with it; the commit subscriber wakes the relay. */
+  private async recordInTransaction(event: PortcullisEvent, manager: EntityManager): Promise<void> {
+    await this.store.insert(event, manager);
+    (manager.queryRunner?.data as Record<string, unknown>)[OUTBOX_WRITTEN] = true;
   }
 
   /**

@@ -1,14 +1,15 @@
 import { INestApplication, NestApplicationOptions, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import cors from '@fastify/cors';
 import cookie from '@fastify/cookie';
 import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '@portcullis/config';
 import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
+import { type CorsPolicy, registerCors } from './cors';
 import { createLogger } from './logging/create-logger';
+import { lazyChildLoggerFactory } from './logging/lazy-child-logger';
 import type { LoggingSettings } from './logging/logging.settings';
 import { PinoNestLogger } from './logging/pino-nest-logger';
 import { isValidRequestId, REQUEST_ID_HEADER, runInRequestContext } from './logging/request-context';
@@ -102,6 +103,8 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     // loggers name the id like every other line does.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     loggerInstance: logger,
+    // request.log made only when something logs through it (on the hot paths nothing does).
+    childLoggerFactory: lazyChildLoggerFactory,
   });
   const nestOptions: NestApplicationOptions = {
     logger: new PinoNestLogger(logger),
@@ -116,22 +119,20 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
   const fastify = app.getHttpAdapter().getInstance();
   registerParamsParsers(fastify, bodyLimit);
   await fastify.register(cookie);
-  const browserCors = {
-    origin: '*',
+  const browserCors: CorsPolicy = {
+    origins: '*',
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'Last-Event-ID', 'X-Request-Id'],
     exposedHeaders: ['WWW-Authenticate', 'Mcp-Session-Id', 'Mcp-Protocol-Version', 'X-Request-Id', 'Retry-After'],
-    maxAge: 600,
+    maxAgeSeconds: 600,
   };
   // Server-to-server paths (/internal/, /metrics) get no CORS at all: no Access-Control-*
   // header, and a preflight is not answered, so no web page can read them.
   const limited = options.corsOrigins;
-  const limitedCors = limited ? { ...browserCors, origin: [...limited.origins] } : undefined;
-  await fastify.register(cors, {
-    delegator: (request, callback) => {
-      if (isInternalPath(request.url) || isMetricsPath(request.url)) return callback(null, { origin: false });
-      callback(null, limited && limitedCors && request.url.startsWith(limited.pathPrefix) ? limitedCors : browserCors);
-    },
+  const limitedCors: CorsPolicy | undefined = limited ? { ...browserCors, origins: [...limited.origins] } : undefined;
+  registerCors(fastify, (url) => {
+    if (isInternalPath(url) || isMetricsPath(url)) return undefined;
+    return limited && limitedCors && url.startsWith(limited.pathPrefix) ? limitedCors : browserCors;
   });
   // Hooks in callback form, not async: an async hook costs every request a promise and a
   // microtask turn before Fastify moves on.
