@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import type { TrustProxy } from '@portcullis/config';
+import { fastifyTrustProxy } from './proxy-trust';
 import { nameServerSpan, tracedServerFactory, tracingStarted } from '@portcullis/tracing';
 import { type CorsPolicy, registerCors } from './cors';
 import { createLogger } from './logging/create-logger';
@@ -94,7 +95,7 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
     bodyLimit,
     // Query strings get the form parser's caps and view of repeated parameters.
     routerOptions: { querystringParser: parseQueryString },
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy ?? false),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers[REQUEST_ID_HEADER];
       return isValidRequestId(given) ? given : randomUUID();
