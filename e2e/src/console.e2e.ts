@@ -378,6 +378,8 @@ describe('the console, end to end in Chromium', () => {
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'e2e rotation job' }).waitFor();
       await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+      // The navigation marks Clients as the section this sub-page belongs to, not as the page.
+      expect(await page.getByRole('link', { name: 'Clients', exact: true }).getAttribute('aria-current')).toBe('true');
       const value = (term: string) => page.locator(`dl.details dt:text-is("${term}") + dd`);
       const clientId = (await value('Client ID').textContent()) ?? '';
       expect(new URL(page.url()).pathname).toBe(`/console/clients/${encodeURIComponent(clientId)}`);

@@ -91,7 +91,7 @@ export function App({ session }: { session: ConsoleSession }) {
             <ul>
               {SCREENS.map((s) => (
                 <li key={s.path}>
-                  <RouteLink path={s.path} current={s.path === screen.path}>
+                  <RouteLink path={s.path} current={s.path !== screen.path ? undefined : detailsOf === undefined ? 'page' : 'true'}>
                     {s.title}
                   </RouteLink>
                 </li>
