@@ -209,8 +209,15 @@ describe('the console, end to end in Chromium', () => {
     await page.getByLabel('Type').fill('auth.token.issued');
     await page.getByLabel('Client ID').fill('portcullis-console');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('cell', { name: 'auth.token.issued' }).first().waitFor();
-    const types = await page.locator('table.events tbody tr td:nth-child(2)').allTextContents();
+    // The unfiltered page shown before the search holds auth.token.issued rows too: wait until
+    // the filtered answer has replaced it (or the time is up, and the check below says why).
+    const typeCells = page.locator('table.events tbody tr td:nth-child(2)');
+    let types: string[] = [];
+    for (let attempt = 0; attempt < 50; attempt++) {
+      types = await typeCells.allTextContents();
+      if (types.length > 0 && types.every((t) => t === 'auth.token.issued')) break;
+      await page.waitForTimeout(100);
+    }
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(['auth.token.issued']));
     await shoot('04-audit-explorer');
@@ -251,7 +258,7 @@ describe('the console, end to end in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Audit explorer' }).waitFor();
     // Screen readers hear where they arrived: focus is on the screen's heading.
-    await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+    await page.locator('h1:focus').waitFor(); // a selector, not a polled script: the CSP forbids eval
     expect(await page.evaluate('document.activeElement.textContent')).toBe('Audit explorer');
     expect(await page.getByRole('link', { name: 'Audit explorer' }).getAttribute('aria-current')).toBe('page');
   });
@@ -377,7 +384,7 @@ describe('the console, end to end in Chromium', () => {
       await link.focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'e2e rotation job' }).waitFor();
-      await page.waitForFunction('document.activeElement && document.activeElement.tagName === "H1"');
+      await page.locator('h1:focus').waitFor(); // a selector, not a polled script: the CSP forbids eval
       // The navigation marks Clients as the section this sub-page belongs to, not as the page.
       expect(await page.getByRole('link', { name: 'Clients', exact: true }).getAttribute('aria-current')).toBe('true');
       const value = (term: string) => page.locator(`dl.details dt:text-is("${term}") + dd`);
