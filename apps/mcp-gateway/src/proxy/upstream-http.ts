@@ -1,8 +1,8 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { EventEmitter } from 'node:events';
-import type { Readable, Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { Agent } from 'undici';
+import { Agent, type Dispatcher, errors, util } from 'undici';
 
 export interface UpstreamCall {
   method: string;
@@ -41,8 +41,108 @@ const DECODERS: Record<string, () => Transform> = {
   br: createBrotliDecompress,
 };
 
+interface RawAnswer {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
 /**
- * The gateway's HTTP client toward its upstreams: undici's request API on one keep-alive
+ * An answer's body as undici delivers it: chunks pushed as they arrive, the connection paused
+ * while the reader is behind (push returned false) and resumed when it reads again. Destroyed
+ * before its end (the client left, a timeout, `discard`), it aborts the upstream request.
+ */
+class UpstreamBody extends Readable {
+  complete = false;
+  paused = false;
+
+  constructor(
+    private readonly resumeUpstream: () => void,
+    private readonly abortUpstream: (reason: Error) => void,
+  ) {
+    // undici's own body stream reads 64 KiB ahead; the same here.
+    super({ highWaterMark: 64 * 1024 });
+  }
+
+  override _read(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.resumeUpstream();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    if (!this.complete) this.abortUpstream(err ?? new errors.RequestAbortedError());
+    callback(err);
+  }
+}
+
+/**
+ * One upstream request as undici's dispatcher sees it: a handler of our own rather than
+ * `request()`, whose RequestHandler is an AsyncResource (async-hooks work on Node 20) with its
+ * own body stream class and abort-signal plumbing, per call. The answer promise settles in the
+ * caller's async context anyway (an `await` resumes in the context it was entered from), and
+ * body events run where undici's run: in the socket's callbacks.
+ */
+class UpstreamExchange implements Dispatcher.DispatchHandler {
+  private abortUpstream: ((reason: Error) => void) | undefined;
+  private reason: Error | undefined;
+  private body: UpstreamBody | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly resolve: (answer: RawAnswer) => void,
+    private readonly reject: (err: Error) => void,
+    signal: EventEmitter,
+  ) {
+    signal.once('abort', () => {
+      this.reason ??= new errors.RequestAbortedError();
+      if (this.body) this.body.destroy(this.reason);
+      else this.abortUpstream?.(this.reason);
+    });
+  }
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.reason) return abort(this.reason);
+    this.abortUpstream = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    // 1xx (RFC 9110 §15.2) are interim: the final answer follows.
+    if (statusCode < 200) return true;
+    const abort = this.abortUpstream ?? (() => undefined);
+    this.body = new UpstreamBody(resume, abort);
+    this.settled = true;
+    this.resolve({ statusCode, headers: util.parseHeaders(rawHeaders) as RawAnswer['headers'], body: this.body });
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const body = this.body as UpstreamBody;
+    if (body.push(chunk)) return true;
+    body.paused = true;
+    return false;
+  }
+
+  onComplete(): void {
+    const body = this.body as UpstreamBody;
+    body.complete = true;
+    body.push(null);
+  }
+
+  onError(err: Error): void {
+    if (!this.settled) {
+      this.settled = true;
+      this.reject(err);
+      return;
+    }
+    const body = this.body;
+    // As undici's own handler does: after the chunks already queued for the reader.
+    if (body) queueMicrotask(() => body.on('error', () => undefined).destroy(err));
+  }
+}
+
+/**
+ * The gateway's HTTP client toward its upstreams: undici's dispatcher on one keep-alive
  * connection pool per upstream origin. Not `fetch`: fetch builds WHATWG Request, Headers,
  * AbortSignal and web-stream objects for every call, which the gateway turned back into a Node
  * stream — a third of its CPU per proxied call in a profile (bench/gateway/README.md).
@@ -64,10 +164,13 @@ export class UpstreamHttp implements OnApplicationShutdown {
       timedOut = true;
       call.signal.emit('abort');
     }, call.headersTimeoutMs);
-    let answer;
+    let answer: RawAnswer;
     try {
       const { origin, path } = this.target(url);
-      answer = await this.agent.request({ origin, path, method: call.method as 'POST', headers, body: call.body, signal: call.signal, headersTimeout: 0, bodyTimeout: 0 });
+      const options: Dispatcher.DispatchOptions = { origin, path, method: call.method as 'POST', headers, body: call.body, headersTimeout: 0, bodyTimeout: 0 };
+      answer = await new Promise<RawAnswer>((resolve, reject) => {
+        this.agent.dispatch(options, new UpstreamExchange(resolve, reject, call.signal));
+      });
     } catch (err) {
       throw timedOut ? new UpstreamHeadersTimeout() : err;
     } finally {
