@@ -1,7 +1,5 @@
-import { EventSink, freePort, type RealAuthServer, type RegisteredClient, type RunningService, startRealAuthServer, startService, USERS } from '@portcullis/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { freePort, type RealAuthServer, type RegisteredClient, startRealAuthServer, USERS } from '@portcullis/testing';
+import { BROKER_URL, callTool, McpReplicas, untilRevoked } from './harness/replicas';
 
 /*
  * Client_credentials tokens are never recorded one by one, so they cannot be revoked by `jti`.
@@ -11,56 +9,22 @@ import { join } from 'node:path';
  * tokens keep working; a client enabled again gets tokens that work.
  */
 
-const BROKER_URL = process.env.TEST_BROKER_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-
-function call(url: string, token: string): Promise<Response> {
-  return fetch(`${url}/mcp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'analyze_sentiment', arguments: { text: 'Acme beats' } } }),
-  });
-}
-
 async function status(url: string, token: string): Promise<number> {
-  const res = await call(url, token);
+  const res = await callTool(url, token);
   await res.arrayBuffer();
   return res.status;
 }
 
-/** Waits until `url` refuses `token` as revoked (401); fails after `timeoutMs`. */
-async function untilRevoked(url: string, token: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await call(url, token);
-    if (res.status === 401) {
-      expect(res.headers.get('www-authenticate')).toContain('the access token has been revoked');
-      return;
-    }
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    if (Date.now() > deadline) throw new Error(`${url} still accepts the token of a revoked client after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Waits until `url` refuses `token` as revoked (401); fails after 5 s. */
+const untilClientRevoked = (url: string, token: string) => untilRevoked(url, token, performance.now(), 5_000, 20);
 
 describe('disabling or deleting a client revokes its client_credentials tokens at every mcp-server replica (RabbitMQ, PostgreSQL)', () => {
   let as: RealAuthServer;
-  let sink: EventSink;
-  let dir: string;
   let resource: string;
   let adminToken: string;
-  const replicas: RunningService[] = [];
-
-  async function startReplica(i: number, port: number): Promise<RunningService> {
-    return startService('mcp-server', port, {
-      RESOURCE_URL: resource,
-      ISSUER_URL: as.issuer,
-      SQLITE_PATH: join(dir, `mcp-${i}.sqlite`),
-      DATABASE_URL: undefined,
-      AUDIT_INGEST_URL: sink.url,
-      BROKER_URL,
-    });
-  }
+  const set = new McpReplicas();
+  const replicas = set.running;
+  const startReplica = (i: number, port: number) => set.start(i, port, resource, as.issuer, { BROKER_URL });
 
   /** An operator's change through the admin API. */
   async function operator(method: string, path: string): Promise<number> {
@@ -75,19 +39,17 @@ describe('disabling or deleting a client revokes its client_credentials tokens a
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mcp-client-revocation-'));
-    sink = await new EventSink().start();
+    await set.open('mcp-client-revocation');
     const ports = [await freePort(), await freePort()];
     resource = `http://127.0.0.1:${ports[0]}/mcp`;
     as = await startRealAuthServer('postgres', { MCP_RESOURCE_URL: resource, BROKER_URL });
     adminToken = (await as.codeFlow(`${as.issuer}/admin`, 'admin:write', { trusted: true, person: USERS.root })).access_token;
-    for (const [i, port] of ports.entries()) replicas.push(await startReplica(i, port));
+    for (const [i, port] of ports.entries()) await startReplica(i, port);
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(replicas.map((r) => r.stop()));
+    await set.stopReplicas();
     await as?.stop();
-    await sink?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await set.close();
   }, 30_000);
 
   it('disabled: refused by both running replicas and by one started afterwards; others unaffected; enabled again, new tokens work', async () => {
@@ -99,12 +61,11 @@ describe('disabling or deleting a client revokes its client_credentials tokens a
     }
 
     expect(await operator('POST', `/admin/clients/${encodeURIComponent(disabled.client.client_id)}/disable`)).toBe(200);
-    await Promise.all(replicas.map((r) => untilRevoked(r.url, disabled.token)));
+    await Promise.all(replicas.map((r) => untilClientRevoked(r.url, disabled.token)));
     for (const replica of replicas) expect(await status(replica.url, bystander.token)).toBe(200);
 
     // A replica that starts now learns the cutoff from /revocations before it serves.
     const late = await startReplica(2, await freePort());
-    replicas.push(late);
     expect(await status(late.url, disabled.token)).toBe(401);
     expect(await status(late.url, bystander.token)).toBe(200);
 
@@ -123,11 +84,10 @@ describe('disabling or deleting a client revokes its client_credentials tokens a
     for (const replica of replicas) expect(await status(replica.url, deleted.token)).toBe(200);
 
     expect((await as.deleteClient(deleted.client)).status).toBe(204);
-    await Promise.all(replicas.map((r) => untilRevoked(r.url, deleted.token)));
+    await Promise.all(replicas.map((r) => untilClientRevoked(r.url, deleted.token)));
     for (const replica of replicas) expect(await status(replica.url, bystander.token)).toBe(200);
 
     const late = await startReplica(3, await freePort());
-    replicas.push(late);
     expect(await status(late.url, deleted.token)).toBe(401);
     expect(await status(late.url, bystander.token)).toBe(200);
     for (const replica of replicas) expect(replica.output()).not.toContain(deleted.token);
