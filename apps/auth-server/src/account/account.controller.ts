@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { withRefusalReason } from '@portcullis/http';
 import { optionalParameter } from '@portcullis/oauth';
-import { BROWSER_COOKIE, ensureBrowserId, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
+import { BROWSER_COOKIE, ensureBrowserId, readCookie, secureCookies, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
 import { FORM_LIMITS, PasswordSignIn } from '../authorize/interaction/password-sign-in';
 import { renderAccount, renderAccountMessage, renderRevokeConfirmation } from '../authorize/interaction/views/account.view';
@@ -149,7 +149,7 @@ export class AccountController {
   }
 
   private get secure(): boolean {
-    return this.config.issuerUrl.startsWith('https:');
+    return secureCookies(this.config.issuerUrl);
   }
 
   private passwordLoginOff(reply: FastifyReply): void {

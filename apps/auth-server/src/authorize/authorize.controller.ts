@@ -5,7 +5,7 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { EventType } from '@portcullis/contracts';
 import { AuthMetrics } from '../audit/auth-metrics';
 import { RepeatedRejections } from '../audit/repeated-rejections';
-import { ensureBrowserId, readCookie, SESSION_COOKIE } from './interaction/browser-cookies';
+import { ensureBrowserId, readCookie, secureCookies, SESSION_COOKIE } from './interaction/browser-cookies';
 import { InteractionService } from './interaction/interaction.service';
 import { renderError } from './interaction/views/error.view';
 import { seeOther, sendPage } from './interaction/views/page-reply';
@@ -36,8 +36,7 @@ export class AuthorizeController {
     const raw = (req.query ?? {}) as Record<string, unknown>;
     try {
       const request = await this.validator.validate(raw);
-      const secure = this.config.issuerUrl.startsWith('https:');
-      const browserId = ensureBrowserId(req, reply, secure);
+      const browserId = ensureBrowserId(req, reply, secureCookies(this.config.issuerUrl));
       const sessionUser = await this.interactions.sessionUser(readCookie(req, SESSION_COOKIE));
       const interaction = await this.interactions.start(request, browserId, sessionUser);
       const next = await this.interactions.next(interaction);

@@ -6,7 +6,7 @@ import { AUTH_CONFIG, AuthConfig } from '../config/auth-config';
 import { AuditTrail } from '../audit/audit-trail';
 import { AuthMetrics } from '../audit/auth-metrics';
 import { RepeatedRejections } from '../audit/repeated-rejections';
-import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
+import { BROWSER_COOKIE, readCookie, secureCookies, SESSION_COOKIE, setCookie } from '../authorize/interaction/browser-cookies';
 import { InteractionService } from '../authorize/interaction/interaction.service';
 import { renderError } from '../authorize/interaction/views/error.view';
 import { seeOther, sendPage } from '../authorize/interaction/views/page-reply';
@@ -71,7 +71,7 @@ export class FederationController {
         data: { subject: user.id, username: user.username, client_id: interaction.clientId, connection_id: connection.id, provisioned: created },
       });
       const sessionId = await this.interactions.createSession(user.id);
-      setCookie(reply, SESSION_COOKIE, sessionId, this.config.issuerUrl.startsWith('https:'), this.config.sessionTtl);
+      setCookie(reply, SESSION_COOKIE, sessionId, secureCookies(this.config.issuerUrl), this.config.sessionTtl);
       await this.interactions.attachUser(interaction, user.id);
       // On to consent (or straight back to the client), exactly as after a password login.
       return seeOther(reply, `${this.config.issuerUrl}/interaction/${interaction.id}`);

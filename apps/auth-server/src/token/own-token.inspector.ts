@@ -58,8 +58,10 @@ export class OwnTokenInspector {
     }
     if (typeof payload.jti !== 'string' || typeof payload.client_id !== 'string') return undefined;
     const expired = (payload.exp ?? 0) * 1000 <= now;
+    // The token's own revocation and its client's cutoff are independent reads: asked together.
     const revoked =
-      !expired && ((await this.revocations.isRevoked(payload.jti)) || (await this.cutoffs.covers(payload.client_id, payload.iat ?? 0, now)));
+      !expired &&
+      (await Promise.all([this.revocations.isRevoked(payload.jti), this.cutoffs.covers(payload.client_id, payload.iat ?? 0, now)])).some(Boolean);
     return {
       kind: 'access_token',
       claims: payload as JWTPayload & { client_id: string; jti: string; scope?: string },

@@ -11,6 +11,14 @@ import { randomBytes } from 'node:crypto';
 export const BROWSER_COOKIE = 'pc_browser';
 export const SESSION_COOKIE = 'pc_session';
 
+/**
+ * Whether the cookies carry Secure (RFC 6265 §4.1.2.5): on an https issuer always; on a
+ * plain-http development issuer never, or the browser would not send them back at all.
+ */
+export function secureCookies(issuerUrl: string): boolean {
+  return issuerUrl.startsWith('https:');
+}
+
 export function readCookie(req: FastifyRequest, name: string): string | undefined {
   const value = req.cookies?.[name];
   return typeof value === 'string' && /^[\w-]{16,128}$/.test(value) ? value : undefined;

@@ -9,7 +9,7 @@ import { ClientsService } from '../../clients/clients.service';
 import { ScopeDirectory } from '../../resources/scope-directory';
 import { issuesRefreshToken } from '../../scopes/refresh-token-policy';
 import { UsersService } from '../../users/users.service';
-import { BROWSER_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './browser-cookies';
+import { BROWSER_COOKIE, readCookie, secureCookies, SESSION_COOKIE, setCookie } from './browser-cookies';
 import { InteractionEntity } from './interaction.entity';
 import { InteractionService, NextStep } from './interaction.service';
 import { FORM_LIMITS, PasswordSignIn } from './password-sign-in';
@@ -86,7 +86,7 @@ export class InteractionController {
   }
 
   private get secure(): boolean {
-    return this.config.issuerUrl.startsWith('https:');
+    return secureCookies(this.config.issuerUrl);
   }
 
   /** After a POST, the next page is reached by a 303 so a reload never re-submits the form. */
