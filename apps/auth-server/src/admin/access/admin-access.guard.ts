@@ -41,7 +41,13 @@ export class AdminAccessGuard extends PassportBearerGuard(ADMIN_BEARER_STRATEGY)
   }
 
   protected override async authorize(principal: Principal, required: readonly string[], request: BearerGuardedRequest): Promise<void> {
-    if ((await this.revocations.isRevoked(principal.jti)) || (await this.cutoffs.covers(principal.clientId, principal.issuedAt)) || !(await this.personStillEntitled(principal))) {
+    // Three independent reads, asked together: the token's revocation, its client's cutoff, the person's standing.
+    const [revoked, clientCutOff, entitled] = await Promise.all([
+      this.revocations.isRevoked(principal.jti),
+      this.cutoffs.covers(principal.clientId, principal.issuedAt),
+      this.personStillEntitled(principal),
+    ]);
+    if (revoked || clientCutOff || !entitled) {
       throw this.refusal(this.challenges.invalidToken(new TokenRejected('revoked'), required), 'revoked', required, principal);
     }
     return super.authorize(principal, required, request);
