@@ -27,6 +27,8 @@ function deniedReason(reason: GatewayDenial['reason']): EventData<typeof EventTy
 const CALLER_TEXT: CallerTextFields = { method: () => false, tool: () => false };
 
 export interface ToolCallRecord {
+  /** The id of the request that made the call (the event's `requestid`). */
+  requestId: string;
   upstream: Upstream;
   principal: Principal;
   tool: string;
@@ -51,6 +53,8 @@ export interface LimitRefusalRecord {
  * the upstream named: `mcp.request.denied` for each refusal, `mcp.tool.called` for each tool
  * call once its answer has passed through. Recording is one outbox row (libs/events); a failure
  * to record is logged and never changes an answer. Tokens never appear, only their `jti`.
+ * Each event made for a request is given that request's id (`requestid`) here: the gateway
+ * hands request ids on explicitly (bootstrap.ts), there is no request context to find it in.
  */
 @Injectable()
 export class GatewayAudit {
@@ -76,10 +80,16 @@ export class GatewayAudit {
         ...(request.upstream ? { upstream: request.upstream.declaration.name } : {}),
       },
       principal?.jti,
+      request.id,
     );
   }
 
-  async limitRefused(refusal: LimitRefusalRecord, count?: number): Promise<void> {
+  /**
+   * One limit refusal: made by the request `requestId`, or (`count`) standing for the repeats of
+   * a window that has ended, which no one request made (docs/events.md: no `requestid`).
+   */
+  async limitRefused(refusal: LimitRefusalRecord, by: { requestId: string } | { count: number }): Promise<void> {
+    const count = 'count' in by ? by.count : undefined;
     const { principal } = refusal;
     await this.record(
       EventType.McpRequestDenied,
@@ -96,6 +106,7 @@ export class GatewayAudit {
         ...(count ? { count } : {}),
       },
       principal.jti,
+      'requestId' in by ? by.requestId : undefined,
     );
   }
 
@@ -114,11 +125,13 @@ export class GatewayAudit {
         ...(call.error ? { error: call.error } : {}),
       },
       principal.jti,
+      call.requestId,
     );
   }
 
   /** Records one event, never throwing; refused caller text is withheld (libs/events emitWithholding). */
-  private record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined): Promise<void> {
-    return emitWithholding(this.events, { type, data, options: subject ? { subject } : {} }, CALLER_TEXT, (m) => this.logger.error(m));
+  private record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined, requestId: string | undefined): Promise<void> {
+    const options = { ...(subject ? { subject } : {}), ...(requestId ? { requestId } : {}) };
+    return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (msg) => this.logger.error(requestId ? { requestId, msg } : msg));
   }
 }

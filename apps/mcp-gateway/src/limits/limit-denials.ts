@@ -28,7 +28,8 @@ export class LimitDenials implements BeforeApplicationShutdown, OnModuleDestroy 
     this.timer.unref();
   }
 
-  async record(refusal: LimitRefusalRecord): Promise<void> {
+  /** A refusal of the request `requestId`: recorded at once (with its id) unless one like it was this window. */
+  async record(refusal: LimitRefusalRecord, requestId: string): Promise<void> {
     const { principal } = refusal;
     const key = [refusal.upstream, refusal.reason, sha256Base64Url(principal.subject), sha256Base64Url(principal.clientId)].join('\n');
     const pending = this.pending.get(key);
@@ -38,14 +39,14 @@ export class LimitDenials implements BeforeApplicationShutdown, OnModuleDestroy 
     }
     if (this.pending.size >= MAX_PENDING) await this.flush();
     this.pending.set(key, { refusal, repeats: 0 });
-    await this.audit.limitRefused(refusal);
+    await this.audit.limitRefused(refusal, { requestId });
   }
 
   /** Ends the window: one event with `count` per kind that repeated. GatewayAudit never throws. */
   async flush(): Promise<void> {
     const done = this.pending;
     this.pending = new Map();
-    for (const { refusal, repeats } of done.values()) if (repeats > 0) await this.audit.limitRefused(refusal, repeats);
+    for (const { refusal, repeats } of done.values()) if (repeats > 0) await this.audit.limitRefused(refusal, { count: repeats });
     if (done.size >= MAX_PENDING) this.logger.warn(`${done.size} different limit refusals in one window: recorded early`);
   }
 

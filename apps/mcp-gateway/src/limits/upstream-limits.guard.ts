@@ -36,7 +36,7 @@ export class UpstreamLimitsGuard implements CanActivate {
       const per = rate.limit === 'perSubject' ? 'subject' : 'client';
       const description = `rate limit of upstream ${upstream.name} reached: ${rate.rule.requests} requests per ${rate.rule.perSeconds} s per ${per}`;
       this.metrics.denied(request.upstream, 'rate_limited');
-      await this.denials.record(this.refusal(request, 429, 'rate_limited', description));
+      await this.denials.record(this.refusal(request, 429, 'rate_limited', description), request.id);
       throw new JsonRpcRefusal(429, GatewayErrorCode.RateLimited, `Too Many Requests: ${description}`, singleId(request.body), {
         'retry-after': String(rate.retryAfterSeconds),
       });
@@ -45,7 +45,7 @@ export class UpstreamLimitsGuard implements CanActivate {
     if (!release) {
       const description = `upstream ${upstream.name} has ${upstream.limits.maxConcurrent} requests open through this gateway, its limit`;
       this.metrics.denied(request.upstream, 'over_capacity');
-      await this.denials.record(this.refusal(request, 503, 'over_capacity', description));
+      await this.denials.record(this.refusal(request, 503, 'over_capacity', description), request.id);
       throw new JsonRpcRefusal(503, GatewayErrorCode.OverCapacity, `Service Unavailable: ${description}`, singleId(request.body), {
         'retry-after': String(OVER_CAPACITY_RETRY_SECONDS),
       });

@@ -83,7 +83,7 @@ export class UpstreamProxy {
     const inspector = request.mcp
       ? new AnswerInspector(request.mcp, listable, (outcome) => {
           this.metrics.toolCalled(upstream, outcome.tool, outcome.error, outcome.durationMs);
-          return this.audit.toolCalled({ upstream, principal, ...outcome });
+          return this.audit.toolCalled({ requestId: request.id, upstream, principal, ...outcome });
         })
       : undefined;
     if (upstream.credential) headers[upstream.credential.header.toLowerCase()] = upstream.credential.value;
@@ -213,7 +213,7 @@ export class UpstreamProxy {
       } catch (err) {
         const message = err instanceof UpstreamTokenUnavailable ? err.message : `upstream ${declaration.name}: no token`;
         // An error, not a warning: every request to this upstream fails until its authorization server takes the gateway's credentials.
-        this.logger.error(message);
+        this.logger.error({ requestId: request.id, msg: message });
         return { failure: { status: 502, code: GatewayErrorCode.UpstreamCredentials, reason: 'upstream_credentials', message: `${message}` } };
       }
     }

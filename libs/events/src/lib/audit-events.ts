@@ -38,6 +38,12 @@ export interface EmitOptions {
   subject?: string;
   /** The EntityManager of the transaction that makes the change this event records. */
   manager?: EntityManager;
+  /**
+   * The id of the request that makes the event (its `requestid`). Unset: the request being
+   * handled, found in the request context — which a service that hands request ids on
+   * explicitly (libs/http request-context.ts) never enters, so it passes its own here.
+   */
+  requestId?: string;
 }
 
 export function createTransport(options: EventsOptions): EventTransport {
@@ -128,13 +134,13 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Builds (and validates) an event with this producer's source, the id of the request being
-   * handled, if any, and the active trace (CloudEvents Distributed Tracing extension) when
+   * Builds (and validates) an event with this producer's source, the id of the request that
+   * makes it (`requestId`, else the one in the request context, if any), and the active trace (CloudEvents Distributed Tracing extension) when
    * tracing is on: the outbox keeps the event as built, so both ride through the relay, the
    * broker and the ingest with it.
    */
-  create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string): PortcullisEvent<T> {
-    return createEvent(type, data, { source: this.options.source, subject, requestId: currentRequestId(), ...activeEventTraceContext() });
+  create<T extends EventTypeName>(type: T, data: EventData<T>, subject?: string, requestId: string | undefined = currentRequestId()): PortcullisEvent<T> {
+    return createEvent(type, data, { source: this.options.source, subject, requestId, ...activeEventTraceContext() });
   }
 
   /** Writes a prepared event to the outbox. */
@@ -161,7 +167,7 @@ export class AuditEvents implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** create + record in one call. Returns the event id. */
   async emit<T extends EventTypeName>(type: T, data: EventData<T>, options: EmitOptions = {}): Promise<string> {
-    const event = this.create(type, data, options.subject);
+    const event = this.create(type, data, options.subject, options.requestId);
     await this.record(event, options.manager);
     return event.id;
   }

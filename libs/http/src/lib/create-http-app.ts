@@ -13,7 +13,7 @@ import { createLogger } from './logging/create-logger';
 import { lazyChildLoggerFactory } from './logging/lazy-child-logger';
 import type { LoggingSettings } from './logging/logging.settings';
 import { PinoNestLogger } from './logging/pino-nest-logger';
-import { isValidRequestId, REQUEST_ID_HEADER, runInRequestContext } from './logging/request-context';
+import { isValidRequestId, REQUEST_ID_HEADER, type RequestContextMode, runInRequestContext } from './logging/request-context';
 import { noteFastifyRefusal, OAuthExceptionFilter } from './oauth-exception.filter';
 import { refusalReason } from './refusal-log';
 import { parseQueryString, registerParamsParsers } from './params-parsers';
@@ -38,6 +38,13 @@ export interface HttpAppOptions {
    * console), instead of from any origin. Bearer only: credentials are never allowed.
    */
   corsOrigins?: { pathPrefix: string; origins: readonly string[] };
+  /**
+   * How handlers find their request's id (request-context.ts): entered into an
+   * AsyncLocalStorage (default), or `explicit` — never entered, the service passing
+   * `request.id` on to its log lines, events and outgoing calls itself (no promise hooks on
+   * Node 20).
+   */
+  requestContext?: RequestContextMode;
 }
 
 /**
@@ -147,11 +154,14 @@ export async function createHttpApp(module: Type<unknown> | NestApplicationSourc
       done();
     });
   }
+  fastify.addHook('onError', noteFastifyRefusal);
   // The handler, and everything it starts (log lines, events, calls to other services), runs
   // in the request's context. Entered after the body is read: a body parser's callbacks run
-  // in the socket's context, so a context entered earlier would not reach the handler.
-  fastify.addHook('onError', noteFastifyRefusal);
-  fastify.addHook('preHandler', (request, _reply, done) => runInRequestContext({ requestId: request.id }, done));
+  // in the socket's context, so a context entered earlier would not reach the handler. An
+  // `explicit` service enters nothing: its code passes `request.id` on itself.
+  if ((options.requestContext ?? 'async-local-storage') === 'async-local-storage') {
+    fastify.addHook('preHandler', (request, _reply, done) => runInRequestContext({ requestId: request.id }, done));
+  }
   if (requestLog) {
     fastify.addHook('onResponse', (request, reply, done) => {
       logger.info(requestLine(request.id, request.method, request.url, reply.statusCode, reply.elapsedTime, refusalReason(request)), 'request');

@@ -74,7 +74,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       reply.code(503).headers({ 'cache-control': 'no-store', ...RETRY_AFTER }).type('application/json').send(exception.getResponse());
       return;
     }
-    const error = this.toOAuthError(exception);
+    const error = this.toOAuthError(exception, request);
     if (request) setRefusalReason(request, refusalReasonOf(exception, error));
     if ((error.status < 500 || error.status === 503) && !(request && isRefusalLogged(request))) this.logRefusal(error, request);
     reply
@@ -84,7 +84,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       .send(error.toJSON());
   }
 
-  private toOAuthError(exception: unknown): OAuthError {
+  private toOAuthError(exception: unknown, request: FastifyRequest | undefined): OAuthError {
     if (exception instanceof OAuthError) return exception;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -99,17 +99,19 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     const mapped = fromFastifyError((exception ?? {}) as FastifyLikeError);
     if (mapped) return mapped;
     if (isDependencyUnavailable(exception)) {
-      this.logger.warn({ event: 'dependency_unavailable', dependency: 'database', reason: unavailableReason(exception) });
+      this.logger.warn({ ...requestIdOf(request), event: 'dependency_unavailable', dependency: 'database', reason: unavailableReason(exception) });
       const unavailable = new TemporarilyUnavailable('the service is temporarily unavailable; retry shortly');
       return new OAuthError(unavailable.error, unavailable.description, unavailable.status, RETRY_AFTER);
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
+    this.logger.error(request?.id ? { requestId: request.id, msg: detail } : detail);
     return new OAuthError('server_error', 'the server could not complete the request', 500);
   }
 
   private logRefusal(error: OAuthError, request: FastifyRequest | undefined): void {
     const clientId = request ? knownClientId(request) : undefined;
     this.logger.warn({
+      ...requestIdOf(request),
       event: 'oauth_error',
       error: error.error,
       status: error.status,
@@ -132,6 +134,14 @@ function refusalReasonOf(exception: unknown, error: OAuthError): string {
   if (code && FASTIFY_REASONS[code]) return FASTIFY_REASONS[code];
   if (exception instanceof SyntaxError && error.status === 400) return 'malformed_json';
   return error.error;
+}
+
+/**
+ * The request's id, named on the filter's own lines: a service that hands request ids on
+ * explicitly (request-context.ts) has no context the logger could find it in.
+ */
+function requestIdOf(request: FastifyRequest | undefined): { requestId?: string } {
+  return request?.id ? { requestId: request.id } : {};
 }
 
 /** The route pattern (`/register/:clientId`), or the path without its query string. */

@@ -6,6 +6,8 @@ export interface SunkEvent {
   type: string;
   source: string;
   subject?: string;
+  /** The request that made it (docs/events.md). */
+  requestid?: string;
   data: Record<string, unknown>;
 }
 

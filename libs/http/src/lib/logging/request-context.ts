@@ -8,9 +8,31 @@ export interface RequestContext {
 }
 
 /**
+ * How a service's code finds the id of the request it is handling (createHttpApp's
+ * `requestContext`):
+ *
+ * - `async-local-storage` (the default): the request is entered into an AsyncLocalStorage once,
+ *   after its body is read, so every log line, event and outgoing call made while handling it
+ *   finds the id by itself (`currentRequestId()`), however deep the call.
+ * - `explicit`: nothing is entered; the id lives on the request (`request.id`) and the service
+ *   hands it on itself — `requestId` on its log lines, `EmitOptions.requestId` on its events,
+ *   `X-Request-Id` on its outgoing calls. `currentRequestId()` is always undefined there.
+ *
+ * Why two: on Node 20 (no AsyncContextFrame; it is the default from Node 24) entering any
+ * AsyncLocalStorage once turns on promise hooks for every promise and async resource in the
+ * whole process, for good. For a service whose every request is a few dozen promises and little
+ * else (the MCP gateway: ≈ 8 % of its CPU per proxied call, bench/gateway/README.md) that is a
+ * cost worth the explicit hand-off on its few request paths; elsewhere the storage is simpler.
+ * With tracing on, OpenTelemetry's context manager enters an AsyncLocalStorage per request
+ * anyway, so `explicit` saves nothing then (it stays correct).
+ */
+export type RequestContextMode = 'async-local-storage' | 'explicit';
+
+/**
  * The request being handled, without threading it through every call: log lines, events and
  * outgoing calls made while handling a request find its id here. Entered once per request,
- * after the body is read (create-http-app), so everything the handler starts inherits it.
+ * after the body is read (create-http-app), so everything the handler starts inherits it —
+ * unless the service chose `explicit` (above): then never entered.
  */
 const storage = new AsyncLocalStorage<RequestContext>();
 
@@ -18,7 +40,10 @@ export function runInRequestContext<T>(context: RequestContext, fn: () => T): T 
   return storage.run(context, fn);
 }
 
-/** The id of the request this code runs for; undefined in background work (relays, timers). */
+/**
+ * The id of the request this code runs for; undefined in background work (relays, timers) and
+ * in a service that hands request ids on explicitly. Reading it never turns on promise hooks.
+ */
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }

@@ -101,6 +101,36 @@ describe('request logging (one pino logger for Fastify and Nest)', () => {
   });
 });
 
+describe("requestContext: 'explicit' (the id on the request, no AsyncLocalStorage)", () => {
+  let app: NestFastifyApplication;
+  const out = memoryDestination();
+  const parsed = () => out.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  beforeAll(async () => {
+    app = await createHttpApp(ProbeModule, { requestLog: true, requestContext: 'explicit', logger: createLogger({ logFormat: 'json', logLevel: 'info' }, out) });
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  });
+  afterAll(() => app.close());
+  beforeEach(() => out.lines.splice(0));
+
+  it('enters no request context: the handler finds no id there, yet the id is answered and on the request line', async () => {
+    const res = await app.inject({ method: 'POST', url: '/echo', headers: { 'content-type': 'application/json', 'x-request-id': 'req-explicit-echo' }, payload: '{}' });
+    expect(res.json()).toEqual({});
+    expect(res.headers['x-request-id']).toBe('req-explicit-echo');
+    expect(parsed().find((l) => l['msg'] === 'request')).toMatchObject({ requestId: 'req-explicit-echo', status: 201 });
+    // A line that does not name its request has no id here: the service hands it on itself.
+    expect(parsed().find((l) => l['msg'] === 'handled')).not.toHaveProperty('requestId');
+  });
+
+  it('names the id on the error filter’s own lines: a refusal and a 500', async () => {
+    await app.inject({ method: 'POST', url: '/token', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-request-id': 'req-explicit-refused' }, payload: 'grant_type=x' });
+    await app.inject({ method: 'GET', url: '/fail', headers: { 'x-request-id': 'req-explicit-500' } });
+    expect(parsed().find((l) => l['event'] === 'oauth_error')).toMatchObject({ requestId: 'req-explicit-refused', level: 'warn', error: 'invalid_grant' });
+    expect(parsed().find((l) => l['level'] === 'error')).toMatchObject({ requestId: 'req-explicit-500', context: 'oauth', msg: expect.stringContaining('TypeError: boom') });
+  });
+});
+
 describe('createLogger formats', () => {
   it('LOG_FORMAT=pretty writes one readable line, not JSON', () => {
     const out = memoryDestination();
