@@ -1,10 +1,10 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, type Type, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Post, Res, type Type, UseGuards } from '@nestjs/common';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { setRefusalReason } from '@portcullis/http';
-import { BearerAuthGuard, CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BearerAuthGuard, type Principal, principalOf, RequireScopesFor } from '@portcullis/resource-server';
+import type { FastifyReply } from 'fastify';
 import { McpAudit } from '../audit/mcp-audit.service';
 import { McpMetrics } from '../metrics/mcp-metrics';
 import { McpServerHost } from './mcp-server.provider';
@@ -70,7 +70,11 @@ export class McpEndpoint {
   @Post()
   @UseGuards(BearerAuthGuard)
   @RequireScopesFor((request) => requiredScopesForMcpBody(request.body))
-  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
+  // One parameter: Nest resolves each through its pipes with promises of its own (about three
+  // per parameter, per request), so the request and the guard's principal are read from the reply.
+  async post(@Res() reply: FastifyReply): Promise<void> {
+    const request = reply.request;
+    const principal = principalOf(request);
     const accept = request.headers.accept;
     if (accept && !ACCEPTABLE.test(accept)) return rpcError(reply, 406, -32000, 'Not Acceptable: the client must accept application/json');
     const version = request.headers['mcp-protocol-version'];
