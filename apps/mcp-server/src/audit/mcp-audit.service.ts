@@ -71,24 +71,24 @@ export class McpAudit implements AccessDenialListener {
   }
 
   /** One event per tools/call request of a body (toolCallsOf), all taking the body's `durationMs`. */
-  async toolsCalled(calls: readonly ToolCall[], principal: Principal, durationMs: number): Promise<void> {
-    await Promise.all(
-      calls.map(({ tool, error }) =>
-        this.record(
-          EventType.McpToolCalled,
-          {
-            tool: clip(tool, 128),
-            outcome: error ? 'error' : 'success',
-            duration_ms: Math.round(durationMs * 1000) / 1000,
-            client_id: principal.clientId,
-            subject: principal.subject,
-            jti: principal.jti,
-            ...(error ? { error } : {}),
-          },
-          { subject: principal.jti },
-        ),
-      ),
-    );
+  toolsCalled(calls: readonly ToolCall[], principal: Principal, durationMs: number): Promise<void> {
+    const record = ({ tool, error }: ToolCall) =>
+      this.record(
+        EventType.McpToolCalled,
+        {
+          tool: clip(tool, 128),
+          outcome: error ? 'error' : 'success',
+          duration_ms: Math.round(durationMs * 1000) / 1000,
+          client_id: principal.clientId,
+          subject: principal.subject,
+          jti: principal.jti,
+          ...(error ? { error } : {}),
+        },
+        { subject: principal.jti },
+      );
+    // Nearly every body is one call: its own promise, not one gathered by Promise.all.
+    if (calls.length === 1) return record(calls[0]);
+    return Promise.all(calls.map(record)).then(() => undefined);
   }
 
   /**

@@ -16,14 +16,22 @@ export class McpServerHost implements OnApplicationShutdown {
   });
   readonly dispatcher = new StatelessDispatcher();
   private connected?: Promise<void>;
+  private connectedNow = false;
 
   constructor(headlines: HeadlineStore, watchlists: WatchlistService) {
     registerTools(this.server, { headlines, watchlists });
   }
 
   ready(): Promise<void> {
-    this.connected ??= this.server.connect(this.dispatcher);
+    this.connected ??= this.server.connect(this.dispatcher).then(() => {
+      this.connectedNow = true;
+    });
     return this.connected;
+  }
+
+  /** Connected: a request need not wait (an await of a settled promise still costs a microtask turn). */
+  get isReady(): boolean {
+    return this.connectedNow;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { findScope, satisfiesScopes } from '@portcullis/scopes';
+import { expandScopes, findScope } from '@portcullis/scopes';
 import { z } from 'zod';
 import type { HeadlineStore } from '../sentiment/headline-store.service';
 import { scoreSentiment } from '../sentiment/sentiment-scorer';
@@ -30,19 +30,38 @@ function toolError(message: string): CallToolResult {
 }
 
 /**
+ * A caller's scopes with their implications, worked out once per list: the endpoint hands the
+ * SDK one `authInfo` per verified token, so its `scopes` array is the same object on every call.
+ */
+const expanded = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function grants(scopes: readonly string[], scope: string): boolean {
+  let have = expanded.get(scopes);
+  if (!have) expanded.set(scopes, (have = expandScopes(scopes)));
+  return have.has(scope);
+}
+
+/**
  * Runs a tool body for the calling subject. The HTTP layer has already refused calls without
  * the tool's scope; checking again here keeps a tool safe if it is ever reached another way.
- * Expected failures become tool error results (never a 500).
+ * Expected failures become tool error results (never a 500). A body that answers at once is
+ * not wrapped in a promise of its own (the SDK awaits the handler's result anyway).
  */
-async function asSubject(name: ToolName, extra: ToolExtra, body: (subject: string) => Promise<CallToolResult>): Promise<CallToolResult> {
+function asSubject(
+  name: ToolName,
+  extra: ToolExtra,
+  body: (subject: string) => CallToolResult | Promise<CallToolResult>,
+): CallToolResult | Promise<CallToolResult> {
   const subject = extra.authInfo?.extra?.['subject'];
-  if (typeof subject !== 'string' || !satisfiesScopes(extra.authInfo?.scopes ?? [], [TOOL_SCOPES[name]])) {
+  if (typeof subject !== 'string' || !grants(extra.authInfo?.scopes ?? [], TOOL_SCOPES[name])) {
     return toolError(`${name} needs the scope ${TOOL_SCOPES[name]}`);
   }
+  const failed = (err: unknown) => toolError(err instanceof Error ? err.message : 'the tool failed');
   try {
-    return await body(subject);
+    const result = body(subject);
+    return result instanceof Promise ? result.catch(failed) : result;
   } catch (err) {
-    return toolError(err instanceof Error ? err.message : 'the tool failed');
+    return failed(err);
   }
 }
 
@@ -64,7 +83,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: { text: z.string().trim().min(1, 'text must not be empty').max(MAX_TEXT_LENGTH, `text must be at most ${MAX_TEXT_LENGTH} characters`) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ text }, extra) => asSubject('analyze_sentiment', extra, async () => ok({ ...scoreSentiment(text) })),
+    ({ text }, extra) => asSubject('analyze_sentiment', extra, () => ok({ ...scoreSentiment(text) })),
   );
 
   server.registerTool(
@@ -75,7 +94,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: { ticker: tickerSchema, days: z.number().int().min(1).max(365).default(7) },
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async ({ ticker, days }, extra) =>
+    ({ ticker, days }, extra) =>
       asSubject('ticker_sentiment', extra, async () => ok({ ...(await deps.headlines.tickerSentiment(ticker, days)) })),
   );
 
@@ -87,7 +106,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: {},
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    async (_args, extra) => asSubject('watchlist_list', extra, async (subject) => ok({ tickers: await deps.watchlists.list(subject) })),
+    (_args, extra) => asSubject('watchlist_list', extra, async (subject) => ok({ tickers: await deps.watchlists.list(subject) })),
   );
 
   server.registerTool(
@@ -98,7 +117,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: { ticker: tickerSchema },
       annotations: { readOnlyHint: false, idempotentHint: true, openWorldHint: false },
     },
-    async ({ ticker }, extra) => asSubject('watchlist_add', extra, async (subject) => ok({ ticker, ...(await deps.watchlists.add(subject, ticker)) })),
+    ({ ticker }, extra) => asSubject('watchlist_add', extra, async (subject) => ok({ ticker, ...(await deps.watchlists.add(subject, ticker)) })),
   );
 
   server.registerTool(
@@ -109,7 +128,7 @@ export function registerTools(server: McpServer, deps: ToolDependencies): void {
       inputSchema: { ticker: tickerSchema },
       annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async ({ ticker }, extra) =>
+    ({ ticker }, extra) =>
       asSubject('watchlist_remove', extra, async (subject) => ok({ ticker, ...(await deps.watchlists.remove(subject, ticker)) })),
   );
 }

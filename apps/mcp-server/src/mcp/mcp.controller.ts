@@ -1,9 +1,10 @@
-import { Controller, Delete, Get, Inject, Post, Req, Res, type Type, UseGuards } from '@nestjs/common';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { Controller, Delete, Get, Inject, Post, Res, type Type, UseGuards } from '@nestjs/common';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
+import type { JSONRPCMessage, MessageExtraInfo } from '@modelcontextprotocol/sdk/types.js';
 import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { setRefusalReason } from '@portcullis/http';
-import { BearerAuthGuard, CurrentPrincipal, type Principal, RequireScopesFor } from '@portcullis/resource-server';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BearerAuthGuard, type Principal, principalOf, RequireScopesFor } from '@portcullis/resource-server';
+import type { FastifyReply } from 'fastify';
 import { McpAudit } from '../audit/mcp-audit.service';
 import { McpMetrics } from '../metrics/mcp-metrics';
 import { McpServerHost } from './mcp-server.provider';
@@ -22,6 +23,28 @@ function isMessage(value: unknown): value is JSONRPCMessage {
   const idOk = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
   if (typeof m['method'] === 'string') return id === undefined || idOk;
   return idOk && ('result' in m || 'error' in m);
+}
+
+/**
+ * What the SDK hands tools of the caller. The raw token stays out of the SDK: tools get who is
+ * calling and with which scopes. The verifier caches one principal per token, so this is built
+ * once per token (and frozen: every call with that token shares it), not on every request.
+ */
+const sdkExtras = new WeakMap<Principal, MessageExtraInfo>();
+
+function sdkExtraFor(principal: Principal): MessageExtraInfo {
+  let extra = sdkExtras.get(principal);
+  if (!extra) {
+    const authInfo: AuthInfo = Object.freeze({
+      token: '',
+      clientId: principal.clientId,
+      scopes: Object.freeze([...principal.scopes]) as string[],
+      expiresAt: Math.floor(principal.expiresAt.getTime() / 1000),
+      extra: Object.freeze({ subject: principal.subject, jti: principal.jti }),
+    });
+    sdkExtras.set(principal, (extra = Object.freeze({ authInfo })));
+  }
+  return extra;
 }
 
 function rpcError(reply: FastifyReply, status: number, code: number, message: string): void {
@@ -47,7 +70,11 @@ export class McpEndpoint {
   @Post()
   @UseGuards(BearerAuthGuard)
   @RequireScopesFor((request) => requiredScopesForMcpBody(request.body))
-  async post(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @CurrentPrincipal() principal: Principal): Promise<void> {
+  // One parameter: Nest resolves each through its pipes with promises of its own (about three
+  // per parameter, per request), so the request and the guard's principal are read from the reply.
+  async post(@Res() reply: FastifyReply): Promise<void> {
+    const request = reply.request;
+    const principal = principalOf(request);
     const accept = request.headers.accept;
     if (accept && !ACCEPTABLE.test(accept)) return rpcError(reply, 406, -32000, 'Not Acceptable: the client must accept application/json');
     const version = request.headers['mcp-protocol-version'];
@@ -60,18 +87,9 @@ export class McpEndpoint {
     if (messages.length === 0 || messages.length > MAX_BATCH || !messages.every(isMessage)) {
       return rpcError(reply, 400, -32600, 'Invalid Request: the body must be a JSON-RPC 2.0 message');
     }
-    await this.host.ready();
+    if (!this.host.isReady) await this.host.ready();
     const started = performance.now();
-    const responses = await this.host.dispatcher.dispatch(messages as JSONRPCMessage[], {
-      // The raw token stays out of the SDK: tools get who is calling and with which scopes.
-      authInfo: {
-        token: '',
-        clientId: principal.clientId,
-        scopes: [...principal.scopes],
-        expiresAt: Math.floor(principal.expiresAt.getTime() / 1000),
-        extra: { subject: principal.subject, jti: principal.jti },
-      },
-    });
+    const responses = await this.host.dispatcher.dispatch(messages as JSONRPCMessage[], sdkExtraFor(principal));
     const durationMs = performance.now() - started;
     const calls = toolCallsOf(messages as JSONRPCMessage[], responses);
     this.metrics.toolsCalled(calls, durationMs);

@@ -49,23 +49,40 @@ export class StatelessDispatcher implements Transport {
   /**
    * Hands one HTTP request's messages to the server. Resolves with the responses to its
    * requests, in order (empty when it carried only notifications).
+   *
+   * One promise per HTTP request, settled when its last response arrives, rather than one per
+   * message gathered by Promise.all: nearly every request carries one message, and each promise
+   * on this path also runs Node 20's promise hooks (AsyncLocalStorage).
    */
   dispatch(messages: readonly JSONRPCMessage[], extra: MessageExtraInfo): Promise<JSONRPCMessage[]> {
-    const replies: Promise<JSONRPCMessage>[] = [];
-    for (const message of messages) {
-      if ('method' in message && 'id' in message) {
-        const request = message as JSONRPCRequest;
-        const id = this.nextId++;
-        replies.push(new Promise<JSONRPCMessage>((reply) => this.pending.set(id, { clientId: request.id, reply })));
-        this.onmessage?.({ ...request, id }, extra);
-      } else if ('method' in message) {
-        // A cancellation names the client's request id, which means nothing across requests
-        // here; other notifications (notifications/initialized) pass through.
-        if (message.method !== 'notifications/cancelled') this.onmessage?.(message, extra);
+    let requests = 0;
+    for (const message of messages) if ('method' in message && 'id' in message) requests++;
+    const responses = new Array<JSONRPCMessage>(requests);
+    return new Promise<JSONRPCMessage[]>((resolve) => {
+      let waiting = requests;
+      let slot = 0;
+      for (const message of messages) {
+        if ('method' in message && 'id' in message) {
+          const request = message as JSONRPCRequest;
+          const id = this.nextId++;
+          const at = slot++;
+          this.pending.set(id, {
+            clientId: request.id,
+            reply: (response) => {
+              responses[at] = response;
+              if (--waiting === 0) resolve(responses);
+            },
+          });
+          this.onmessage?.({ ...request, id }, extra);
+        } else if ('method' in message) {
+          // A cancellation names the client's request id, which means nothing across requests
+          // here; other notifications (notifications/initialized) pass through.
+          if (message.method !== 'notifications/cancelled') this.onmessage?.(message, extra);
+        }
+        // Responses from the client answer server-to-client requests, which this server never sends.
       }
-      // Responses from the client answer server-to-client requests, which this server never sends.
-    }
-    return Promise.all(replies);
+      if (requests === 0) resolve(responses);
+    });
   }
 
   /** Requests still waiting for the server's answer (for tests and shutdown). */

@@ -20,6 +20,7 @@ const BENCH_PRINCIPAL: Principal = {
   clientId: 'bench-client',
   scopes: scopesForResource('mcp'),
   jti: 'bench',
+  issuedAt: 0,
   expiresAt: new Date(8.64e15),
   audience: 'bench',
 };

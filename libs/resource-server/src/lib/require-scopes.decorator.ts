@@ -15,7 +15,10 @@ export const RequireScopes = (...scopes: string[]) => SetMetadata(REQUIRED_SCOPE
 export type RequiredScopesResolver = (request: { body?: unknown; query?: unknown; headers: Record<string, unknown> }) => readonly string[];
 export const RequireScopesFor = (resolver: RequiredScopesResolver) => SetMetadata(REQUIRED_SCOPES_RESOLVER, resolver);
 
-/** The principal the bearer guard attached to the request. */
-export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => {
-  return ctx.switchToHttp().getRequest<{ user: Principal }>().user;
-});
+/** The principal the bearer guard attached to the request (passport's `request.user`). */
+export function principalOf(request: object): Principal {
+  return (request as { user: Principal }).user;
+}
+
+/** The principal the bearer guard attached to the request, as a handler parameter. */
+export const CurrentPrincipal = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal => principalOf(ctx.switchToHttp().getRequest()));
