@@ -2,40 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseConfig } from '@portcullis/config';
 import { EventType } from '@portcullis/contracts';
 import { createLogger, currentRequestId } from '@portcullis/http';
-import { EventSink, freePort, TestIssuer } from '@portcullis/testing';
-import { AsyncLocalStorage, createHook } from 'node:async_hooks';
+import { asyncContextProbe, EventSink, freePort, memoryLog, TestIssuer } from '@portcullis/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createGatewayApp } from './bootstrap';
 import { gatewayConfigSchema } from './config/gateway.config';
 import { UpstreamProxy } from './proxy/upstream-proxy';
 import { type RecordingUpstream, startStatelessUpstream } from './testing/upstreams';
-
-/** Every line the gateway's logger writes, parsed. */
-function memoryLog(): { stream: Writable; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { stream, lines };
-}
-
-/**
- * What starts AsyncLocalStorage's cost on Node 20: entering a store (`run`, `enterWith`), and
- * enabling any async hook — the storage's own is one (its first `run` enables it), so is
- * OpenTelemetry's context manager. Counted while the gateway handles requests.
- */
-function asyncContextProbe(): { calls(): number; restore(): void } {
-  const hookPrototype = Object.getPrototypeOf(createHook({})) as { enable(): unknown };
-  // Spies call through: they only count.
-  const spies = [jest.spyOn(AsyncLocalStorage.prototype, 'run'), jest.spyOn(AsyncLocalStorage.prototype, 'enterWith'), jest.spyOn(hookPrototype, 'enable')];
-  return { calls: () => spies.reduce((n, s) => n + s.mock.calls.length, 0), restore: () => spies.forEach((s) => s.mockRestore()) };
-}
 
 /**
  * The request id's contract (README "Request id") through the gateway, which hands ids on

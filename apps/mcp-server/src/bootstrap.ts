@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp, GracefulDrain, hostOriginHook, type NestApplicationSource } from '@portcullis/http';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { McpServerConfig } from './config/mcp-server.config';
 import { McpServerHost } from './mcp/mcp-server.provider';
@@ -12,6 +13,8 @@ export interface McpServerAppOptions {
    * providers a benchmark overrode (bench/mcp builds one without the guard).
    */
   module?: NestApplicationSource;
+  /** The logger to write through instead of one made from the config (tests read its lines). */
+  logger?: Logger;
 }
 
 /** Builds the application (not listening yet), for main.ts, tests and benchmarks. */
@@ -19,7 +22,18 @@ export async function createMcpServerApp(config: McpServerConfig, options: McpSe
   // createHttpApp takes a module class; the configured AppModule is wrapped in one.
   @Module({ imports: [AppModule.register(config)] })
   class McpServerRootModule {}
-  const app = await createHttpApp(options.module ?? McpServerRootModule, { requestLog: options.requestLog, bodyLimit: 256 * 1024, trustProxy: config.trustProxy, logging: config });
+  // Request ids handed on explicitly (libs/http request-context.ts): every tool call is a few
+  // dozen promises, and on Node 20 a request context would put promise hooks on each of them.
+  // The request's id reaches its events and lines by hand: McpAudit, DeniedRequestLog, the
+  // bearer guard's and the error filter's own lines.
+  const app = await createHttpApp(options.module ?? McpServerRootModule, {
+    requestLog: options.requestLog,
+    bodyLimit: 256 * 1024,
+    trustProxy: config.trustProxy,
+    logging: config,
+    logger: options.logger,
+    requestContext: 'explicit',
+  });
   const fastify = app.getHttpAdapter().getInstance();
   // Before the DNS-rebinding check: a draining replica's readiness answer needs no Host.
   app.get(GracefulDrain).attach(fastify);

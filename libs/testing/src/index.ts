@@ -18,3 +18,4 @@ export * from './lib/oauth/sdk-v2-client';
 export * from './lib/oauth/sdk-v1-client';
 export * from './lib/otlp-receiver';
 export * from './lib/prometheus-scrape';
+export * from './lib/request-context-probe';

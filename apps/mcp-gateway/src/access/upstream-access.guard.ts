@@ -1,4 +1,4 @@
-import { type ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { type AccessDenial, type BearerChallenges, type BearerGuardedRequest, PassportBearerGuard, type Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import { GatewayAudit } from '../audit/gateway-audit.service';
@@ -17,24 +17,6 @@ export interface GatewayRequest extends FastifyRequest {
   rawJson?: string;
 }
 
-/**
- * The bearer guard's own logger, naming the id of the request it is refusing: the base guard
- * (libs/resource-server) writes its "cannot verify tokens" warning inside `handleRequest`, and
- * the gateway hands request ids on explicitly (bootstrap.ts), so no context would add it.
- */
-class RequestIdLogger extends Logger {
-  /** The request whose passport callback is running: set and cleared around it, synchronously. */
-  requestId: string | undefined;
-
-  override warn(message: unknown, ...params: unknown[]): void {
-    super.warn(this.requestId === undefined ? message : { requestId: this.requestId, msg: message }, ...params);
-  }
-
-  override error(message: unknown, ...params: unknown[]): void {
-    super.error(this.requestId === undefined ? message : { requestId: this.requestId, msg: message }, ...params);
-  }
-}
-
 /** A refusal of the gateway: the bearer guard's reasons, and its own policy's. */
 export type GatewayDenial = AccessDenial<'denied_by_policy'>;
 
@@ -51,7 +33,6 @@ export type GatewayDenial = AccessDenial<'denied_by_policy'>;
 export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STRATEGY)<'denied_by_policy'> {
   /** A body no MCP server could answer, answered only once its caller is authenticated (401 first, as always). */
   private readonly malformed = new WeakMap<object, JsonRpcRefusal>();
-  protected override readonly logger = new RequestIdLogger(UpstreamAccessGuard.name);
 
   constructor(
     @Inject(UpstreamRegistry) private readonly upstreams: UpstreamRegistry,
@@ -82,16 +63,6 @@ export class UpstreamAccessGuard extends PassportBearerGuard(UPSTREAM_BEARER_STR
       throw this.refusal(refusal, 'denied_by_policy', [], principal);
     }
     return super.authorize(principal, required, request);
-  }
-
-  /** passport's callback, run synchronously for one request: the base's lines in it name that request. */
-  override handleRequest<TUser = Principal>(err: unknown, user: unknown, info: unknown, context: ExecutionContext): TUser {
-    this.logger.requestId = context.switchToHttp().getRequest<GatewayRequest>().id;
-    try {
-      return super.handleRequest<TUser>(err, user, info, context);
-    } finally {
-      this.logger.requestId = undefined;
-    }
   }
 
   protected override challengesFor(request: BearerGuardedRequest): BearerChallenges {

@@ -67,11 +67,12 @@ export class McpAudit implements AccessDenialListener {
         ...(denial.requiredScopes.length ? { required_scopes: [...denial.requiredScopes] } : {}),
       },
       principal ? { subject: principal.jti } : {},
+      request.id,
     );
   }
 
-  /** One event per tools/call request of a body (toolCallsOf), all taking the body's `durationMs`. */
-  toolsCalled(calls: readonly ToolCall[], principal: Principal, durationMs: number): Promise<void> {
+  /** One event per tools/call request of a body (toolCallsOf), all taking the body's `durationMs` and the request's id. */
+  toolsCalled(calls: readonly ToolCall[], principal: Principal, durationMs: number, requestId: string): Promise<void> {
     const record = ({ tool, error }: ToolCall) =>
       this.record(
         EventType.McpToolCalled,
@@ -85,6 +86,7 @@ export class McpAudit implements AccessDenialListener {
           ...(error ? { error } : {}),
         },
         { subject: principal.jti },
+        requestId,
       );
     // Nearly every body is one call: its own promise, not one gathered by Promise.all.
     if (calls.length === 1) return record(calls[0]);
@@ -94,9 +96,10 @@ export class McpAudit implements AccessDenialListener {
   /**
    * Builds (validated against the contract) and records one event (group-committed by
    * libs/events), never throwing; caller text the contract refuses (a method or tool name that is
-   * not this server's) is withheld (libs/events emitWithholding).
+   * not this server's) is withheld (libs/events emitWithholding). The request's id is handed on
+   * here, event and error line alike: the mcp-server keeps no request context (bootstrap.ts).
    */
-  private record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }): Promise<void> {
-    return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (m) => this.logger.error(m));
+  private record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }, requestId: string): Promise<void> {
+    return emitWithholding(this.events, { type, data, options: { ...options, requestId } }, CALLER_TEXT, (msg) => this.logger.error({ requestId, msg }));
   }
 }

@@ -137,7 +137,7 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
 
     it('names the reason code, method and tool of a request without a token', async () => {
       await t.rpc(callTool('watchlist_list'));
-      expect(lines()).toEqual([{ msg: 'mcp request denied', status: 401, reason: 'missing_token', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] }]);
+      expect(lines()).toEqual([{ msg: 'mcp request denied', requestId: expect.any(String), status: 401, reason: 'missing_token', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] }]);
     });
 
     it('names the precise reason and the verified client and subject, never the token', async () => {
@@ -146,15 +146,15 @@ describe('mcp-server audit events (embedded: outbox → HTTP ingest)', () => {
       const forged = `${token.slice(0, -4)}AAAA`;
       expect((await t.rpc(callTool('watchlist_list'), forged)).statusCode).toBe(401);
       expect(lines()).toEqual([
-        { msg: 'mcp request denied', status: 403, reason: 'insufficient_scope', method: 'tools/call', tool: 'watchlist_add', client_id: 'client-1', sub: 'ivy', required_scopes: ['watchlist:write'] },
-        { msg: 'mcp request denied', status: 401, reason: 'bad_signature', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] },
+        { msg: 'mcp request denied', requestId: expect.any(String), status: 403, reason: 'insufficient_scope', method: 'tools/call', tool: 'watchlist_add', client_id: 'client-1', sub: 'ivy', required_scopes: ['watchlist:write'] },
+        { msg: 'mcp request denied', requestId: expect.any(String), status: 401, reason: 'bad_signature', method: 'tools/call', tool: 'watchlist_list', required_scopes: ['watchlist:read'] },
       ]);
       expect(JSON.stringify(log.mock.calls)).not.toContain(token.split('.')[2]);
     });
 
     it('leaves out a tool name that is not one of this server’s tools (caller text)', async () => {
       await t.rpc(callTool('eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.x'));
-      expect(lines()).toEqual([{ msg: 'mcp request denied', status: 401, reason: 'missing_token', method: 'tools/call' }]);
+      expect(lines()).toEqual([{ msg: 'mcp request denied', requestId: expect.any(String), status: 401, reason: 'missing_token', method: 'tools/call' }]);
     });
   });
 });

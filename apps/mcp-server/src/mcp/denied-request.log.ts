@@ -7,6 +7,8 @@ import { isOwnMethod, isOwnTool } from './own-names';
 /** What an operator reads about one refused MCP request. Never the token, never caller free text. */
 export interface DeniedRequestLine {
   msg: 'mcp request denied';
+  /** Named here: the mcp-server keeps no request context for the logger to read it from (bootstrap.ts). */
+  requestId?: string;
   status: number;
   /** The verifier's precise reason (`missing_token`, `expired`, `bad_signature`, `insufficient_scope`, …). */
   reason: AccessDenial['reason'];
@@ -18,13 +20,14 @@ export interface DeniedRequestLine {
   required_scopes?: string[];
 }
 
-export function deniedRequestLine(denial: AccessDenial, body: unknown): DeniedRequestLine {
+export function deniedRequestLine(denial: AccessDenial, body: unknown, requestId?: string): DeniedRequestLine {
   const first: unknown = Array.isArray(body) ? body[0] : body;
   const { method, params } = (typeof first === 'object' && first !== null ? first : {}) as { method?: unknown; params?: { name?: unknown } };
   const tool = method === 'tools/call' && isOwnTool(params?.name) ? params.name : undefined;
   const principal = denial.principal;
   return {
     msg: 'mcp request denied',
+    ...(requestId ? { requestId } : {}),
     status: denial.status,
     reason: denial.reason,
     ...(isOwnMethod(method) ? { method } : {}),
@@ -45,7 +48,7 @@ export class DeniedRequestLog implements AccessDenialListener {
   private readonly logger = new Logger('McpAccess');
 
   accessDenied(denial: AccessDenial, request: FastifyRequest): void {
-    this.logger.log(deniedRequestLine(denial, request.body));
+    this.logger.log(deniedRequestLine(denial, request.body, request.id));
     markRefusalLogged(request);
   }
 }

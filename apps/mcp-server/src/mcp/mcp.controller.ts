@@ -94,7 +94,7 @@ export class McpEndpoint {
     const calls = toolCallsOf(messages as JSONRPCMessage[], responses);
     this.metrics.toolsCalled(calls, durationMs);
     // One outbox row per tool call, written before the answer goes out (at least once).
-    await this.audit.toolsCalled(calls, principal, durationMs);
+    await this.audit.toolsCalled(calls, principal, durationMs, request.id);
     if (responses.length === 0) {
       reply.code(202).send();
       return;

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { parseConfig } from '@portcullis/config';
 import { EventSink, freePort, TestIssuer } from '@portcullis/testing';
-import { createMcpServerApp } from '../bootstrap';
+import { createMcpServerApp, type McpServerAppOptions } from '../bootstrap';
 import { mcpServerConfigSchema } from '../config/mcp-server.config';
 
 export interface McpTestApp {
@@ -19,7 +19,7 @@ export interface McpTestApp {
 }
 
 /** The mcp-server in-process, listening on loopback, trusting a local test issuer. */
-export async function startMcpTestApp(env: Record<string, string> = {}, options: { path?: string } = {}): Promise<McpTestApp> {
+export async function startMcpTestApp(env: Record<string, string> = {}, options: { path?: string; logger?: McpServerAppOptions['logger'] } = {}): Promise<McpTestApp> {
   const port = await freePort();
   const path = options.path ?? '/mcp';
   const resource = `http://127.0.0.1:${port}${path}`;
@@ -34,7 +34,7 @@ export async function startMcpTestApp(env: Record<string, string> = {}, options:
     AUDIT_INGEST_URL: sink.url,
     ...env,
   });
-  const app = await createMcpServerApp(config, { requestLog: false });
+  const app = await createMcpServerApp(config, { requestLog: !!options.logger, logger: options.logger });
   await app.listen(port, '127.0.0.1');
   let nextId = 1;
   return {

@@ -8,6 +8,8 @@ import { BearerRequestRejected } from './bearer.strategy';
 import { type Principal, TokenRejected } from './principal';
 
 export interface BearerGuardedRequest {
+  /** The request id (libs/http), named on the guard's own log lines: a service may not keep it in a request context. */
+  id?: string;
   headers: Record<string, unknown>;
   user?: Principal;
   /** Set before passport runs, so its callback can name the scopes in a 401 challenge. */
@@ -85,7 +87,7 @@ export function PassportBearerGuard(strategy: string) {
       const required = request.requiredScopes ?? [];
       const challenges = this.challengesFor(request);
       if (err instanceof TokenRejected) {
-        if (err.reason === 'keys_unavailable') this.logger.warn(`cannot verify tokens: ${err.detail ?? err.message}`);
+        if (err.reason === 'keys_unavailable') this.logger.warn(withRequestId(request, `cannot verify tokens: ${err.detail ?? err.message}`));
         throw this.refusal(challenges.invalidToken(err, required), err.reason, required, err.principal);
       }
       if (err instanceof BearerRequestRejected) throw this.refusal(challenges.invalidRequest(err.description), 'invalid_request', required);
@@ -112,4 +114,13 @@ export function PassportBearerGuard(strategy: string) {
     }
   }
   return Guard;
+}
+
+/**
+ * A guard's log line naming its request: the id is passed on explicitly, because a service
+ * that hands request ids on itself (libs/http `requestContext: 'explicit'`) has no request
+ * context for the logger to read it from.
+ */
+export function withRequestId(request: BearerGuardedRequest, msg: string): string | { requestId: string; msg: string } {
+  return request.id ? { requestId: request.id, msg } : msg;
 }

@@ -21,8 +21,9 @@ export interface RequestContext {
  * Why two: on Node 20 (no AsyncContextFrame; it is the default from Node 24) entering any
  * AsyncLocalStorage once turns on promise hooks for every promise and async resource in the
  * whole process, for good. For a service whose every request is a few dozen promises and little
- * else (the MCP gateway: ≈ 8 % of its CPU per proxied call, bench/gateway/README.md) that is a
- * cost worth the explicit hand-off on its few request paths; elsewhere the storage is simpler.
+ * else (the MCP gateway: ≈ 8 % of its CPU per proxied call, bench/gateway/README.md; the
+ * mcp-server: ≈ 5 % per tool call, bench/mcp/README.md) that is a cost worth the explicit
+ * hand-off on its few request paths; elsewhere the storage is simpler.
  * With tracing on, OpenTelemetry's context manager enters an AsyncLocalStorage per request
  * anyway, so `explicit` saves nothing then (it stays correct).
  */
