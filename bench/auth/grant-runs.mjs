@@ -20,7 +20,15 @@ const SINGLE_USE = {
  * server's client_credentials rate so far (sizes the single-use pools).
  */
 export async function measureGrant({ server, scenario, opts, ccRate, log }) {
-  const common = { url: `${server.baseUrl}/token`, method: 'POST', headers: tokenHeaders(server), connections: opts.connections, ...cpuHooks(server) };
+  const common = {
+    url: `${server.baseUrl}/token`,
+    method: 'POST',
+    headers: tokenHeaders(server),
+    connections: opts.connections,
+    // A fixed offered rate (token-ab.mjs): both builds then batch alike, so CPU per request compares their work.
+    ...(opts.rate ? { overallRate: opts.rate } : {}),
+    ...cpuHooks(server),
+  };
   const before = opts.dbStats && server.dbCounters ? await server.dbCounters() : undefined;
   let m;
   if (scenario === 'client_credentials') {

@@ -7,7 +7,10 @@ import type { ActiveSigningKey } from './signing-keys.service';
  *
  * Every token a key signs carries the same protected header, so it is serialised once here;
  * EdDSA (RFC 8037 §3.1, Ed25519) signatures come from node:crypto — OpenSSL's Ed25519, the
- * primitive WebCrypto itself uses — on the libuv thread pool, as WebCrypto would. jose's
+ * primitive WebCrypto itself uses — signed on the calling thread. An Ed25519 signature costs
+ * tens of microseconds; handing it to the libuv thread pool (as WebCrypto does) adds CPU of
+ * its own — the queueing, the wake-ups, the callback's promise: 3–11 µs a signature, measured
+ * (bench/auth/README.md) — and on a machine with few cores frees no core. jose's
  * CompactSign would re-check and re-encode that constant header and normalise WebCrypto
  * arguments on every call: about 7 % of the token endpoint's CPU. Ed25519 is deterministic, so
  * the output is byte for byte what jose produces (compact-jws.signer.spec.ts checks it); any
@@ -30,12 +33,8 @@ export class CompactJwsSigner {
       return new CompactSign(payload).setProtectedHeader({ alg: this.key.alg, typ: this.typ, kid: this.key.kid }).sign(this.key.privateKey);
     }
     const input = `${this.header}.${payload.toString('base64url')}`;
-    const signature = await ed25519(Buffer.from(input, 'ascii'), this.edKey);
+    // Ed25519 takes no separate digest (algorithm null); without a callback, sign() is synchronous.
+    const signature = sign(null, Buffer.from(input, 'ascii'), this.edKey);
     return `${input}.${signature.toString('base64url')}`;
   }
-}
-
-/** Ed25519 takes no separate digest (algorithm null); the callback form runs off the main thread. */
-function ed25519(data: Buffer, key: KeyObject): Promise<Buffer> {
-  return new Promise((resolve, reject) => sign(null, data, key, (err, signature) => (err ? reject(err) : resolve(signature))));
 }
