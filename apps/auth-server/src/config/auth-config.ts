@@ -11,6 +11,9 @@ import { keyEncryptionKey, keyEncryptionKeyFile } from './key-encryption-keys';
 import { metricsEnvironment } from '@portcullis/metrics';
 import { bootstrapUsersSetting } from './bootstrap-users';
 
+/** RFC 9700 §2.2.2: how long a rotated refresh token stays usable, unless REFRESH_GRACE_SECONDS says otherwise. */
+export const DEFAULT_REFRESH_GRACE_SECONDS = 10;
+
 /**
  * Every setting of the authorization server, by its environment variable name (the public
  * contract), with its default, in one place. Durations are in seconds.
@@ -62,7 +65,7 @@ export const authEnvironment = {
   ACCESS_TOKEN_TTL: seconds(600),
   REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
   /** RFC 9700 §2.2.2: a rotated refresh token stays usable this long, for clients racing themselves. */
-  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(10),
+  REFRESH_GRACE_SECONDS: z.coerce.number().int().min(0).default(DEFAULT_REFRESH_GRACE_SECONDS),
   AUTHORIZATION_CODE_TTL: seconds(60),
   INTERACTION_TTL: seconds(600),
   SESSION_TTL: seconds(8 * 3600),

@@ -8,6 +8,7 @@ import { GrantEntity } from '../grant.entity';
 import { RefreshTokenEntity } from '../refresh-token.entity';
 import { CodeExchangeBatch } from './code-exchange.batch';
 import { RecentCodes } from './recent-codes';
+import { LAST_USED_RESOLUTION_MS, RefreshRotationBatch } from './refresh-rotation.batch';
 import { Issuance, Redemption, StoredRefreshToken } from './token-store';
 import { TypeOrmTokenStore } from './typeorm-token.store';
 
@@ -17,8 +18,10 @@ import { TypeOrmTokenStore } from './typeorm-token.store';
  * (HotPathSql), each writing its event with it (libs/events outbox-statement):
  * - a code this process issued is found in memory (RecentCodes), not read back;
  * - code exchanges arriving together share one statement and one commit (CodeExchangeBatch);
- * - a refresh reads its token and grant with one statement (FIND_REFRESH_TOKEN), and records
- *   its issuance with one (RECORD_ISSUANCE).
+ * - a refresh reads its token and grant with one statement (FIND_REFRESH_TOKEN); refreshes
+ *   arriving together are then rotated by one statement and one commit (RefreshRotationBatch),
+ *   which spends each presented token only if it is still usable;
+ * - other issuances are recorded by one statement each (RECORD_ISSUANCE).
  * Row locks give what SQLite gets by running one writer: `FOR UPDATE` on the grant row, the
  * lock revokeGrant's update takes first.
  */
@@ -26,11 +29,13 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
   private readonly sql: HotPathSql;
   private readonly recentCodes = new RecentCodes();
   private readonly exchanges: CodeExchangeBatch;
+  private readonly rotations: RefreshRotationBatch;
 
-  constructor(db: DataSource, audit: AuditTrail, config: Pick<AuthConfig, 'refreshTokenTtl'>) {
+  constructor(db: DataSource, audit: AuditTrail, config: Pick<AuthConfig, 'refreshTokenTtl'> & Partial<Pick<AuthConfig, 'refreshGraceSeconds'>>) {
     super(db, audit, config);
     this.sql = new HotPathSql(db);
     this.exchanges = new CodeExchangeBatch(this.sql);
+    this.rotations = new RefreshRotationBatch(this.sql, this.graceMs);
   }
 
   protected override codeIssued(row: AuthorizationCodeEntity): void {
@@ -48,7 +53,11 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
   }
 
   override async findRefreshToken(value: string): Promise<StoredRefreshToken | undefined> {
-    const [row] = await this.sql.rows<RefreshTokenRow>(FIND_REFRESH_TOKEN, [sha256Base64Url(value)]);
+    return this.findRefreshTokenByDigest(sha256Base64Url(value));
+  }
+
+  private async findRefreshTokenByDigest(tokenHash: string): Promise<StoredRefreshToken | undefined> {
+    const [row] = await this.sql.rows<RefreshTokenRow>(FIND_REFRESH_TOKEN, [tokenHash]);
     if (!row) return undefined;
     const token = Object.assign(new RefreshTokenEntity(), {
       tokenHash: row.token_hash,
@@ -92,6 +101,7 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
   }
 
   async issue(issuance: Issuance, now = Date.now()): Promise<{ refreshToken?: string } | undefined> {
+    if (issuance.rotates) return this.rotate(issuance, issuance.rotates.tokenHash, now);
     const refresh = this.newRefreshToken(issuance, now);
     const [{ live }] = await this.sql.rows<{ live: number }>(RECORD_ISSUANCE, [
       issuance.grantId,
@@ -101,13 +111,46 @@ export class PostgresTokenStore extends TypeOrmTokenStore {
       refresh?.stored.tokenHash ?? null,
       refresh?.stored.scope ?? null,
       refresh?.stored.expiresAt ?? null,
-      issuance.rotates?.tokenHash ?? null,
       now,
       ...outboxEventParams(this.audit.build(issuance.event), now),
     ]);
     if (live !== 1) return undefined;
     this.audit.written();
     return { refreshToken: refresh?.token };
+  }
+
+  /**
+   * Refresh rotation (OAuth 2.1 §4.3.1): the presented token is spent, and the tokens
+   * recorded, only if at that moment, under the grant's lock, the token is still usable. The
+   * caller checked a copy read moments before; when another request spent it in between
+   * (a replay racing the first use), nothing is issued, and if that makes this presentation
+   * a reuse past the grace window the family is revoked here, as the grant handler does when
+   * it sees the reuse itself.
+   */
+  private async rotate(issuance: Issuance, presentedHash: string, now: number): Promise<{ refreshToken?: string } | undefined> {
+    const refresh = this.newRefreshToken(issuance, now);
+    const spent = await this.rotations.run({
+      presentedHash,
+      grantId: issuance.grantId,
+      clientId: issuance.clientId,
+      accessToken: issuance.accessToken,
+      refreshToken: refresh?.stored,
+      now,
+      event: this.audit.build(issuance.event),
+    });
+    if (spent) {
+      this.audit.written();
+      return { refreshToken: refresh?.token };
+    }
+    await this.revokeIfReused(issuance, presentedHash, now);
+    return undefined;
+  }
+
+  /** A refused rotation, read again now that the rotation that beat it has committed. */
+  private async revokeIfReused(issuance: Issuance, presentedHash: string, now: number): Promise<void> {
+    const stored = await this.findRefreshTokenByDigest(presentedHash);
+    if (this.refreshUse(stored, issuance, now) !== 'reused') return;
+    await this.revokeGrant(issuance.grantId, { clientId: issuance.clientId, subject: stored!.grant.userId, reason: 'refresh_reuse' });
   }
 }
 
@@ -147,17 +190,14 @@ const SPEND_CODE = {
   text: 'UPDATE "authorization_codes" SET "consumed_at" = $1 WHERE "code_hash" = $2 AND "consumed_at" IS NULL RETURNING "code_hash"',
 };
 
-/** How stale grants.last_used_at may get before a refresh rewrites it (the account page shows it to the minute). */
-const LAST_USED_RESOLUTION_MS = 60_000;
-
 /**
- * The whole issuance in one statement. `live` yields the grant row, locked, only if the
- * grant is not revoked (FOR UPDATE: under READ COMMITTED a concurrent revocation is waited
- * for and re-checked); every write reads from `live`, so a revoked grant gets nothing
- * written. $1 grant, $2–$4 access token (jti, client, expiry), $5–$7 new refresh token
- * (digest or null, scope, expiry), $8–$9 rotated token (digest or null, when; $9 also
- * stamps the grant's last use, unless the stamp is under a minute old: a grant refreshed
- * often is rewritten at most once a minute), $10–$13 the event.
+ * A whole issuance that rotates nothing, in one statement. `live` yields the grant row,
+ * locked, only if the grant is not revoked (FOR UPDATE: under READ COMMITTED a concurrent
+ * revocation is waited for and re-checked); every write reads from `live`, so a revoked grant
+ * gets nothing written. $1 grant, $2–$4 access token (jti, client, expiry), $5–$7 new refresh
+ * token (digest or null, scope, expiry), $8 now (also the grant's last use, unless the stamp
+ * is under a minute old: a grant used often is rewritten at most once a minute), $9–$12 the
+ * event.
  */
 const RECORD_ISSUANCE = {
   name: 'portcullis_record_issuance',
@@ -169,15 +209,12 @@ const RECORD_ISSUANCE = {
   ), new_refresh AS (
     INSERT INTO "refresh_tokens" ("token_hash", "grant_id", "scope", "expires_at")
     SELECT $5::varchar, "id", $6::text, $7::bigint FROM live WHERE $5::varchar IS NOT NULL
-  ), rotated AS (
-    UPDATE "refresh_tokens" SET "rotated_at" = $9::bigint
-    WHERE "token_hash" = $8::varchar AND "rotated_at" IS NULL AND EXISTS (SELECT 1 FROM live)
   ), used AS (
-    UPDATE "grants" SET "last_used_at" = $9::bigint
+    UPDATE "grants" SET "last_used_at" = $8::bigint
     WHERE "id" = $1::varchar AND EXISTS (SELECT 1 FROM live)
-      AND ("last_used_at" IS NULL OR "last_used_at" <= $9::bigint - ${LAST_USED_RESOLUTION_MS})
+      AND ("last_used_at" IS NULL OR "last_used_at" <= $8::bigint - ${LAST_USED_RESOLUTION_MS})
   ), event AS (
-    ${outboxInsertPerRow('live', 10)}
+    ${outboxInsertPerRow('live', 9)}
   )
   SELECT COUNT(*)::int AS "live" FROM live`,
 };

@@ -44,6 +44,16 @@ export class SqliteTokenStore extends TypeOrmTokenStore {
   /** The issuance as steps of the caller's transaction, under the grant's row lock. */
   private async recordIn(tx: EntityManager, issuance: Issuance, now: number): Promise<{ refreshToken?: string } | undefined> {
     const { grantId, clientId, accessToken } = issuance;
+    if (issuance.rotates) {
+      // The presented token as it is now, with this transaction the only writer: another
+      // request may have spent it since the caller read it (a replay racing the first use).
+      const token = await tx.findOne(RefreshTokenEntity, { where: { tokenHash: issuance.rotates.tokenHash } });
+      const grant = token && (await tx.findOne(GrantEntity, { where: { id: token.grantId } }));
+      const stored = token && grant ? { token, grant } : undefined;
+      const use = this.refreshUse(stored, issuance, now);
+      if (use === 'reused') await this.revokeGrantIn(tx, grantId, { clientId, subject: stored!.grant.userId, reason: 'refresh_reuse' }, now);
+      if (use !== 'usable') return undefined;
+    }
     // Confirms the grant is live and holds its row until commit (the lock revokeGrant takes
     // first); the same write records the use (SQLite rewrites the row either way).
     const live = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { lastUsedAt: now });

@@ -2,7 +2,7 @@ import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { formatScope, sha256Base64Url } from '@portcullis/oauth';
 import type { AuditEvent, AuditTrail } from '../../audit/audit-trail';
-import type { AuthConfig } from '../../config/auth-config';
+import { AuthConfig, DEFAULT_REFRESH_GRACE_SECONDS } from '../../config/auth-config';
 import { AccessTokenRecordEntity } from '../access-token-record.entity';
 import { AuthorizationCodeEntity } from '../authorization-code.entity';
 import { GrantEntity } from '../grant.entity';
@@ -16,12 +16,17 @@ import { GrantRevocation, GrantToRevoke, Issuance, NewAuthorization, newOpaqueTo
  * the code exchange and the issuance (sqlite-token.store.ts, postgres-token.store.ts).
  */
 export abstract class TypeOrmTokenStore extends TokenStore {
+  /** How long a rotated-out refresh token may still be spent (RFC 9700 §4.14.2; 0: never). */
+  protected readonly graceMs: number;
+
+  /** `refreshGraceSeconds` as AUTH_CONFIG has it (its default when left out). */
   constructor(
     protected readonly db: DataSource,
     protected readonly audit: AuditTrail,
-    private readonly config: Pick<AuthConfig, 'refreshTokenTtl'>,
+    private readonly config: Pick<AuthConfig, 'refreshTokenTtl'> & Partial<Pick<AuthConfig, 'refreshGraceSeconds'>>,
   ) {
     super();
+    this.graceMs = (config.refreshGraceSeconds ?? DEFAULT_REFRESH_GRACE_SECONDS) * 1000;
   }
 
   async issueCode(auth: NewAuthorization, events: readonly AuditEvent[], now = Date.now()): Promise<{ code: string; grantId: string }> {
@@ -97,7 +102,7 @@ export abstract class TypeOrmTokenStore extends TokenStore {
    * refresh tokens and its access tokens by `jti` (kept until they expire so resource servers
    * can be told), with its events, in `tx`.
    */
-  private async revokeGrantIn(tx: EntityManager, grantId: string, cause: RevocationCause, now: number): Promise<GrantRevocation> {
+  protected async revokeGrantIn(tx: EntityManager, grantId: string, cause: RevocationCause, now: number): Promise<GrantRevocation> {
     const ended = await tx.update(GrantEntity, { id: grantId, revokedAt: IsNull() }, { revokedAt: now });
     await tx.update(RefreshTokenEntity, { grantId, revokedAt: IsNull() }, { revokedAt: now });
     const live = (await tx.find(AccessTokenRecordEntity, { where: { grantId, revokedAt: IsNull() } })).filter((t) => t.expiresAt > now);
@@ -123,6 +128,20 @@ export abstract class TypeOrmTokenStore extends TokenStore {
       else await tx.insert(AccessTokenRecordEntity, { jti, grantId: null, clientId, expiresAt, revokedAt: now });
       await this.audit.recordIn(tx, [accessTokenRevokedEvent(token)]);
     });
+  }
+
+  /**
+   * What spending a refresh token for `issuance` comes to, as the token and its grant are now:
+   * `usable` — the issuance's grant and client, neither revoked, unexpired, and unused or used
+   * within the grace window; `reused` — otherwise usable but rotated out past the window, a
+   * reuse that ends the family (OAuth 2.1 §4.3.1); `dead` — anything else (invalid_grant).
+   */
+  protected refreshUse(stored: StoredRefreshToken | undefined, issuance: Issuance, now: number): 'usable' | 'reused' | 'dead' {
+    if (!stored || stored.grant.id !== issuance.grantId || stored.grant.clientId !== issuance.clientId) return 'dead';
+    const { token, grant } = stored;
+    if (token.revokedAt || grant.revokedAt || token.expiresAt <= now) return 'dead';
+    if (token.rotatedAt === null || (this.graceMs > 0 && now - token.rotatedAt <= this.graceMs)) return 'usable';
+    return 'reused';
   }
 
   /** The refresh token an issuance includes, if any: the value (shown once) and what is stored. */
