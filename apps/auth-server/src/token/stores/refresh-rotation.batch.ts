@@ -100,13 +100,14 @@ const ROTATE_REFRESH_TOKENS = {
     ) AS i("presented_hash", "grant_id", "jti", "client_id", "access_expires_at", "refresh_hash", "refresh_scope", "refresh_expires_at", "now")
   ), live AS (
     SELECT g."id", g."client_id" FROM "grants" g
-    WHERE g."id" IN (SELECT "grant_id" FROM input) AND g."revoked_at" IS NULL
+    WHERE g."id" = ANY($2::varchar[]) AND g."revoked_at" IS NULL
     ORDER BY g."id"
     FOR UPDATE
   ), spent AS (
     UPDATE "refresh_tokens" t SET "rotated_at" = COALESCE(t."rotated_at", i."now")
     FROM input i JOIN live ON live."id" = i."grant_id" AND live."client_id" = i."client_id"
-    WHERE t."token_hash" = i."presented_hash" AND t."grant_id" = i."grant_id"
+    -- = ANY lets the planner reach each presented token by its key, whatever it guesses of unnest's rows.
+    WHERE t."token_hash" = ANY($1::varchar[]) AND t."token_hash" = i."presented_hash" AND t."grant_id" = i."grant_id"
       AND t."revoked_at" IS NULL AND t."expires_at" > i."now"
       AND (t."rotated_at" IS NULL OR ($10::bigint > 0 AND i."now" - t."rotated_at" <= $10::bigint))
     RETURNING i.*
