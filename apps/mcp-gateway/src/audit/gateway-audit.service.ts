@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents, type CallerTextFields, emitWithholding } from '@portcullis/events';
+import { withRequestId } from '@portcullis/http';
 import type { Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import type { GatewayDenial } from '../access/upstream-access.guard';
@@ -132,6 +133,6 @@ export class GatewayAudit {
   /** Records one event, never throwing; refused caller text is withheld (libs/events emitWithholding). */
   private record<T extends EventTypeName>(type: T, data: EventData<T>, subject: string | undefined, requestId: string | undefined): Promise<void> {
     const options = { ...(subject ? { subject } : {}), ...(requestId ? { requestId } : {}) };
-    return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (msg) => this.logger.error(requestId ? { requestId, msg } : msg));
+    return emitWithholding(this.events, { type, data, options }, CALLER_TEXT, (msg) => this.logger.error(withRequestId(requestId, msg)));
   }
 }

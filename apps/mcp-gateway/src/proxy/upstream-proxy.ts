@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Capability } from '@portcullis/gateway-config';
-import { REQUEST_ID_HEADER, setRefusalReason } from '@portcullis/http';
+import { REQUEST_ID_HEADER, setRefusalReason, withRequestId } from '@portcullis/http';
 import type { FastifyReply } from 'fastify';
 import { EventEmitter } from 'node:events';
 import type { Readable, Transform } from 'node:stream';
@@ -213,7 +213,7 @@ export class UpstreamProxy {
       } catch (err) {
         const message = err instanceof UpstreamTokenUnavailable ? err.message : `upstream ${declaration.name}: no token`;
         // An error, not a warning: every request to this upstream fails until its authorization server takes the gateway's credentials.
-        this.logger.error({ requestId: request.id, msg: message });
+        this.logger.error(withRequestId(request.id, message));
         return { failure: { status: 502, code: GatewayErrorCode.UpstreamCredentials, reason: 'upstream_credentials', message: `${message}` } };
       }
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EventType, type EventData, type EventTypeName } from '@portcullis/contracts';
 import { AuditEvents, type CallerTextFields, emitWithholding } from '@portcullis/events';
+import { withRequestId } from '@portcullis/http';
 import type { AccessDenial, AccessDenialListener, Principal } from '@portcullis/resource-server';
 import type { FastifyRequest } from 'fastify';
 import { isOwnMethod, isOwnTool } from '../mcp/own-names';
@@ -100,6 +101,6 @@ export class McpAudit implements AccessDenialListener {
    * here, event and error line alike: the mcp-server keeps no request context (bootstrap.ts).
    */
   private record<T extends EventTypeName>(type: T, data: EventData<T>, options: { subject?: string }, requestId: string): Promise<void> {
-    return emitWithholding(this.events, { type, data, options: { ...options, requestId } }, CALLER_TEXT, (msg) => this.logger.error({ requestId, msg }));
+    return emitWithholding(this.events, { type, data, options: { ...options, requestId } }, CALLER_TEXT, (msg) => this.logger.error(withRequestId(requestId, msg)));
   }
 }

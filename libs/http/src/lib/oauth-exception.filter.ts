@@ -4,6 +4,7 @@ import { OAuthError, TemporarilyUnavailable } from '@portcullis/oauth';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, isDependencyUnavailable, unavailableReason } from './dependency-unavailable';
 import { knownClientId } from './request-client';
 import { isRefusalLogged, setRefusalReason } from './refusal-log';
+import { withRequestId } from './logging/request-context';
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -104,7 +105,7 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       return new OAuthError(unavailable.error, unavailable.description, unavailable.status, RETRY_AFTER);
     }
     const detail = exception instanceof Error ? (exception.stack ?? exception.message) : String(exception);
-    this.logger.error(request?.id ? { requestId: request.id, msg: detail } : detail);
+    this.logger.error(withRequestId(request?.id, detail));
     return new OAuthError('server_error', 'the server could not complete the request', 500);
   }
 

@@ -1,10 +1,11 @@
 import { ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { withRequestId } from '@portcullis/http';
 import { ACCESS_DENIAL_LISTENERS, type AccessDenial, type AccessDenialListener } from './access-denial';
 import { BearerChallenges } from './bearer-challenges';
 import { BEARER_STRATEGY } from './bearer.strategy';
-import { type BearerGuardedRequest, PassportBearerGuard, withRequestId } from './passport-bearer.guard';
+import { type BearerGuardedRequest, PassportBearerGuard } from './passport-bearer.guard';
 import { REQUIRED_SCOPES, REQUIRED_SCOPES_RESOLVER, type RequiredScopesResolver } from './require-scopes.decorator';
 
 interface RouteScopes {
@@ -41,7 +42,7 @@ export class BearerAuthGuard extends PassportBearerGuard(BEARER_STRATEGY) {
       try {
         await listener.accessDenied(denial, request as unknown as FastifyRequest);
       } catch (err) {
-        this.logger.error(withRequestId(request, `a denial listener failed: ${err instanceof Error ? err.message : String(err)}`));
+        this.logger.error(withRequestId(request.id, `a denial listener failed: ${err instanceof Error ? err.message : String(err)}`));
       }
     }
   }

@@ -2,6 +2,7 @@ import { type ExecutionContext, Logger } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import type { OAuthError } from '@portcullis/oauth';
 import { expandScopes } from '@portcullis/scopes';
+import { withRequestId } from '@portcullis/http';
 import type { AccessDenial } from './access-denial';
 import type { BearerChallenges } from './bearer-challenges';
 import { BearerRequestRejected } from './bearer.strategy';
@@ -87,7 +88,7 @@ export function PassportBearerGuard(strategy: string) {
       const required = request.requiredScopes ?? [];
       const challenges = this.challengesFor(request);
       if (err instanceof TokenRejected) {
-        if (err.reason === 'keys_unavailable') this.logger.warn(withRequestId(request, `cannot verify tokens: ${err.detail ?? err.message}`));
+        if (err.reason === 'keys_unavailable') this.logger.warn(withRequestId(request.id, `cannot verify tokens: ${err.detail ?? err.message}`));
         throw this.refusal(challenges.invalidToken(err, required), err.reason, required, err.principal);
       }
       if (err instanceof BearerRequestRejected) throw this.refusal(challenges.invalidRequest(err.description), 'invalid_request', required);
@@ -116,11 +117,3 @@ export function PassportBearerGuard(strategy: string) {
   return Guard;
 }
 
-/**
- * A guard's log line naming its request: the id is passed on explicitly, because a service
- * that hands request ids on itself (libs/http `requestContext: 'explicit'`) has no request
- * context for the logger to read it from.
- */
-export function withRequestId(request: BearerGuardedRequest, msg: string): string | { requestId: string; msg: string } {
-  return request.id ? { requestId: request.id, msg } : msg;
-}

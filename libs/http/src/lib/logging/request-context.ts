@@ -61,3 +61,12 @@ export function requestIdHeaders(): Record<string, string> {
   const id = currentRequestId();
   return id ? { [REQUEST_ID_HEADER]: id } : {};
 }
+
+/**
+ * A log line naming the request it is written for: `{ requestId, msg }`, or the bare message
+ * when there is no request. For lines of a service that hands request ids on explicitly, where
+ * the logger finds no request context to read the id from.
+ */
+export function withRequestId(requestId: string | undefined, msg: string): string | { requestId: string; msg: string } {
+  return requestId ? { requestId, msg } : msg;
+}
