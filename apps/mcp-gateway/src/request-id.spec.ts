@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { parseConfig } from '@portcullis/config';
 import { EventType } from '@portcullis/contracts';
 import { createLogger, currentRequestId } from '@portcullis/http';
 import { asyncContextProbe, EventSink, freePort, memoryLog, TestIssuer } from '@portcullis/testing';
@@ -7,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGatewayApp } from './bootstrap';
-import { gatewayConfigSchema } from './config/gateway.config';
+import { inProcessGatewayConfig } from './testing/in-process-gateway';
 import { UpstreamProxy } from './proxy/upstream-proxy';
 import { type RecordingUpstream, startStatelessUpstream } from './testing/upstreams';
 
@@ -64,15 +63,7 @@ describe('request ids through the gateway (explicit: no AsyncLocalStorage)', () 
         ],
       }),
     );
-    const config = parseConfig(gatewayConfigSchema, {
-      NODE_ENV: 'test',
-      PORT: String(port),
-      GATEWAY_CONFIG_FILE: file,
-      ISSUER_URL: issuer.issuer,
-      JWKS_URI: `${issuer.issuer}/jwks`,
-      SQLITE_PATH: ':memory:',
-      AUDIT_INGEST_URL: sink.url,
-    });
+    const config = inProcessGatewayConfig({ port, file, issuer, sink });
     app = await createGatewayApp(config, { requestLog: true, logger: createLogger({ logFormat: 'json', logLevel: 'info' }, log.stream) });
   });
 

@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { parseConfig } from '@portcullis/config';
 import { AccessTokenVerifier, BearerStrategy } from '@portcullis/resource-server';
 import { EventSink, freePort, TestIssuer } from '@portcullis/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import passport from 'passport';
 import { createGatewayApp } from '../bootstrap';
-import { gatewayConfigSchema } from '../config/gateway.config';
+import { inProcessGatewayConfig } from '../testing/in-process-gateway';
 import { type RecordingUpstream, startStatelessUpstream } from '../testing/upstreams';
 import { UPSTREAM_BEARER_STRATEGY, UpstreamBearerStrategy } from './upstream-bearer.strategy';
 
@@ -41,15 +40,7 @@ describe('UpstreamAccessGuard authenticates through passport', () => {
         upstreams: [{ name: 'plain', url: upstream.url, scopes: [{ name: 'plain:use', description: 'Use it' }], connectScopes: ['plain:use'], uncoveredTools: 'allow' }],
       }),
     );
-    const config = parseConfig(gatewayConfigSchema, {
-      NODE_ENV: 'test',
-      PORT: String(port),
-      GATEWAY_CONFIG_FILE: file,
-      ISSUER_URL: issuer.issuer,
-      JWKS_URI: `${issuer.issuer}/jwks`,
-      SQLITE_PATH: ':memory:',
-      AUDIT_INGEST_URL: sink.url,
-    });
+    const config = inProcessGatewayConfig({ port, file, issuer, sink });
     app = await createGatewayApp(config, { requestLog: false });
   });
 
